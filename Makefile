@@ -1,0 +1,48 @@
+# make run   - set up the app on SQLite with the seed plan and sample data, and serve it
+# make test  - set up and run every test (lint, unit, web, browser; PostgreSQL too when
+#              POSTGRES_TEST_URL is set, as .ci/run does)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+
+.PHONY: install run serve test lint format messages bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet ".[test]"
+	rm -rf build *.egg-info
+	touch $@
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@echo "Serving on http://$(HOST)/ (Ctrl+C to stop)"
+	$(BIN)/python manage.py runserver $(HOST)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+	@if [ -n "$$POSTGRES_TEST_URL" ]; then \
+		echo "== the whole suite again on PostgreSQL"; \
+		DATABASE_URL="$$POSTGRES_TEST_URL" $(BIN)/pytest; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

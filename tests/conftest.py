@@ -1,0 +1,48 @@
+"""The fixed cast: a reporter of one department, an administrator, and an outsider."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from tests import factory
+from tracker.models import Plan
+
+
+@pytest.fixture
+def seed_plan(db) -> Plan:
+    call_command("loaddata", "lingyuan_14th_fyp", verbosity=0)
+    return Plan.objects.get(slug="lingyuan-14th")
+
+
+@pytest.fixture
+def demo_plan(db):
+    from tracker import demo as demo_data
+
+    demo_data.load()
+    return Plan.objects.get(slug="lingyuan-14th")
+
+
+@pytest.fixture
+def department(db):
+    return factory.make_department(name="统计局")
+
+
+@pytest.fixture
+def other_department(db):
+    return factory.make_department(name="财政局")
+
+
+@pytest.fixture
+def reporter(department):
+    return factory.make_user("reporter", role="reporter", departments=[department])
+
+
+@pytest.fixture
+def admin_user(db):
+    return factory.make_user("administrator", role="admin")
+
+
+@pytest.fixture
+def outsider(db):
+    return factory.make_user("outsider")

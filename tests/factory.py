@@ -1,0 +1,79 @@
+"""Plain functions that make the rows tests need, with sensible defaults."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from tracker.models import Area, Department, Plan, ProgressEntry, Target
+from tracker.permissions import ADMINISTRATORS, REPORTERS
+
+_counter = itertools.count(1)
+PASSWORD = "correct-horse-battery"
+
+
+def make_plan(**fields) -> Plan:
+    n = next(_counter)
+    defaults = dict(
+        slug=f"plan-{n}",
+        name=f"测试规划{n}",
+        region="测试市",
+        baseline_year=2020,
+        start_year=2021,
+        end_year=2025,
+    )
+    return Plan.objects.create(**{**defaults, **fields})
+
+
+def make_area(plan: Plan, **fields) -> Area:
+    n = next(_counter)
+    return Area.objects.create(plan=plan, **{"name": f"领域{n}", "order": n, **fields})
+
+
+def make_department(**fields) -> Department:
+    n = next(_counter)
+    return Department.objects.create(**{"name": f"部门{n}", **fields})
+
+
+def make_target(plan: Plan | None = None, **fields) -> Target:
+    plan = plan or make_plan()
+    n = next(_counter)
+    if "area" not in fields:
+        fields["area"] = make_area(plan)
+    defaults = dict(
+        code=f"T{n}",
+        name=f"指标{n}",
+        unit="亿元",
+        kind="level",
+        baseline_value=Decimal("100"),
+        baseline_year=plan.baseline_year,
+        target_value=Decimal("200"),
+        target_year=plan.end_year,
+        decimal_places=1,
+    )
+    return Target.objects.create(plan=plan, **{**defaults, **fields})
+
+
+def make_entry(target: Target, year: int, value=None, **fields) -> ProgressEntry:
+    if value is not None and not isinstance(value, bool):
+        fields["value"] = Decimal(str(value))
+    elif isinstance(value, bool):
+        fields["achieved"] = value
+    fields.setdefault("state", ProgressEntry.State.APPROVED)
+    return ProgressEntry.objects.create(target=target, year=year, **fields)
+
+
+def make_user(username: str, *, role: str | None = None, departments=(), **fields):
+    user = get_user_model().objects.create_user(username, password=PASSWORD, **fields)
+    if role == "admin":
+        user.groups.add(Group.objects.get(name=ADMINISTRATORS))
+        user.is_staff = True
+        user.save()
+    elif role == "reporter":
+        user.groups.add(Group.objects.get(name=REPORTERS))
+    for department in departments:
+        department.members.add(user)
+    return user

@@ -1,0 +1,64 @@
+"""The admin, as the demo administrator (staff in the administrators group) uses it."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests import factory
+from tracker.models import ProgressEntry
+
+
+@pytest.fixture
+def admin_client(client, demo_plan):
+    client.login(username="admin", password="lingyuan-demo-2025")
+    return client
+
+
+def test_the_target_list_shows_the_engines_status(admin_client):
+    response = admin_client.get(reverse("admin:tracker_target_changelist"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "status-off_track" in html and "严重滞后" in html
+    assert "status-achieved" in html
+
+
+def test_the_target_list_filters_and_searches(admin_client, demo_plan):
+    url = reverse("admin:tracker_target_changelist")
+    html = admin_client.get(url, {"q": "GDP"}).content.decode()
+    assert "地区生产总值" in html and "城镇人口" not in html
+    html = admin_client.get(url, {"kind__exact": "milestone"}).content.decode()
+    assert "国家级生态市" in html and "地区生产总值" not in html
+
+
+def test_every_model_has_its_pages(admin_client):
+    for model in ["plan", "area", "department", "target", "progressentry"]:
+        response = admin_client.get(reverse(f"admin:tracker_{model}_changelist"))
+        assert response.status_code == 200, model
+
+
+def test_a_target_page_has_its_entries_inline_and_its_history(admin_client, demo_plan):
+    target = demo_plan.targets.get(code="GDP")
+    response = admin_client.get(reverse("admin:tracker_target_change", args=[target.pk]))
+    assert response.status_code == 200
+    assert "158.2" in response.content.decode()
+    history = admin_client.get(reverse("admin:tracker_target_history", args=[target.pk]))
+    assert history.status_code == 200
+
+
+def test_approving_from_the_admin_counts_the_figure(admin_client, demo_plan):
+    entry = ProgressEntry.objects.get(target__code="GDP", year=2025)
+    assert entry.state == "submitted"
+    admin_client.post(
+        reverse("admin:tracker_progressentry_changelist"),
+        {"action": "approve_entries", "_selected_action": [entry.pk]},
+    )
+    entry.refresh_from_db()
+    assert entry.state == "approved"
+    assert entry.history.first().history_user.username == "admin"
+
+
+def test_a_reporter_cannot_enter_the_admin(client, reporter):
+    client.login(username=reporter.username, password=factory.PASSWORD)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302

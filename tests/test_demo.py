@@ -1,0 +1,42 @@
+"""The sample data: every status at least once, labelled, and safe to load twice."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+
+from tracker import demo
+from tracker.models import Department, ProgressEntry, Target
+from tracker.progress import Status
+from tracker.standing import plan_targets, standings
+
+
+def test_every_status_appears_as_of_the_default_year(demo_plan):
+    year = demo_plan.status_year()
+    assert year == 2024
+    found = {row.assessment.status for row in standings(plan_targets(demo_plan), year)}
+    assert found == set(Status)
+
+
+def test_every_sample_row_is_labelled(demo_plan):
+    assert not ProgressEntry.objects.filter(is_sample=False).exists()
+    assert not Department.objects.filter(is_sample=False).exists()
+    assert all(e.note.startswith("示例数据") for e in ProgressEntry.objects.all())
+
+
+def test_loading_twice_neither_fails_nor_duplicates_nor_resets(demo_plan):
+    counts = (ProgressEntry.objects.count(), Department.objects.count(), Target.objects.count())
+    entry = ProgressEntry.objects.get(target__code="GDP", year=2021)
+    entry.note = "edited by someone"
+    entry.save()
+    demo.load()
+    after = (ProgressEntry.objects.count(), Department.objects.count(), Target.objects.count())
+    assert after == counts
+    entry.refresh_from_db()
+    assert entry.note == "edited by someone"
+
+
+def test_printed_accounts_log_in(demo_plan):
+    accounts = demo.load()
+    assert [a[0] for a in accounts][:2] == ["admin", "tongji"]
+    for username, password, _role in accounts:
+        assert authenticate(username=username, password=password) is not None

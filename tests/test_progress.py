@@ -1,0 +1,241 @@
+"""The status engine, on plain values: no database."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from tracker.progress import (
+    Direction,
+    Kind,
+    Spec,
+    Status,
+    assess,
+    expected_share,
+    expected_value,
+    goal_value,
+    growth_rate,
+    projected_value,
+    required_annual_rate,
+)
+
+
+def spec(kind=Kind.LEVEL, direction=Direction.INCREASE, base=D(10), target=D(20), **kw):
+    return Spec(
+        kind=kind,
+        direction=direction,
+        baseline_year=kw.pop("baseline_year", 2020),
+        target_year=kw.pop("target_year", 2025),
+        baseline_value=base,
+        target_value=target,
+        **kw,
+    )
+
+
+class TestExpectedPath:
+    def test_level_is_linear_from_baseline_to_target(self):
+        s = spec()
+        assert [expected_value(s, y) for y in range(2020, 2026)] == [
+            D(10),
+            D(12),
+            D(14),
+            D(16),
+            D(18),
+            D(20),
+        ]
+
+    def test_expected_share_of_a_linear_kind_is_the_time_share(self):
+        s = spec()
+        assert expected_share(s, 2023) == D("0.6")
+
+    def test_years_outside_the_period_are_clamped(self):
+        s = spec()
+        assert expected_value(s, 2019) == D(10)
+        assert expected_value(s, 2030) == D(20)
+
+    def test_multiple_grows_to_baseline_times_factor_compounding(self):
+        s = spec(Kind.MULTIPLE, base=D("147.6"), target=None, factor=D("2.2"))
+        assert goal_value(s) == D("324.72")
+        assert expected_value(s, 2025) == pytest.approx(D("324.72"))
+        # The same growth rate every year: the ratio of consecutive years is constant.
+        ratios = [expected_value(s, y + 1) / expected_value(s, y) for y in range(2020, 2025)]
+        assert max(ratios) - min(ratios) < D("1e-20")
+        assert ratios[0] == pytest.approx(D("2.2") ** (D(1) / 5))
+
+    def test_compound_expected_share_is_below_time_share_early_on(self):
+        s = spec(Kind.MULTIPLE, base=D(100), target=None, factor=D(2), target_year=2022)
+        assert expected_share(s, 2021) == pytest.approx(D("0.41421356"), rel=D("1e-6"))
+
+    def test_annual_growth_target_is_a_rate_in_percent(self):
+        s = spec(Kind.ANNUAL_GROWTH, base=D(100), target=D(10), target_year=2022)
+        assert goal_value(s) == D("121.00")
+        assert expected_value(s, 2021) == pytest.approx(D(110))
+
+    def test_rank_is_linear_and_lower_is_better(self):
+        s = spec(Kind.RANK, Direction.DECREASE, base=D(20), target=D(10))
+        assert expected_value(s, 2022) == D(16)
+        assert s.lower_is_better
+
+
+class TestStatus:
+    def test_on_track_when_progress_at_least_expected(self):
+        s = spec()
+        assert assess(s, {2023: D(16)}, 2023).status == Status.ON_TRACK
+
+    def test_behind_between_the_two_ratios(self):
+        s = spec()
+        # expected share 0.6; 0.5 is 83% of it: behind (>= 0.8), not on track (< 1.0)
+        result = assess(s, {2023: D(15)}, 2023)
+        assert result.progress == D("0.5")
+        assert result.expected_share == D("0.6")
+        assert result.status == Status.BEHIND
+
+    def test_off_track_below_the_behind_ratio(self):
+        assert assess(spec(), {2023: D(14)}, 2023).status == Status.OFF_TRACK
+
+    def test_thresholds_come_from_the_spec(self):
+        lenient = spec(on_track_ratio=D("0.8"), behind_ratio=D("0.5"))
+        assert assess(lenient, {2023: D(15)}, 2023).status == Status.ON_TRACK
+        assert assess(lenient, {2023: D(14)}, 2023).status == Status.BEHIND
+
+    def test_achieved_when_the_target_is_met(self):
+        assert assess(spec(), {2022: D(21)}, 2022).status == Status.ACHIEVED
+
+    def test_decrease_is_met_at_or_below_the_target(self):
+        s = spec(direction=Direction.DECREASE, base=D(100), target=D(80))
+        assert assess(s, {2024: D(80)}, 2024).status == Status.ACHIEVED
+        # expected in 2022: 92; a fall to 94 covers 6 of 8 expected points: 0.75 of the share
+        result = assess(s, {2022: D(94)}, 2022)
+        assert result.progress == D("0.3")
+        assert result.status == Status.OFF_TRACK
+        assert assess(s, {2022: D(92)}, 2022).status == Status.ON_TRACK
+
+    def test_a_rise_in_a_decrease_target_is_off_track(self):
+        s = spec(direction=Direction.DECREASE, base=D(100), target=D(80))
+        result = assess(s, {2022: D(105)}, 2022)
+        assert result.progress < 0
+        assert result.status == Status.OFF_TRACK
+
+    def test_rank_is_met_at_or_below_the_target_position(self):
+        s = spec(Kind.RANK, base=D(18), target=D(10))
+        assert assess(s, {2023: D(10)}, 2023).status == Status.ACHIEVED
+        assert assess(s, {2023: D(9)}, 2023).status == Status.ACHIEVED
+        assert assess(s, {2023: D(13)}, 2023).status == Status.ON_TRACK  # 5/8 >= 0.6
+        assert assess(s, {2023: D(17)}, 2023).status == Status.OFF_TRACK
+
+    def test_no_data_without_a_figure(self):
+        result = assess(spec(), {}, 2023)
+        assert result.status == Status.NO_DATA
+        assert result.expected_value == D(16)
+
+    def test_figures_after_the_year_do_not_count(self):
+        assert assess(spec(), {2024: D(30)}, 2023).status == Status.NO_DATA
+
+    def test_the_latest_figure_is_judged_against_its_own_year(self):
+        # 2022's 14 is on the path for 2022; as of 2023, with no 2023 figure, still on track.
+        result = assess(spec(), {2021: D(12), 2022: D(14)}, 2023)
+        assert result.latest_year == 2022
+        assert result.status == Status.ON_TRACK
+
+    def test_reached_and_then_lost_again(self):
+        figures = {2022: D(21), 2023: D(15)}
+        assert assess(spec(), figures, 2022).status == Status.ACHIEVED
+        assert assess(spec(), figures, 2023).status == Status.BEHIND
+
+    def test_missing_baseline_is_judged_on_whether_the_target_is_met(self):
+        s = spec(base=None)
+        result = assess(s, {2023: D(15)}, 2023)
+        assert result.progress is None
+        assert result.status == Status.PENDING
+        assert assess(s, {2025: D(15)}, 2025).status == Status.OFF_TRACK
+        assert assess(s, {2023: D(20)}, 2023).status == Status.ACHIEVED
+
+    def test_zero_span_has_no_path(self):
+        flat = spec(base=D(20), target=D(20))
+        assert assess(flat, {2023: D(19)}, 2023).progress is None
+        assert assess(flat, {2023: D(19)}, 2023).status == Status.PENDING
+        assert assess(flat, {2023: D(20)}, 2023).status == Status.ACHIEVED
+        same_year = spec(target_year=2020)
+        assert expected_share(same_year, 2020) is None
+        assert assess(same_year, {2020: D(12)}, 2020).status == Status.OFF_TRACK
+
+    def test_multiple_status_uses_the_compound_path(self):
+        s = spec(Kind.MULTIPLE, base=D(100), target=None, factor=D(2), target_year=2022)
+        # expected share after one year is 0.414; 45% of the distance is on track
+        assert assess(s, {2021: D(145)}, 2021).status == Status.ON_TRACK
+        assert assess(s, {2021: D(135)}, 2021).status == Status.BEHIND
+        assert assess(s, {2021: D(120)}, 2021).status == Status.OFF_TRACK
+
+
+class TestMilestone:
+    def test_pending_before_the_target_year(self):
+        s = spec(Kind.MILESTONE, base=None, target=None)
+        assert assess(s, {}, 2023, achieved={2023: False}).status == Status.PENDING
+
+    def test_off_track_from_the_target_year_without_achievement(self):
+        s = spec(Kind.MILESTONE, base=None, target=None)
+        assert assess(s, {}, 2025, achieved={2025: False}).status == Status.OFF_TRACK
+
+    def test_achieved_once_achieved(self):
+        s = spec(Kind.MILESTONE, base=None, target=None)
+        assert assess(s, {}, 2024, achieved={2023: True}).status == Status.ACHIEVED
+        assert assess(s, {}, 2022, achieved={2023: True}).status == Status.PENDING
+
+
+class TestRelative:
+    def test_growth_above_the_reference_is_on_track(self):
+        s = spec(Kind.RELATIVE, base=D(100), target=None)
+        result = assess(s, {2021: D(108)}, 2021, reference={2020: D(50), 2021: D(53)})
+        assert result.growth == D("0.08")
+        assert result.reference_growth == D("0.06")
+        assert result.status == Status.ON_TRACK
+
+    def test_growth_above_the_reference_in_the_target_year_is_achieved(self):
+        s = spec(Kind.RELATIVE, base=None, target=None)
+        result = assess(
+            s, {2024: D(100), 2025: D(110)}, 2025, reference={2024: D(10), 2025: D(10.5)}
+        )
+        assert result.status == Status.ACHIEVED
+
+    def test_slightly_below_is_behind_and_far_below_off_track(self):
+        s = spec(Kind.RELATIVE, base=D(100), target=None)
+        ref = {2020: D(100), 2021: D(110)}
+        assert assess(s, {2021: D(109)}, 2021, reference=ref).status == Status.BEHIND
+        assert assess(s, {2021: D(102)}, 2021, reference=ref).status == Status.OFF_TRACK
+
+    def test_no_data_without_two_years_of_both(self):
+        s = spec(Kind.RELATIVE, base=None, target=None)
+        assert assess(s, {2021: D(100)}, 2021, reference={2021: D(5)}).status == Status.NO_DATA
+
+
+class TestRatesAndProjection:
+    def test_required_annual_rate(self):
+        s = spec(Kind.MULTIPLE, base=D(100), target=None, factor=D("2.42"))
+        assert required_annual_rate(s, 2023, D(200)) == pytest.approx(D("0.1"))
+
+    def test_no_required_rate_once_the_target_year_has_come(self):
+        assert required_annual_rate(spec(), 2025, D(15)) is None
+
+    def test_no_required_rate_for_ranks(self):
+        assert required_annual_rate(spec(Kind.RANK, base=D(20), target=D(10)), 2023, D(15)) is None
+
+    def test_linear_projection_extends_the_line(self):
+        assert projected_value(spec(), 2023, D(13)) == D(15)
+
+    def test_compound_projection_extends_the_growth_rate(self):
+        s = spec(Kind.MULTIPLE, base=D(100), target=None, factor=D(2))
+        assert projected_value(s, 2022, D(121)) == pytest.approx(D("161.051"))
+
+    def test_no_projection_without_baseline_or_elapsed_time(self):
+        assert projected_value(spec(base=None), 2023, D(13)) is None
+        assert projected_value(spec(), 2020, D(13)) is None
+
+    def test_growth_rate(self):
+        assert growth_rate({2020: D(100), 2021: D(106)}, 2021) == D("0.06")
+        assert growth_rate({2021: D(106)}, 2021) is None
+
+    def test_assessment_carries_rate_and_projection(self):
+        result = assess(spec(), {2023: D(16)}, 2023)
+        assert result.projected_value == pytest.approx(D("20"))
+        assert result.required_annual_rate == pytest.approx((D(20) / D(16)) ** (D(1) / 2) - 1)

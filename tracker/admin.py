@@ -1,0 +1,152 @@
+"""Administrators' back office: every model, with the engine's status beside each target."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Max, OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from tracker import status
+from tracker.models import Area, Department, Plan, ProgressEntry, Target
+
+
+class AreaInline(admin.TabularInline):
+    model = Area
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "region", "baseline_year", "start_year", "end_year"]
+    search_fields = ["name", "slug", "region"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    inlines = [AreaInline]
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "plan", "order"]
+    list_filter = ["plan"]
+    search_fields = ["name", "name_en"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "member_count", "is_sample"]
+    search_fields = ["name", "name_en"]
+    filter_horizontal = ["members"]
+
+    @admin.display(description=_("members"))
+    def member_count(self, obj):
+        return obj.members.count()
+
+
+class ProgressEntryInline(admin.TabularInline):
+    model = ProgressEntry
+    extra = 0
+    fields = ["year", "value", "achieved", "quality", "state", "return_reason", "note", "evidence"]
+
+
+def _latest_approved_year_in_plan():
+    return Subquery(
+        ProgressEntry.objects.approved()
+        .filter(target__plan=OuterRef("plan"))
+        .values("target__plan")
+        .annotate(latest=Max("year"))
+        .values("latest")
+    )
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "plan", "area", "kind", "nature", "lead_department", "status"]
+    list_display_links = ["code", "name"]
+    list_filter = ["plan", "area", "lead_department", "kind", "nature"]
+    search_fields = ["code", "name", "name_en"]
+    autocomplete_fields = ["reference_target"]
+    filter_horizontal = ["co_departments"]
+    inlines = [ProgressEntryInline]
+    fieldsets = [
+        (None, {"fields": ["plan", "area", "code", "order", "name", "name_en", "unit"]}),
+        (
+            _("What is measured"),
+            {
+                "fields": [
+                    "kind",
+                    "direction",
+                    "nature",
+                    "decimal_places",
+                    "allow_negative",
+                    "reference_target",
+                ]
+            },
+        ),
+        (
+            _("Baseline and target"),
+            {
+                "fields": [
+                    "baseline_year",
+                    "baseline_value",
+                    "baseline_quality",
+                    "target_year",
+                    "target_value",
+                    "factor",
+                ]
+            },
+        ),
+        (_("Responsibility"), {"fields": ["lead_department", "co_departments"]}),
+        (_("Source"), {"fields": ["source_text", "data_source", "notes"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("plan", "area", "lead_department")
+            .with_entries()
+            .annotate(status_year=_latest_approved_year_in_plan())
+        )
+
+    @admin.display(description=_("status"))
+    def status(self, obj):
+        year = obj.status_year or obj.plan.start_year
+        return status.badge(obj.assess(year).status)
+
+
+def approve_entries(modeladmin, request, queryset):
+    from tracker import services
+
+    count = services.approve_entries(queryset, by=request.user)
+    modeladmin.message_user(request, _("%(count)d figures approved.") % {"count": count})
+
+
+approve_entries.short_description = _("Approve the selected figures")
+
+
+@admin.register(ProgressEntry)
+class ProgressEntryAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "target",
+        "year",
+        "value",
+        "achieved",
+        "quality",
+        "state",
+        "entered_by",
+        "updated_at",
+        "is_sample",
+    ]
+    list_filter = [
+        "target__plan",
+        "state",
+        "quality",
+        "year",
+        "target__lead_department",
+        "is_sample",
+    ]
+    search_fields = ["target__code", "target__name"]
+    list_select_related = ["target", "target__plan", "entered_by"]
+    raw_id_fields = ["target"]
+    readonly_fields = ["entered_by", "updated_at", "version"]
+    actions = [approve_entries]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrackerConfig(AppConfig):
+    name = "tracker"
+    verbose_name = _("Plan targets")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,41 @@
+"""Filters of the dashboard table."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tracker import status
+from tracker.models import Area, Department, Target
+
+
+class TargetFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    area = django_filters.ModelChoiceFilter(label=_("Area"), queryset=Area.objects.none())
+    lead_department = django_filters.ModelChoiceFilter(
+        label=_("Lead department"), queryset=Department.objects.all()
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=status.CHOICES, method="filter_status"
+    )
+    nature = django_filters.ChoiceFilter(label=_("Nature"), choices=Target.Nature.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Target.Kind.choices)
+
+    class Meta:
+        model = Target
+        fields = ["q", "area", "lead_department", "status", "nature", "kind"]
+
+    def __init__(self, data=None, *args, plan, statuses: dict[int, str], **kwargs):
+        """`statuses` maps target ids to their status, from the engine."""
+        super().__init__(data, *args, **kwargs)
+        self.statuses = statuses
+        self.filters["area"].queryset = Area.objects.filter(plan=plan)
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(code__icontains=value) | Q(name__icontains=value) | Q(name_en__icontains=value)
+        )
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(pk__in=[pk for pk, found in self.statuses.items() if found == value])

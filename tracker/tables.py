@@ -1,0 +1,111 @@
+"""The dashboard's table: one row per target, its status from the engine."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from tracker import status
+from tracker.templatetags.tracker import format_figure, progress_bar
+
+
+def entry_cell(entry, target) -> str:
+    """A year's figure; one not yet approved is marked with its state."""
+    if entry is None:
+        return "—"
+    text = entry.display_value or "—"
+    if entry.counts:
+        return text
+    return format_html(
+        '<span class="unapproved" title="{}">{}<sup>{}</sup></span>',
+        _t("Not approved: %(state)s") % {"state": entry.get_state_display()},
+        text,
+        entry.get_state_display(),
+    )
+
+
+class YearColumn(tables.Column):
+    def __init__(self, year: int, **kwargs):
+        self.year = year
+        super().__init__(
+            verbose_name=str(year),
+            accessor="target__code",
+            orderable=False,
+            empty_values=(),
+            **kwargs,
+        )
+
+    def render(self, record):
+        return entry_cell(record.entries.get(self.year), record.target)
+
+
+class StandingTable(tables.Table):
+    area = tables.Column(
+        _("Area"), accessor="target__area__display_name", order_by=("target__area__order",)
+    )
+    code = tables.Column(_("Code"), accessor="target__code")
+    name = tables.Column(
+        _("Target"),
+        accessor="target__display_name",
+        linkify=lambda record: record.target.get_absolute_url(),
+    )
+    unit = tables.Column(_("Unit"), accessor="target__unit", orderable=False)
+    nature = tables.Column(_("Nature"), accessor="target__nature")
+    baseline = tables.Column(_("Baseline"), empty_values=(), orderable=False)
+    goal = tables.Column(_("Target value"), empty_values=(), orderable=False)
+    progress = tables.Column(_("Progress"), empty_values=(), order_by=("progress_sort",))
+    status = tables.Column(_("Status"), empty_values=(), order_by=("status_rank",))
+    lead = tables.Column(
+        _("Lead department"), accessor="target__lead_department__display_name", default="—"
+    )
+
+    class Meta:
+        attrs = {"class": "table dashboard"}
+        sequence = [
+            "area",
+            "code",
+            "name",
+            "unit",
+            "nature",
+            "baseline",
+            "...",
+            "goal",
+            "progress",
+            "status",
+            "lead",
+        ]
+        orderable = True
+
+    def render_nature(self, record):
+        return record.target.get_nature_display()
+
+    def render_baseline(self, record):
+        return format_figure(record.baseline, record.target.decimal_places) or "—"
+
+    def render_goal(self, record):
+        target = record.target
+        if target.is_milestone:
+            return _t("Achieved")
+        if target.kind == target.Kind.RELATIVE:
+            return _t("Growth above %(reference)s") % {
+                "reference": target.reference_target.display_name
+                if target.reference_target
+                else "—"
+            }
+        if target.kind == target.Kind.ANNUAL_GROWTH:
+            return _t("%(rate)s%% a year") % {"rate": target.target_value}
+        return format_figure(record.goal, target.decimal_places) or "—"
+
+    def render_progress(self, record):
+        return progress_bar(record.assessment) or "—"
+
+    def render_status(self, record):
+        return status.badge(record.status)
+
+
+def standing_table(rows, years, **kwargs) -> StandingTable:
+    return StandingTable(
+        rows, extra_columns=[(f"y{year}", YearColumn(year)) for year in years], **kwargs
+    )
