@@ -121,7 +121,7 @@ class Plan(models.Model):
 
     def status_year(self, requested: int | None = None) -> int:
         """The year statuses are computed for: the one asked for, else the latest approved."""
-        if requested is not None and requested in self.entry_years:
+        if requested is not None and requested in self.years:
             return requested
         return self.latest_approved_year() or self.start_year
 
@@ -464,6 +464,15 @@ class ProgressEntry(models.Model):
         related_name="+",
         verbose_name=_("entered by"),
     )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(
@@ -535,3 +544,33 @@ class ProgressEntry(models.Model):
                     )
                 }
             )
+
+
+class ClosedYear(models.Model):
+    """A year of a plan closed by an administrator once the statistics bulletin is out.
+
+    Reopening deletes the row; the history keeps who closed and reopened it, and why.
+    """
+
+    plan = models.ForeignKey(
+        Plan, models.CASCADE, related_name="closed_years", verbose_name=_("plan")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("closed by")
+    )
+    closed_at = models.DateTimeField(_("closed"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("closed year")
+        verbose_name_plural = _("closed years")
+        ordering = ["plan", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year"], name="closed_year_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.year}"

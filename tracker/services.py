@@ -1,20 +1,78 @@
-"""Writes that span several rows or models, each in one transaction."""
+"""Writes that span several rows or models, each in one transaction.
+
+Views and commands validate first and call these to apply; any refusal raised here rolls
+the whole operation back, so a page or file with one bad row writes nothing.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from tracker.models import ProgressEntry
+from tracker.models import ClosedYear, Plan, ProgressEntry, Target
+from tracker.permissions import can_edit_target, is_admin
 
 
-class StaleEntry(Exception):
+def display_user(user) -> str:
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.username
+
+
+class Refused(Exception):
+    """A write the rules do not allow; the message says why, for a person."""
+
+
+class StaleEntry(Refused):
     """Somebody else saved the figure since it was read; `current` is what they saved."""
 
     def __init__(self, current: ProgressEntry):
-        super().__init__(f"{current} was changed by someone else")
+        who = display_user(current.entered_by)
+        super().__init__(
+            _(
+                "%(target)s %(year)s was changed by %(who)s while you were editing: it is now "
+                "%(value)s (%(state)s). Nothing was saved; reload the page to see it."
+            )
+            % {
+                "target": current.target.display_name,
+                "year": current.year,
+                "who": who,
+                "value": current.display_value or "—",
+                "state": current.get_state_display(),
+            }
+        )
         self.current = current
+
+
+def lock_message(entry: ProgressEntry | None, closed: ClosedYear | None, user) -> str | None:
+    """Why `user` may not change this figure, naming the lock; None when they may."""
+    if closed is not None:
+        return _(
+            "Year %(year)s is closed: %(who)s closed it on %(date)s (%(reason)s). "
+            "An administrator can reopen it."
+        ) % {
+            "year": closed.year,
+            "who": display_user(closed.closed_by),
+            "date": timezone.localtime(closed.closed_at).strftime("%Y-%m-%d"),
+            "reason": closed.reason or "—",
+        }
+    if entry is not None and entry.state == ProgressEntry.State.APPROVED and not is_admin(user):
+        reviewer = entry.reviewed_by
+        return _(
+            "This figure is approved (%(who)s, %(date)s) and locked. "
+            "Ask an administrator to reopen it to change it."
+        ) % {
+            "who": display_user(reviewer),
+            "date": timezone.localtime(entry.reviewed_at).strftime("%Y-%m-%d")
+            if entry.reviewed_at
+            else "—",
+        }
+    return None
 
 
 def claim(entry: ProgressEntry, version: int) -> None:
@@ -27,7 +85,9 @@ def claim(entry: ProgressEntry, version: int) -> None:
         return
     claimed = ProgressEntry.objects.filter(pk=entry.pk, version=version).update(version=version + 1)
     if not claimed:
-        raise StaleEntry(ProgressEntry.objects.select_related("entered_by").get(pk=entry.pk))
+        raise StaleEntry(
+            ProgressEntry.objects.select_related("entered_by", "target").get(pk=entry.pk)
+        )
     entry.version = version + 1
 
 
@@ -38,16 +98,163 @@ def record(entry: ProgressEntry, *, by, reason: str = "") -> None:
     entry.save()
 
 
+@dataclass
+class Change:
+    """A figure as submitted for one target and year, validated."""
+
+    target: Target
+    figure: Decimal | bool | None
+    quality: str
+    note: str = ""
+    evidence: object = None
+    version: int = 0
+
+
+def _closed(plan: Plan, year: int) -> ClosedYear | None:
+    return ClosedYear.objects.select_related("closed_by").filter(plan=plan, year=year).first()
+
+
 @transaction.atomic
-def approve_entries(entries: Iterable[ProgressEntry], *, by) -> int:
-    """Approve every submitted figure among `entries`; returns how many were approved."""
+def save_entries(
+    *, plan: Plan, year: int, changes: Iterable[Change], user, submit: bool
+) -> list[ProgressEntry]:
+    """Save a page (or a file) of figures as drafts or submitted, all or nothing.
+
+    1. refuse a year outside the plan or a closed year;
+    2. for each figure: refuse a target the user may not change or a locked figure;
+    3. claim the figure at the version the user read (a stale form is refused);
+    4. save it, the history recording who and why.
+    """
+    if year not in plan.entry_years:
+        raise Refused(
+            _("%(year)s lies outside the plan (%(first)s-%(last)s).")
+            % {"year": year, "first": plan.baseline_year, "last": plan.end_year}
+        )
+    closed = _closed(plan, year)
+    state = ProgressEntry.State.SUBMITTED if submit else ProgressEntry.State.DRAFT
+    saved = []
+    for change in changes:
+        target = change.target
+        if target.plan_id != plan.pk or not can_edit_target(user, target):
+            raise Refused(
+                _("You may not change figures of %(target)s: it is led by %(department)s.")
+                % {
+                    "target": target.display_name,
+                    "department": target.lead_department or "—",
+                }
+            )
+        entry = ProgressEntry.objects.filter(target=target, year=year).first() or ProgressEntry(
+            target=target, year=year
+        )
+        locked = lock_message(entry if entry.pk else None, closed, user)
+        if locked:
+            raise Refused(f"{target.display_name} {year}: {locked}")
+        if entry.pk is None and change.version:
+            # The form was read when a figure existed; it has been deleted since.
+            raise Refused(
+                _("%(target)s %(year)s changed meanwhile; reload the page.")
+                % {"target": target.display_name, "year": year}
+            )
+        claim(entry, change.version)
+        if target.is_milestone:
+            entry.achieved = change.figure
+        else:
+            entry.value = change.figure
+        entry.quality = change.quality
+        entry.note = change.note
+        if change.evidence:
+            entry.evidence = change.evidence
+        entry.state = state
+        entry.return_reason = ""
+        entry.entered_by = user
+        entry.reviewed_by = entry.reviewed_at = None
+        try:
+            with transaction.atomic():
+                record(entry, by=user, reason=_("submitted") if submit else _("saved as draft"))
+        except IntegrityError:
+            # Somebody created the same figure at the same moment.
+            raise StaleEntry(
+                ProgressEntry.objects.select_related("entered_by", "target").get(
+                    target=target, year=year
+                )
+            ) from None
+        saved.append(entry)
+    return saved
+
+
+@transaction.atomic
+def approve_entries(
+    entries: Iterable[tuple[ProgressEntry, int]] | Iterable[ProgressEntry], *, by
+) -> int:
+    """Approve the submitted figures among `entries`; returns how many were approved.
+
+    Each item is an entry, or (entry, version read) to refuse one changed meanwhile.
+    """
     count = 0
-    for entry in entries:
+    closed_cache: dict[tuple[int, int], ClosedYear | None] = {}
+    for item in entries:
+        entry, version = item if isinstance(item, tuple) else (item, item.version)
         if entry.state != ProgressEntry.State.SUBMITTED:
             continue
-        claim(entry, entry.version)
+        key = (entry.target.plan_id, entry.year)
+        if key not in closed_cache:
+            closed_cache[key] = _closed(entry.target.plan, entry.year)
+        if closed_cache[key]:
+            raise Refused(lock_message(entry, closed_cache[key], by))
+        claim(entry, version)
         entry.state = ProgressEntry.State.APPROVED
         entry.return_reason = ""
-        record(entry, by=by, reason="approved")
+        entry.reviewed_by, entry.reviewed_at = by, timezone.now()
+        record(entry, by=by, reason=_("approved"))
         count += 1
     return count
+
+
+@transaction.atomic
+def return_entry(entry: ProgressEntry, *, by, reason: str, version: int) -> None:
+    """Send a submitted figure back to its reporter with a reason they will see."""
+    if entry.state != ProgressEntry.State.SUBMITTED:
+        raise Refused(_("Only submitted figures can be returned."))
+    claim(entry, version)
+    entry.state = ProgressEntry.State.RETURNED
+    entry.return_reason = reason
+    entry.reviewed_by, entry.reviewed_at = by, timezone.now()
+    record(entry, by=by, reason=_("returned: %(reason)s") % {"reason": reason})
+
+
+@transaction.atomic
+def reopen_entry(entry: ProgressEntry, *, by, reason: str, version: int) -> None:
+    """Unlock an approved figure so its reporter can correct it; the reason is kept."""
+    if entry.state != ProgressEntry.State.APPROVED:
+        raise Refused(_("Only approved figures can be reopened."))
+    closed = _closed(entry.target.plan, entry.year)
+    if closed:
+        raise Refused(lock_message(entry, closed, by))
+    claim(entry, version)
+    entry.state = ProgressEntry.State.RETURNED
+    entry.return_reason = _("Reopened: %(reason)s") % {"reason": reason}
+    entry.reviewed_by, entry.reviewed_at = by, timezone.now()
+    record(entry, by=by, reason=entry.return_reason)
+
+
+@transaction.atomic
+def close_year(plan: Plan, year: int, *, by, reason: str = "") -> ClosedYear:
+    if year not in plan.entry_years:
+        raise Refused(_("%(year)s lies outside the plan.") % {"year": year})
+    if ClosedYear.objects.filter(plan=plan, year=year).exists():
+        raise Refused(_("Year %(year)s is already closed.") % {"year": year})
+    closed = ClosedYear(plan=plan, year=year, closed_by=by, reason=reason)
+    closed._history_user = by
+    closed._change_reason = reason
+    closed.save()
+    return closed
+
+
+@transaction.atomic
+def reopen_year(plan: Plan, year: int, *, by, reason: str) -> None:
+    closed = ClosedYear.objects.filter(plan=plan, year=year).first()
+    if closed is None:
+        raise Refused(_("Year %(year)s is not closed.") % {"year": year})
+    closed._history_user = by
+    closed._change_reason = reason
+    closed.delete()

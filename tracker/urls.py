@@ -8,4 +8,12 @@ urlpatterns = [
     path("", views.plan_list, name="plan-list"),
     path("plans/<slug:slug>/", views.plan_dashboard, name="plan-dashboard"),
     path("plans/<slug:slug>/targets/<str:code>/", views.target_detail, name="target-detail"),
+    path("plans/<slug:slug>/entry/<int:year>/", views.data_entry, name="data-entry"),
+    path("plans/<slug:slug>/years/<int:year>/close/", views.close_year, name="close-year"),
+    path("plans/<slug:slug>/years/<int:year>/reopen/", views.reopen_year, name="reopen-year"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("approvals/approve/", views.approve, name="approve"),
+    path("entries/<int:pk>/return/", views.return_entry, name="return-entry"),
+    path("entries/<int:pk>/reopen/", views.reopen_entry, name="reopen-entry"),
+    path("entries/<int:pk>/evidence/", views.evidence, name="evidence"),
 ]

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from tracker import progress, services
 from tracker.filters import TargetFilter
-from tracker.models import Plan, Target
+from tracker.forms import CloseYearForm, EntryForm, ReasonForm
+from tracker.history import change_log
+from tracker.models import ClosedYear, Plan, ProgressEntry, Target
+from tracker.permissions import is_admin
 from tracker.standing import plan_targets, standings, status_counts
 from tracker.tables import standing_table
 
@@ -35,7 +48,7 @@ def plan_dashboard(request, slug):
         statuses={pk: row.status for pk, row in rows.items()},
     )
     shown = [rows[pk] for pk in filterset.qs.values_list("pk", flat=True)]
-    table = standing_table(shown, plan.entry_years)
+    table = standing_table(shown, plan.years)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {
         "plan": plan,
@@ -62,6 +75,268 @@ def target_detail(request, slug, code):
         "target": target,
         "year": year,
         "row": standings([target], year)[0],
+        "changes": change_log(target),
         "has_sample": any(e.is_sample for e in target.entries.all()),
     }
     return render(request, "tracker/target_detail.html", context)
+
+
+# -- entering figures ----------------------------------------------------------------
+
+
+def _admin_only(request):
+    if not is_admin(request.user):
+        raise PermissionDenied(_("Only administrators may do this."))
+
+
+@dataclass
+class EntryRow:
+    target: Target
+    entry: ProgressEntry | None
+    previous: ProgressEntry | None
+    goal: Decimal | None
+    expected: Decimal | None
+    lock: str | None
+    form: EntryForm
+
+
+def _entry_rows(request, plan, year, closed) -> list[EntryRow]:
+    targets = Target.objects.for_plan(plan).editable_by(request.user).with_entries()
+    data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    rows = []
+    for target in targets:
+        entries = {e.year: e for e in target.entries.all()}
+        entry = entries.get(year)
+        spec = target.spec(target.approved_values())
+        rows.append(
+            EntryRow(
+                target=target,
+                entry=entry,
+                previous=entries.get(year - 1),
+                goal=progress.goal_value(spec),
+                expected=progress.expected_value(spec, year),
+                lock=services.lock_message(entry, closed, request.user),
+                form=EntryForm(*data, prefix=f"t{target.pk}", target=target, entry=entry),
+            )
+        )
+    return rows
+
+
+def _foreign_prefixes(post, rows) -> list[str]:
+    """Targets named in the POST that the page did not offer: not the user's to change."""
+    offered = {f"t{row.target.pk}" for row in rows}
+    posted = {key.split("-", 1)[0] for key in post if FIELD_KEY.match(key)}
+    return sorted(posted - offered)
+
+
+FIELD_KEY = re.compile(r"^t\d+-(value|achieved|quality|note|version)$")
+
+
+def data_entry(request, slug, year):
+    plan = get_object_or_404(Plan, slug=slug)
+    if year not in plan.entry_years:
+        message = _("%(year)s lies outside the plan (%(first)s-%(last)s).") % {
+            "year": year,
+            "first": plan.baseline_year,
+            "last": plan.end_year,
+        }
+        return render(
+            request, "tracker/message.html", {"plan": plan, "message": message}, status=404
+        )
+    closed = ClosedYear.objects.select_related("closed_by").filter(plan=plan, year=year).first()
+    rows = _entry_rows(request, plan, year, closed)
+    if request.method == "POST":
+        saved = _save_entry_page(request, plan, year, rows)
+        if saved is not None:
+            return redirect("tracker:data-entry", slug=plan.slug, year=year)
+    context = {
+        "plan": plan,
+        "year": year,
+        "rows": rows,
+        "closed": closed,
+        "has_errors": any(row.form.errors for row in rows),
+    }
+    return render(request, "tracker/data_entry.html", context)
+
+
+def _save_entry_page(request, plan, year, rows):
+    """Validate every row, then save all of them or none; returns the saved or None."""
+    foreign = _foreign_prefixes(request.POST, rows)
+    if foreign:
+        messages.error(request, _("The form names targets you may not change; nothing was saved."))
+        return None
+    if not all(row.form.is_valid() for row in rows):
+        messages.error(request, _("Some rows have errors, shown beside them; nothing was saved."))
+        return None
+    submit = "submit" in request.POST
+    changes = []
+    for row in rows:
+        form = row.form
+        wants_submit = submit and row.entry and row.entry.state in ("draft", "returned")
+        if form.figure is None or (not form.has_changes() and not wants_submit):
+            continue
+        if row.lock:
+            form.add_error(None, row.lock)
+            messages.error(request, _("Some rows are locked; nothing was saved."))
+            return None
+        changes.append(
+            services.Change(
+                target=row.target,
+                figure=form.figure,
+                quality=form.cleaned_data["quality"],
+                note=form.cleaned_data["note"],
+                evidence=form.cleaned_data.get("evidence"),
+                version=form.cleaned_data["version"],
+            )
+        )
+    try:
+        saved = services.save_entries(
+            plan=plan, year=year, changes=changes, user=request.user, submit=submit
+        )
+    except services.Refused as refusal:
+        messages.error(request, str(refusal))
+        return None
+    if submit:
+        messages.success(
+            request, _("%(count)d figures submitted for approval.") % {"count": len(saved)}
+        )
+    else:
+        messages.success(request, _("%(count)d figures saved as drafts.") % {"count": len(saved)})
+    return saved
+
+
+# -- approving, returning, locking ---------------------------------------------------
+
+
+def approvals(request):
+    _admin_only(request)
+    pending = (
+        ProgressEntry.objects.filter(state=ProgressEntry.State.SUBMITTED)
+        .select_related("target__plan", "target__lead_department", "entered_by")
+        .order_by(
+            "target__lead_department__name",
+            "year",
+            "target__plan",
+            "target__area__order",
+            "target__order",
+        )
+    )
+    previous = {
+        (e.target_id, e.year): e
+        for e in ProgressEntry.objects.filter(
+            target__in={e.target_id for e in pending}
+        ).select_related("target")
+    }
+    groups = {}
+    for entry in pending:
+        before = previous.get((entry.target_id, entry.year - 1))
+        change = None
+        if before and before.value is not None and entry.value is not None:
+            change = entry.value - before.value
+        key = (entry.target.lead_department, entry.year)
+        groups.setdefault(key, []).append((entry, before, change))
+    plans = []
+    for plan in Plan.objects.prefetch_related("closed_years__closed_by"):
+        closed = {c.year: c for c in plan.closed_years.all()}
+        plans.append((plan, [(year, closed.get(year)) for year in plan.entry_years]))
+    context = {
+        "groups": [(dept, year, items) for (dept, year), items in groups.items()],
+        "plans": plans,
+    }
+    return render(request, "tracker/approvals.html", context)
+
+
+@require_POST
+def approve(request):
+    _admin_only(request)
+    picked = []
+    for value in request.POST.getlist("entry"):
+        pk, _sep, version = value.partition(":")
+        if pk.isdigit() and version.isdigit():
+            picked.append((int(pk), int(version)))
+    entries = ProgressEntry.objects.select_related("target__plan").in_bulk(
+        [pk for pk, _v in picked]
+    )
+    try:
+        count = services.approve_entries(
+            [(entries[pk], version) for pk, version in picked if pk in entries], by=request.user
+        )
+    except services.Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("%(count)d figures approved.") % {"count": count})
+    return redirect("tracker:approvals")
+
+
+def _reasoned(request, action, *args, **kwargs):
+    """Run a write that needs a reason; messages say what happened."""
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason; nothing was changed."))
+        return False
+    try:
+        action(*args, by=request.user, reason=form.cleaned_data["reason"], **kwargs)
+    except services.Refused as refusal:
+        messages.error(request, str(refusal))
+        return False
+    return True
+
+
+def _posted_version(request) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+@require_POST
+def return_entry(request, pk):
+    _admin_only(request)
+    entry = get_object_or_404(ProgressEntry.objects.select_related("target__plan"), pk=pk)
+    if _reasoned(request, services.return_entry, entry, version=_posted_version(request)):
+        messages.success(request, _("Returned to the reporter with your reason."))
+    return redirect(request.POST.get("next") or "tracker:approvals")
+
+
+@require_POST
+def reopen_entry(request, pk):
+    _admin_only(request)
+    entry = get_object_or_404(ProgressEntry.objects.select_related("target__plan"), pk=pk)
+    if _reasoned(request, services.reopen_entry, entry, version=_posted_version(request)):
+        messages.success(request, _("The figure is reopened for its reporter."))
+    return redirect(entry.target.get_absolute_url())
+
+
+@require_POST
+def close_year(request, slug, year):
+    _admin_only(request)
+    plan = get_object_or_404(Plan, slug=slug)
+    form = CloseYearForm(request.POST)
+    form.is_valid()
+    try:
+        services.close_year(plan, year, by=request.user, reason=form.cleaned_data.get("reason", ""))
+    except services.Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Year %(year)s is closed.") % {"year": year})
+    return redirect("tracker:approvals")
+
+
+@require_POST
+def reopen_year(request, slug, year):
+    _admin_only(request)
+    plan = get_object_or_404(Plan, slug=slug)
+    if _reasoned(request, services.reopen_year, plan, year):
+        messages.success(request, _("Year %(year)s is open again.") % {"year": year})
+    return redirect("tracker:approvals")
+
+
+def evidence(request, pk):
+    entry = get_object_or_404(ProgressEntry, pk=pk)
+    if not entry.evidence:
+        raise Http404(_("No evidence attached."))
+    return FileResponse(
+        entry.evidence.open("rb"),
+        as_attachment=True,
+        filename=entry.evidence.name.rsplit("/", 1)[-1],
+    )

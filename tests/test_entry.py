@@ -1,0 +1,365 @@
+"""Reporting staff enter figures; administrators approve, return, reopen and close years."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests import factory
+from tracker.models import ClosedYear, ProgressEntry
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def plan(db):
+    return factory.make_plan(slug="city-14th")
+
+
+@pytest.fixture
+def gdp(plan, department):
+    return factory.make_target(plan, code="GDP", name="地区生产总值", lead_department=department)
+
+
+@pytest.fixture
+def zone(plan, department):
+    return factory.make_target(
+        plan,
+        code="ZONE",
+        name="国家级开发区",
+        kind="milestone",
+        baseline_value=None,
+        target_value=None,
+        unit="",
+        lead_department=department,
+    )
+
+
+@pytest.fixture
+def revenue(plan, other_department):
+    return factory.make_target(plan, code="REV", name="财政收入", lead_department=other_department)
+
+
+@pytest.fixture
+def as_reporter(client, reporter):
+    client.login(username=reporter.username, password=factory.PASSWORD)
+    return client
+
+
+@pytest.fixture
+def as_admin(client, admin_user):
+    client.login(username=admin_user.username, password=factory.PASSWORD)
+    return client
+
+
+def entry_url(plan, year=2023):
+    return reverse("tracker:data-entry", args=[plan.slug, year])
+
+
+def row(target, value="", quality="preliminary", note="", version=0, field="value"):
+    prefix = f"t{target.pk}"
+    return {
+        f"{prefix}-{field}": value,
+        f"{prefix}-quality": quality,
+        f"{prefix}-note": note,
+        f"{prefix}-version": version,
+    }
+
+
+def post(client, plan, *rows, year=2023, action="draft", files=None):
+    data = {action: "1"}
+    for r in rows:
+        data.update(r)
+    data.update(files or {})
+    return client.post(entry_url(plan, year), data, follow=True)
+
+
+class TestSignIn:
+    def test_anonymous_users_see_only_the_login_page(self, client, gdp, plan):
+        for url in [
+            reverse("tracker:plan-list"),
+            plan.get_absolute_url(),
+            gdp.get_absolute_url(),
+            entry_url(plan),
+            reverse("tracker:approvals"),
+        ]:
+            response = client.get(url)
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("login"))
+
+    def test_the_login_page_speaks_chinese(self, client, db):
+        html = client.get(reverse("login")).content.decode()
+        assert "登录" in html and "用户名" in html and "密码" in html
+
+    def test_roles_exist_as_groups(self, db):
+        from django.contrib.auth.models import Group
+
+        assert set(Group.objects.values_list("name", flat=True)) >= {"administrators", "reporters"}
+
+
+class TestDepartmentScope:
+    def test_the_page_offers_only_targets_the_department_leads(
+        self, as_reporter, plan, gdp, revenue
+    ):
+        html = as_reporter.get(entry_url(plan)).content.decode()
+        assert "地区生产总值" in html
+        assert "财政收入" not in html
+
+    def test_a_form_posted_for_another_departments_target_writes_nothing(
+        self, as_reporter, plan, gdp, revenue
+    ):
+        response = post(as_reporter, plan, row(gdp, "110"), row(revenue, "99"))
+        assert (
+            "nothing was saved" in response.content.decode()
+            or "未保存" in response.content.decode()
+        )
+        assert not ProgressEntry.objects.exists()
+
+    def test_everyone_signed_in_reads_every_target(self, client, outsider, revenue):
+        client.login(username=outsider.username, password=factory.PASSWORD)
+        assert client.get(revenue.get_absolute_url()).status_code == 200
+
+    def test_reporters_cannot_open_the_approval_page(self, as_reporter, gdp):
+        assert as_reporter.get(reverse("tracker:approvals")).status_code == 403
+
+
+class TestSaving:
+    def test_save_draft_then_submit(self, as_reporter, plan, gdp, reporter):
+        post(as_reporter, plan, row(gdp, "112.5", note="初步统计"))
+        entry = ProgressEntry.objects.get(target=gdp, year=2023)
+        assert (entry.value, entry.state, entry.entered_by) == (Decimal("112.5"), "draft", reporter)
+        post(
+            as_reporter,
+            plan,
+            row(gdp, "112.5", note="初步统计", version=entry.version),
+            action="submit",
+        )
+        entry.refresh_from_db()
+        assert entry.state == "submitted"
+
+    def test_milestones_take_yes_or_no(self, as_reporter, plan, zone):
+        post(as_reporter, plan, row(zone, "yes", field="achieved"), action="submit")
+        entry = ProgressEntry.objects.get(target=zone)
+        assert entry.achieved is True and entry.value is None
+
+    def test_the_page_shows_last_years_figure_target_and_expected_value(
+        self, as_reporter, plan, gdp
+    ):
+        factory.make_entry(gdp, 2022, "131.5")
+        html = as_reporter.get(entry_url(plan)).content.decode()
+        assert "131.5" in html  # last year's figure
+        assert "200.0" in html  # the target
+        assert "160.0" in html  # expected in 2023: 100 + 100 x 3/5
+
+    @pytest.mark.parametrize(
+        "typed, reason",
+        [
+            ("12a", "is not a number"),
+            ("12.345", "At most 1 decimal places"),
+            ("-5", "cannot be negative"),
+        ],
+    )
+    def test_bad_figures_are_explained_beside_their_row_and_nothing_is_saved(
+        self, as_reporter, plan, gdp, zone, typed, reason, settings
+    ):
+        settings.LANGUAGE_CODE = "en"
+        as_reporter.cookies["django_language"] = "en"
+        response = post(as_reporter, plan, row(gdp, typed), row(zone, "yes", field="achieved"))
+        html = response.content.decode()
+        assert reason in html
+        assert 'id="row-GDP" class="has-error' in html
+        assert not ProgressEntry.objects.exists()
+
+    def test_errors_are_in_chinese_by_default(self, as_reporter, plan, gdp):
+        html = post(as_reporter, plan, row(gdp, "十二")).content.decode()
+        assert "不是数字" in html
+
+    def test_full_width_digits_and_thousands_separators_are_read(self, as_reporter, plan, gdp):
+        post(as_reporter, plan, row(gdp, "１,２３４.５"))
+        assert ProgressEntry.objects.get(target=gdp).value == Decimal("1234.5")
+
+    def test_a_year_outside_the_plan_is_refused_with_a_message(self, as_reporter, plan, gdp):
+        response = as_reporter.post(entry_url(plan, 2031), row(gdp, "120") | {"draft": "1"})
+        assert response.status_code == 404
+        assert "2031" in response.content.decode()
+        assert not ProgressEntry.objects.exists()
+
+    def test_blank_rows_are_left_alone(self, as_reporter, plan, gdp, zone):
+        post(as_reporter, plan, row(gdp, "120"), row(zone, "", field="achieved"))
+        assert list(ProgressEntry.objects.values_list("target__code", flat=True)) == ["GDP"]
+
+
+class TestWorkflow:
+    def test_return_resubmit_approve_lock_and_history(
+        self, client, plan, gdp, reporter, admin_user
+    ):
+        # 1. the reporter submits
+        client.force_login(reporter)
+        post(client, plan, row(gdp, "150.0"), action="submit")
+        entry = ProgressEntry.objects.get(target=gdp)
+        # 2. the administrator returns it, with a reason (none refused)
+        client.force_login(admin_user)
+        url = reverse("tracker:return-entry", args=[entry.pk])
+        client.post(url, {"reason": "  ", "version": entry.version})
+        entry.refresh_from_db()
+        assert entry.state == "submitted"
+        client.post(url, {"reason": "请核对统计口径", "version": entry.version})
+        entry.refresh_from_db()
+        assert (entry.state, entry.return_reason) == ("returned", "请核对统计口径")
+        # 3. the reporter sees the reason, corrects and resubmits
+        client.force_login(reporter)
+        html = client.get(entry_url(plan)).content.decode()
+        assert "请核对统计口径" in html
+        post(client, plan, row(gdp, "148.0", version=entry.version), action="submit")
+        entry.refresh_from_db()
+        assert (entry.state, entry.value) == ("submitted", Decimal("148.0"))
+        # 4. the administrator approves from the approval page
+        client.force_login(admin_user)
+        html = client.get(reverse("tracker:approvals")).content.decode()
+        assert "148.0" in html
+        client.post(reverse("tracker:approve"), {"entry": [f"{entry.pk}:{entry.version}"]})
+        entry.refresh_from_db()
+        assert (entry.state, entry.reviewed_by) == ("approved", admin_user)
+        # 5. locked for the reporter, who is told why
+        client.force_login(reporter)
+        html = client.get(entry_url(plan)).content.decode()
+        assert "已审核" in html and "重新打开" in html  # approved ... ask to reopen
+        response = post(client, plan, row(gdp, "1.0", version=entry.version), action="submit")
+        entry.refresh_from_db()
+        assert entry.value == Decimal("148.0")
+        assert "未保存" in response.content.decode()
+        # 6. the target page lists every step
+        html = client.get(gdp.get_absolute_url()).content.decode()
+        for step in ["150.0", "148.0", "请核对统计口径", "已提交", "已退回", "已审核"]:
+            assert step in html, step
+        states = list(entry.history.order_by("history_date").values_list("state", flat=True))
+        assert states == ["submitted", "returned", "submitted", "approved"]
+
+    def test_approve_many_at_once(self, as_admin, plan, gdp, revenue):
+        a = factory.make_entry(gdp, 2023, "120", state="submitted")
+        b = factory.make_entry(revenue, 2023, "130", state="submitted")
+        as_admin.post(
+            reverse("tracker:approve"), {"entry": [f"{a.pk}:{a.version}", f"{b.pk}:{b.version}"]}
+        )
+        assert set(ProgressEntry.objects.values_list("state", flat=True)) == {"approved"}
+
+    def test_only_approved_figures_count(self, plan, gdp):
+        factory.make_entry(gdp, 2023, "300", state="submitted")
+        assert gdp.assess(2023).status == "no_data"
+
+    def test_reopening_a_figure_needs_a_reason_and_unlocks_it(
+        self, client, plan, gdp, reporter, admin_user
+    ):
+        entry = factory.make_entry(gdp, 2023, "120", quality="estimate")
+        client.force_login(admin_user)
+        url = reverse("tracker:reopen-entry", args=[entry.pk])
+        client.post(url, {"reason": "", "version": entry.version})
+        entry.refresh_from_db()
+        assert entry.state == "approved"
+        client.post(url, {"reason": "统计局修订为最终数", "version": entry.version})
+        entry.refresh_from_db()
+        assert entry.state == "returned" and "统计局修订为最终数" in entry.return_reason
+        # the reporter revises the estimate to the final figure; the earlier value is kept
+        client.force_login(reporter)
+        post(
+            client, plan, row(gdp, "118.4", quality="final", version=entry.version), action="submit"
+        )
+        entry.refresh_from_db()
+        assert (entry.value, entry.quality) == (Decimal("118.4"), "final")
+        values = [h.value for h in entry.history.order_by("history_date")]
+        assert Decimal("120") in values and Decimal("118.4") in values
+
+
+class TestClosedYear:
+    def test_a_closed_year_is_locked_and_says_by_whom_and_why(
+        self, client, plan, gdp, reporter, admin_user
+    ):
+        client.force_login(admin_user)
+        client.post(
+            reverse("tracker:close-year", args=[plan.slug, 2023]), {"reason": "统计公报已发布"}
+        )
+        closed = ClosedYear.objects.get(plan=plan, year=2023)
+        assert closed.closed_by == admin_user
+        client.force_login(reporter)
+        html = client.get(entry_url(plan)).content.decode()
+        assert "统计公报已发布" in html and admin_user.username in html
+        response = post(client, plan, row(gdp, "120"), action="submit")
+        assert not ProgressEntry.objects.exists()
+        assert "已关闭" in response.content.decode()
+
+    def test_a_closed_year_refuses_approvals_too(self, as_admin, admin_user, plan, gdp):
+        entry = factory.make_entry(gdp, 2023, "120", state="submitted")
+        ClosedYear.objects.create(plan=plan, year=2023, closed_by=admin_user)
+        as_admin.post(reverse("tracker:approve"), {"entry": [f"{entry.pk}:{entry.version}"]})
+        entry.refresh_from_db()
+        assert entry.state == "submitted"
+
+    def test_reopening_a_year_needs_a_reason_which_is_kept(self, as_admin, admin_user, plan):
+        ClosedYear.objects.create(plan=plan, year=2023, closed_by=admin_user)
+        url = reverse("tracker:reopen-year", args=[plan.slug, 2023])
+        as_admin.post(url, {"reason": ""})
+        assert ClosedYear.objects.filter(plan=plan, year=2023).exists()
+        as_admin.post(url, {"reason": "统计局更正2023年数据"})
+        assert not ClosedYear.objects.filter(plan=plan, year=2023).exists()
+        last = ClosedYear.history.latest()
+        assert last.history_type == "-" and last.history_change_reason == "统计局更正2023年数据"
+        assert last.history_user == admin_user
+
+
+class TestNoLostUpdates:
+    def test_the_second_of_two_concurrent_saves_is_refused_with_the_first_value(
+        self, client, plan, gdp, reporter, department
+    ):
+        colleague = factory.make_user("colleague", role="reporter", departments=[department])
+        entry = factory.make_entry(gdp, 2023, "100.0", state="draft")
+        version_both_read = entry.version
+        client.force_login(reporter)
+        post(client, plan, row(gdp, "111.1", version=version_both_read))
+        client.force_login(colleague)
+        response = post(client, plan, row(gdp, "222.2", version=version_both_read))
+        entry.refresh_from_db()
+        assert entry.value == Decimal("111.1")
+        html = response.content.decode()
+        assert "111.1" in html and "reporter" in html
+
+    def test_a_stale_form_for_a_new_figure_is_refused(self, client, plan, gdp, reporter):
+        client.force_login(reporter)
+        factory.make_entry(gdp, 2023, "100.0", state="draft")  # created after the form was read
+        post(client, plan, row(gdp, "111.1", version=0))
+        assert ProgressEntry.objects.get(target=gdp).value == Decimal("100.0")
+
+
+class TestEvidence:
+    def test_a_pdf_is_attached_and_downloads_for_signed_in_users_only(
+        self, as_reporter, client, plan, gdp, settings, tmp_path
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        upload = SimpleUploadedFile("公报.pdf", PDF, content_type="application/pdf")
+        post(as_reporter, plan, row(gdp, "120"), files={f"t{gdp.pk}-evidence": upload})
+        entry = ProgressEntry.objects.get(target=gdp)
+        url = reverse("tracker:evidence", args=[entry.pk])
+        response = as_reporter.get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == PDF
+        as_reporter.logout()
+        assert as_reporter.get(url).status_code == 302
+
+    def test_a_renamed_text_file_is_refused(self, as_reporter, plan, gdp, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path
+        upload = SimpleUploadedFile("report.pdf", b"just some text", content_type="application/pdf")
+        response = post(as_reporter, plan, row(gdp, "120"), files={f"t{gdp.pk}-evidence": upload})
+        assert "report.pdf" in response.content.decode()
+        assert not ProgressEntry.objects.exists()
+
+    def test_a_file_over_the_size_limit_is_refused(
+        self, as_reporter, plan, gdp, settings, tmp_path
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        settings.EVIDENCE_MAX_BYTES = 100
+        upload = SimpleUploadedFile("big.pdf", PDF + b"0" * 200, content_type="application/pdf")
+        response = post(as_reporter, plan, row(gdp, "120"), files={f"t{gdp.pk}-evidence": upload})
+        assert "100" in response.content.decode()
+        assert not ProgressEntry.objects.exists()

@@ -1,0 +1,5 @@
+from tracker.permissions import is_admin
+
+
+def roles(request):
+    return {"is_admin": is_admin(request.user) if hasattr(request, "user") else False}

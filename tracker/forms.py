@@ -1,0 +1,158 @@
+"""Forms validate and normalise: figures come out as Decimals, files checked by content."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from tracker.evidence import kind_of
+from tracker.models import ProgressEntry, Target
+from tracker.numbers import NotANumber, decimal_places, parse_decimal
+
+ACHIEVED_CHOICES = [("", "—"), ("yes", _("Yes, achieved")), ("no", _("No, not yet"))]
+
+
+def clean_figure(text: str, target: Target) -> Decimal:
+    """A typed figure as a Decimal, or a ValidationError that says what is wrong with it."""
+    try:
+        value = parse_decimal(text)
+    except NotANumber:
+        raise ValidationError(
+            _("“%(text)s” is not a number. Enter digits such as 12.5."),
+            code="not_a_number",
+            params={"text": text},
+        ) from None
+    if decimal_places(value) > target.decimal_places:
+        raise ValidationError(
+            _("At most %(places)s decimal places for this target; “%(text)s” has more."),
+            code="too_many_decimals",
+            params={"places": target.decimal_places, "text": text},
+        )
+    if value < 0 and not target.allow_negative:
+        raise ValidationError(
+            _("This figure cannot be negative (%(unit)s)."),
+            code="negative",
+            params={"unit": target.unit or target.name},
+        )
+    return value
+
+
+def clean_evidence_file(upload):
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s; at most %(limit)s is accepted."),
+            code="too_large",
+            params={
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES),
+            },
+        )
+    if kind_of(upload) is None:
+        raise ValidationError(
+            _(
+                "“%(name)s” is not a PDF, image, spreadsheet or Word document "
+                "(judged by its content, not its name)."
+            ),
+            code="wrong_type",
+            params={"name": upload.name},
+        )
+    return upload
+
+
+class EntryForm(forms.Form):
+    """One target's figure for one year, on the data-entry page."""
+
+    value = forms.CharField(label=_("Value"), required=False, max_length=40)
+    achieved = forms.ChoiceField(label=_("Achieved"), choices=ACHIEVED_CHOICES, required=False)
+    quality = forms.ChoiceField(label=_("Data quality"), choices=ProgressEntry.Quality.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 1})
+    )
+    evidence = forms.FileField(label=_("Evidence"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, target: Target, entry: ProgressEntry | None, **kwargs):
+        self.target, self.entry = target, entry
+        if entry is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "value": entry.display_value if not target.is_milestone else "",
+                    "achieved": {True: "yes", False: "no"}.get(entry.achieved, ""),
+                    "quality": entry.quality,
+                    "note": entry.note,
+                    "version": entry.version,
+                },
+            )
+        else:
+            kwargs.setdefault(
+                "initial", {"quality": ProgressEntry.Quality.PRELIMINARY, "version": 0}
+            )
+        super().__init__(*args, **kwargs)
+        if target.is_milestone:
+            del self.fields["value"]
+        else:
+            del self.fields["achieved"]
+            self.fields["value"].widget.attrs.update(inputmode="decimal", size=10)
+
+    def clean_value(self):
+        text = self.cleaned_data["value"].strip()
+        return clean_figure(text, self.target) if text else None
+
+    def clean_achieved(self):
+        return {"yes": True, "no": False}.get(self.cleaned_data["achieved"])
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        return clean_evidence_file(upload) if upload else None
+
+    def clean_version(self):
+        version = self.cleaned_data.get("version")
+        return 0 if version is None else version
+
+    @property
+    def figure(self):
+        """The value or, for a milestone, whether it was achieved; None when left blank."""
+        key = "achieved" if self.target.is_milestone else "value"
+        return self.cleaned_data.get(key)
+
+    def has_changes(self) -> bool:
+        """Whether saving this row would change the stored figure."""
+        entry = self.entry
+        if entry is None:
+            return self.figure is not None
+        current = entry.achieved if self.target.is_milestone else entry.value
+        return (
+            self.figure != current
+            or self.cleaned_data["quality"] != entry.quality
+            or self.cleaned_data["note"] != entry.note
+            or bool(self.cleaned_data.get("evidence"))
+        )
+
+
+class ReasonForm(forms.Form):
+    """A required reason: for returning a figure, reopening a figure or a year."""
+
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Give a reason."), code="required")
+        return reason
+
+
+class CloseYearForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        help_text=_("For example: the statistics bulletin of that year is published."),
+    )
