@@ -31,6 +31,7 @@ class YearColumn(tables.Column):
         self.year = year
         super().__init__(
             verbose_name=str(year),
+            attrs={"td": {"class": "num"}},
             accessor="target__code",
             orderable=False,
             empty_values=(),
@@ -45,7 +46,7 @@ class StandingTable(tables.Table):
     area = tables.Column(
         _("Area"), accessor="target__area__display_name", order_by=("target__area__order",)
     )
-    code = tables.Column(_("Code"), accessor="target__code")
+    code = tables.Column(_("Code"), accessor="target__code", attrs={"td": {"class": "code"}})
     name = tables.Column(
         _("Target"),
         accessor="target__display_name",
@@ -53,8 +54,12 @@ class StandingTable(tables.Table):
     )
     unit = tables.Column(_("Unit"), accessor="target__unit", orderable=False)
     nature = tables.Column(_("Nature"), accessor="target__nature")
-    baseline = tables.Column(_("Baseline"), empty_values=(), orderable=False)
-    goal = tables.Column(_("Target value"), empty_values=(), orderable=False)
+    baseline = tables.Column(
+        _("Baseline"), empty_values=(), orderable=False, attrs={"td": {"class": "num"}}
+    )
+    goal = tables.Column(
+        _("Target value"), empty_values=(), orderable=False, attrs={"td": {"class": "num"}}
+    )
     progress = tables.Column(_("Progress"), empty_values=(), order_by=("progress_sort",))
     status = tables.Column(_("Status"), empty_values=(), order_by=("status_rank",))
     lead = tables.Column(

@@ -7,19 +7,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from tracker import progress, services
+from tracker.api import plan_payload
+from tracker.charts import target_chart
 from tracker.filters import TargetFilter
 from tracker.forms import CloseYearForm, EntryForm, ReasonForm
 from tracker.history import change_log
-from tracker.models import ClosedYear, Plan, ProgressEntry, Target
+from tracker.models import ClosedYear, Department, Plan, ProgressEntry, Target
 from tracker.permissions import is_admin
 from tracker.standing import plan_targets, standings, status_counts
 from tracker.tables import standing_table
@@ -70,11 +73,13 @@ def target_detail(request, slug, code):
         code=code,
     )
     year = target.plan.status_year(_requested_year(request))
+    row = standings([target], year)[0]
     context = {
         "plan": target.plan,
         "target": target,
         "year": year,
-        "row": standings([target], year)[0],
+        "row": row,
+        "chart": target_chart(target, row),
         "changes": change_log(target),
         "has_sample": any(e.is_sample for e in target.entries.all()),
     }
@@ -340,3 +345,50 @@ def evidence(request, pk):
         as_attachment=True,
         filename=entry.evidence.name.rsplit("/", 1)[-1],
     )
+
+
+# -- overviews and the API -------------------------------------------------------------
+
+
+def departments(request, slug):
+    """For each department and year: how many of its targets have a figure in each state."""
+    plan = get_object_or_404(Plan, slug=slug)
+    led = dict(
+        Target.objects.filter(plan=plan)
+        .values_list("lead_department")
+        .annotate(n=Count("id"))
+        .values_list("lead_department", "n")
+    )
+    counts = {}
+    for dept, year, state, n in (
+        ProgressEntry.objects.filter(target__plan=plan)
+        .values_list("target__lead_department", "year", "state")
+        .annotate(n=Count("id"))
+    ):
+        counts.setdefault((dept, year), {})[state] = n
+    rows = []
+    for department in Department.objects.filter(pk__in=[pk for pk in led if pk]):
+        cells = []
+        for year in plan.entry_years:
+            found = counts.get((department.pk, year), {})
+            cells.append(
+                {"year": year, "missing": led[department.pk] - sum(found.values()), **found}
+            )
+        rows.append((department, led[department.pk], cells))
+    context = {"plan": plan, "rows": rows, "unassigned": led.get(None, 0)}
+    return render(request, "tracker/departments.html", context)
+
+
+@login_not_required
+def api_plan(request, slug):
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": "Authentication required."}, status=401)
+    plan = get_object_or_404(Plan, slug=slug)
+    requested = request.GET.get("year")
+    if requested is not None and (not requested.isdigit() or int(requested) not in plan.years):
+        return JsonResponse(
+            {"detail": f"year must be one of {plan.start_year}-{plan.end_year}"}, status=400
+        )
+    year = plan.status_year(int(requested) if requested else None)
+    rows = standings(plan_targets(plan), year)
+    return JsonResponse(plan_payload(plan, year, rows), json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,158 @@
+"""Where every goal stands: the plan list, the dashboard, target pages, departments."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests import factory
+from tracker.models import Target
+
+
+@pytest.fixture
+def signed_in(client, demo_plan):
+    client.login(username="tongji", password="lingyuan-demo-2025")
+    return client
+
+
+def dashboard(client, plan, **params):
+    return client.get(plan.get_absolute_url(), params).content.decode()
+
+
+def shown_codes(html):
+    return re.findall(r'<td class="code">([^<]+)</td>', html)
+
+
+def test_the_plan_list_links_to_each_plan(signed_in, demo_plan):
+    html = signed_in.get(reverse("tracker:plan-list")).content.decode()
+    assert demo_plan.name in html and demo_plan.get_absolute_url() in html
+
+
+def test_the_dashboard_counts_every_status_with_its_word(signed_in, demo_plan):
+    html = dashboard(signed_in, demo_plan)
+    assert "11 项指标" in html
+    for word in ["达成", "正常", "滞后", "严重滞后", "未到期", "无数据"]:
+        assert f">{word}</span> " in html, word
+    assert "示例数据" in html  # the sample-data banner
+
+
+def test_every_target_row_shows_its_figures_and_marks_unapproved_ones(signed_in, demo_plan):
+    html = dashboard(signed_in, demo_plan)
+    assert len(shown_codes(html)) == 11
+    assert "192.3" in html  # approved 2024 GDP
+    assert re.search(r'class="unapproved"[^>]*>205\.0<sup>已提交</sup>', html)
+    assert "324.7" in html  # GDP goal: 147.6 x 2.2
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"status": "off_track"}, {"GDP", "BUILT-UP-AREA"}),
+        ({"kind": "milestone"}, {"HIGH-TECH-ZONE", "ECON-DEV-ZONE", "ECO-CITY"}),
+        ({"q": "gdp"}, {"GDP", "RD-SHARE"}),  # code, and the English name of R&D share
+        ({"q": "人口"}, {"URBAN-POPULATION"}),
+        ({"nature": "binding"}, set()),
+    ],
+)
+def test_filters(signed_in, demo_plan, params, expected):
+    assert set(shown_codes(dashboard(signed_in, demo_plan, **params))) == expected
+
+
+def test_filters_by_area_and_department_combine_with_sorting(signed_in, demo_plan):
+    area = demo_plan.areas.get(name="综合经济实力")
+    department = Target.objects.get(code="FIXED-ASSET-INVESTMENT").lead_department
+    html = dashboard(
+        signed_in, demo_plan, area=area.pk, lead_department=department.pk, sort="-code"
+    )
+    assert shown_codes(html) == ["FIXED-ASSET-INVESTMENT", "COUNTY-RANK"]
+
+
+def test_sorting_by_status_puts_best_first(signed_in, demo_plan):
+    codes = shown_codes(dashboard(signed_in, demo_plan, sort="status"))
+    assert codes[0] in {"URBAN-POPULATION", "ECON-DEV-ZONE"}
+    assert codes[-1] == "COUNTY-RANK"
+
+
+def test_the_year_selector_shows_status_as_of_that_year(signed_in, demo_plan):
+    html_2022 = dashboard(signed_in, demo_plan, year=2022, status="achieved")
+    assert "ECON-DEV-ZONE" not in shown_codes(html_2022)  # achieved only in 2023
+    assert "ECON-DEV-ZONE" in shown_codes(dashboard(signed_in, demo_plan, status="achieved"))
+
+
+def test_pagination_keeps_the_filters(client, admin_user):
+    plan = factory.make_plan()
+    area = factory.make_area(plan)
+    for n in range(60):
+        factory.make_target(plan, area=area, code=f"K{n:02d}", kind="level")
+    client.force_login(admin_user)
+    html = dashboard(client, plan, kind="level", sort="code")
+    assert len(shown_codes(html)) == 50
+    link = re.search(r'href="(\?[^"]*page=2[^"]*)"', html).group(1).replace("&amp;", "&")
+    assert "kind=level" in link and "sort=code" in link
+    page2 = client.get(plan.get_absolute_url() + link).content.decode()
+    assert shown_codes(page2) == [f"K{n}" for n in range(50, 60)]
+
+
+def test_the_page_speaks_english_when_chosen(signed_in, demo_plan):
+    signed_in.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = dashboard(signed_in, demo_plan)
+    assert "On track" in html and "Gross domestic product" in html
+    assert "正常" not in html
+
+
+def test_the_browsers_language_alone_does_not_switch(signed_in, demo_plan):
+    html = signed_in.get(demo_plan.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "正常" in html
+
+
+def test_the_dashboard_has_a_print_stylesheet(signed_in, demo_plan):
+    from django.contrib.staticfiles import finders
+
+    css = open(finders.find("tracker/tracker.css"), encoding="utf-8").read()
+    assert "@media print" in css and "A4 landscape" in css
+
+
+class TestTargetPage:
+    def test_it_shows_chart_figures_rate_wording_departments_and_history(
+        self, signed_in, demo_plan
+    ):
+        target = Target.objects.get(code="GDP")
+        html = signed_in.get(target.get_absolute_url()).content.decode()
+        assert "<svg" in html
+        # one dot per approved figure (2020 baseline + 2021-2024), one hollow for 2025
+        assert html.count('<circle class="approved"') == 5
+        assert html.count('<circle class="unapproved"') == 1
+        assert 'class="expected"' in html and 'class="projection"' in html
+        assert 'class="goal"' in html
+        assert "主要经济指标增1.2倍" in html
+        assert "统计局" in html
+        rate = target.assess(2024).required_annual_rate
+        assert f"{rate * 100:.1f}%" in html
+        assert "修改记录" in html and "示例数据 sample data" in html
+
+    def test_the_chart_matches_the_table(self, signed_in, demo_plan):
+        target = Target.objects.get(code="RD-SHARE")
+        html = signed_in.get(target.get_absolute_url()).content.decode()
+        titles = re.findall(r"<title>已审核 (\d{4}): ([\d.]+)</title>", html)
+        approved = {str(e.year): f"{e.value:.2f}" for e in target.entries.filter(state="approved")}
+        assert dict(titles) == approved
+
+    def test_milestones_have_no_chart(self, signed_in, demo_plan):
+        target = Target.objects.get(code="ECO-CITY")
+        html = signed_in.get(target.get_absolute_url()).content.decode()
+        assert "<svg" not in html and "未到期" in html
+
+    def test_an_unknown_code_is_404(self, signed_in, demo_plan):
+        url = reverse("tracker:target-detail", args=[demo_plan.slug, "NOPE"])
+        assert signed_in.get(url).status_code == 404
+
+
+def test_the_department_view_shows_who_is_late(signed_in, demo_plan):
+    html = signed_in.get(reverse("tracker:departments", args=[demo_plan.slug])).content.decode()
+    row = re.search(r"<th>发改局</th>(.*?)</tr>", html, re.S).group(1)
+    cells = re.findall(r'<td class="dept-cell[^"]*">(.*?)</td>', row, re.S)
+    cell_2025 = cells[-1]
+    assert "✎ 1" in cell_2025  # fixed-asset investment drafted
+    assert "∅ 2" in cell_2025  # rank and development zone: nothing yet

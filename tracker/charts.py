@@ -1,0 +1,133 @@
+"""A target's chart as SVG, drawn on the server from the engine's numbers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from tracker import progress
+
+WIDTH, HEIGHT = 640, 300
+LEFT, RIGHT, TOP, BOTTOM = 60, 20, 20, 60
+
+
+def _scale(low: float, high: float, size: float, flip: bool):
+    span = (high - low) or 1.0
+
+    def to_pixels(value: float) -> float:
+        share = (value - low) / span
+        return (1 - share) * size if flip else share * size
+
+    return to_pixels
+
+
+def target_chart(target, standing) -> str:
+    """Baseline, expected path, approved and unapproved figures, target and projection.
+
+    Returns an empty string for milestones (nothing to plot) or without any number.
+    """
+    if target.is_milestone:
+        return ""
+    spec = target.spec(target.approved_values())
+    years = list(range(target.baseline_year, target.target_year + 1))
+    path = [(y, progress.expected_value(spec, y)) for y in years]
+    path = [(y, v) for y, v in path if v is not None]
+    approved = [
+        (y, e.value)
+        for y, e in sorted(standing.entries.items())
+        if e.counts and e.value is not None
+    ]
+    unapproved = [
+        (y, e.value)
+        for y, e in sorted(standing.entries.items())
+        if not e.counts and e.value is not None
+    ]
+    if target.baseline_value is not None:
+        approved = [(target.baseline_year, spec.baseline_value), *approved]
+    goal = standing.assessment.goal_value
+    projection = []
+    a = standing.assessment
+    if a.projected_value is not None and a.latest_year is not None:
+        projection = [(a.latest_year, a.latest_value), (target.target_year, a.projected_value)]
+    numbers = [float(v) for _y, v in path + approved + unapproved + projection]
+    if goal is not None:
+        numbers.append(float(goal))
+    if not numbers:
+        return ""
+    low, high = min(numbers), max(numbers)
+    pad = (high - low) * 0.1 or abs(high) * 0.1 or 1.0
+    low, high = low - pad, high + pad
+    x_of = _scale(years[0], years[-1], WIDTH - LEFT - RIGHT, flip=False)
+    y_of = _scale(low, high, HEIGHT - TOP - BOTTOM, flip=True)
+
+    def xy(year, value) -> str:
+        return f"{LEFT + x_of(year):.1f},{TOP + y_of(float(value)):.1f}"
+
+    def line(points, css) -> str:
+        if len(points) < 2:
+            return ""
+        return f'<polyline class="{css}" points="{" ".join(xy(y, v) for y, v in points)}"/>'
+
+    def dots(points, css, title) -> str:
+        circles = []
+        for y, v in points:
+            cx, cy = xy(y, v).split(",")
+            circles.append(
+                f'<circle class="{css}" cx="{cx}" cy="{cy}" r="4">'
+                f"<title>{escape(title)} {y}: {_fmt(v, target)}</title></circle>"
+            )
+        return "".join(circles)
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="{escape(target.display_name)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(target.display_name)}</title>",
+    ]
+    # axes: years below, five value ticks at the left
+    for year in years:
+        x = LEFT + x_of(year)
+        parts.append(
+            f'<line class="grid" x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{HEIGHT - BOTTOM}"/>'
+        )
+        below = HEIGHT - BOTTOM + 16
+        parts.append(
+            f'<text class="axis" x="{x:.1f}" y="{below}" text-anchor="middle">{year}</text>'
+        )
+    for i in range(5):
+        value = low + (high - low) * i / 4
+        y = TOP + y_of(value)
+        label = f"{value:.{min(target.decimal_places, 2)}f}"
+        parts.append(
+            f'<text class="axis" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{label}</text>'
+        )
+    if goal is not None:
+        y = TOP + y_of(float(goal))
+        parts.append(
+            f'<line class="goal" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}"/>'
+        )
+    parts.append(line(path, "expected"))
+    parts.append(line(projection, "projection"))
+    parts.append(line(approved, "approved"))
+    parts.append(dots(approved, "approved", _("Approved")))
+    parts.append(dots(unapproved, "unapproved", _("Not approved")))
+    legend = [
+        ("approved", _("Approved figures")),
+        ("unapproved", _("Not yet approved")),
+        ("expected", _("Expected path")),
+        ("goal", _("Target value")),
+        ("projection", _("Trend projection")),
+    ]
+    for i, (css, label) in enumerate(legend):
+        x = LEFT + i * 115
+        y = HEIGHT - 16
+        parts.append(f'<line class="{css} key" x1="{x}" y1="{y - 4}" x2="{x + 18}" y2="{y - 4}"/>')
+        parts.append(f'<text class="legend" x="{x + 22}" y="{y}">{escape(label)}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def _fmt(value: Decimal, target) -> str:
+    return f"{value:.{target.decimal_places}f}"
