@@ -46,3 +46,9 @@ def admin_user(db):
 @pytest.fixture
 def outsider(db):
     return factory.make_user("outsider")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing is deliberately slow; the tests log in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -110,7 +110,8 @@ def test_the_browsers_language_alone_does_not_switch(signed_in, demo_plan):
 def test_the_dashboard_has_a_print_stylesheet(signed_in, demo_plan):
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("tracker/tracker.css"), encoding="utf-8").read()
+    with open(finders.find("tracker/tracker.css"), encoding="utf-8") as f:
+        css = f.read()
     assert "@media print" in css and "A4 landscape" in css
 
 
