@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from tests import factory
 from tracker.models import Plan
@@ -52,3 +53,10 @@ def outsider(db):
 def fast_password_hashing(settings):
     # Real hashing is deliberately slow; the tests log in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    # A request in English leaves English active in this thread; start each test afresh.
+    with translation.override("zh-hans"):
+        yield

@@ -8,7 +8,13 @@ urlpatterns = [
     path("", views.plan_list, name="plan-list"),
     path("plans/<slug:slug>/", views.plan_dashboard, name="plan-dashboard"),
     path("plans/<slug:slug>/targets/<str:code>/", views.target_detail, name="target-detail"),
+    path("plans/<slug:slug>/report.xlsx", views.report_download, name="report"),
     path("plans/<slug:slug>/entry/<int:year>/", views.data_entry, name="data-entry"),
+    path(
+        "plans/<slug:slug>/entry/<int:year>/template.xlsx",
+        views.template_download,
+        name="template",
+    ),
     path("plans/<slug:slug>/years/<int:year>/close/", views.close_year, name="close-year"),
     path("plans/<slug:slug>/years/<int:year>/reopen/", views.reopen_year, name="reopen-year"),
     path("plans/<slug:slug>/departments/", views.departments, name="departments"),

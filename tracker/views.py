@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,8 +11,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -19,6 +21,8 @@ from django_tables2 import RequestConfig
 from tracker import progress, services
 from tracker.api import plan_payload
 from tracker.charts import target_chart
+from tracker.excel.report import write_report
+from tracker.excel.template import write_template
 from tracker.filters import TargetFilter
 from tracker.forms import CloseYearForm, EntryForm, ReasonForm
 from tracker.history import change_log
@@ -392,3 +396,38 @@ def api_plan(request, slug):
     year = plan.status_year(int(requested) if requested else None)
     rows = standings(plan_targets(plan), year)
     return JsonResponse(plan_payload(plan, year, rows), json_dumps_params={"ensure_ascii": False})
+
+
+# -- Excel downloads -------------------------------------------------------------------
+
+
+def _xlsx_response(write, filename: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    write(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def report_download(request, slug):
+    plan = get_object_or_404(Plan, slug=slug)
+    year = plan.status_year(_requested_year(request))
+    rows = standings(plan_targets(plan), year)
+    return _xlsx_response(
+        lambda out: write_report(out, plan, year, rows, user=request.user),
+        f"{plan.slug}-report-{year}-{timezone.localdate():%Y%m%d}.xlsx",
+    )
+
+
+def template_download(request, slug, year):
+    plan = get_object_or_404(Plan, slug=slug)
+    if year not in plan.entry_years:
+        raise Http404(_("%(year)s lies outside the plan.") % {"year": year})
+    targets = list(Target.objects.for_plan(plan).editable_by(request.user).with_entries())
+    return _xlsx_response(
+        lambda out: write_template(out, plan, year, targets),
+        f"{plan.slug}-template-{year}-{timezone.localdate():%Y%m%d}.xlsx",
+    )

@@ -1,0 +1,112 @@
+"""What the Excel writers and the reader share: fixed headers, words, styles, safe text.
+
+Headers and words below are interfaces other tooling fills and reads by name, so they are
+spelled out in both languages here rather than left to the translation catalogue.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+
+ZH, EN = 0, 1
+
+# Columns of the data-entry template, keyed by what they hold.
+TEMPLATE_COLUMNS = {
+    "code": ("指标代码", "Code"),
+    "name": ("指标名称", "Target"),
+    "unit": ("单位", "Unit"),
+    "previous": ("上年数值", "Last year"),
+    "target": ("目标值", "Target value"),
+    "value": ("数值", "Value"),
+    "quality": ("数据质量", "Quality"),
+    "note": ("备注", "Note"),
+}
+TEMPLATE_SHEET = ("填报", "Entry")
+PLAN_LABEL = ("规划", "Plan")
+YEAR_LABEL = ("年度", "Year")
+MATRIX_SHEET = ("年度数据", "Yearly data")
+MATRIX_CODE = TEMPLATE_COLUMNS["code"]
+
+QUALITY_WORDS = {
+    "estimate": ("预计", "estimate"),
+    "preliminary": ("初步", "preliminary"),
+    "final": ("最终", "final"),
+}
+YES, NO = ("是", "yes"), ("否", "no")
+
+
+def language_index(language: str | None) -> int:
+    return EN if (language or "").startswith("en") else ZH
+
+
+# -- styles, shared objects so openpyxl stores each once ------------------------------
+
+THIN = Side(style="thin", color="A0A4A8")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="8A1C1C")
+TITLE_FONT = Font(bold=True, size=14)
+MUTED_FONT = Font(color="5F6770", size=9)
+BOLD = Font(bold=True)
+UNAPPROVED_FONT = Font(italic=True, color="6E6E6E")
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+UNLOCKED = Protection(locked=False)
+INPUT_FILL = PatternFill("solid", fgColor="FFF8DC")
+CONTEXT_FILL = PatternFill("solid", fgColor="F0F2F4")
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def cell(
+    ws,
+    value=None,
+    *,
+    font=None,
+    fill=None,
+    number_format=None,
+    alignment=None,
+    border=BORDER,
+    protection=None,
+) -> WriteOnlyCell:
+    """A styled cell for a write-only sheet; text a user typed is never a formula."""
+    c = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        # Stored as a string with Excel's quote prefix: shown as typed, never run.
+        c.data_type = "s"
+        c.quotePrefix = True
+    if font is not None:
+        c.font = font
+    if fill is not None:
+        c.fill = fill
+    if number_format is not None:
+        c.number_format = number_format
+    if alignment is not None:
+        c.alignment = alignment
+    if border is not None:
+        c.border = border
+    if protection is not None:
+        c.protection = protection
+    return c
+
+
+def number_format(places: int, suffix: str = "") -> str:
+    base = "0" if places <= 0 else "0." + "0" * places
+    return f'{base}"{suffix}"' if suffix else base
+
+
+def display_width(text: str) -> float:
+    """Columns a text needs: CJK characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+def fit_widths(ws, columns: list[list[str]], minimum=6, maximum=50) -> None:
+    """Set each column's width to fit its longest text (before rows are written)."""
+    from openpyxl.utils import get_column_letter
+
+    for index, texts in enumerate(columns, start=1):
+        width = max((display_width(t) for t in texts if t is not None), default=minimum)
+        ws.column_dimensions[get_column_letter(index)].width = max(minimum, min(maximum, width + 2))

@@ -1,0 +1,35 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from tracker.excel.template import write_template
+from tracker.models import Plan, Target
+
+
+class Command(BaseCommand):
+    help = "Write the data-entry template of a plan and year (for one user's targets, or all)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--plan", required=True, help="the plan's slug")
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--output", required=True, help="the .xlsx file to write")
+        parser.add_argument("--user", help="only the targets this user may fill")
+        parser.add_argument("--language", default="zh-hans", choices=["zh-hans", "en"])
+
+    def handle(self, *args, plan, year, output, user, language, **options):
+        try:
+            plan = Plan.objects.get(slug=plan)
+        except Plan.DoesNotExist:
+            raise CommandError(f"No plan with the slug {plan!r}.") from None
+        if year not in plan.entry_years:
+            raise CommandError(f"--year must lie in {plan.baseline_year}-{plan.end_year}.")
+        targets = Target.objects.for_plan(plan).with_entries()
+        if user:
+            try:
+                user = get_user_model().objects.get(username=user)
+            except get_user_model().DoesNotExist:
+                raise CommandError(f"No user {user!r}.") from None
+            targets = targets.editable_by(user)
+        targets = list(targets)
+        with open(output, "wb") as out:
+            write_template(out, plan, year, targets, language=language)
+        self.stdout.write(f"{output}: {len(targets)} targets for {year}")
