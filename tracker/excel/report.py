@@ -234,6 +234,7 @@ def _charts(wb, plan: Plan, rows: list[Standing]) -> bool:
         Reference(data, min_col=2, max_col=3, min_row=1, max_row=n + 1), titles_from_data=True
     )
     bar.set_categories(Reference(data, min_col=1, min_row=2, max_row=n + 1))
+    bar.x_axis.tickLblSkip = 1
     bar.height, bar.width = max(8, 0.5 * n + 3) if n <= 60 else 30, 24
     charts.add_chart(bar, "A1")
 
@@ -266,6 +267,8 @@ def _charts(wb, plan: Plan, rows: list[Standing]) -> bool:
             from_rows=True,
             titles_from_data=True,
         )
+        for series in line.series:
+            series.smooth = False
         line.set_categories(Reference(data, min_col=2, max_col=len(years) + 1, min_row=first_row))
         line.height, line.width = 7.5, 15
         anchor_row = int(bar.height * 2) + 4 + (index // 2) * 16
