@@ -169,6 +169,8 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 # Upload limits, in bytes.
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+# How long a previewed import waits for its user to confirm it.
+IMPORT_PREVIEW_MINUTES = envint("IMPORT_PREVIEW_MINUTES", 60)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
 # Production switches: secure by default when DEBUG is off, each one overridable.

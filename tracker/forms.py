@@ -156,3 +156,23 @@ class CloseYearForm(forms.Form):
         max_length=2000,
         help_text=_("For example: the statistics bulletin of that year is published."),
     )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Workbook (.xlsx)"),
+        help_text=_("A filled data-entry template, or the year matrix of a progress report."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise ValidationError(
+                _("The file is %(size)s; at most %(limit)s is accepted."),
+                code="too_large",
+                params={
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(settings.IMPORT_MAX_BYTES),
+                },
+            )
+        return upload

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -574,3 +575,94 @@ class ClosedYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.year}"
+
+
+class ImportBatch(models.Model):
+    """An applied upload: who, when, which file, what it changed; revertible."""
+
+    class State(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        REVERTED = "reverted", _("Reverted")
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="imports", verbose_name=_("plan"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("imported by")
+    )
+    created_at = models.DateTimeField(_("imported"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    new_count = models.PositiveIntegerField(_("new"), default=0)
+    changed_count = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.APPLIED
+    )
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reverted by"),
+    )
+    reverted_at = models.DateTimeField(_("reverted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:import", args=[self.plan.slug])
+
+    @property
+    def change_reason(self) -> str:
+        """The reason every history record this import writes carries."""
+        return f"import #{self.pk}: {self.file_name}"
+
+
+class ImportItem(models.Model):
+    """One figure an import wrote, with what it held before, so the import can be undone."""
+
+    batch = models.ForeignKey(ImportBatch, models.CASCADE, related_name="items")
+    entry = models.ForeignKey(ProgressEntry, models.SET_NULL, null=True, related_name="+")
+    target = models.ForeignKey(Target, models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    created = models.BooleanField(default=False)
+    old_value = models.DecimalField(null=True, **FIGURE)
+    old_achieved = models.BooleanField(null=True)
+    old_quality = models.CharField(max_length=12, blank=True)
+    old_note = models.TextField(blank=True)
+    old_state = models.CharField(max_length=10, blank=True)
+    old_return_reason = models.TextField(blank=True)
+    history_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        ordering = ["batch", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.target_id} {self.year}"
+
+
+class PendingImport(models.Model):
+    """A validated upload waiting for its user to confirm or cancel; it expires."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    payload = models.JSONField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.user})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:import-preview", args=[self.plan.slug, self.pk])

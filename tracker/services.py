@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from tracker.models import ClosedYear, Plan, ProgressEntry, Target
+from tracker.models import ClosedYear, ImportBatch, ImportItem, Plan, ProgressEntry, Target
 from tracker.permissions import can_edit_target, is_admin
 
 
@@ -258,3 +259,157 @@ def reopen_year(plan: Plan, year: int, *, by, reason: str) -> None:
     closed._history_user = by
     closed._change_reason = reason
     closed.delete()
+
+
+# -- imports ---------------------------------------------------------------------------
+
+ENTRY_FIELDS = ["value", "achieved", "quality", "note", "state", "return_reason", "entered_by",
+                "reviewed_by", "reviewed_at", "version", "updated_at"]  # fmt: skip
+
+
+class ImportRefused(Refused):
+    """The import cannot be applied; `problems` lists each reason."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@transaction.atomic
+def apply_import(
+    *, plan: Plan, user, rows: list[dict], file_name: str, sha256: str, submit: bool
+) -> ImportBatch:
+    """Write a previewed import in one transaction: every figure or none.
+
+    1. record the batch (on SQLite this takes the write lock for the whole transaction);
+    2. lock the stored figures the file touches and refuse if any moved on since the
+       preview (another save, an approval, a closed year): the user previews again;
+    3. create the new figures and update the changed ones, in bulk, with history;
+    4. keep, per figure, what it held before, so the batch can be reverted.
+    """
+    counts = {"new": 0, "changed": 0, "unchanged": 0}
+    for row in rows:
+        counts[row["status"]] += 1
+    batch = ImportBatch.objects.create(
+        plan=plan, imported_by=user, file_name=file_name[:255], sha256=sha256,
+        new_count=counts["new"], changed_count=counts["changed"],
+        unchanged_count=counts["unchanged"],
+    )  # fmt: skip
+    writes = [row for row in rows if row["status"] != "unchanged"]
+    stored = {
+        (e.target_id, e.year): e
+        for e in ProgressEntry.objects.select_for_update().filter(
+            target_id__in={row["target_id"] for row in writes},
+            year__in={row["year"] for row in writes},
+        )
+    }
+    closed = set(ClosedYear.objects.filter(plan=plan).values_list("year", flat=True))
+    admin = is_admin(user)
+    problems, created, changed, items = [], [], [], []
+    state = ProgressEntry.State.SUBMITTED if submit else ProgressEntry.State.DRAFT
+    now = timezone.now()
+    for row in writes:
+        entry = stored.get((row["target_id"], row["year"]))
+        where = f"{row['sheet']}!{row['cell']}"
+        if row["year"] in closed:
+            problems.append(_("%(where)s: year %(year)s was closed meanwhile.") % {
+                "where": where, "year": row["year"]})  # fmt: skip
+            continue
+        if (entry.version if entry else 0) != row["version"]:
+            problems.append(_("%(where)s: %(code)s %(year)s was changed by someone else after "
+                              "the preview; upload the file again.") % {
+                "where": where, "code": row["code"], "year": row["year"]})  # fmt: skip
+            continue
+        if entry and entry.state == ProgressEntry.State.APPROVED and not admin:
+            problems.append(_("%(where)s: %(code)s %(year)s was approved meanwhile.") % {
+                "where": where, "code": row["code"], "year": row["year"]})  # fmt: skip
+            continue
+        item = ImportItem(batch=batch, target_id=row["target_id"], year=row["year"])
+        if entry is None:
+            entry = ProgressEntry(target_id=row["target_id"], year=row["year"], version=1)
+            item.created = True
+            created.append(entry)
+        else:
+            item.old_value, item.old_achieved = entry.value, entry.achieved
+            item.old_quality, item.old_note = entry.quality, entry.note
+            item.old_state, item.old_return_reason = entry.state, entry.return_reason
+            entry.version += 1
+            changed.append(entry)
+        entry.value = None if row["value"] is None else Decimal(row["value"])
+        entry.achieved = row["achieved"]
+        entry.quality, entry.note, entry.state = row["quality"], row["note"], state
+        entry.return_reason, entry.entered_by = "", user
+        entry.reviewed_by, entry.reviewed_at, entry.updated_at = None, None, now
+        items.append((item, entry))
+    if problems:
+        raise ImportRefused(problems)
+    reason = batch.change_reason
+    bulk_create_with_history(
+        created, ProgressEntry, batch_size=500, default_user=user, default_change_reason=reason
+    )
+    bulk_update_with_history(
+        changed, ProgressEntry, ENTRY_FIELDS, batch_size=500, default_user=user,
+        default_change_reason=reason,
+    )  # fmt: skip
+    history = dict(
+        ProgressEntry.history.filter(history_change_reason=reason).values_list("id", "history_id")
+    )
+    for item, entry in items:
+        item.entry_id = entry.pk
+        item.history_id = history.get(entry.pk)
+    ImportItem.objects.bulk_create([item for item, _entry in items], batch_size=1000)
+    return batch
+
+
+@transaction.atomic
+def revert_import(batch: ImportBatch, *, by) -> None:
+    """Undo an import through the normal history, unless a later change touched a figure.
+
+    A figure the import created is deleted; a figure it changed gets its earlier value,
+    quality, note and state back. Refused, naming the figures, when any was changed since.
+    """
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state == ImportBatch.State.REVERTED:
+        raise Refused(_("This import was already reverted."))
+    items = list(batch.items.select_related("target", "entry"))
+    entry_ids = [item.entry_id for item in items if item.entry_id]
+    latest = dict(
+        ProgressEntry.history.filter(id__in=entry_ids)
+        .values("id")
+        .annotate(latest=models.Max("history_id"))
+        .values_list("id", "latest")
+    )
+    touched = [
+        f"{item.target.code} {item.year}"
+        for item in items
+        if item.entry_id is None or latest.get(item.entry_id) != item.history_id
+    ]
+    if touched:
+        raise Refused(
+            _("These figures were changed after the import, so it cannot be reverted: %(list)s")
+            % {"list": ", ".join(touched[:50]) + (" …" if len(touched) > 50 else "")}
+        )
+    reason = _("revert of %(import)s") % {"import": batch.change_reason}
+    restored = []
+    for item in items:
+        entry = item.entry
+        if item.created:
+            entry._history_user, entry._change_reason = by, reason
+            entry.delete()
+            continue
+        entry.value, entry.achieved = item.old_value, item.old_achieved
+        entry.quality, entry.note = item.old_quality, item.old_note
+        entry.state, entry.return_reason = item.old_state, item.old_return_reason
+        entry.version += 1
+        entry.updated_at = timezone.now()
+        restored.append(entry)
+    bulk_update_with_history(
+        restored, ProgressEntry, ENTRY_FIELDS, batch_size=500, default_user=by,
+        default_change_reason=reason,
+    )  # fmt: skip
+    batch.state, batch.reverted_by, batch.reverted_at = (
+        ImportBatch.State.REVERTED,
+        by,
+        timezone.now(),
+    )
+    batch.save(update_fields=["state", "reverted_by", "reverted_at"])

@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -21,12 +23,21 @@ from django_tables2 import RequestConfig
 from tracker import progress, services
 from tracker.api import plan_payload
 from tracker.charts import target_chart
+from tracker.excel.importer import build_preview
 from tracker.excel.report import write_report
 from tracker.excel.template import write_template
 from tracker.filters import TargetFilter
-from tracker.forms import CloseYearForm, EntryForm, ReasonForm
+from tracker.forms import CloseYearForm, EntryForm, ImportForm, ReasonForm
 from tracker.history import change_log
-from tracker.models import ClosedYear, Department, Plan, ProgressEntry, Target
+from tracker.models import (
+    ClosedYear,
+    Department,
+    ImportBatch,
+    PendingImport,
+    Plan,
+    ProgressEntry,
+    Target,
+)
 from tracker.permissions import is_admin
 from tracker.standing import plan_targets, standings, status_counts
 from tracker.tables import standing_table
@@ -431,3 +442,83 @@ def template_download(request, slug, year):
         lambda out: write_template(out, plan, year, targets),
         f"{plan.slug}-template-{year}-{timezone.localdate():%Y%m%d}.xlsx",
     )
+
+
+# -- Excel imports ---------------------------------------------------------------------
+
+
+def _pending_for(request, plan, pk) -> PendingImport:
+    """The user's own preview, if it has not expired."""
+    PendingImport.objects.filter(created_at__lt=_preview_deadline()).delete()
+    return get_object_or_404(PendingImport, pk=pk, plan=plan, user=request.user)
+
+
+def _preview_deadline():
+    return timezone.now() - timedelta(minutes=settings.IMPORT_PREVIEW_MINUTES)
+
+
+def import_page(request, slug):
+    plan = get_object_or_404(Plan, slug=slug)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        preview = build_preview(upload.read(), file_name=upload.name, user=request.user, plan=plan)
+        if preview.ok:
+            pending = PendingImport.objects.create(
+                plan=plan, user=request.user, file_name=upload.name[:255],
+                sha256=preview.sha256, payload=preview.payload(),
+            )  # fmt: skip
+            return redirect(pending)
+    batches = ImportBatch.objects.filter(plan=plan).select_related("imported_by", "reverted_by")
+    context = {"plan": plan, "form": form, "preview": preview, "batches": batches[:50]}
+    return render(request, "tracker/import.html", context)
+
+
+def import_preview(request, slug, pk):
+    plan = get_object_or_404(Plan, slug=slug)
+    pending = _pending_for(request, plan, pk)
+    rows = pending.payload["rows"]
+    if request.method == "POST":
+        if "confirm" not in request.POST:
+            pending.delete()
+            messages.info(request, _("The import was cancelled; nothing was written."))
+            return redirect("tracker:import", slug=plan.slug)
+        try:
+            batch = services.apply_import(
+                plan=plan, user=request.user, rows=rows, file_name=pending.file_name,
+                sha256=pending.sha256, submit=request.POST.get("state") == "submitted",
+            )  # fmt: skip
+        except services.ImportRefused as refusal:
+            for problem in refusal.problems:
+                messages.error(request, problem)
+            return redirect("tracker:import", slug=plan.slug)
+        pending.delete()
+        messages.success(
+            request,
+            _("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")
+            % {"new": batch.new_count, "changed": batch.changed_count,
+               "unchanged": batch.unchanged_count},
+        )  # fmt: skip
+        return redirect("tracker:import", slug=plan.slug)
+    counts = {"new": 0, "changed": 0, "unchanged": 0}
+    qualities = dict(ProgressEntry.Quality.choices)
+    for row in rows:
+        counts[row["status"]] += 1
+        row["quality_label"] = qualities.get(row["quality"], row["quality"])
+    context = {"plan": plan, "pending": pending, "rows": rows, "counts": counts,
+               "warnings": pending.payload["warnings"]}  # fmt: skip
+    return render(request, "tracker/import_preview.html", context)
+
+
+@require_POST
+def revert_import(request, slug, pk):
+    _admin_only(request)
+    batch = get_object_or_404(ImportBatch, pk=pk, plan__slug=slug)
+    try:
+        services.revert_import(batch, by=request.user)
+    except services.Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("The import is reverted; the earlier figures are back."))
+    return redirect("tracker:import", slug=slug)

@@ -1,0 +1,297 @@
+"""Import: parse, validate, preview; `tracker.services.apply_import` applies.
+
+`build_preview` reads the file (tracker.excel.reader), then judges every figure against
+its target, the user's rights and the locks, and compares it with what is stored. It reads
+the database but never writes; the result either lists errors (and nothing may be applied)
+or rows marked new, changed or unchanged, ready to confirm.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from tracker.excel.common import NO, QUALITY_WORDS, YES
+from tracker.excel.reader import Problem, RawRow, normalise, plain, read_workbook
+from tracker.excel.safety import UnsafeFile, inspect_xlsx
+from tracker.models import ClosedYear, Plan, ProgressEntry, Target
+from tracker.numbers import NotANumber, decimal_places, parse_decimal
+from tracker.permissions import is_admin
+
+TRUE_WORDS = {normalise(w) for w in (*YES, "已达成", "达成", "achieved", "true", "y")}
+FALSE_WORDS = {normalise(w) for w in (*NO, "未达成", "not achieved", "false", "n")}
+QUALITY_BY_WORD = {normalise(w): key for key, words in QUALITY_WORDS.items() for w in words}
+
+
+@dataclass
+class ImportRow:
+    """A figure the file sets, judged and compared with what is stored."""
+
+    sheet: str
+    cell: str
+    code: str
+    year: int
+    target_id: int
+    entry_id: int | None
+    version: int
+    value: str | None  # a Decimal as text, for numbers
+    achieved: bool | None  # for milestones
+    quality: str
+    note: str
+    status: str  # new, changed, unchanged
+    old: str = ""
+    new: str = ""
+    name: str = ""
+
+
+@dataclass
+class Preview:
+    plan: Plan | None
+    file_name: str
+    sha256: str
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"new": 0, "changed": 0, "unchanged": 0}
+        for row in self.rows:
+            counts[row.status] += 1
+        return counts
+
+    @property
+    def ok(self) -> bool:
+        return self.plan is not None and not self.errors
+
+    def payload(self) -> dict:
+        """What is kept between preview and confirm (JSON)."""
+        return {
+            "rows": [asdict(row) for row in self.rows],
+            "warnings": [asdict(w) for w in self.warnings],
+        }
+
+
+def build_preview(
+    data: bytes, *, file_name: str, user, plan: Plan | None = None, progress=None
+) -> Preview:
+    """Check, read and judge an uploaded workbook; nothing is written.
+
+    1. refuse an unsafe or non-xlsx file before parsing (tracker.excel.safety);
+    2. read sheets into raw rows (tracker.excel.reader);
+    3. settle the plan: the one asked for, checked against the one the template names;
+    4. judge each figure: target, year, value, quality, rights, locks, duplicates;
+    5. compare with what is stored: new, changed or unchanged.
+    """
+    preview = Preview(plan, file_name, hashlib.sha256(data).hexdigest())
+    try:
+        inspection = inspect_xlsx(data, max_bytes=settings.IMPORT_MAX_BYTES)
+    except UnsafeFile as refusal:
+        preview.errors.append(Problem("", "", str(refusal), code="unsafe"))
+        return preview
+    read = read_workbook(data, inspection)
+    preview.errors.extend(read.errors)
+    preview.warnings.extend(read.warnings)
+    preview.plan = _settle_plan(plan, read.plan_slug, preview)
+    if preview.plan is None:
+        return preview
+    _judge(read.rows, preview, user, progress)
+    return preview
+
+
+def _settle_plan(plan: Plan | None, named: str | None, preview: Preview) -> Plan | None:
+    if named and plan and named != plan.slug:
+        preview.errors.append(
+            Problem(
+                "",
+                "",
+                _("The file is a template of plan “%(named)s”, not of “%(plan)s”.")
+                % {"named": named, "plan": plan.slug},
+            )
+        )
+        return None
+    if plan is None and named:
+        plan = Plan.objects.filter(slug=named).first()
+        if plan is None:
+            preview.errors.append(
+                Problem(
+                    "",
+                    "",
+                    _("The file names plan “%(named)s”, which does not exist.") % {"named": named},
+                )
+            )
+    elif plan is None:
+        preview.errors.append(Problem("", "", _("The file does not name its plan: say which.")))
+    return plan
+
+
+def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
+    plan = preview.plan
+    targets = {
+        t.code: t for t in Target.objects.filter(plan=plan).select_related("lead_department")
+    }
+    editable = set(Target.objects.filter(plan=plan).editable_by(user).values_list("pk", flat=True))
+    closed = {c.year: c for c in ClosedYear.objects.filter(plan=plan).select_related("closed_by")}
+    years = {r.year for r in raw_rows}
+    stored = {
+        (e.target_id, e.year): e
+        for e in ProgressEntry.objects.filter(target__plan=plan, year__in=years).select_related(
+            "reviewed_by"
+        )
+    }
+    admin = is_admin(user)
+    seen: dict[tuple[str, int], str] = {}
+    reported_years: set[tuple[str, str]] = set()
+    for raw in progress(raw_rows) if progress else raw_rows:
+        problems_before = len(preview.errors)
+
+        def error(cell, message, code="invalid", sheet=raw.sheet):
+            preview.errors.append(Problem(sheet, cell, message, code))
+
+        target = targets.get(raw.code)
+        if target is None:
+            error(raw.code_cell, _("No target with the code “%(code)s” in this plan.") % {
+                "code": raw.code}, "unknown_code")  # fmt: skip
+            continue
+        if raw.year not in plan.entry_years:
+            if (raw.sheet, raw.year_cell) not in reported_years:
+                reported_years.add((raw.sheet, raw.year_cell))
+                error(raw.year_cell, _("%(year)s lies outside the plan (%(first)s-%(last)s).") % {
+                    "year": raw.year, "first": plan.baseline_year, "last": plan.end_year},
+                    "year_outside_plan")  # fmt: skip
+            continue
+        key = (raw.code, raw.year)
+        if key in seen:
+            error(raw.value_cell, _("%(code)s %(year)s appears twice; first at %(first)s.") % {
+                "code": raw.code, "year": raw.year, "first": seen[key]}, "duplicate")  # fmt: skip
+            continue
+        seen[key] = f"{raw.sheet}!{raw.value_cell}"
+        if target.pk not in editable:
+            lead = target.lead_department.name if target.lead_department else "—"
+            error(raw.code_cell, _("You may not change figures of %(target)s: it is led by "
+                                   "%(department)s.") % {"target": target.name, "department": lead},
+                  "forbidden")  # fmt: skip
+            continue
+        entry = stored.get((target.pk, raw.year))
+        if raw.year in closed:
+            c = closed[raw.year]
+            error(raw.value_cell, _("Year %(year)s is closed (by %(who)s): figures are locked.") % {
+                "year": raw.year, "who": c.closed_by.username}, "closed_year")  # fmt: skip
+            continue
+        if entry and entry.state == ProgressEntry.State.APPROVED and not admin:
+            error(raw.value_cell, _("%(target)s %(year)s is approved and locked; ask an "
+                                    "administrator to reopen it.") % {
+                "target": target.name, "year": raw.year}, "approved")  # fmt: skip
+            continue
+        figure = _figure(raw, target, preview)
+        quality = _quality(raw, entry, preview)
+        note = "" if raw.note is None else str(raw.note).strip()
+        if len(preview.errors) > problems_before:
+            continue
+        preview.rows.append(_compare(raw, target, entry, figure, quality, note))
+
+
+def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | None:
+    """The value as the target wants it, or None with an error recorded."""
+
+    def fail(message, code="invalid"):
+        preview.errors.append(Problem(raw.sheet, raw.value_cell, message, code))
+
+    value = raw.value
+    if target.is_milestone:
+        word = normalise(value)
+        if isinstance(value, bool):
+            return value
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        fail(_("“%(text)s” is not yes or no; write 是 or 否.") % {"text": value}, "not_yes_no")
+        return None
+    if isinstance(value, bool) or not plain(value):
+        fail(_("A number belongs here, not “%(text)s”.") % {"text": value}, "not_a_number")
+        return None
+    percent = raw.percent
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        # repr() gives the shortest text that is the same binary number: what was typed.
+        number = Decimal(repr(value))
+    else:
+        text = str(value).strip()
+        percent = text.endswith(("%", "％"))
+        try:
+            number = parse_decimal(text)
+        except NotANumber:
+            fail(_("“%(text)s” is not a number.") % {"text": text}, "not_a_number")
+            return None
+    if raw.percent:
+        number = number * 100
+    if percent and target.unit.strip() not in ("%", "％"):
+        fail(_("A percentage, but %(target)s is measured in %(unit)s.") % {
+            "target": target.name, "unit": target.unit or "—"}, "percent")  # fmt: skip
+        return None
+    if number < 0 and not target.allow_negative:
+        fail(_("%(target)s cannot be negative.") % {"target": target.name}, "negative")
+        return None
+    if decimal_places(number) > target.decimal_places:
+        rounded = number.quantize(Decimal(1).scaleb(-target.decimal_places), ROUND_HALF_UP)
+        preview.warnings.append(
+            Problem(raw.sheet, raw.value_cell, _("%(old)s rounded to %(new)s (%(places)s decimal "
+                    "places for this target).") % {"old": number, "new": rounded,
+                                                   "places": target.decimal_places}, "rounded")
+        )  # fmt: skip
+        number = rounded
+    return number
+
+
+def _quality(raw: RawRow, entry, preview: Preview) -> str:
+    if raw.quality is None or normalise(raw.quality) == "":
+        return entry.quality if entry else ProgressEntry.Quality.PRELIMINARY
+    quality = QUALITY_BY_WORD.get(normalise(raw.quality))
+    if quality is None:
+        preview.errors.append(
+            Problem(raw.sheet, raw.quality_cell, _("“%(text)s” is not a data quality; write "
+                    "预计, 初步 or 最终.") % {"text": raw.quality}, "quality")
+        )  # fmt: skip
+        return ""
+    return quality
+
+
+def _shown(figure, target: Target) -> str:
+    if figure is None:
+        return ""
+    if isinstance(figure, bool):
+        return _("Achieved") if figure else _("Not achieved")
+    return f"{figure:.{target.decimal_places}f}"
+
+
+def _compare(raw, target, entry, figure, quality, note) -> ImportRow:
+    milestone = target.is_milestone
+    row = ImportRow(
+        sheet=raw.sheet,
+        cell=raw.value_cell,
+        code=target.code,
+        year=raw.year,
+        target_id=target.pk,
+        entry_id=entry.pk if entry else None,
+        version=entry.version if entry else 0,
+        value=None if milestone else str(figure),
+        achieved=figure if milestone else None,
+        quality=quality,
+        note=note or (entry.note if entry else ""),
+        status="new",
+        new=_shown(figure, target),
+        name=target.name,
+    )
+    if entry is None:
+        return row
+    current = entry.achieved if milestone else entry.value
+    row.old = _shown(current, target)
+    same = current == figure and entry.quality == quality and entry.note == row.note
+    row.status = "unchanged" if same else "changed"
+    return row
