@@ -23,6 +23,12 @@ run: install
 	@echo "Serving on http://$(HOST)/ (Ctrl+C to stop)"
 	$(BIN)/python manage.py runserver $(HOST)
 
+# Production-style serving on the configured DATABASE_URL (see README, "Operations").
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/gunicorn lingyuan.wsgi --bind $(HOST) --workers $${WORKERS:-3} --access-logfile -
+
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

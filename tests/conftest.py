@@ -60,3 +60,10 @@ def default_language():
     # A request in English leaves English active in this thread; start each test afresh.
     with translation.override("zh-hans"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def no_login_lockouts(settings):
+    # django-axes needs the request on every authenticate(); the test client's login() has
+    # none. Its own test switches it back on.
+    settings.AXES_ENABLED = False

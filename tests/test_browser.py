@@ -1,0 +1,170 @@
+"""A real browser (Debian's chromium, driven by Playwright) against the live app.
+
+Skipped with a reason where chromium is missing; CI sets REQUIRE_BROWSER=1 so that a
+missing browser fails instead.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.conf import settings
+
+from tracker.models import ImportBatch, ProgressEntry
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DOCS = Path(settings.BASE_DIR) / "docs"
+PASSWORD = "lingyuan-demo-2025"
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("REQUIRE_BROWSER"):
+        raise RuntimeError("REQUIRE_BROWSER is set but chromium is not installed")
+    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright runs an event loop in this thread; the tests' own ORM calls are still
+    # synchronous and run between browser steps, never inside the loop.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+            ],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """The groups a migration creates: a transactional test's flush removed them."""
+    from django.contrib.auth.models import Group
+
+    from tracker.permissions import ADMINISTRATORS, REPORTERS
+
+    for name in (ADMINISTRATORS, REPORTERS):
+        Group.objects.get_or_create(name=name)
+
+
+@pytest.fixture
+def open_as(browser, live_server, roles, demo_plan):
+    contexts = []
+
+    def sign_in(username):
+        context = browser.new_context(
+            base_url=live_server.url, accept_downloads=True, viewport={"width": 1400, "height": 900}
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click(".login button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield sign_in
+    for context in contexts:
+        context.close()
+
+
+def test_a_reporter_fills_the_years_figures_and_submits(open_as, demo_plan):
+    page = open_as("tongji")
+    page.goto(f"/plans/{demo_plan.slug}/entry/2025/")
+    row = page.locator("#row-URBAN-POPULATION")
+    row.locator("input[name$='-value']").fill("31.20")
+    row.locator("select[name$='-quality']").select_option("preliminary")
+    page.click("button[name=submit]")
+    page.wait_for_selector(".message-success")
+    entry = ProgressEntry.objects.get(target__code="URBAN-POPULATION", year=2025)
+    assert (entry.value, entry.state) == (Decimal("31.20"), "submitted")
+    # another department's target is not on the page at all
+    assert page.locator("#row-BUDGET-REVENUE").count() == 0
+
+
+def test_an_administrator_approves(open_as, demo_plan):
+    entry = ProgressEntry.objects.get(target__code="GDP", year=2025)
+    page = open_as("admin")
+    page.goto("/approvals/")
+    group = page.locator("section.approval-group", has=page.locator(f"#entry-{entry.pk}"))
+    group.locator(f"#entry-{entry.pk} input[type=checkbox]").check()
+    group.locator("text=审核通过所勾选的数据").click()
+    page.wait_for_selector(".message-success")
+    entry.refresh_from_db()
+    assert entry.state == "approved"
+
+
+def test_filtering_the_dashboard_and_downloading_the_report(open_as, demo_plan):
+    page = open_as("caizheng")
+    page.goto(f"/plans/{demo_plan.slug}/")
+    page.select_option("#id_status", "off_track")
+    page.click(".filters button[type=submit]")
+    page.wait_for_url("**status=off_track**")
+    codes = page.locator("td.code").all_inner_texts()
+    assert sorted(codes) == ["BUILT-UP-AREA", "GDP"]
+    with page.expect_download() as download:
+        page.click("text=下载 Excel 进展报告")
+    assert download.value.suggested_filename.startswith("lingyuan-14th-report-")
+    workbook = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    assert workbook.sheetnames[0] == "汇总"
+
+
+def test_a_template_is_uploaded_previewed_and_confirmed(open_as, demo_plan, tmp_path):
+    page = open_as("keji")
+    page.goto(f"/plans/{demo_plan.slug}/entry/2025/")
+    with page.expect_download() as download:
+        page.click("text=下载 Excel 填报模板")
+    workbook = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    sheet = workbook.worksheets[0]
+    rows = {sheet.cell(r, 1).value: r for r in range(5, sheet.max_row + 1)}
+    sheet.cell(rows["RD-SHARE"], 6).value = 2.45
+    sheet.cell(rows["HIGH-TECH-ZONE"], 6).value = "是"
+    filled = tmp_path / "filled.xlsx"
+    workbook.save(filled)
+    page.goto(f"/plans/{demo_plan.slug}/import/")
+    page.set_input_files("input[type=file]", str(filled))
+    page.click("text=检查文件")
+    page.wait_for_selector("table.preview")
+    assert page.locator("tr.row-new").count() == 2
+    page.click("button[name=confirm]")
+    page.wait_for_selector(".message-success")
+    assert ImportBatch.objects.get().new_count == 2
+    assert ProgressEntry.objects.get(target__code="RD-SHARE", year=2025).value == Decimal("2.45")
+
+
+def test_the_language_switch_changes_the_page(open_as, demo_plan):
+    page = open_as("tongji")
+    page.goto(f"/plans/{demo_plan.slug}/")
+    assert page.locator("h1").inner_text().startswith("凌源市")
+    page.click("button[lang=en]")
+    page.wait_for_selector("text=Lingyuan 14th Five-Year Plan")
+    assert "On track" in page.content()
+    page.click("button[lang=zh-hans]")
+    page.wait_for_selector("text=凌源市“十四五”规划")
+
+
+def test_screenshots_for_the_readme(open_as, demo_plan):
+    page = open_as("admin")
+    DOCS.mkdir(exist_ok=True)
+    page.goto(f"/plans/{demo_plan.slug}/")
+    page.screenshot(path=DOCS / "dashboard.png", full_page=True)
+    page.goto(f"/plans/{demo_plan.slug}/targets/GDP/")
+    page.screenshot(path=DOCS / "target.png", full_page=True)
+    assert (DOCS / "dashboard.png").stat().st_size > 10_000
+    image = io.BytesIO((DOCS / "target.png").read_bytes())
+    assert image.read(8) == b"\x89PNG\r\n\x1a\n"
