@@ -50,5 +50,16 @@ messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
+# Benchmarks, on demand: figures go to bench/RESULTS.md. The load test needs PostgreSQL
+# (LOAD_DATABASE_URL, a role that may create databases); without it, it is skipped.
+bench: install
+	$(BIN)/python -m pip install --quiet ".[bench]"
+	@if $(BIN)/python -c "import psycopg, os; psycopg.connect(os.environ.get('LOAD_DATABASE_URL', 'postgres://tracker:tracker@127.0.0.1:5432/postgres').rsplit('/', 1)[0] + '/postgres').close()" 2>/dev/null; then \
+		$(BIN)/python bench/load.py; \
+	else \
+		echo "PostgreSQL not reachable: the load test is skipped"; rm -f bench/out/load.md; \
+	fi
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -187,6 +187,13 @@ class TestSaving:
         assert "2031" in response.content.decode()
         assert not ProgressEntry.objects.exists()
 
+    def test_a_page_with_a_locked_row_saves_the_open_ones(self, as_reporter, plan, gdp, zone):
+        factory.make_entry(gdp, 2023, "100.0")  # approved: no inputs on the page
+        html = as_reporter.get(entry_url(plan)).content.decode()
+        assert f'name="t{gdp.pk}-value"' not in html
+        post(as_reporter, plan, row(zone, "yes", field="achieved"), action="submit")
+        assert ProgressEntry.objects.get(target=zone).state == "submitted"
+
     def test_blank_rows_are_left_alone(self, as_reporter, plan, gdp, zone):
         post(as_reporter, plan, row(gdp, "120"), row(zone, "", field="achieved"))
         assert list(ProgressEntry.objects.values_list("target__code", flat=True)) == ["GDP"]

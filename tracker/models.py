@@ -624,29 +624,6 @@ class ImportBatch(models.Model):
         return f"import #{self.pk}: {self.file_name}"
 
 
-class ImportItem(models.Model):
-    """One figure an import wrote, with what it held before, so the import can be undone."""
-
-    batch = models.ForeignKey(ImportBatch, models.CASCADE, related_name="items")
-    entry = models.ForeignKey(ProgressEntry, models.SET_NULL, null=True, related_name="+")
-    target = models.ForeignKey(Target, models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    created = models.BooleanField(default=False)
-    old_value = models.DecimalField(null=True, **FIGURE)
-    old_achieved = models.BooleanField(null=True)
-    old_quality = models.CharField(max_length=12, blank=True)
-    old_note = models.TextField(blank=True)
-    old_state = models.CharField(max_length=10, blank=True)
-    old_return_reason = models.TextField(blank=True)
-    history_id = models.BigIntegerField(null=True)
-
-    class Meta:
-        ordering = ["batch", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.batch_id}: {self.target_id} {self.year}"
-
-
 class PendingImport(models.Model):
     """A validated upload waiting for its user to confirm or cancel; it expires."""
 

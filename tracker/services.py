@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from tracker.models import ClosedYear, ImportBatch, ImportItem, Plan, ProgressEntry, Target
+from tracker.models import ClosedYear, ImportBatch, Plan, ProgressEntry, Target
 from tracker.permissions import can_edit_target, is_admin
 
 
@@ -284,8 +284,9 @@ def apply_import(
     1. record the batch (on SQLite this takes the write lock for the whole transaction);
     2. lock the stored figures the file touches and refuse if any moved on since the
        preview (another save, an approval, a closed year): the user previews again;
-    3. create the new figures and update the changed ones, in bulk, with history;
-    4. keep, per figure, what it held before, so the batch can be reverted.
+    3. create the new figures and update the changed ones, in bulk. Their history records
+       carry the batch in their reason, and the record before each is what the figure
+       held before: that is all a revert needs.
     """
     counts = {"new": 0, "changed": 0, "unchanged": 0}
     for row in rows:
@@ -305,108 +306,124 @@ def apply_import(
     }
     closed = set(ClosedYear.objects.filter(plan=plan).values_list("year", flat=True))
     admin = is_admin(user)
-    problems, created, changed, items = [], [], [], []
+    problems, created, changed = [], [], []
     state = ProgressEntry.State.SUBMITTED if submit else ProgressEntry.State.DRAFT
     now = timezone.now()
     for row in writes:
         entry = stored.get((row["target_id"], row["year"]))
         where = f"{row['sheet']}!{row['cell']}"
+        names = {"where": where, "code": row["code"], "year": row["year"]}
         if row["year"] in closed:
-            problems.append(_("%(where)s: year %(year)s was closed meanwhile.") % {
-                "where": where, "year": row["year"]})  # fmt: skip
-            continue
-        if (entry.version if entry else 0) != row["version"]:
-            problems.append(_("%(where)s: %(code)s %(year)s was changed by someone else after "
-                              "the preview; upload the file again.") % {
-                "where": where, "code": row["code"], "year": row["year"]})  # fmt: skip
-            continue
-        if entry and entry.state == ProgressEntry.State.APPROVED and not admin:
-            problems.append(_("%(where)s: %(code)s %(year)s was approved meanwhile.") % {
-                "where": where, "code": row["code"], "year": row["year"]})  # fmt: skip
-            continue
-        item = ImportItem(batch=batch, target_id=row["target_id"], year=row["year"])
-        if entry is None:
-            entry = ProgressEntry(target_id=row["target_id"], year=row["year"], version=1)
-            item.created = True
-            created.append(entry)
+            problems.append(_("%(where)s: year %(year)s was closed meanwhile.") % names)
+        elif (entry.version if entry else 0) != row["version"]:
+            problems.append(
+                _("%(where)s: %(code)s %(year)s was changed by someone else after the preview; "
+                  "upload the file again.") % names
+            )  # fmt: skip
+        elif entry and entry.state == ProgressEntry.State.APPROVED and not admin:
+            problems.append(_("%(where)s: %(code)s %(year)s was approved meanwhile.") % names)
+        elif entry is None:
+            created.append(ProgressEntry(target_id=row["target_id"], year=row["year"]))
+            _fill(created[-1], row, user, state, now)
         else:
-            item.old_value, item.old_achieved = entry.value, entry.achieved
-            item.old_quality, item.old_note = entry.quality, entry.note
-            item.old_state, item.old_return_reason = entry.state, entry.return_reason
             entry.version += 1
+            _fill(entry, row, user, state, now)
             changed.append(entry)
-        entry.value = None if row["value"] is None else Decimal(row["value"])
-        entry.achieved = row["achieved"]
-        entry.quality, entry.note, entry.state = row["quality"], row["note"], state
-        entry.return_reason, entry.entered_by = "", user
-        entry.reviewed_by, entry.reviewed_at, entry.updated_at = None, None, now
-        items.append((item, entry))
     if problems:
         raise ImportRefused(problems)
-    reason = batch.change_reason
-    bulk_create_with_history(
-        created, ProgressEntry, batch_size=500, default_user=user, default_change_reason=reason
-    )
-    bulk_update_with_history(
-        changed, ProgressEntry, ENTRY_FIELDS, batch_size=500, default_user=user,
-        default_change_reason=reason,
-    )  # fmt: skip
-    history = dict(
-        ProgressEntry.history.filter(history_change_reason=reason).values_list("id", "history_id")
-    )
-    for item, entry in items:
-        item.entry_id = entry.pk
-        item.history_id = history.get(entry.pk)
-    ImportItem.objects.bulk_create([item for item, _entry in items], batch_size=1000)
+    options = dict(batch_size=500, default_user=user, default_change_reason=batch.change_reason)
+    bulk_create_with_history(created, ProgressEntry, **options)
+    bulk_update_with_history(changed, ProgressEntry, ENTRY_FIELDS, **options)
     return batch
+
+
+def _delete_with_history(entries: list[ProgressEntry], *, by, reason: str) -> None:
+    """Delete figures in bulk, each leaving a deletion record in its history."""
+    History = ProgressEntry.history.model
+    now = timezone.now()
+    History.objects.bulk_create(
+        [
+            History(
+                history_date=now,
+                history_user=by,
+                history_change_reason=reason,
+                history_type="-",
+                **{f.attname: getattr(e, f.attname) for f in History.tracked_fields},
+            )  # fmt: skip
+            for e in entries
+        ],
+        batch_size=500,
+    )
+    for start in range(0, len(entries), 500):
+        ids = [e.pk for e in entries[start : start + 500]]
+        ProgressEntry.objects.filter(pk__in=ids).delete()
+
+
+def _fill(entry: ProgressEntry, row: dict, user, state: str, now) -> None:
+    entry.value = None if row["value"] is None else Decimal(row["value"])
+    entry.achieved = row["achieved"]
+    entry.quality, entry.note, entry.state = row["quality"], row["note"], state
+    entry.return_reason, entry.entered_by = "", user
+    entry.reviewed_by, entry.reviewed_at, entry.updated_at = None, None, now
 
 
 @transaction.atomic
 def revert_import(batch: ImportBatch, *, by) -> None:
     """Undo an import through the normal history, unless a later change touched a figure.
 
-    A figure the import created is deleted; a figure it changed gets its earlier value,
-    quality, note and state back. Refused, naming the figures, when any was changed since.
+    A figure the import created is deleted; a figure it changed gets back the value,
+    quality, note and state of its history record before the import. Refused, naming the
+    figures, when any was changed since.
     """
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state == ImportBatch.State.REVERTED:
         raise Refused(_("This import was already reverted."))
-    items = list(batch.items.select_related("target", "entry"))
-    entry_ids = [item.entry_id for item in items if item.entry_id]
+    History = ProgressEntry.history.model
+    written = list(
+        History.objects.filter(history_change_reason=batch.change_reason, target__plan=batch.plan)
+        .select_related("target")
+        .order_by("id")
+    )
+    ids = [record.id for record in written]
     latest = dict(
-        ProgressEntry.history.filter(id__in=entry_ids)
+        History.objects.filter(id__in=ids)
         .values("id")
         .annotate(latest=models.Max("history_id"))
         .values_list("id", "latest")
     )
-    touched = [
-        f"{item.target.code} {item.year}"
-        for item in items
-        if item.entry_id is None or latest.get(item.entry_id) != item.history_id
-    ]
+    touched = [f"{r.target.code} {r.year}" for r in written if latest.get(r.id) != r.history_id]
     if touched:
         raise Refused(
             _("These figures were changed after the import, so it cannot be reverted: %(list)s")
             % {"list": ", ".join(touched[:50]) + (" …" if len(touched) > 50 else "")}
         )
+    before = {}
+    for record in (
+        History.objects.filter(id__in=ids)
+        .exclude(history_change_reason=batch.change_reason)
+        .order_by("id", "history_id")
+    ):
+        before[record.id] = record  # in order, so the last kept is the latest before
     reason = _("revert of %(import)s") % {"import": batch.change_reason}
-    restored = []
-    for item in items:
-        entry = item.entry
-        if item.created:
-            entry._history_user, entry._change_reason = by, reason
-            entry.delete()
+    entries = ProgressEntry.objects.in_bulk(ids)
+    restored, removed = [], []
+    for record in written:
+        entry, earlier = entries[record.id], before.get(record.id)
+        if record.history_type == "+" or earlier is None:
+            removed.append(entry)
             continue
-        entry.value, entry.achieved = item.old_value, item.old_achieved
-        entry.quality, entry.note = item.old_quality, item.old_note
-        entry.state, entry.return_reason = item.old_state, item.old_return_reason
+        entry.value, entry.achieved = earlier.value, earlier.achieved
+        entry.quality, entry.note = earlier.quality, earlier.note
+        entry.state, entry.return_reason = earlier.state, earlier.return_reason
+        entry.entered_by_id, entry.reviewed_by_id = earlier.entered_by_id, earlier.reviewed_by_id
+        entry.reviewed_at, entry.updated_at = earlier.reviewed_at, timezone.now()
         entry.version += 1
-        entry.updated_at = timezone.now()
         restored.append(entry)
     bulk_update_with_history(
         restored, ProgressEntry, ENTRY_FIELDS, batch_size=500, default_user=by,
         default_change_reason=reason,
     )  # fmt: skip
+    _delete_with_history(removed, by=by, reason=reason)
     batch.state, batch.reverted_by, batch.reverted_at = (
         ImportBatch.State.REVERTED,
         by,

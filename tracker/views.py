@@ -142,11 +142,14 @@ def _entry_rows(request, plan, year, closed) -> list[EntryRow]:
     return rows
 
 
+def _posted_prefixes(post) -> set[str]:
+    return {key.split("-", 1)[0] for key in post if FIELD_KEY.match(key)}
+
+
 def _foreign_prefixes(post, rows) -> list[str]:
     """Targets named in the POST that the page did not offer: not the user's to change."""
     offered = {f"t{row.target.pk}" for row in rows}
-    posted = {key.split("-", 1)[0] for key in post if FIELD_KEY.match(key)}
-    return sorted(posted - offered)
+    return sorted(_posted_prefixes(post) - offered)
 
 
 FIELD_KEY = re.compile(r"^t\d+-(value|achieved|quality|note|version)$")
@@ -185,20 +188,25 @@ def _save_entry_page(request, plan, year, rows):
     if foreign:
         messages.error(request, _("The form names targets you may not change; nothing was saved."))
         return None
-    if not all(row.form.is_valid() for row in rows):
+    # Locked rows have no inputs on the page: one posted anyway comes from a stale page.
+    prefixes = _posted_prefixes(request.POST)
+    posted = [row for row in rows if row.form.prefix in prefixes]
+    locked = [row for row in posted if row.lock]
+    if locked:
+        messages.error(request, _("Some rows are locked; nothing was saved."))
+        for row in locked:
+            messages.error(request, f"{row.target.display_name}: {row.lock}")
+        return None
+    if not all(row.form.is_valid() for row in posted):
         messages.error(request, _("Some rows have errors, shown beside them; nothing was saved."))
         return None
     submit = "submit" in request.POST
     changes = []
-    for row in rows:
+    for row in posted:
         form = row.form
         wants_submit = submit and row.entry and row.entry.state in ("draft", "returned")
         if form.figure is None or (not form.has_changes() and not wants_submit):
             continue
-        if row.lock:
-            form.add_error(None, row.lock)
-            messages.error(request, _("Some rows are locked; nothing was saved."))
-            return None
         changes.append(
             services.Change(
                 target=row.target,

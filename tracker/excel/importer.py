@@ -9,7 +9,7 @@ or rows marked new, changed or unchanged, ready to confirm.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -71,8 +71,8 @@ class Preview:
     def payload(self) -> dict:
         """What is kept between preview and confirm (JSON)."""
         return {
-            "rows": [asdict(row) for row in self.rows],
-            "warnings": [asdict(w) for w in self.warnings],
+            "rows": [vars(row).copy() for row in self.rows],
+            "warnings": [vars(w).copy() for w in self.warnings],
         }
 
 

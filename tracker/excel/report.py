@@ -40,8 +40,9 @@ from tracker.excel.common import (
     fit_widths,
     language_index,
     number_format,
+    sheet,
 )
-from tracker.models import Plan
+from tracker.models import Plan, Target
 from tracker.standing import Standing
 
 # Above this many numeric targets, the charts sheet holds the progress chart alone.
@@ -91,7 +92,8 @@ def _pace_text(row: Standing) -> str:
     goal, base = row.goal, spec.baseline_value
     linear_or_multiple = target.kind in (target.Kind.LEVEL, target.Kind.MULTIPLE)
     if linear_or_multiple and goal and base and base > 0 and spec.span > 0:
-        rate = (goal / base) ** (Decimal(1) / spec.span) - 1
+        # Display only, to one decimal: a float is exact enough and far quicker here.
+        rate = (float(goal) / float(base)) ** (1 / spec.span) - 1
         return _("%(rate)s%% a year") % {"rate": f"{rate * 100:.1f}"}
     return ""
 
@@ -105,7 +107,7 @@ def _explanation(row: Standing) -> str:
 
 
 def _summary(wb, plan: Plan, year: int, rows: list[Standing], made: str):
-    ws = wb.create_sheet(_("Summary"))
+    ws = sheet(wb, _("Summary"))
     years = list(plan.years)
     headers = [
         _("Area"),
@@ -140,6 +142,9 @@ def _summary(wb, plan: Plan, year: int, rows: list[Standing], made: str):
         "plan": plan.display_name,
         "year": year,
     }
+    # Words looked up once, not once a row.
+    natures = {key: str(label) for key, label in Target.Nature.choices}
+    statuses = {status: status_display.label(status) for status in progress.Status}
     ws.append([cell(ws, title, font=TITLE_FONT, border=None)])
     ws.append([cell(ws, made, font=MUTED_FONT, border=None)])
     ws.append([cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER) for h in headers])
@@ -157,11 +162,11 @@ def _summary(wb, plan: Plan, year: int, rows: list[Standing], made: str):
                 *[_figure_cell(ws, row.entries.get(y), target) for y in years],
                 cell(ws, goal, number_format=number_format(places)),
                 cell(ws, _pace_text(row)),
-                cell(ws, target.get_nature_display(), alignment=CENTER),
+                cell(ws, natures[target.nature], alignment=CENTER),
                 cell(ws, a.progress, number_format=PERCENT),
                 cell(
                     ws,
-                    status_display.label(status),
+                    statuses[status],
                     font=STATUS_FONT,
                     fill=STATUS_FILLS[status],
                     alignment=CENTER,
@@ -175,7 +180,7 @@ def _summary(wb, plan: Plan, year: int, rows: list[Standing], made: str):
 
 def _matrix(wb, plan: Plan, rows: list[Standing], lang: int):
     """Approved figures, one row per target and one column per year; importable as it is."""
-    ws = wb.create_sheet(MATRIX_SHEET[lang])
+    ws = sheet(wb, MATRIX_SHEET[lang])
     years = list(plan.entry_years)
     ws.column_dimensions["A"].width = max(
         12, max((len(r.target.code) for r in rows), default=0) + 2
@@ -187,23 +192,27 @@ def _matrix(wb, plan: Plan, rows: list[Standing], lang: int):
             *[cell(ws, y, font=HEADER_FONT, fill=HEADER_FILL) for y in years],
         ]
     )
+    # A data sheet, meant for editing and importing back: values and number formats only.
     for row in rows:
         target = row.target
         values = []
         for y in years:
             entry = row.entries.get(y)
             if entry is None or not entry.counts:
-                values.append(cell(ws, None))
+                values.append(None)
             elif target.is_milestone:
                 achieved = entry.achieved
-                values.append(
-                    cell(ws, None if achieved is None else (YES if achieved else NO)[lang])
-                )
+                values.append(None if achieved is None else (YES if achieved else NO)[lang])
             else:
                 values.append(
-                    cell(ws, entry.value, number_format=number_format(target.decimal_places))
+                    cell(
+                        ws,
+                        entry.value,
+                        number_format=number_format(target.decimal_places),
+                        border=None,
+                    )
                 )
-        ws.append([cell(ws, target.code), *values])
+        ws.append([cell(ws, target.code, border=None), *values])
     return ws
 
 
@@ -217,8 +226,8 @@ def _charts(wb, plan: Plan, rows: list[Standing]) -> bool:
 
     Returns whether the per-target charts were drawn. Chart data goes on its own sheet.
     """
-    data = wb.create_sheet(_("Chart data"))
-    charts = wb.create_sheet(_("Charts"))
+    data = sheet(wb, _("Chart data"))
+    charts = sheet(wb, _("Charts"))
     years = list(plan.entry_years)
     data.append([_("Target"), _("Progress"), _("Expected share")])
     for row in rows:
@@ -277,7 +286,7 @@ def _charts(wb, plan: Plan, rows: list[Standing]) -> bool:
 
 
 def _notes(wb, plan: Plan, year: int, made: str, charted: bool, user):
-    ws = wb.create_sheet(pgettext("sheet", "Notes"))
+    ws = sheet(wb, pgettext("sheet", "Notes"))
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 100
     lang = language_index(translation.get_language())

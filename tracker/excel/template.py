@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -29,6 +30,7 @@ from tracker.excel.common import (
     fit_widths,
     language_index,
     number_format,
+    sheet,
 )
 from tracker.models import Plan, Target
 
@@ -47,7 +49,7 @@ def write_template(
     with translation.override(language or translation.get_language()):
         lang = language_index(translation.get_language())
         wb = Workbook(write_only=True)
-        ws = wb.create_sheet(TEMPLATE_SHEET[lang])
+        ws = sheet(wb, TEMPLATE_SHEET[lang])
         keys = list(TEMPLATE_COLUMNS)
         headers = [TEMPLATE_COLUMNS[k][lang] for k in keys]
         last_row = HEADER_ROW + len(targets)
@@ -100,9 +102,10 @@ def write_template(
             error=_("Choose one of: %(words)s.") % {"words": ", ".join(quality_words)},
         )
         if targets:
-            quality.add(f"{quality_col}{HEADER_ROW + 1}:{quality_col}{last_row}")
+            quality.sqref = MultiCellRange(f"{quality_col}{HEADER_ROW + 1}:{quality_col}{last_row}")
         for dv in (numbers, yes_no, quality):
             ws.data_validations.append(dv)
+        number_rows, yes_no_rows = [], []
 
         ws.append(
             [
@@ -134,7 +137,7 @@ def write_template(
             goal = progress.goal_value(spec)
             places = target.decimal_places
             if target.is_milestone:
-                yes_no.add(f"{value_col}{index}")
+                yes_no_rows.append(index)
                 shown = current.achieved if current else None
                 value = None if shown is None else (YES if shown else NO)[lang]
                 before = (
@@ -144,7 +147,7 @@ def write_template(
                 )
                 goal_cell = _("Achieved")
             else:
-                numbers.add(f"{value_col}{index}")
+                number_rows.append(index)
                 value = current.value if current else None
                 before = previous.value if previous else None
                 goal_cell = goal
@@ -172,12 +175,32 @@ def write_template(
                     ),
                 ]
             )
+        numbers.sqref = column_ranges(value_col, number_rows)
+        yes_no.sqref = column_ranges(value_col, yes_no_rows)
         _instructions(wb, plan, year, lang)
         wb.save(out)
 
 
+def column_ranges(column: str, rows: list[int]) -> MultiCellRange:
+    """Rows of one column as few ranges: [5, 6, 7, 9] -> F5:F7 F9 (one pass, not one per cell)."""
+    ranges, start, previous = [], None, None
+    for row in rows:
+        if start is None:
+            start = previous = row
+        elif row == previous + 1:
+            previous = row
+        else:
+            ranges.append((start, previous))
+            start = previous = row
+    if start is not None:
+        ranges.append((start, previous))
+    return MultiCellRange(
+        " ".join(f"{column}{a}:{column}{b}" if a != b else f"{column}{a}" for a, b in ranges)
+    )
+
+
 def _instructions(wb, plan: Plan, year: int, lang: int) -> None:
-    ws = wb.create_sheet(_("Instructions"))
+    ws = sheet(wb, _("Instructions"))
     ws.column_dimensions["A"].width = 110
     words = " / ".join(w[lang] for w in QUALITY_WORDS.values())
     lines = [

@@ -1,0 +1,448 @@
+"""Load and fault test: many reporters and readers at once against gunicorn on PostgreSQL.
+
+Loopback only, bounded in time. Needs a PostgreSQL role that may create databases:
+LOAD_DATABASE_URL (default postgres://tracker:tracker@127.0.0.1:5432/tracker_load); the
+database is created afresh. Written to bench/out/load.md, which bench/run.py folds into
+bench/RESULTS.md.
+
+1. 50 reporters enter and submit figures (pairs of them share targets, so the same figure
+   is edited concurrently) and 10 readers open dashboards and download reports, for
+   LOAD_SECONDS (default 120) against gunicorn with 4 workers;
+2. requests served, error rate and p95 latency per kind are recorded;
+3. every write the server accepted must be in the database with its history, and every
+   figure's history must show one version after another: one winner per concurrent edit;
+4. a gunicorn worker killed in the middle of a 20,000-figure import leaves the database as
+   it was before that import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.cookiejar
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+DATABASE_URL = os.environ.get(
+    "LOAD_DATABASE_URL", "postgres://tracker:tracker@127.0.0.1:5432/tracker_load"
+)
+SECONDS = int(os.environ.get("LOAD_SECONDS", "120"))
+REPORTERS, READERS, WORKERS = 50, 10, 4
+PASSWORD = "load-test-password"
+ENV = {
+    **os.environ,
+    "DATABASE_URL": DATABASE_URL,
+    "DEBUG": "0",
+    "SECRET_KEY": "load-test-" + "x" * 50,
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "SECURE_HSTS_SECONDS": "0",
+    "AXES_FAILURE_LIMIT": "1000",
+    "IMPORT_MAX_BYTES": str(50 * 1024 * 1024),
+    "CONN_MAX_AGE": "60",
+}
+PYTHON = sys.executable
+
+
+def manage(*args, check=True):
+    return subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=ENV, check=check, capture_output=True, text=True
+    )
+
+
+def fresh_database():
+    import psycopg
+
+    url = urllib.parse.urlparse(DATABASE_URL)
+    name = url.path.lstrip("/")
+    admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+SETUP = """
+from django.contrib.auth.models import Group, User
+from tracker.models import Department, Plan, Target
+reporters = Group.objects.get(name="reporters")
+plan = Plan.objects.get(slug="load-0001")
+targets = list(Target.objects.filter(plan=plan).exclude(kind="milestone").order_by("code"))
+for n in range({reporters}):
+    department, _ = Department.objects.get_or_create(name=f"负载测试单位{{n // 2:02d}}")
+    user = User.objects.create_user(f"reporter{{n:02d}}", password="{password}")
+    user.groups.add(reporters)
+    department.members.add(user)
+    for target in targets[(n // 2) * 4:(n // 2) * 4 + 4]:
+        target.lead_department = department
+        target.save(update_fields=["lead_department"])
+for n in range({readers}):
+    User.objects.create_user(f"reader{{n:02d}}", password="{password}")
+admin = User.objects.create_user("load-admin", password="{password}", is_staff=True)
+admin.groups.add(Group.objects.get(name="administrators"))
+"""
+
+
+class Session:
+    def __init__(self, base: str, log: list):
+        self.base, self.log = base, log
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
+        )
+
+    def csrf(self) -> str:
+        return next((c.value for c in self.jar if c.name == "csrftoken"), "")
+
+    def request(self, kind: str, path: str, data: dict | None = None, timeout=60):
+        body = None
+        headers = {"Referer": self.base + path}
+        if data is not None:
+            body = urllib.parse.urlencode(
+                {**data, "csrfmiddlewaretoken": self.csrf()}, doseq=True
+            ).encode()
+        started = time.perf_counter()
+        try:
+            response = self.opener.open(
+                urllib.request.Request(self.base + path, body, headers), timeout=timeout
+            )
+            status, content = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, content = error.code, error.read()
+        except OSError:
+            status, content = 0, b""
+        self.log.append((kind, status, time.perf_counter() - started))
+        return status, content.decode("utf-8", "replace")
+
+    def login(self, username: str):
+        self.request("login page", "/accounts/login/")
+        status, _ = self.request(
+            "login", "/accounts/login/", {"username": username, "password": PASSWORD}
+        )
+        assert status == 302, f"login of {username} gave {status}"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+    def http_error_302(self, req, fp, code, msg, headers):
+        return fp
+
+
+ROW = re.compile(r'<tr id="row-(?P<code>[^"]+)"[^>]*>(?P<body>.*?)</tr>', re.S)
+FIELD = re.compile(r'name="(t\d+)-version" value="(\d+)"')
+
+
+outcomes: dict[str, int] = defaultdict(int)
+
+
+def reporter_loop(base, username, deadline, log, accepted, lock):
+    session = Session(base, log)
+    session.login(username)
+    rng = random.Random(username)
+    year = 2025
+    while time.monotonic() < deadline:
+        status, page = session.request("entry page", f"/plans/load-0001/entry/{year}/")
+        if status != 200:
+            continue
+        form = {}
+        rows = []
+        for match in ROW.finditer(page):
+            found = FIELD.search(match.group("body"))
+            if not found:
+                continue  # locked row
+            prefix, version = found.groups()
+            value = str(rng.randint(100, 9999))  # whole numbers suit every target's decimals
+            form.update(
+                {
+                    f"{prefix}-value": value,
+                    f"{prefix}-quality": "preliminary",
+                    f"{prefix}-note": f"{username}",
+                    f"{prefix}-version": version,
+                }
+            )
+            rows.append((match.group("code"), value))
+        if not rows:
+            continue
+        action = "submit" if rng.random() < 0.3 else "draft"
+        status, page = session.request(
+            "save figures", f"/plans/load-0001/entry/{year}/", {**form, action: "1"}
+        )
+        with lock:
+            if status == 302:  # saved; a refusal re-renders the page with 200
+                accepted.extend((code, year, value, username) for code, value in rows)
+            elif "在您编辑期间" in page:
+                outcomes["refused as stale"] += 1
+            else:
+                outcomes["refused otherwise"] += 1
+                reasons = re.findall(r'class="(?:error|message-error)">([^<]+)<', page)
+                outcomes.setdefault("reasons", set()).update(reasons[:3])
+        time.sleep(rng.uniform(0.2, 1.0))
+
+
+def reader_loop(base, username, deadline, log):
+    session = Session(base, log)
+    session.login(username)
+    rng = random.Random(username)
+    while time.monotonic() < deadline:
+        plan = f"load-{rng.randint(1, 10):04d}"
+        session.request("dashboard", f"/plans/{plan}/")
+        session.request("API", f"/api/plans/{plan}/")
+        if rng.random() < 0.3:
+            session.request("report download", f"/plans/{plan}/report.xlsx")
+        time.sleep(rng.uniform(0.5, 2.0))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def verify(accepted) -> dict:
+    """Accepted writes are in the history; each figure's versions follow one another."""
+    code = """
+import json, sys
+from tracker.models import ProgressEntry
+History = ProgressEntry.history.model
+accepted = json.load(sys.stdin)
+missing = 0
+for code, year, value, user in accepted:
+    if not History.objects.filter(target__plan__slug="load-0001", target__code=code, year=year,
+                                  value=value, history_user__username=user).exists():
+        missing += 1
+gaps = 0
+for entry in ProgressEntry.objects.filter(target__plan__slug="load-0001", year=2025):
+    records = History.objects.filter(id=entry.id).order_by("history_id")
+    versions = list(records.values_list("version", flat=True))
+    # Figures made in bulk by make_scale_data start without history; from the first saved
+    # change on, every version must follow the one before, up to the stored one.
+    if versions and (versions != list(range(versions[0], versions[0] + len(versions)))
+                     or versions[-1] != entry.version):
+        gaps += 1
+print(json.dumps({"missing": missing, "broken chains": gaps,
+                  "history records": History.objects.filter(target__plan__slug="load-0001").count(),
+                  }))
+"""
+    import json
+
+    result = subprocess.run(
+        [PYTHON, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=ROOT,
+        env=ENV,
+        input=json.dumps(accepted),
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise RuntimeError(result.stderr)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def killed_import(base) -> str:
+    """Kill every gunicorn worker while a large import is being confirmed."""
+    import io
+
+    import openpyxl
+
+    code = """
+from tracker.models import ProgressEntry, ImportBatch
+print(ProgressEntry.objects.count(), ImportBatch.objects.count(), ProgressEntry.history.count())
+"""
+    before = manage("shell", "--no-imports", "-c", code).stdout.strip()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "年度数据"
+    ws.append(["指标代码", 2021, 2022, 2023, 2024, 2025])
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from tracker.models import Target; print(' '.join(Target.objects"
+        ".filter(plan__slug='big-0001').exclude(kind='milestone')"
+        ".values_list('code', flat=True)[:4000]))",
+    )
+    for target_code in result.stdout.split():
+        ws.append([target_code, 1.5, 2.5, 3.5, 4.5, 5.5])
+    data = io.BytesIO()
+    wb.save(data)
+    confirm_log = []
+    session = Session(base, confirm_log)
+    session.login("load-admin")
+    boundary = "----loadtest"
+    body = (
+        (
+            f"--{boundary}\r\n"
+            'Content-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
+            f"{session.csrf()}\r\n"
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.xlsx"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + data.getvalue()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(
+        base + "/plans/big-0001/import/",
+        body,
+        {"Content-Type": f"multipart/form-data; boundary={boundary}", "Referer": base + "/"},
+    )
+    response = session.opener.open(request, timeout=120)
+    preview = response.headers.get("Location")
+    if response.status != 302 or not preview:
+        errors = re.findall(r"<td>([^<]{3,200})</td></tr>", response.read().decode())[:5]
+        raise RuntimeError(f"the upload did not reach a preview ({response.status}): {errors}")
+    thread = threading.Thread(
+        target=session.request, args=("confirm", preview, {"confirm": "1", "state": "draft"}, 300)
+    )
+    thread.start()
+    time.sleep(1.0)
+    workers = subprocess.run(
+        ["pgrep", "-f", "gunicorn: worker|gunicorn lingyuan"], capture_output=True, text=True
+    ).stdout.split()
+    for pid in workers:
+        with contextlib.suppress(ProcessLookupError, ValueError):
+            os.kill(int(pid), signal.SIGKILL)
+    thread.join()
+    after = manage("shell", "--no-imports", "-c", code).stdout.strip()
+    status = confirm_log[-1][1] if confirm_log else None
+    answer = "cut off (no answer)" if status == 0 else f"answered {status}"
+    return (
+        f"the confirm request was {answer}; figures, imports, history records before "
+        f"`{before}`, after `{after}`"
+    )
+
+
+def main():
+    OUT.mkdir(parents=True, exist_ok=True)
+    fresh_database()
+    manage("migrate")
+    manage("load_demo")
+    manage("make_scale_data", "--plans", "10", "--targets-per-plan", "50", "--prefix", "load-")
+    manage(
+        "make_scale_data",
+        "--plans",
+        "1",
+        "--targets-per-plan",
+        "4800",
+        "--years",
+        "1",
+        "--prefix",
+        "big-",
+    )
+    manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        SETUP.format(reporters=REPORTERS, readers=READERS, password=PASSWORD),
+    )
+    manage("collectstatic", "--noinput")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "lingyuan.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--timeout",
+            "300",
+            "--graceful-timeout",
+            "5",
+        ],
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/accounts/login/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        log, accepted, lock = [], [], threading.Lock()
+        deadline = time.monotonic() + SECONDS
+        threads = [
+            threading.Thread(
+                target=reporter_loop, args=(base, f"reporter{n:02d}", deadline, log, accepted, lock)
+            )
+            for n in range(REPORTERS)
+        ]
+        threads += [
+            threading.Thread(target=reader_loop, args=(base, f"reader{n:02d}", deadline, log))
+            for n in range(READERS)
+        ]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - started
+        checks = verify(accepted)
+        fault = killed_import(base)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    by_kind = defaultdict(list)
+    for kind, status, seconds in log:
+        by_kind[kind].append((status, seconds))
+    lines = [
+        "| request | served | 5xx | other errors | median | p95 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for kind, items in sorted(by_kind.items()):
+        times = sorted(s for _, s in items)
+        server_errors = sum(1 for status, _ in items if status >= 500)
+        other = sum(1 for status, _ in items if status == 0 or 400 <= status < 500)
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        lines.append(
+            f"| {kind} | {len(items)} | {server_errors} | {other} | "
+            f"{statistics.median(times) * 1000:.0f} ms | {p95 * 1000:.0f} ms |"
+        )
+    total = len(log)
+    errors = sum(1 for _, status, _ in log if status >= 500 or status == 0)
+    text = f"""## 4. Load and faults (bench/load.py)
+
+gunicorn, {WORKERS} workers, PostgreSQL, loopback; {REPORTERS} reporters entering and
+submitting figures (two per department, so the same figures are edited concurrently) and
+{READERS} readers opening dashboards, the API and the Excel report, for {elapsed:.0f} s.
+
+{chr(10).join(lines)}
+
+- requests: {total}, {total / elapsed:.1f} a second; server errors (5xx or no answer): **{errors}**
+- saves accepted: {len(accepted)} figures; pages refused as stale (the other reporter of
+  the department saved first, and the refusal showed their value):
+  {outcomes["refused as stale"]}; refused for any other reason: {outcomes["refused otherwise"]}
+- accepted writes missing from the history: **{checks["missing"]}**; figures whose version
+  chain has a gap or a repeat (a silent overwrite): **{checks["broken chains"]}**;
+  history records written: {checks["history records"]}
+- every gunicorn worker killed one second into confirming a 20,000-figure import: {fault}
+"""
+    if outcomes.get("reasons"):
+        text += "- reasons for the other refusals: " + "; ".join(sorted(outcomes["reasons"])) + "\n"
+    (OUT / "load.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
