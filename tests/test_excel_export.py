@@ -181,6 +181,15 @@ def test_text_a_user_typed_is_never_a_formula(db, reporter, department):
     assert note.quotePrefix
 
 
+def test_control_characters_in_a_note_do_not_break_the_report(db, department):
+    plan = factory.make_plan()
+    target = factory.make_target(plan, name="指标\x07名称", lead_department=department)
+    factory.make_entry(target, 2021, "150", note="原因\x1f说明")
+    target.entries.update(note="原因\x1f说明")
+    wb = report(plan, year=2021)[1]
+    assert wb["汇总"]["B4"].value == "指标名称"
+
+
 class TestDownloadAndCommand:
     def test_the_dashboard_button_downloads_the_report(self, client, demo_plan):
         client.login(username="tongji", password="lingyuan-demo-2025")

@@ -13,6 +13,7 @@ import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from tests import factory
 from tracker import services
@@ -85,13 +86,15 @@ def check(data: bytes, plan, user) -> None:
 def test_random_cell_values_in_a_template(plan, reporter, rows, year):
     wb = openpyxl.load_workbook(io.BytesIO(template(plan, reporter)))
     ws = wb.worksheets[0]
-    ws["B2"] = year
+    cells = {"B2": year}
     for index, (code, value, quality, note) in enumerate(rows, start=5):
         for column, content in zip("AFGH", (code, value, quality, note), strict=True):
-            try:
-                ws[f"{column}{index}"] = content
-            except ValueError:  # openpyxl itself refuses some values (illegal characters)
-                ws[f"{column}{index}"] = None
+            cells[f"{column}{index}"] = content
+    for ref, content in cells.items():
+        try:
+            ws[ref] = content
+        except (ValueError, IllegalCharacterError):  # openpyxl itself refuses these
+            ws[ref] = None
     out = io.BytesIO()
     wb.save(out)
     check(out.getvalue(), plan, reporter)

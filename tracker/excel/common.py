@@ -11,6 +11,7 @@ from copy import copy
 from functools import cache, partial
 
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 
 ZH, EN = 0, 1
@@ -63,6 +64,11 @@ CONTEXT_FILL = PatternFill("solid", fgColor="F0F2F4")
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
+def clean_text(text: str) -> str:
+    """Text without the control characters (pasted from elsewhere) that XML cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
 def cell(ws, value=None, *, font=None, fill=None, number_format=None, alignment=None,
          border=BORDER, protection=None) -> WriteOnlyCell:  # fmt: skip
     """A styled cell for a write-only sheet; text a user typed is never a formula.
@@ -71,6 +77,8 @@ def cell(ws, value=None, *, font=None, fill=None, number_format=None, alignment=
     registered with the workbook once and later cells reuse its style indexes, since
     openpyxl otherwise hashes every style object of every cell (most of an export's time).
     """
+    if isinstance(value, str):
+        value = clean_text(value)
     c = WriteOnlyCell(ws, value=value)
     quote = isinstance(value, str) and value.startswith(FORMULA_STARTS)
     if quote:

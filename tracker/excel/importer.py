@@ -9,6 +9,7 @@ or rows marked new, changed or unchanged, ready to confirm.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -22,6 +23,7 @@ from tracker.models import ClosedYear, Plan, ProgressEntry, Target
 from tracker.numbers import NotANumber, decimal_places, parse_decimal
 from tracker.permissions import is_admin
 
+logger = logging.getLogger(__name__)
 TRUE_WORDS = {normalise(w) for w in (*YES, "已达成", "达成", "achieved", "true", "y")}
 FALSE_WORDS = {normalise(w) for w in (*NO, "未达成", "not achieved", "false", "n")}
 QUALITY_BY_WORD = {normalise(w): key for key, words in QUALITY_WORDS.items() for w in words}
@@ -90,10 +92,17 @@ def build_preview(
     preview = Preview(plan, file_name, hashlib.sha256(data).hexdigest())
     try:
         inspection = inspect_xlsx(data, max_bytes=settings.IMPORT_MAX_BYTES)
+        read = read_workbook(data, inspection)
     except UnsafeFile as refusal:
         preview.errors.append(Problem("", "", str(refusal), code="unsafe"))
         return preview
-    read = read_workbook(data, inspection)
+    except Exception:
+        # A hostile or broken file must end in a refusal, whatever the parsers raise.
+        logger.warning("unreadable upload %s", file_name, exc_info=True)
+        preview.errors.append(
+            Problem("", "", _("The workbook cannot be read; is it damaged?"), code="unreadable")
+        )
+        return preview
     preview.errors.extend(read.errors)
     preview.warnings.extend(read.warnings)
     preview.plan = _settle_plan(plan, read.plan_slug, preview)

@@ -37,6 +37,7 @@ from tracker.excel.common import (
     WRAP,
     YES,
     cell,
+    clean_text,
     fit_widths,
     language_index,
     number_format,
@@ -268,7 +269,7 @@ def _charts(wb, plan: Plan, rows: list[Standing]) -> bool:
         data.append([_label(data, _("%(target)s: expected path") % name), *expected])
         data.append([_label(data, _("%(target)s: target") % name), *[row.goal for _y in years]])
         line = LineChart()
-        line.title = (
+        line.title = clean_text(
             f"{target.display_name} ({target.unit})" if target.unit else target.display_name
         )
         line.add_data(
@@ -366,7 +367,7 @@ def _print_setup(ws, plan: Plan):
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.oddHeader.center.text = plan.display_name.replace("&", "&&")
+    ws.oddHeader.center.text = clean_text(plan.display_name).replace("&", "&&")
     ws.oddFooter.center.text = _("Page &P of &N")
     ws.oddFooter.right.text = "&D"
 
@@ -394,8 +395,8 @@ def write_report(
             "* marks figures not yet approved."
         ) % {"when": made_at, "who": who}
         wb = Workbook(write_only=True)
-        wb.properties.title = plan.display_name
-        wb.properties.creator = who
+        wb.properties.title = clean_text(plan.display_name)
+        wb.properties.creator = clean_text(who)
         _summary(wb, plan, year, rows, made)
         _matrix(wb, plan, rows, lang)
         charted = _charts(wb, plan, rows)

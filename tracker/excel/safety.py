@@ -33,7 +33,7 @@ MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
-class UnsafeFile(ValueError):
+class UnsafeFile(Exception):
     """The file is refused before parsing; the message says why."""
 
 
@@ -134,7 +134,8 @@ def _inflate(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int):
                     )
                 if keep:
                     parts.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError,
+            KeyError, RuntimeError):  # fmt: skip
         raise UnsafeFile(
             _("The file is damaged or incomplete: it cannot be opened as .xlsx.")
         ) from None
