@@ -121,6 +121,7 @@ class TestTargetPage:
     ):
         target = Target.objects.get(code="GDP")
         html = signed_in.get(target.get_absolute_url()).content.decode()
+        assert re.search(r"<title>GDP 地区生产总值</title>", html)
         assert "<svg" in html
         # one dot per approved figure (2020 baseline + 2021-2024), one hollow for 2025
         assert html.count('<circle class="approved"') == 5

@@ -42,16 +42,17 @@ def clean_figure(text: str, target: Target) -> Decimal:
     return value
 
 
-def clean_evidence_file(upload):
-    if upload.size > settings.EVIDENCE_MAX_BYTES:
+def check_size(upload, limit: int) -> None:
+    if upload.size > limit:
         raise ValidationError(
             _("The file is %(size)s; at most %(limit)s is accepted."),
             code="too_large",
-            params={
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES),
-            },
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
         )
+
+
+def clean_evidence_file(upload):
+    check_size(upload, settings.EVIDENCE_MAX_BYTES)
     if kind_of(upload) is None:
         raise ValidationError(
             _(
@@ -166,13 +167,5 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise ValidationError(
-                _("The file is %(size)s; at most %(limit)s is accepted."),
-                code="too_large",
-                params={
-                    "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(settings.IMPORT_MAX_BYTES),
-                },
-            )
+        check_size(upload, settings.IMPORT_MAX_BYTES)
         return upload

@@ -627,7 +627,12 @@ class ImportBatch(models.Model):
 class PendingImport(models.Model):
     """A validated upload waiting for its user to confirm or cancel; it expires."""
 
+    class Kind(models.TextChoices):
+        FIGURES = "figures", _("Yearly figures")
+        TARGETS = "targets", _("Target definitions")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FIGURES)
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -642,4 +647,5 @@ class PendingImport(models.Model):
         return f"{self.file_name} ({self.user})"
 
     def get_absolute_url(self) -> str:
-        return reverse("tracker:import-preview", args=[self.plan.slug, self.pk])
+        name = "import-preview" if self.kind == self.Kind.FIGURES else "targets-preview"
+        return reverse(f"tracker:{name}", args=[self.plan.slug, self.pk])

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from tracker.models import ClosedYear, ImportBatch, Plan, ProgressEntry, Target
+from tracker.excel.common import change_counts
+from tracker.models import ClosedYear, Department, ImportBatch, Plan, ProgressEntry, Target
 from tracker.permissions import can_edit_target, is_admin
 
 
@@ -288,9 +289,7 @@ def apply_import(
        carry the batch in their reason, and the record before each is what the figure
        held before: that is all a revert needs.
     """
-    counts = {"new": 0, "changed": 0, "unchanged": 0}
-    for row in rows:
-        counts[row["status"]] += 1
+    counts = change_counts(row["status"] for row in rows)
     batch = ImportBatch.objects.create(
         plan=plan, imported_by=user, file_name=file_name[:255], sha256=sha256,
         new_count=counts["new"], changed_count=counts["changed"],
@@ -430,3 +429,55 @@ def revert_import(batch: ImportBatch, *, by) -> None:
         timezone.now(),
     )
     batch.save(update_fields=["state", "reverted_by", "reverted_at"])
+
+
+# -- target definitions ------------------------------------------------------------------
+
+
+@transaction.atomic
+def apply_targets(*, plan: Plan, user, rows: list[dict], file_name: str) -> int:
+    """Create or update the plan's targets from a previewed sheet; returns how many.
+
+    Areas named in the sheet are created when missing; departments must exist (the preview
+    said so). Each saved target gets a history record naming the file.
+    """
+    from tracker.excel.targets import FIELDS, area_for
+
+    areas = {a.name: a for a in plan.areas.all()}
+    departments = {d.name: d for d in Department.objects.all()}
+    stored = {t.code: t for t in Target.objects.filter(plan=plan)}
+    reason = _("targets imported from %(file)s") % {"file": file_name}
+    saved, later = 0, []
+    for row in rows:
+        if row["status"] == "unchanged":
+            continue
+        values = row["values"]
+        target = stored.get(row["code"]) or Target(plan=plan)
+        for key in FIELDS:
+            value = values.get(key)
+            if key in ("baseline_value", "target_value", "factor") and value is not None:
+                value = Decimal(value)
+            setattr(target, key, "" if value is None and key in TEXT_FIELDS else value)
+        target.area = area_for(plan, values["area"], areas)
+        target.lead_department = departments.get(values.get("lead_department"))
+        reference = values.get("reference_target")
+        target.reference_target = stored.get(reference) if reference else None
+        target._history_user, target._change_reason = user, reason
+        try:
+            with transaction.atomic():
+                target.save()
+        except IntegrityError as error:
+            raise Refused(f"{row['code']}: {error}") from None
+        target.co_departments.set([departments[name] for name in values["co_departments"]])
+        stored[target.code] = target
+        if reference and target.reference_target is None:
+            later.append((target, reference))
+        saved += 1
+    for target, reference in later:  # references to targets new in the same sheet
+        target.reference_target = stored[reference]
+        target._history_user, target._change_reason = user, reason
+        target.save(update_fields=["reference_target"])
+    return saved
+
+
+TEXT_FIELDS = {"name_en", "unit", "source_text", "data_source", "notes"}

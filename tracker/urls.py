@@ -22,6 +22,13 @@ urlpatterns = [
     path("plans/<slug:slug>/import/<uuid:pk>/", views.import_preview, name="import-preview"),
     path("plans/<slug:slug>/imports/<int:pk>/revert/", views.revert_import, name="revert-import"),
     path("api/plans/<slug:slug>/", views.api_plan, name="api-plan"),
+    path("plans/<slug:slug>/targets.xlsx", views.targets_export, name="targets-export"),
+    path("plans/<slug:slug>/targets-import/", views.targets_import, name="targets-import"),
+    path(
+        "plans/<slug:slug>/targets-import/<uuid:pk>/",
+        views.targets_preview,
+        name="targets-preview",
+    ),
     path("approvals/", views.approvals, name="approvals"),
     path("approvals/approve/", views.approve, name="approve"),
     path("entries/<int:pk>/return/", views.return_entry, name="return-entry"),

@@ -23,8 +23,10 @@ from django_tables2 import RequestConfig
 from tracker import progress, services
 from tracker.api import plan_payload
 from tracker.charts import target_chart
+from tracker.excel.common import change_counts
 from tracker.excel.importer import build_preview
 from tracker.excel.report import write_report
+from tracker.excel.targets import preview_targets, write_targets
 from tracker.excel.template import write_template
 from tracker.filters import TargetFilter
 from tracker.forms import CloseYearForm, EntryForm, ImportForm, ReasonForm
@@ -455,10 +457,10 @@ def template_download(request, slug, year):
 # -- Excel imports ---------------------------------------------------------------------
 
 
-def _pending_for(request, plan, pk) -> PendingImport:
+def _pending_for(request, plan, pk, kind) -> PendingImport:
     """The user's own preview, if it has not expired."""
     PendingImport.objects.filter(created_at__lt=_preview_deadline()).delete()
-    return get_object_or_404(PendingImport, pk=pk, plan=plan, user=request.user)
+    return get_object_or_404(PendingImport, pk=pk, plan=plan, user=request.user, kind=kind)
 
 
 def _preview_deadline():
@@ -485,7 +487,7 @@ def import_page(request, slug):
 
 def import_preview(request, slug, pk):
     plan = get_object_or_404(Plan, slug=slug)
-    pending = _pending_for(request, plan, pk)
+    pending = _pending_for(request, plan, pk, PendingImport.Kind.FIGURES)
     rows = pending.payload["rows"]
     if request.method == "POST":
         if "confirm" not in request.POST:
@@ -509,10 +511,9 @@ def import_preview(request, slug, pk):
                "unchanged": batch.unchanged_count},
         )  # fmt: skip
         return redirect("tracker:import", slug=plan.slug)
-    counts = {"new": 0, "changed": 0, "unchanged": 0}
+    counts = change_counts(row["status"] for row in rows)
     qualities = dict(ProgressEntry.Quality.choices)
     for row in rows:
-        counts[row["status"]] += 1
         row["quality_label"] = qualities.get(row["quality"], row["quality"])
     context = {"plan": plan, "pending": pending, "rows": rows, "counts": counts,
                "warnings": pending.payload["warnings"]}  # fmt: skip
@@ -530,3 +531,62 @@ def revert_import(request, slug, pk):
     else:
         messages.success(request, _("The import is reverted; the earlier figures are back."))
     return redirect("tracker:import", slug=slug)
+
+
+# -- target definitions in Excel (administrators) ---------------------------------------
+
+
+def targets_export(request, slug):
+    _admin_only(request)
+    plan = get_object_or_404(Plan, slug=slug)
+    return _xlsx_response(
+        lambda out: write_targets(out, plan),
+        f"{plan.slug}-targets-{timezone.localdate():%Y%m%d}.xlsx",
+    )
+
+
+def targets_import(request, slug):
+    _admin_only(request)
+    plan = get_object_or_404(Plan, slug=slug)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        preview = preview_targets(
+            upload.read(), plan=plan, file_name=upload.name, max_bytes=settings.IMPORT_MAX_BYTES
+        )
+        if preview.ok:
+            pending = PendingImport.objects.create(
+                kind=PendingImport.Kind.TARGETS, plan=plan, user=request.user,
+                file_name=upload.name[:255], sha256=preview.sha256,
+                payload={"rows": [vars(r) for r in preview.rows],
+                         "warnings": [vars(w) for w in preview.warnings]},
+            )  # fmt: skip
+            return redirect(pending)
+    context = {"plan": plan, "form": form, "preview": preview}
+    return render(request, "tracker/targets_import.html", context)
+
+
+def targets_preview(request, slug, pk):
+    _admin_only(request)
+    plan = get_object_or_404(Plan, slug=slug)
+    pending = _pending_for(request, plan, pk, PendingImport.Kind.TARGETS)
+    rows = pending.payload["rows"]
+    if request.method == "POST":
+        if "confirm" in request.POST:
+            try:
+                count = services.apply_targets(
+                    plan=plan, user=request.user, rows=rows, file_name=pending.file_name
+                )
+            except services.Refused as refusal:
+                messages.error(request, str(refusal))
+                return redirect("tracker:targets-import", slug=plan.slug)
+            messages.success(request, _("%(count)d targets created or changed.") % {"count": count})
+        else:
+            messages.info(request, _("The import was cancelled; nothing was written."))
+        pending.delete()
+        return redirect(plan)
+    counts = change_counts(row["status"] for row in rows)
+    context = {"plan": plan, "pending": pending, "rows": rows, "counts": counts,
+               "warnings": pending.payload["warnings"]}  # fmt: skip
+    return render(request, "tracker/targets_preview.html", context)

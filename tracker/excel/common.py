@@ -143,3 +143,11 @@ def fit_widths(ws, columns: list[list[str]], minimum=6, maximum=50) -> None:
     for index, texts in enumerate(columns, start=1):
         width = max((display_width(t) for t in texts if t is not None), default=minimum)
         ws.column_dimensions[get_column_letter(index)].width = max(minimum, min(maximum, width + 2))
+
+
+def change_counts(statuses) -> dict[str, int]:
+    """How many rows of an import preview are new, changed and unchanged."""
+    counts = {"new": 0, "changed": 0, "unchanged": 0}
+    for status in statuses:
+        counts[status] += 1
+    return counts

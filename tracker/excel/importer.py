@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from tracker.excel.common import NO, QUALITY_WORDS, YES
+from tracker.excel.common import NO, QUALITY_WORDS, YES, change_counts
 from tracker.excel.reader import Problem, RawRow, normalise, plain, read_workbook
 from tracker.excel.safety import UnsafeFile, inspect_xlsx
 from tracker.models import ClosedYear, Plan, ProgressEntry, Target
@@ -61,10 +61,7 @@ class Preview:
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = {"new": 0, "changed": 0, "unchanged": 0}
-        for row in self.rows:
-            counts[row.status] += 1
-        return counts
+        return change_counts(row.status for row in self.rows)
 
     @property
     def ok(self) -> bool:

@@ -1,0 +1,341 @@
+"""Target definitions in Excel, both ways: a plan set up or revised from a spreadsheet.
+
+`write_targets` writes every target of a plan, one row each. `preview_targets` reads such a
+sheet back (python-calamine, after the same safety checks as figure imports), judges every
+row and compares it with what is stored; `tracker.services.apply_targets` writes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import python_calamine
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from tracker.excel.common import (
+    HEADER_FILL,
+    HEADER_FONT,
+    WRAP,
+    cell,
+    change_counts,
+    fit_widths,
+    language_index,
+    sheet,
+)
+from tracker.excel.reader import Problem, blank, normalise, ref
+from tracker.excel.safety import UnsafeFile, inspect_xlsx
+from tracker.models import Area, Department, Plan, Target
+from tracker.numbers import NotANumber, parse_decimal
+
+SHEET = ("指标定义", "Targets")
+# key: (Chinese header, English header, required)
+COLUMNS = {
+    "code": ("指标代码", "Code", True),
+    "name": ("指标名称", "Target", True),
+    "name_en": ("英文名称", "English name", False),
+    "area": ("类别", "Area", True),
+    "unit": ("单位", "Unit", False),
+    "kind": ("类型", "Kind", True),
+    "direction": ("方向", "Direction", False),
+    "nature": ("属性", "Nature", False),
+    "baseline_year": ("基期年份", "Baseline year", False),
+    "baseline_value": ("基期值", "Baseline value", False),
+    "target_year": ("目标年份", "Target year", False),
+    "target_value": ("目标值", "Target value", False),
+    "factor": ("系数", "Factor", False),
+    "decimal_places": ("小数位数", "Decimal places", False),
+    "lead_department": ("牵头单位", "Lead department", False),
+    "co_departments": ("配合单位", "Co-responsible departments", False),
+    "reference_target": ("参照指标代码", "Reference target code", False),
+    "source_text": ("规划原文", "Wording in the plan", False),
+    "data_source": ("数据来源", "Data source", False),
+    "notes": ("备注", "Notes", False),
+}
+HEADERS = {normalise(names[i]): key for key, names in COLUMNS.items() for i in (0, 1)}
+CHOICES = {
+    "kind": Target.Kind,
+    "direction": Target.Direction,
+    "nature": Target.Nature,
+}
+NUMBERS = ("baseline_value", "target_value", "factor")
+LIST_SEPARATORS = ("、", ",", "，", ";", "；")
+FIELDS = [k for k in COLUMNS if k not in ("area", "lead_department", "co_departments",
+                                           "reference_target")]  # fmt: skip
+
+
+def _choice_words(choices) -> dict[str, str]:
+    """Every way a choice may be written: its key, its Chinese and its English label."""
+    words = {}
+    for key, label in choices.choices:
+        words[normalise(key)] = key
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                words[normalise(str(label))] = key
+    return words
+
+
+def write_targets(out, plan: Plan, *, language: str | None = None) -> None:
+    with translation.override(language or translation.get_language()):
+        lang = language_index(translation.get_language())
+        targets = list(
+            Target.objects.for_plan(plan)
+            .select_related("reference_target")
+            .prefetch_related("co_departments")
+        )
+        wb = Workbook(write_only=True)
+        ws = sheet(wb, SHEET[lang])
+        headers = [names[lang] for names in COLUMNS.values()]
+        rows = [[_shown(t, key) for key in COLUMNS] for t in targets]
+        fit_widths(ws, [[h, *[str(r[i] or "") for r in rows]] for i, h in enumerate(headers)])
+        ws.freeze_panes = "C2"
+        ws.append(
+            [cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL, alignment=WRAP) for h in headers]
+        )
+        for row in rows:
+            ws.append([cell(ws, value) for value in row])
+        wb.save(out)
+
+
+def _shown(target: Target, key: str):
+    """A field as the sheet shows it: names for relations, labels for choices."""
+    if key == "co_departments":
+        return "、".join(_field(target, key)) or None
+    if key in CHOICES:
+        return str(getattr(target, f"get_{key}_display")())
+    if key in NUMBERS:
+        return getattr(target, key)  # a number in the sheet, not text
+    return _field(target, key)
+
+
+@dataclass
+class TargetRow:
+    row: int
+    code: str
+    values: dict  # field name -> value, JSON-ready (Decimals as text)
+    status: str = "new"  # new, changed, unchanged
+    changes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TargetPreview:
+    plan: Plan
+    file_name: str
+    sha256: str
+    rows: list[TargetRow] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return change_counts(row.status for row in self.rows)
+
+
+def preview_targets(data: bytes, *, plan: Plan, file_name: str, max_bytes: int) -> TargetPreview:
+    """Check, read and judge a target-definition sheet; nothing is written."""
+    preview = TargetPreview(plan, file_name, hashlib.sha256(data).hexdigest())
+    try:
+        inspect_xlsx(data, max_bytes=max_bytes)
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        grid = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        name = book.sheet_names[0]
+    except UnsafeFile as refusal:
+        preview.errors.append(Problem("", "", str(refusal)))
+        return preview
+    except Exception:
+        preview.errors.append(Problem("", "", _("The workbook cannot be read; is it damaged?")))
+        return preview
+    if not grid:
+        preview.errors.append(Problem(name, "", _("The sheet is empty.")))
+        return preview
+    columns = {}
+    for col, title in enumerate(grid[0]):
+        key = HEADERS.get(normalise(title))
+        if key:
+            columns[key] = col
+        elif not blank(title):
+            preview.warnings.append(Problem(name, ref(0, col), _(
+                "The column “%(title)s” is not one this file type has; it was ignored.")
+                % {"title": title}))  # fmt: skip
+    missing = [COLUMNS[k][0] for k, (_zh, _en, required) in COLUMNS.items()
+               if required and k not in columns]  # fmt: skip
+    if missing:
+        preview.errors.append(Problem(name, "A1", _("Columns missing: %(columns)s.") % {
+            "columns": ", ".join(missing)}))  # fmt: skip
+        return preview
+    _judge_rows(name, grid, columns, preview)
+    return preview
+
+
+def _judge_rows(name, grid, columns, preview: TargetPreview) -> None:
+    plan = preview.plan
+    targets = Target.objects.filter(plan=plan).select_related(
+        "area", "lead_department", "reference_target"
+    )
+    stored = {t.code: t for t in targets.prefetch_related("co_departments")}
+    departments = {d.name: d for d in Department.objects.all()}
+    codes_in_file = set()
+    words = {key: _choice_words(choices) for key, choices in CHOICES.items()}
+    for r in range(1, len(grid)):
+        row = grid[r]
+        cells = {key: (row[col] if col < len(row) else None) for key, col in columns.items()}
+        if all(blank(v) for v in cells.values()):
+            continue
+        before = len(preview.errors)
+
+        def error(key, message, r=r):
+            preview.errors.append(Problem(name, ref(r, columns[key]), message))
+
+        values = {}
+        for key in COLUMNS:
+            raw = cells.get(key)
+            if blank(raw):
+                if COLUMNS[key][2]:
+                    error(key, _("This column must be filled."))
+                values[key] = None
+                continue
+            text = str(raw).strip()
+            if key in CHOICES:
+                found = words[key].get(normalise(text))
+                if found is None:
+                    error(
+                        key,
+                        _("“%(text)s” is not one of: %(words)s.")
+                        % {"text": text, "words": ", ".join(k for k, _l in CHOICES[key].choices)},
+                    )
+                values[key] = found
+            elif key in NUMBERS:
+                try:
+                    number = Decimal(repr(raw)) if isinstance(raw, float) else parse_decimal(text)
+                    values[key] = str(number)
+                except NotANumber:
+                    error(key, _("“%(text)s” is not a number.") % {"text": text})
+            elif key in ("baseline_year", "target_year", "decimal_places"):
+                number = raw if isinstance(raw, int | float) else None
+                if number is None and text.isdigit():
+                    number = int(text)
+                if number is None or float(number) != int(number):
+                    error(key, _("“%(text)s” is not a whole number.") % {"text": text})
+                else:
+                    values[key] = int(number)
+            else:
+                values[key] = text
+        code = values.get("code") or ""
+        if code in codes_in_file:
+            error("code", _("The code %(code)s appears twice.") % {"code": code})
+        codes_in_file.add(code)
+        values["baseline_year"] = values.get("baseline_year") or plan.baseline_year
+        values["target_year"] = values.get("target_year") or plan.end_year
+        values["direction"] = values.get("direction") or Target.Direction.INCREASE
+        values["nature"] = values.get("nature") or Target.Nature.ANTICIPATORY
+        values["decimal_places"] = (
+            2 if values.get("decimal_places") is None else values["decimal_places"]
+        )
+        for key in ("lead_department",):
+            if values.get(key) and values[key] not in departments:
+                error(
+                    key,
+                    _("No department named “%(name)s”; create it first.") % {"name": values[key]},
+                )
+        co = [n.strip() for n in _split(values.get("co_departments") or "") if n.strip()]
+        for department in co:
+            if department not in departments:
+                error(
+                    "co_departments",
+                    _("No department named “%(name)s”; create it first.") % {"name": department},
+                )
+        values["co_departments"] = co
+        _check_rules(values, plan, error)
+        if len(preview.errors) > before:
+            continue
+        target_row = TargetRow(row=r + 1, code=code, values=values)
+        current = stored.get(code)
+        if current is not None:
+            target_row.changes = _differences(current, values)
+            target_row.status = "changed" if target_row.changes else "unchanged"
+        preview.rows.append(target_row)
+    known = set(stored) | codes_in_file
+    for target_row in preview.rows:
+        reference = target_row.values.get("reference_target")
+        if reference and reference not in known:
+            preview.errors.append(
+                Problem(
+                    name,
+                    ref(target_row.row - 1, columns.get("reference_target", 0)),
+                    _("No target with the code “%(code)s” in this plan.") % {"code": reference},
+                )
+            )
+
+
+def _split(text: str) -> list[str]:
+    for separator in LIST_SEPARATORS[1:]:
+        text = text.replace(separator, LIST_SEPARATORS[0])
+    return text.split(LIST_SEPARATORS[0])
+
+
+def _check_rules(values: dict, plan: Plan, error) -> None:
+    """The model's own rules, said per cell."""
+    kind = values.get("kind")
+    if not plan.baseline_year <= values["baseline_year"] < values["target_year"] <= plan.end_year:
+        error(
+            "code",
+            _("The years must satisfy %(first)s <= baseline year < target year <= %(last)s.")
+            % {"first": plan.baseline_year, "last": plan.end_year},
+        )
+    if kind == "multiple" and not values.get("factor"):
+        error("kind", _("A multiple needs a factor above zero."))
+    if kind in ("level", "rank", "annual_growth") and values.get("target_value") is None:
+        error("kind", _("This kind of target needs a target value."))
+    if kind == "relative" and not values.get("reference_target"):
+        error("kind", _("A relative target needs a reference target."))
+    if not 0 <= values["decimal_places"] <= 6:
+        error("code", _("At most 6 decimal places."))
+
+
+def _differences(target: Target, values: dict) -> list[str]:
+    changes = []
+    for key, new in values.items():
+        old = _field(target, key)
+        if key in NUMBERS:
+            same = (old is None and new is None) or (
+                old is not None and new is not None and Decimal(old) == Decimal(new)
+            )
+        elif key == "co_departments":
+            same = sorted(old) == sorted(new)
+        else:
+            same = (old or None) == (new or None)
+        if not same:
+            shown = [v if v not in (None, "", []) else "—" for v in (old, new)]
+            changes.append(f"{COLUMNS[key][0]}: {shown[0]} → {shown[1]}")
+    return changes
+
+
+def _field(target: Target, key: str):
+    """A field as the import compares it: names for relations, keys for choices."""
+    if key == "area":
+        return target.area.name
+    if key == "lead_department":
+        return target.lead_department.name if target.lead_department else None
+    if key == "co_departments":
+        return [d.name for d in target.co_departments.all()]
+    if key == "reference_target":
+        return target.reference_target.code if target.reference_target else None
+    value = getattr(target, key)
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def area_for(plan: Plan, name: str, cache: dict) -> Area:
+    if name not in cache:
+        order = len(cache) + 1
+        cache[name], _created = Area.objects.get_or_create(
+            plan=plan, name=name, defaults={"order": order}
+        )
+    return cache[name]
