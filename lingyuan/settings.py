@@ -198,7 +198,7 @@ STORAGES = {
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tracker:plan-list"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "/accounts/login/?signed_out=1"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 

@@ -94,6 +94,12 @@ class TestSignIn:
         html = client.get(reverse("login")).content.decode()
         assert "登录" in html and "用户名" in html and "密码" in html
 
+    def test_signing_out_says_so_in_chinese(self, client, reporter):
+        client.force_login(reporter)
+        response = client.post(reverse("logout"), follow=True)
+        assert "您已退出" in response.content.decode()
+        assert client.get(reverse("tracker:plan-list")).status_code == 302
+
     def test_roles_exist_as_groups(self, db):
         from django.contrib.auth.models import Group
 
