@@ -52,6 +52,8 @@ class ImportRow:
 
 @dataclass
 class Preview:
+    """What an upload would do: rows judged and compared, or the errors that stop it."""
+
     plan: Plan | None
     file_name: str
     sha256: str

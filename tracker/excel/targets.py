@@ -22,11 +22,11 @@ from tracker.excel.common import (
     HEADER_FONT,
     WRAP,
     cell,
-    change_counts,
     fit_widths,
     language_index,
     sheet,
 )
+from tracker.excel.importer import Preview
 from tracker.excel.reader import Problem, blank, normalise, ref
 from tracker.excel.safety import UnsafeFile, inspect_xlsx
 from tracker.models import Area, Department, Plan, Target
@@ -121,27 +121,9 @@ class TargetRow:
     changes: list[str] = field(default_factory=list)
 
 
-@dataclass
-class TargetPreview:
-    plan: Plan
-    file_name: str
-    sha256: str
-    rows: list[TargetRow] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return change_counts(row.status for row in self.rows)
-
-
-def preview_targets(data: bytes, *, plan: Plan, file_name: str, max_bytes: int) -> TargetPreview:
+def preview_targets(data: bytes, *, plan: Plan, file_name: str, max_bytes: int) -> Preview:
     """Check, read and judge a target-definition sheet; nothing is written."""
-    preview = TargetPreview(plan, file_name, hashlib.sha256(data).hexdigest())
+    preview = Preview(plan, file_name, hashlib.sha256(data).hexdigest())
     try:
         inspect_xlsx(data, max_bytes=max_bytes)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -175,7 +157,7 @@ def preview_targets(data: bytes, *, plan: Plan, file_name: str, max_bytes: int) 
     return preview
 
 
-def _judge_rows(name, grid, columns, preview: TargetPreview) -> None:
+def _judge_rows(name, grid, columns, preview: Preview) -> None:
     plan = preview.plan
     targets = Target.objects.filter(plan=plan).select_related(
         "area", "lead_department", "reference_target"
