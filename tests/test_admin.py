@@ -62,3 +62,20 @@ def test_a_reporter_cannot_enter_the_admin(client, reporter):
     client.login(username=reporter.username, password=factory.PASSWORD)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def test_an_edit_in_the_admin_refuses_forms_opened_before_it(admin_client, demo_plan):
+    entry = ProgressEntry.objects.get(target__code="FIXED-ASSET-INVESTMENT", year=2025)
+    version_read_by_reporter = entry.version
+    url = reverse("admin:tracker_progressentry_change", args=[entry.pk])
+    data = {
+        "target": entry.target_id, "year": 2025, "value": "119.0", "quality": "estimate",
+        "state": "draft", "return_reason": "", "note": "管理员更正", "is_sample": "on",
+    }  # fmt: skip
+    assert admin_client.post(url, data).status_code == 302
+    entry.refresh_from_db()
+    assert entry.version == version_read_by_reporter + 1
+    from tracker import services
+
+    with pytest.raises(services.StaleEntry):
+        services.claim(entry, version_read_by_reporter)

@@ -42,6 +42,13 @@ class DepartmentAdmin(admin.ModelAdmin):
         return obj.members.count()
 
 
+def _bump_version(entry: ProgressEntry) -> None:
+    """An edit here moves the figure's version on, so forms opened before it are refused."""
+    if entry.pk:
+        stored = ProgressEntry.objects.filter(pk=entry.pk).values_list("version", flat=True)
+        entry.version = (stored.first() or 0) + 1
+
+
 class ProgressEntryInline(admin.TabularInline):
     model = ProgressEntry
     extra = 0
@@ -99,6 +106,12 @@ class TargetAdmin(SimpleHistoryAdmin):
         (_("Source"), {"fields": ["source_text", "data_source", "notes"]}),
     ]
 
+    def save_formset(self, request, form, formset, change):
+        for entry_form in formset.forms:
+            if isinstance(entry_form.instance, ProgressEntry) and entry_form.has_changed():
+                _bump_version(entry_form.instance)
+        super().save_formset(request, form, formset, change)
+
     def get_queryset(self, request):
         return (
             super()
@@ -150,3 +163,7 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["target"]
     readonly_fields = ["entered_by", "updated_at", "version"]
     actions = [approve_entries]
+
+    def save_model(self, request, obj, form, change):
+        _bump_version(obj)
+        super().save_model(request, obj, form, change)
