@@ -53,7 +53,9 @@ class StandingTable(tables.Table):
         linkify=lambda record: record.target.get_absolute_url(),
     )
     unit = tables.Column(_("Unit"), accessor="target__unit", orderable=False)
-    nature = tables.Column(_("Nature"), accessor="target__nature")
+    nature = tables.Column(
+        _("Nature"), accessor="target__nature", attrs={"td": {"class": "nowrap"}}
+    )
     baseline = tables.Column(
         _("Baseline"), empty_values=(), orderable=False, attrs={"td": {"class": "num"}}
     )
