@@ -32,7 +32,8 @@ def test_the_target_list_filters_and_searches(admin_client, demo_plan):
 
 
 def test_every_model_has_its_pages(admin_client):
-    for model in ["plan", "area", "department", "target", "progressentry"]:
+    for model in ["plan", "area", "department", "target", "progressentry", "closedyear",
+                  "importbatch", "pendingimport"]:  # fmt: skip
         response = admin_client.get(reverse(f"admin:tracker_{model}_changelist"))
         assert response.status_code == 200, model
 

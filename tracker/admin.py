@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import status
-from tracker.models import Area, Department, Plan, ProgressEntry, Target
+from tracker.models import (
+    Area,
+    ClosedYear,
+    Department,
+    ImportBatch,
+    PendingImport,
+    Plan,
+    ProgressEntry,
+    Target,
+)
 
 
 class AreaInline(admin.TabularInline):
@@ -167,3 +176,33 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         _bump_version(obj)
         super().save_model(request, obj, form, change)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the app's own pages, shown here for reference only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClosedYear)
+class ClosedYearAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["plan", "year", "closed_by", "closed_at", "reason"]
+    list_filter = ["plan", "year"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    list_display = ["file_name", "plan", "imported_by", "created_at", "new_count",
+                    "changed_count", "unchanged_count", "state", "sha256"]  # fmt: skip
+    list_filter = ["plan", "state"]
+    search_fields = ["file_name", "sha256"]
+
+
+@admin.register(PendingImport)
+class PendingImportAdmin(ReadOnlyAdmin):
+    list_display = ["file_name", "kind", "plan", "user", "created_at"]
+    exclude = ["payload"]

@@ -632,15 +632,19 @@ class PendingImport(models.Model):
         TARGETS = "targets", _("Target definitions")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FIGURES)
-    plan = models.ForeignKey(Plan, models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    file_name = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64)
-    payload = models.JSONField()
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.FIGURES)
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="+", verbose_name=_("plan"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("imported by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    payload = models.JSONField(_("checked rows"))
 
     class Meta:
+        verbose_name = _("import awaiting confirmation")
+        verbose_name_plural = _("imports awaiting confirmation")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -3,7 +3,10 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-ADMIN_MODELS = ["plan", "area", "department", "target", "progressentry"]
+ADMIN_MODELS = [
+    "plan", "area", "department", "target", "progressentry", "closedyear", "importbatch",
+    "pendingimport",
+]  # fmt: skip
 
 
 def create_roles(apps, schema_editor):
