@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run serve test lint format messages bench clean
+.PHONY: install run serve test lint format messages bench screenshots clean
 
 install: $(VENV)/.installed
 
@@ -37,6 +37,10 @@ test: install
 		echo "== the whole suite again on PostgreSQL"; \
 		DATABASE_URL="$$POSTGRES_TEST_URL" $(BIN)/pytest; \
 	fi
+
+# Refresh the README's screenshots in docs/ (a browser test takes them).
+screenshots: install
+	SCREENSHOTS=1 $(BIN)/pytest tests/test_browser.py -k screenshots
 
 lint: install
 	$(BIN)/ruff check .
