@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
 ADMINISTRATORS = "administrators"
 REPORTERS = "reporters"
 
@@ -26,3 +29,9 @@ def can_edit_target(user, target) -> bool:
     if not user.is_authenticated or target.lead_department_id is None:
         return False
     return target.lead_department.members.filter(pk=user.pk).exists()
+
+
+def require_admin(user) -> None:
+    """Refuse anyone but an administrator, saying so."""
+    if not is_admin(user):
+        raise PermissionDenied(_("Only administrators may do this."))

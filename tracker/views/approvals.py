@@ -1,0 +1,139 @@
+"""Administrators approve, return and reopen figures, and close or reopen years."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tracker import services
+from tracker.forms import CloseYearForm, ReasonForm
+from tracker.models import (
+    Plan,
+    ProgressEntry,
+)
+from tracker.permissions import require_admin
+
+
+def approvals(request):
+    require_admin(request.user)
+    pending = (
+        ProgressEntry.objects.filter(state=ProgressEntry.State.SUBMITTED)
+        .select_related("target__plan", "target__lead_department", "entered_by")
+        .order_by(
+            "target__lead_department__name",
+            "year",
+            "target__plan",
+            "target__area__order",
+            "target__order",
+        )
+    )
+    previous = {
+        (e.target_id, e.year): e
+        for e in ProgressEntry.objects.filter(
+            target__in={e.target_id for e in pending}
+        ).select_related("target")
+    }
+    groups = {}
+    for entry in pending:
+        before = previous.get((entry.target_id, entry.year - 1))
+        change = None
+        if before and before.value is not None and entry.value is not None:
+            change = entry.value - before.value
+        key = (entry.target.lead_department, entry.year)
+        groups.setdefault(key, []).append((entry, before, change))
+    plans = []
+    for plan in Plan.objects.prefetch_related("closed_years__closed_by"):
+        closed = {c.year: c for c in plan.closed_years.all()}
+        plans.append((plan, [(year, closed.get(year)) for year in plan.entry_years]))
+    context = {
+        "groups": [(dept, year, items) for (dept, year), items in groups.items()],
+        "plans": plans,
+    }
+    return render(request, "tracker/approvals.html", context)
+
+
+@require_POST
+def approve(request):
+    require_admin(request.user)
+    picked = []
+    for value in request.POST.getlist("entry"):
+        pk, _sep, version = value.partition(":")
+        if pk.isdigit() and version.isdigit():
+            picked.append((int(pk), int(version)))
+    entries = ProgressEntry.objects.select_related("target__plan").in_bulk(
+        [pk for pk, _v in picked]
+    )
+    try:
+        count = services.approve_entries(
+            [(entries[pk], version) for pk, version in picked if pk in entries], by=request.user
+        )
+    except services.Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("%(count)d figures approved.") % {"count": count})
+    return redirect("tracker:approvals")
+
+
+def _reasoned(request, action, *args, **kwargs):
+    """Run a write that needs a reason; messages say what happened."""
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason; nothing was changed."))
+        return False
+    try:
+        action(*args, by=request.user, reason=form.cleaned_data["reason"], **kwargs)
+    except services.Refused as refusal:
+        messages.error(request, str(refusal))
+        return False
+    return True
+
+
+def _posted_version(request) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+@require_POST
+def return_entry(request, pk):
+    require_admin(request.user)
+    entry = get_object_or_404(ProgressEntry.objects.select_related("target__plan"), pk=pk)
+    if _reasoned(request, services.return_entry, entry, version=_posted_version(request)):
+        messages.success(request, _("Returned to the reporter with your reason."))
+    return redirect(request.POST.get("next") or "tracker:approvals")
+
+
+@require_POST
+def reopen_entry(request, pk):
+    require_admin(request.user)
+    entry = get_object_or_404(ProgressEntry.objects.select_related("target__plan"), pk=pk)
+    if _reasoned(request, services.reopen_entry, entry, version=_posted_version(request)):
+        messages.success(request, _("The figure is reopened for its reporter."))
+    return redirect(entry.target.get_absolute_url())
+
+
+@require_POST
+def close_year(request, slug, year):
+    require_admin(request.user)
+    plan = get_object_or_404(Plan, slug=slug)
+    form = CloseYearForm(request.POST)
+    form.is_valid()
+    try:
+        services.close_year(plan, year, by=request.user, reason=form.cleaned_data.get("reason", ""))
+    except services.Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Year %(year)s is closed.") % {"year": year})
+    return redirect("tracker:approvals")
+
+
+@require_POST
+def reopen_year(request, slug, year):
+    require_admin(request.user)
+    plan = get_object_or_404(Plan, slug=slug)
+    if _reasoned(request, services.reopen_year, plan, year):
+        messages.success(request, _("Year %(year)s is open again.") % {"year": year})
+    return redirect("tracker:approvals")

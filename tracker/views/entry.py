@@ -1,0 +1,156 @@
+"""Reporting staff enter a year's figures; evidence downloads."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from tracker import progress, services
+from tracker.forms import EntryForm
+from tracker.models import (
+    ClosedYear,
+    Plan,
+    ProgressEntry,
+    Target,
+)
+
+
+@dataclass
+class EntryRow:
+    target: Target
+    entry: ProgressEntry | None
+    previous: ProgressEntry | None
+    goal: Decimal | None
+    expected: Decimal | None
+    lock: str | None
+    form: EntryForm
+
+
+def _entry_rows(request, plan, year, closed) -> list[EntryRow]:
+    targets = Target.objects.for_plan(plan).editable_by(request.user).with_entries()
+    data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    rows = []
+    for target in targets:
+        entries = {e.year: e for e in target.entries.all()}
+        entry = entries.get(year)
+        spec = target.spec(target.approved_values())
+        rows.append(
+            EntryRow(
+                target=target,
+                entry=entry,
+                previous=entries.get(year - 1),
+                goal=progress.goal_value(spec),
+                expected=progress.expected_value(spec, year),
+                lock=services.lock_message(entry, closed, request.user),
+                form=EntryForm(*data, prefix=f"t{target.pk}", target=target, entry=entry),
+            )
+        )
+    return rows
+
+
+def _posted_prefixes(post) -> set[str]:
+    return {key.split("-", 1)[0] for key in post if FIELD_KEY.match(key)}
+
+
+def _foreign_prefixes(post, rows) -> list[str]:
+    """Targets named in the POST that the page did not offer: not the user's to change."""
+    offered = {f"t{row.target.pk}" for row in rows}
+    return sorted(_posted_prefixes(post) - offered)
+
+
+FIELD_KEY = re.compile(r"^t\d+-(value|achieved|quality|note|version)$")
+
+
+def data_entry(request, slug, year):
+    plan = get_object_or_404(Plan, slug=slug)
+    if year not in plan.entry_years:
+        message = _("%(year)s lies outside the plan (%(first)s-%(last)s).") % {
+            "year": year,
+            "first": plan.baseline_year,
+            "last": plan.end_year,
+        }
+        return render(
+            request, "tracker/message.html", {"plan": plan, "message": message}, status=404
+        )
+    closed = ClosedYear.objects.select_related("closed_by").filter(plan=plan, year=year).first()
+    rows = _entry_rows(request, plan, year, closed)
+    if request.method == "POST":
+        saved = _save_entry_page(request, plan, year, rows)
+        if saved is not None:
+            return redirect("tracker:data-entry", slug=plan.slug, year=year)
+    context = {
+        "plan": plan,
+        "year": year,
+        "rows": rows,
+        "closed": closed,
+        "has_errors": any(row.form.errors for row in rows),
+    }
+    return render(request, "tracker/data_entry.html", context)
+
+
+def _save_entry_page(request, plan, year, rows):
+    """Validate every row, then save all of them or none; returns the saved or None."""
+    foreign = _foreign_prefixes(request.POST, rows)
+    if foreign:
+        messages.error(request, _("The form names targets you may not change; nothing was saved."))
+        return None
+    # Locked rows have no inputs on the page: one posted anyway comes from a stale page.
+    prefixes = _posted_prefixes(request.POST)
+    posted = [row for row in rows if row.form.prefix in prefixes]
+    locked = [row for row in posted if row.lock]
+    if locked:
+        messages.error(request, _("Some rows are locked; nothing was saved."))
+        for row in locked:
+            messages.error(request, f"{row.target.display_name}: {row.lock}")
+        return None
+    if not all(row.form.is_valid() for row in posted):
+        messages.error(request, _("Some rows have errors, shown beside them; nothing was saved."))
+        return None
+    submit = "submit" in request.POST
+    changes = []
+    for row in posted:
+        form = row.form
+        wants_submit = submit and row.entry and row.entry.state in ("draft", "returned")
+        if form.figure is None or (not form.has_changes() and not wants_submit):
+            continue
+        changes.append(
+            services.Change(
+                target=row.target,
+                figure=form.figure,
+                quality=form.cleaned_data["quality"],
+                note=form.cleaned_data["note"],
+                evidence=form.cleaned_data.get("evidence"),
+                version=form.cleaned_data["version"],
+            )
+        )
+    try:
+        saved = services.save_entries(
+            plan=plan, year=year, changes=changes, user=request.user, submit=submit
+        )
+    except services.Refused as refusal:
+        messages.error(request, str(refusal))
+        return None
+    if submit:
+        messages.success(
+            request, _("%(count)d figures submitted for approval.") % {"count": len(saved)}
+        )
+    else:
+        messages.success(request, _("%(count)d figures saved as drafts.") % {"count": len(saved)})
+    return saved
+
+
+def evidence(request, pk):
+    entry = get_object_or_404(ProgressEntry, pk=pk)
+    if not entry.evidence:
+        raise Http404(_("No evidence attached."))
+    return FileResponse(
+        entry.evidence.open("rb"),
+        as_attachment=True,
+        filename=entry.evidence.name.rsplit("/", 1)[-1],
+    )
