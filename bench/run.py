@@ -387,7 +387,10 @@ Machine: {machine()}.
 50,000 yearly figures in {province:.1f} s (bulk inserts). Added: one plan of 2,000 targets
 and one of 10,000 targets (x 5 years), and one of 4,000 targets for the import.
 
-## 1. Pages and API (in-process, Django test client; 20 requests after 2 warm-ups, 5 for the largest plan)
+## 1. Pages and API
+
+In-process, through Django's test client: 20 requests after 2 warm-ups (5 for the largest
+plan).
 
 {table(["page", "median", "p95", "SQL queries"], pages)}
 
