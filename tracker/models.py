@@ -35,6 +35,13 @@ def localized(obj, field: str = "name") -> str:
     return getattr(obj, field)
 
 
+def display_user(user) -> str:
+    """A person as pages and files name them: full name, else user name."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.username
+
+
 class PlanQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)

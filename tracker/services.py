@@ -16,14 +16,16 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tracker.excel.common import change_counts
-from tracker.models import ClosedYear, Department, ImportBatch, Plan, ProgressEntry, Target
+from tracker.models import (
+    ClosedYear,
+    Department,
+    ImportBatch,
+    Plan,
+    ProgressEntry,
+    Target,
+    display_user,
+)
 from tracker.permissions import can_edit_target, is_admin
-
-
-def display_user(user) -> str:
-    if user is None:
-        return "—"
-    return user.get_full_name() or user.username
 
 
 class Refused(Exception):

@@ -43,7 +43,7 @@ from tracker.excel.common import (
     number_format,
     sheet,
 )
-from tracker.models import Plan, Target
+from tracker.models import Plan, Target, display_user
 from tracker.standing import Standing
 
 # Above this many numeric targets, the charts sheet holds the progress chart alone.
@@ -286,7 +286,7 @@ def _charts(wb, plan: Plan, rows: list[Standing]) -> bool:
     return True
 
 
-def _notes(wb, plan: Plan, year: int, made: str, charted: bool, user):
+def _notes(wb, plan: Plan, year: int, made: str, charted: bool, who: str):
     ws = sheet(wb, pgettext("sheet", "Notes"))
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 100
@@ -297,7 +297,7 @@ def _notes(wb, plan: Plan, year: int, made: str, charted: bool, user):
         (_("Period"), f"{plan.start_year}-{plan.end_year}, {_('baseline')} {plan.baseline_year}"),
         (_("Status as of"), str(year)),
         (_("Made"), made),
-        (_("Made by"), (user.get_full_name() or user.username) if user else "—"),
+        (_("Made by"), who),
         ("", ""),
         (
             _("Which figures count"),
@@ -389,7 +389,7 @@ def write_report(
     with translation.override(language or translation.get_language()):
         lang = language_index(translation.get_language())
         made_at = timezone.localtime(now or timezone.now()).strftime("%Y-%m-%d %H:%M")
-        who = (user.get_full_name() or user.username) if user else "—"
+        who = display_user(user)
         made = _(
             "Made %(when)s by %(who)s. Only approved figures count; "
             "* marks figures not yet approved."
@@ -400,5 +400,5 @@ def write_report(
         _summary(wb, plan, year, rows, made)
         _matrix(wb, plan, rows, lang)
         charted = _charts(wb, plan, rows)
-        _notes(wb, plan, year, made, charted, user)
+        _notes(wb, plan, year, made, charted, who)
         wb.save(out)

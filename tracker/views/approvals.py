@@ -103,7 +103,7 @@ def return_entry(request, pk):
     entry = get_object_or_404(ProgressEntry.objects.select_related("target__plan"), pk=pk)
     if _reasoned(request, services.return_entry, entry, version=_posted_version(request)):
         messages.success(request, _("Returned to the reporter with your reason."))
-    return redirect(request.POST.get("next") or "tracker:approvals")
+    return redirect("tracker:approvals")
 
 
 @require_POST
