@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factory
-from tracker import services
+from tracker import services, workflow
 from tracker.excel.importer import build_preview
 from tracker.excel.report import write_report
 from tracker.excel.template import write_template
@@ -309,7 +309,8 @@ class TestRightsAndLocks:
         factory.make_entry(Target.objects.get(code="GDP"), 2023, "100")
         data = filled(plan, reporter, F5=120)
         assert "已审核" in messages(preview(data, reporter))[0]
-        assert preview(data, admin_user).ok  # an administrator may correct it
+        # an administrator reopens it, with a reason, before correcting it
+        assert "重新打开" in messages(preview(data, admin_user))[0]
 
     def test_a_closed_year_is_locked(self, plan, reporter, admin_user):
         ClosedYear.objects.create(plan=plan, year=2023, closed_by=admin_user)
@@ -365,7 +366,7 @@ class TestPreviewConfirmRevert:
     def test_revert_is_refused_when_a_figure_changed_since(self, plan, reporter, admin_user):
         result = preview(filled(plan, reporter, F5=150), reporter)
         batch = services.apply_import(
-            plan=plan, user=reporter, rows=result.payload()["rows"], file_name="f.xlsx",
+            plan=plan, user=reporter, rows=result.rows, file_name="f.xlsx",
             sha256=result.sha256, submit=True,
         )  # fmt: skip
         entry = ProgressEntry.objects.get(target__code="GDP")
@@ -448,7 +449,7 @@ def test_round_trip_template_to_report(plan, reporter, admin_user):
     # 1. export the template, fill it, import it
     result = preview(filled(plan, reporter, F5=131.5, F6=1.85, F7="否"), reporter)
     services.apply_import(
-        plan=plan, user=reporter, rows=result.payload()["rows"], file_name="t.xlsx",
+        plan=plan, user=reporter, rows=result.rows, file_name="t.xlsx",
         sha256=result.sha256, submit=True,
     )  # fmt: skip
     services.approve_entries(ProgressEntry.objects.all(), by=admin_user)
@@ -468,6 +469,10 @@ def test_round_trip_template_to_report(plan, reporter, admin_user):
     wb = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
     row = next(r for r in wb["年度数据"].iter_rows(min_row=2) if r[0].value == "GDP")
     row[years.index(2023)].value = 140
+    locked = preview(save(wb), admin_user, plan, name="report.xlsx")
+    assert [p.cell for p in locked.errors] == ["E2"]  # approved: reopened first
+    gdp = ProgressEntry.objects.get(target__code="GDP")
+    workflow.reopen(gdp, by=admin_user, reason="统计局更正", version=gdp.version)
     back = preview(save(wb), admin_user, plan, name="report.xlsx")
     assert back.ok, messages(back)
     assert [(r.code, r.status) for r in back.rows if r.status != "unchanged"] == [

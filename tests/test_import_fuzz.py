@@ -71,7 +71,7 @@ def check(data: bytes, plan, user) -> None:
         return
     with transaction.atomic():
         services.apply_import(
-            plan=plan, user=user, rows=preview.payload()["rows"], file_name="fuzz.xlsx",
+            plan=plan, user=user, rows=preview.rows, file_name="fuzz.xlsx",
             sha256=preview.sha256, submit=False,
         )  # fmt: skip
         counts = preview.counts

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import status
+from tracker import status, workflow
 from tracker.models import (
     Area,
     ClosedYear,
@@ -18,6 +22,7 @@ from tracker.models import (
     ProgressEntry,
     Target,
 )
+from tracker.permissions import ANY_ADMINISTRATOR
 
 
 class AreaInline(admin.TabularInline):
@@ -51,17 +56,54 @@ class DepartmentAdmin(admin.ModelAdmin):
         return obj.members.count()
 
 
-def _bump_version(entry: ProgressEntry) -> None:
-    """An edit here moves the figure's version on, so forms opened before it are refused."""
-    if entry.pk:
-        stored = ProgressEntry.objects.filter(pk=entry.pk).values_list("version", flat=True)
-        entry.version = (stored.first() or 0) + 1
+def plain(value: Decimal | None) -> str:
+    """A figure without trailing zeros: 35, not 35.000000."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class PlainDecimalsForm(forms.ModelForm):
+    """Shows stored decimals as typed (35), not as the column holds them (35.000000)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DecimalField) and self.initial.get(name) is not None:
+                self.initial[name] = plain(self.initial[name])
+
+
+def _lock_shown(entry: ProgressEntry) -> str:
+    """The locks on a figure that hold even for an administrator, or "—"."""
+    if entry.pk is None:
+        return "—"
+    return entry.lock_reason(ANY_ADMINISTRATOR) or "—"
 
 
 class ProgressEntryInline(admin.TabularInline):
+    """A target's figures, read-only: they change through the workflow or their own form."""
+
     model = ProgressEntry
     extra = 0
-    fields = ["year", "value", "achieved", "quality", "state", "return_reason", "note", "evidence"]
+    can_delete = False
+    show_change_link = True
+    fields = ["year", "figure", "quality", "state", "lock"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("value"))
+    def figure(self, entry):
+        return entry.display_value or "—"
+
+    @admin.display(description=_("lock"))
+    def lock(self, entry):
+        return _lock_shown(entry)
 
 
 def _latest_approved_year_in_plan():
@@ -83,6 +125,7 @@ class TargetAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["reference_target"]
     filter_horizontal = ["co_departments"]
     inlines = [ProgressEntryInline]
+    form = PlainDecimalsForm
     fieldsets = [
         (None, {"fields": ["plan", "area", "code", "order", "name", "name_en", "unit"]}),
         (
@@ -111,15 +154,12 @@ class TargetAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
-        (_("Responsibility"), {"fields": ["lead_department", "co_departments"]}),
+        (
+            _("Responsibility"),
+            {"fields": ["lead_department", "co_departments", "co_departments_may_enter"]},
+        ),
         (_("Source"), {"fields": ["source_text", "data_source", "notes"]}),
     ]
-
-    def save_formset(self, request, form, formset, change):
-        for entry_form in formset.forms:
-            if isinstance(entry_form.instance, ProgressEntry) and entry_form.has_changed():
-                _bump_version(entry_form.instance)
-        super().save_formset(request, form, formset, change)
 
     def get_queryset(self, request):
         return (
@@ -136,23 +176,83 @@ class TargetAdmin(SimpleHistoryAdmin):
         return status.badge(obj.assess(year).status)
 
 
+@admin.action(description=_("Approve the selected figures"))
 def approve_entries(modeladmin, request, queryset):
-    from tracker import services
+    """Approve each selected figure the rules allow; say why for every one refused."""
+    approved, refused = 0, []
+    entries = list(queryset.select_related("target__plan", "reviewed_by"))
+    for entry in entries:
+        try:
+            workflow.approve(entry, by=request.user, version=entry.version)
+        except workflow.Refused as refusal:
+            refused.append(str(refusal))
+        else:
+            approved += 1
+    if approved:
+        messages.success(request, _("%(count)d figures approved.") % {"count": approved})
+    else:
+        messages.warning(request, _("Nothing was approved."))
+    for reason in refused[:20]:
+        messages.warning(request, reason)
+    if len(refused) > 20:
+        messages.warning(request, _("… and %(count)d more refused.") % {"count": len(refused) - 20})
 
-    count = services.approve_entries(queryset, by=request.user)
-    modeladmin.message_user(request, _("%(count)d figures approved.") % {"count": count})
 
+class ProgressEntryAdminForm(PlainDecimalsForm):
+    """A figure's fields as an administrator may change them, with the reason required."""
 
-approve_entries.short_description = _("Approve the selected figures")
+    change_reason = forms.CharField(
+        label=_("Reason for this change"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("Kept in the figure's history, with your name."),
+    )
+    read_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    user = None  # set by ProgressEntryAdmin.get_form
+
+    class Meta:
+        model = ProgressEntry
+        fields = ["target", "year", "value", "achieved", "quality", "note", "evidence", "is_sample"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["read_version"].initial = self.instance.version if self.instance.pk else 0
+
+    def clean_change_reason(self):
+        reason = self.cleaned_data["change_reason"].strip()
+        if not reason:
+            raise ValidationError(_("Give a reason."), code="required")
+        return reason
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            stored = ProgressEntry.objects.select_related("target__plan").get(pk=self.instance.pk)
+            if stored.version != (cleaned.get("read_version") or 0):
+                raise ValidationError(
+                    _("The figure was changed meanwhile; reload the page."), code="stale"
+                )
+        elif cleaned.get("target") and cleaned.get("year"):
+            stored = ProgressEntry(target=cleaned["target"], year=cleaned["year"])
+        else:
+            return cleaned
+        lock = stored.lock_reason(self.user)
+        if lock:
+            raise ValidationError(str(lock), code=lock.code)
+        return cleaned
 
 
 @admin.register(ProgressEntry)
 class ProgressEntryAdmin(SimpleHistoryAdmin):
+    """Figures change here only through the same rules: state by the workflow actions,
+    closed years and approved figures read-only, a reason for every change."""
+
+    form = ProgressEntryAdminForm
     list_display = [
         "target",
         "year",
-        "value",
-        "achieved",
+        "figure",
         "quality",
         "state",
         "entered_by",
@@ -170,12 +270,65 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
     search_fields = ["target__code", "target__name"]
     list_select_related = ["target", "target__plan", "entered_by"]
     raw_id_fields = ["target"]
-    readonly_fields = ["entered_by", "updated_at", "version"]
     actions = [approve_entries]
+    WORKFLOW_FIELDS = [
+        "state",
+        "return_reason",
+        "entered_by",
+        "reviewed_by",
+        "reviewed_at",
+        "version",
+        "updated_at",
+        "lock",
+    ]
+
+    def get_fields(self, request, obj=None):
+        editable = ["target", "year", "value", "achieved", "quality", "note", "evidence"]
+        if obj is not None and not self.has_change_permission(request, obj):
+            return [*editable, "is_sample", *self.WORKFLOW_FIELDS]
+        return [*editable, "is_sample", "change_reason", "read_version", *self.WORKFLOW_FIELDS]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.WORKFLOW_FIELDS
+        return ["target", "year", *self.WORKFLOW_FIELDS]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or obj.lock_reason(request.user) is None
+
+    def has_delete_permission(self, request, obj=None):
+        # A figure is corrected (with a reason) or reopened, never silently deleted.
+        return False
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied(_("Figures are not restored from their history here."))
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
-        _bump_version(obj)
-        super().save_model(request, obj, form, change)
+        workflow.admin_edit(
+            obj,
+            by=request.user,
+            reason=form.cleaned_data["change_reason"],
+            version=form.cleaned_data.get("read_version") or 0,
+        )
+
+    @admin.display(description=_("value"), ordering="value")
+    def figure(self, entry):
+        return entry.display_value or "—"
+
+    @admin.display(description=_("lock"))
+    def lock(self, entry):
+        return _lock_shown(entry)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

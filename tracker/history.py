@@ -5,7 +5,50 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy
+
 from tracker.models import ProgressEntry, Target
+
+# Why a figure changed, stored as a stable code, optionally followed by ": " and the
+# person's own words, and shown in the reader's language.
+DRAFT, SUBMITTED, APPROVED, RETURNED, REOPENED = (
+    "draft",
+    "submitted",
+    "approved",
+    "returned",
+    "reopened",
+)
+ADMIN_EDIT, IMPORT, REVERT = "admin-edit", "import", "revert"
+REASONS = {
+    DRAFT: gettext_lazy("saved as draft"),
+    SUBMITTED: gettext_lazy("submitted"),
+    APPROVED: gettext_lazy("approved"),
+    RETURNED: gettext_lazy("returned"),
+    REOPENED: gettext_lazy("reopened"),
+    ADMIN_EDIT: gettext_lazy("changed in the admin"),
+    IMPORT: gettext_lazy("imported"),
+    REVERT: gettext_lazy("import reverted"),
+}
+
+
+def reason(code: str, text: str = "") -> str:
+    """The stored form of a reason: `code`, or `code: text` with the person's words."""
+    text = text.strip()
+    return f"{code}: {text}" if text else code
+
+
+def shown_reason(stored: str) -> str:
+    """A stored reason in the reader's language; older free-text reasons as they are."""
+    code, _sep, text = (stored or "").partition(":")
+    label = REASONS.get(code.strip())
+    if label is None:
+        # "import #12: file.xlsx" names its batch after the code word.
+        head, _space, batch = code.partition(" #")
+        label = REASONS.get(head) if batch.isdigit() else None
+        if label is None:
+            return stored or ""
+        text = f"#{batch}:{text}"
+    return f"{label}: {text.strip()}" if text.strip() else str(label)
 
 
 @dataclass
@@ -46,7 +89,7 @@ def change_log(target: Target) -> list[Change]:
                 new_value=_shown(record, target) if record.history_type != "-" else "",
                 quality=quality.get(record.quality, record.quality),
                 state=state.get(record.state, record.state),
-                reason=record.history_change_reason or "",
+                reason=shown_reason(record.history_change_reason),
             )
         )
         previous[record.id] = record

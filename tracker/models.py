@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -33,6 +34,17 @@ def localized(obj, field: str = "name") -> str:
     if english and (get_language() or "").startswith("en"):
         return english
     return getattr(obj, field)
+
+
+class Lock(str):
+    """Why a figure may not change, for a person; `code` names the rule for programs."""
+
+    code: str
+
+    def __new__(cls, message, code: str):
+        lock = super().__new__(cls, message)
+        lock.code = code
+        return lock
 
 
 def display_user(user) -> str:
@@ -118,6 +130,44 @@ class Plan(models.Model):
     def entry_years(self) -> range:
         """Years a figure may be entered for: the baseline year and the plan's years."""
         return range(self.baseline_year, self.end_year + 1)
+
+    def year_lock(self, year: int) -> Lock | None:
+        """Whether figures of `year` may change at all: None when the year is in the plan
+        and open, else why not (outside the plan, or closed: by whom, when, why)."""
+        if year not in self.entry_years:
+            return Lock(
+                _("%(year)s lies outside the plan (%(first)s-%(last)s).")
+                % {"year": year, "first": self.baseline_year, "last": self.end_year},
+                "year_outside_plan",
+            )
+        closed = self.closed_by_year().get(year)
+        if closed is None:
+            return None
+        return Lock(
+            _(
+                "Year %(year)s is closed: %(who)s closed it on %(date)s (%(reason)s). "
+                "An administrator can reopen it."
+            )
+            % {
+                "year": year,
+                "who": display_user(closed.closed_by),
+                "date": timezone.localtime(closed.closed_at).strftime("%Y-%m-%d"),
+                "reason": closed.reason or "—",
+            },
+            "closed_year",
+        )
+
+    def closed_by_year(self) -> dict[int, ClosedYear]:
+        """The plan's closed years, read once per plan object (see `forget_closed_years`)."""
+        if not hasattr(self, "_closed_by_year"):
+            self._closed_by_year = {
+                c.year: c for c in self.closed_years.select_related("closed_by")
+            }
+        return self._closed_by_year
+
+    def forget_closed_years(self) -> None:
+        """Read the closed years afresh next time: a write is about to rely on them."""
+        self.__dict__.pop("_closed_by_year", None)
 
     def latest_approved_year(self) -> int | None:
         """The latest plan year with an approved figure: the default year of every status."""
@@ -212,12 +262,18 @@ class TargetQuerySet(models.QuerySet):
         return self.filter(plan=plan).select_related("area", "lead_department", "plan")
 
     def editable_by(self, user) -> TargetQuerySet:
-        """Targets whose figures `user` may change: administrators all, reporters their lead's."""
-        from tracker.permissions import is_admin
+        """Targets whose figures `user` may enter (the same rule as `permissions.can_enter`)."""
+        from tracker.permissions import is_admin, is_reporter
 
         if is_admin(user):
             return self
-        return self.filter(lead_department__members=user)
+        if not is_reporter(user):
+            return self.none()
+        mine = Target.objects.filter(
+            Q(lead_department__members=user)
+            | Q(co_departments_may_enter=True, co_departments__members=user)
+        )
+        return self.filter(pk__in=mine.values("pk"))
 
     def with_entries(self) -> TargetQuerySet:
         """Prefetch every entry, and the reference target's, for the status engine."""
@@ -302,6 +358,11 @@ class Target(models.Model):
         blank=True,
         related_name="co_targets",
         verbose_name=_("co-responsible departments"),
+    )
+    co_departments_may_enter = models.BooleanField(
+        _("co-responsible departments may enter figures"),
+        default=False,
+        help_text=_("Tick to let reporters of the co-responsible departments enter figures too."),
     )
     reference_target = models.ForeignKey(
         "self",
@@ -535,6 +596,60 @@ class ProgressEntry(models.Model):
     def counts(self) -> bool:
         """Only approved figures count toward status and reports."""
         return self.state == self.State.APPROVED
+
+    class Action(models.TextChoices):
+        EDIT = "edit", _("change")
+        REVIEW = "review", _("approve or return")
+        REOPEN = "reopen", _("reopen")
+        REVERT = "revert", _("revert an import")
+
+    def lock_reason(self, user, action: str = Action.EDIT) -> Lock | None:
+        """Why `user` may not do `action` to this figure now; None when they may.
+
+        The one answer to "may this figure change", asked by every path (entry page,
+        import, approvals, reopen, revert, admin). In order:
+        1. the year: outside the plan, or closed;
+        2. the right: entering needs `permissions.can_enter`, anything else an administrator;
+        3. the state: an approved figure changes only after a reopen; only submitted
+           figures are approved or returned; only approved ones reopened.
+        """
+        from tracker.permissions import can_enter, is_admin
+
+        target = self.target
+        lock = target.plan.year_lock(self.year)
+        if lock:
+            return lock
+        if action == self.Action.EDIT and not can_enter(user, target):
+            return Lock(
+                _("You may not change figures of %(target)s: it is led by %(department)s.")
+                % {
+                    "target": target.display_name,
+                    "department": target.lead_department or "—",
+                },
+                "forbidden",
+            )
+        if action != self.Action.EDIT and not is_admin(user):
+            return Lock(_("Only administrators may do this."), "forbidden")
+        state = self.state if self.pk else None
+        if action == self.Action.EDIT and state == self.State.APPROVED:
+            return Lock(
+                _(
+                    "This figure is approved (%(who)s, %(date)s) and locked. "
+                    "An administrator can reopen it, with a reason, to change it."
+                )
+                % {
+                    "who": display_user(self.reviewed_by),
+                    "date": timezone.localtime(self.reviewed_at).strftime("%Y-%m-%d")
+                    if self.reviewed_at
+                    else "—",
+                },
+                "approved",
+            )
+        if action == self.Action.REVIEW and state != self.State.SUBMITTED:
+            return Lock(_("Only submitted figures can be approved or returned."), "state")
+        if action == self.Action.REOPEN and state != self.State.APPROVED:
+            return Lock(_("Only approved figures can be reopened."), "state")
+        return None
 
     def clean(self):
         plan = self.target.plan

@@ -16,38 +16,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from tracker.excel.common import NO, QUALITY_WORDS, YES, change_counts
+from tracker.excel.common import NO, QUALITY_WORDS, YES
 from tracker.excel.reader import Problem, RawRow, normalise, plain, read_workbook
 from tracker.excel.safety import UnsafeFile, inspect_xlsx
-from tracker.models import ClosedYear, Plan, ProgressEntry, Target
+from tracker.models import Plan, ProgressEntry, Target
 from tracker.numbers import NotANumber, decimal_places, parse_decimal
-from tracker.permissions import is_admin
+from tracker.payload import FigureRow, change_counts, dump
 
 logger = logging.getLogger(__name__)
 TRUE_WORDS = {normalise(w) for w in (*YES, "已达成", "达成", "achieved", "true", "y")}
 FALSE_WORDS = {normalise(w) for w in (*NO, "未达成", "not achieved", "false", "n")}
 QUALITY_BY_WORD = {normalise(w): key for key, words in QUALITY_WORDS.items() for w in words}
-
-
-@dataclass
-class ImportRow:
-    """A figure the file sets, judged and compared with what is stored."""
-
-    sheet: str
-    cell: str
-    code: str
-    year: int
-    target_id: int
-    entry_id: int | None
-    version: int
-    value: str | None  # a Decimal as text, for numbers
-    achieved: bool | None  # for milestones
-    quality: str
-    note: str
-    status: str  # new, changed, unchanged
-    old: str = ""
-    new: str = ""
-    name: str = ""
 
 
 @dataclass
@@ -57,13 +36,13 @@ class Preview:
     plan: Plan | None
     file_name: str
     sha256: str
-    rows: list[ImportRow] = field(default_factory=list)
+    rows: list[FigureRow] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
-        return change_counts(row.status for row in self.rows)
+        return change_counts(self.rows)
 
     @property
     def ok(self) -> bool:
@@ -71,10 +50,7 @@ class Preview:
 
     def payload(self) -> dict:
         """What is kept between preview and confirm (JSON)."""
-        return {
-            "rows": [vars(row).copy() for row in self.rows],
-            "warnings": [vars(w).copy() for w in self.warnings],
-        }
+        return dump(self.rows, self.warnings)
 
 
 def build_preview(
@@ -140,10 +116,11 @@ def _settle_plan(plan: Plan | None, named: str | None, preview: Preview) -> Plan
 def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
     plan = preview.plan
     targets = {
-        t.code: t for t in Target.objects.filter(plan=plan).select_related("lead_department")
+        t.code: t
+        for t in Target.objects.filter(plan=plan)
+        .select_related("lead_department")
+        .prefetch_related("co_departments")
     }
-    editable = set(Target.objects.filter(plan=plan).editable_by(user).values_list("pk", flat=True))
-    closed = {c.year: c for c in ClosedYear.objects.filter(plan=plan).select_related("closed_by")}
     years = {r.year for r in raw_rows}
     stored = {
         (e.target_id, e.year): e
@@ -151,7 +128,6 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
             "reviewed_by"
         )
     }
-    admin = is_admin(user)
     seen: dict[tuple[str, int], str] = {}
     reported_years: set[tuple[str, str]] = set()
     for raw in progress(raw_rows) if progress else raw_rows:
@@ -162,45 +138,46 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
 
         target = targets.get(raw.code)
         if target is None:
-            error(raw.code_cell, _("No target with the code “%(code)s” in this plan.") % {
-                "code": raw.code}, "unknown_code")  # fmt: skip
+            error(
+                raw.code_cell,
+                _("No target with the code “%(code)s” in this plan.") % {"code": raw.code},
+                "unknown_code",
+            )
             continue
-        if raw.year not in plan.entry_years:
+        target.plan = plan
+        year_lock = plan.year_lock(raw.year)
+        if year_lock and year_lock.code == "year_outside_plan":
             if (raw.sheet, raw.year_cell) not in reported_years:
                 reported_years.add((raw.sheet, raw.year_cell))
-                error(raw.year_cell, _("%(year)s lies outside the plan (%(first)s-%(last)s).") % {
-                    "year": raw.year, "first": plan.baseline_year, "last": plan.end_year},
-                    "year_outside_plan")  # fmt: skip
+                error(raw.year_cell, str(year_lock), year_lock.code)
             continue
         key = (raw.code, raw.year)
         if key in seen:
-            error(raw.value_cell, _("%(code)s %(year)s appears twice; first at %(first)s.") % {
-                "code": raw.code, "year": raw.year, "first": seen[key]}, "duplicate")  # fmt: skip
+            error(
+                raw.value_cell,
+                _("%(code)s %(year)s appears twice; first at %(first)s.")
+                % {"code": raw.code, "year": raw.year, "first": seen[key]},
+                "duplicate",
+            )
             continue
         seen[key] = f"{raw.sheet}!{raw.value_cell}"
-        if target.pk not in editable:
-            lead = target.lead_department.name if target.lead_department else "—"
-            error(raw.code_cell, _("You may not change figures of %(target)s: it is led by "
-                                   "%(department)s.") % {"target": target.name, "department": lead},
-                  "forbidden")  # fmt: skip
-            continue
         entry = stored.get((target.pk, raw.year))
-        if raw.year in closed:
-            c = closed[raw.year]
-            error(raw.value_cell, _("Year %(year)s is closed (by %(who)s): figures are locked.") % {
-                "year": raw.year, "who": c.closed_by.username}, "closed_year")  # fmt: skip
-            continue
-        if entry and entry.state == ProgressEntry.State.APPROVED and not admin:
-            error(raw.value_cell, _("%(target)s %(year)s is approved and locked; ask an "
-                                    "administrator to reopen it.") % {
-                "target": target.name, "year": raw.year}, "approved")  # fmt: skip
+        lock = (entry or ProgressEntry(target=target, year=raw.year)).lock_reason(user)
+        # A file may restate an approved figure unchanged (a report exported and read back).
+        if lock and lock.code != "approved":
+            cell = raw.code_cell if lock.code == "forbidden" else raw.value_cell
+            error(cell, str(lock), lock.code)
             continue
         figure = _figure(raw, target, preview)
         quality = _quality(raw, entry, preview)
         note = "" if raw.note is None else str(raw.note).strip()
         if len(preview.errors) > problems_before:
             continue
-        preview.rows.append(_compare(raw, target, entry, figure, quality, note))
+        row = _compare(raw, target, entry, figure, quality, note)
+        if lock and row.status != "unchanged":
+            error(raw.value_cell, str(lock), lock.code)
+            continue
+        preview.rows.append(row)
 
 
 def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | None:
@@ -278,9 +255,9 @@ def _shown(figure, target: Target) -> str:
     return f"{figure:.{target.decimal_places}f}"
 
 
-def _compare(raw, target, entry, figure, quality, note) -> ImportRow:
+def _compare(raw, target, entry, figure, quality, note) -> FigureRow:
     milestone = target.is_milestone
-    row = ImportRow(
+    row = FigureRow(
         sheet=raw.sheet,
         cell=raw.value_cell,
         code=target.code,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 import python_calamine
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -29,8 +29,9 @@ from tracker.excel.common import (
 from tracker.excel.importer import Preview
 from tracker.excel.reader import Problem, blank, normalise, ref
 from tracker.excel.safety import UnsafeFile, inspect_xlsx
-from tracker.models import Area, Department, Plan, Target
+from tracker.models import Department, Plan, Target
 from tracker.numbers import NotANumber, parse_decimal
+from tracker.payload import TARGET_FIELDS, TARGET_NUMBERS, TARGET_TEXTS, TargetRow
 
 SHEET = ("指标定义", "Targets")
 # key: (Chinese header, English header, required)
@@ -62,10 +63,8 @@ CHOICES = {
     "direction": Target.Direction,
     "nature": Target.Nature,
 }
-NUMBERS = ("baseline_value", "target_value", "factor")
+NUMBERS = TARGET_NUMBERS
 LIST_SEPARATORS = ("、", ",", "，", ";", "；")
-FIELDS = [k for k in COLUMNS if k not in ("area", "lead_department", "co_departments",
-                                           "reference_target")]  # fmt: skip
 
 
 def _choice_words(choices) -> dict[str, str]:
@@ -110,15 +109,6 @@ def _shown(target: Target, key: str):
     if key in NUMBERS:
         return getattr(target, key)  # a number in the sheet, not text
     return _field(target, key)
-
-
-@dataclass
-class TargetRow:
-    row: int
-    code: str
-    values: dict  # field name -> value, JSON-ready (Decimals as text)
-    status: str = "new"  # new, changed, unchanged
-    changes: list[str] = field(default_factory=list)
 
 
 def preview_targets(data: bytes, *, plan: Plan, file_name: str, max_bytes: int) -> Preview:
@@ -174,7 +164,7 @@ def _judge_rows(name, grid, columns, preview: Preview) -> None:
         before = len(preview.errors)
 
         def error(key, message, r=r):
-            preview.errors.append(Problem(name, ref(r, columns[key]), message))
+            preview.errors.append(Problem(name, ref(r, columns.get(key, columns["code"])), message))
 
         values = {}
         for key in COLUMNS:
@@ -264,22 +254,27 @@ def _split(text: str) -> list[str]:
 
 
 def _check_rules(values: dict, plan: Plan, error) -> None:
-    """The model's own rules, said per cell."""
-    kind = values.get("kind")
-    if not plan.baseline_year <= values["baseline_year"] < values["target_year"] <= plan.end_year:
-        error(
-            "code",
-            _("The years must satisfy %(first)s <= baseline year < target year <= %(last)s.")
-            % {"first": plan.baseline_year, "last": plan.end_year},
-        )
-    if kind == "multiple" and not values.get("factor"):
-        error("kind", _("A multiple needs a factor above zero."))
-    if kind in ("level", "rank", "annual_growth") and values.get("target_value") is None:
-        error("kind", _("This kind of target needs a target value."))
-    if kind == "relative" and not values.get("reference_target"):
-        error("kind", _("A relative target needs a reference target."))
-    if not 0 <= values["decimal_places"] <= 6:
-        error("code", _("At most 6 decimal places."))
+    """The model's own rules (Target.full_clean), each said at its cell.
+
+    Relations are checked by name above; the rules on the remaining fields run as they
+    do in the admin, and an error on no one column is said at the code.
+    """
+    target = Target(plan=plan)
+    for key in TARGET_FIELDS:
+        value = values.get(key)
+        if key in NUMBERS and value is not None:
+            value = Decimal(value)
+        setattr(target, key, "" if value is None and key in TARGET_TEXTS else value)
+    target.reference_target_id = -1 if values.get("reference_target") else None
+    try:
+        target.full_clean(exclude=RELATIONS, validate_unique=False)
+    except ValidationError as invalid:
+        for key, messages in invalid.message_dict.items():
+            for message in messages:
+                error(key if key in COLUMNS else "code", message)
+
+
+RELATIONS = ["plan", "area", "lead_department", "co_departments", "reference_target"]
 
 
 def _differences(target: Target, values: dict) -> list[str]:
@@ -312,12 +307,3 @@ def _field(target: Target, key: str):
         return target.reference_target.code if target.reference_target else None
     value = getattr(target, key)
     return str(value) if isinstance(value, Decimal) else value
-
-
-def area_for(plan: Plan, name: str, cache: dict) -> Area:
-    if name not in cache:
-        order = len(cache) + 1
-        cache[name], _created = Area.objects.get_or_create(
-            plan=plan, name=name, defaults={"order": order}
-        )
-    return cache[name]

@@ -7,18 +7,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tracker import services
+from tracker import services, workflow
 from tracker.forms import CloseYearForm, ReasonForm
-from tracker.models import (
-    Plan,
-    ProgressEntry,
-)
+from tracker.models import Plan, ProgressEntry
 from tracker.permissions import require_admin
+
+Action = ProgressEntry.Action
+
+
+def _one_plan_object_each(entries) -> None:
+    """Let entries of one plan share its object, so its closed years are read once."""
+    plans = {}
+    for entry in entries:
+        entry.target.plan = plans.setdefault(entry.target.plan_id, entry.target.plan)
 
 
 def approvals(request):
     require_admin(request.user)
-    pending = (
+    pending = list(
         ProgressEntry.objects.filter(state=ProgressEntry.State.SUBMITTED)
         .select_related("target__plan", "target__lead_department", "entered_by")
         .order_by(
@@ -29,6 +35,7 @@ def approvals(request):
             "target__order",
         )
     )
+    _one_plan_object_each(pending)
     previous = {
         (e.target_id, e.year): e
         for e in ProgressEntry.objects.filter(
@@ -41,14 +48,18 @@ def approvals(request):
         change = None
         if before and before.value is not None and entry.value is not None:
             change = entry.value - before.value
+        lock = entry.lock_reason(request.user, Action.REVIEW)
         key = (entry.target.lead_department, entry.year)
-        groups.setdefault(key, []).append((entry, before, change))
+        groups.setdefault(key, []).append((entry, before, change, lock))
     plans = []
     for plan in Plan.objects.prefetch_related("closed_years__closed_by"):
         closed = {c.year: c for c in plan.closed_years.all()}
         plans.append((plan, [(year, closed.get(year)) for year in plan.entry_years]))
     context = {
-        "groups": [(dept, year, items) for (dept, year), items in groups.items()],
+        "groups": [
+            (dept, year, items, any(not lock for *_rest, lock in items))
+            for (dept, year), items in groups.items()
+        ],
         "plans": plans,
     }
     return render(request, "tracker/approvals.html", context)
@@ -62,6 +73,9 @@ def approve(request):
         pk, _sep, version = value.partition(":")
         if pk.isdigit() and version.isdigit():
             picked.append((int(pk), int(version)))
+    if not picked:
+        messages.info(request, _("Nothing was approved: no figure was ticked."))
+        return redirect("tracker:approvals")
     entries = ProgressEntry.objects.select_related("target__plan").in_bulk(
         [pk for pk, _v in picked]
     )
@@ -70,7 +84,7 @@ def approve(request):
             [(entries[pk], version) for pk, version in picked if pk in entries], by=request.user
         )
     except services.Refused as refusal:
-        messages.error(request, str(refusal))
+        messages.error(request, _("Nothing was approved. %(why)s") % {"why": refusal})
     else:
         messages.success(request, _("%(count)d figures approved.") % {"count": count})
     return redirect("tracker:approvals")
@@ -101,33 +115,53 @@ def _posted_version(request) -> int:
 def return_entry(request, pk):
     require_admin(request.user)
     entry = get_object_or_404(ProgressEntry.objects.select_related("target__plan"), pk=pk)
-    if _reasoned(request, services.return_entry, entry, version=_posted_version(request)):
+    if _reasoned(request, workflow.return_entry, entry, version=_posted_version(request)):
         messages.success(request, _("Returned to the reporter with your reason."))
     return redirect("tracker:approvals")
 
 
-@require_POST
 def reopen_entry(request, pk):
+    """Reopen an approved figure with a reason; asked for on a page of its own (GET)."""
     require_admin(request.user)
     entry = get_object_or_404(ProgressEntry.objects.select_related("target__plan"), pk=pk)
-    if _reasoned(request, services.reopen_entry, entry, version=_posted_version(request)):
-        messages.success(request, _("The figure is reopened for its reporter."))
-    return redirect(entry.target.get_absolute_url())
+    from_entry_page = request.GET.get("from") == "entry" or request.POST.get("from") == "entry"
+    if request.method == "POST":
+        if _reasoned(request, workflow.reopen, entry, version=_posted_version(request)):
+            messages.success(request, _("The figure is reopened: it can be corrected now."))
+        if from_entry_page:
+            return redirect("tracker:data-entry", slug=entry.target.plan.slug, year=entry.year)
+        return redirect(entry.target.get_absolute_url())
+    context = {
+        "entry": entry,
+        "plan": entry.target.plan,
+        "lock": entry.lock_reason(request.user, Action.REOPEN),
+        "from_entry_page": from_entry_page,
+        "form": ReasonForm(),
+    }
+    return render(request, "tracker/reopen_entry.html", context)
 
 
-@require_POST
 def close_year(request, slug, year):
+    """Closing a year first lists the figures still open in it and asks to confirm."""
     require_admin(request.user)
     plan = get_object_or_404(Plan, slug=slug)
-    form = CloseYearForm(request.POST)
-    form.is_valid()
-    try:
-        services.close_year(plan, year, by=request.user, reason=form.cleaned_data.get("reason", ""))
-    except services.Refused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("Year %(year)s is closed.") % {"year": year})
-    return redirect("tracker:approvals")
+    form = CloseYearForm(request.POST or None)
+    if request.method == "POST" and "confirm" in request.POST and form.is_valid():
+        try:
+            services.close_year(plan, year, by=request.user, reason=form.cleaned_data["reason"])
+        except services.Refused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("Year %(year)s is closed.") % {"year": year})
+        return redirect("tracker:approvals")
+    context = {
+        "plan": plan,
+        "year": year,
+        "form": form,
+        "lock": plan.year_lock(year),
+        "open_figures": services.open_figures(plan, year),
+    }
+    return render(request, "tracker/close_year.html", context)
 
 
 @require_POST

@@ -13,12 +13,7 @@ from django.utils.translation import gettext as _
 
 from tracker import progress, services
 from tracker.forms import EntryForm
-from tracker.models import (
-    ClosedYear,
-    Plan,
-    ProgressEntry,
-    Target,
-)
+from tracker.models import Plan, ProgressEntry, Target
 
 
 @dataclass
@@ -32,11 +27,12 @@ class EntryRow:
     form: EntryForm
 
 
-def _entry_rows(request, plan, year, closed) -> list[EntryRow]:
+def _entry_rows(request, plan, year) -> list[EntryRow]:
     targets = Target.objects.for_plan(plan).editable_by(request.user).with_entries()
     data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     rows = []
     for target in targets:
+        target.plan = plan  # one plan object: its closed years are read once
         entries = {e.year: e for e in target.entries.all()}
         entry = entries.get(year)
         spec = target.spec(target.approved_values())
@@ -47,7 +43,7 @@ def _entry_rows(request, plan, year, closed) -> list[EntryRow]:
                 previous=entries.get(year - 1),
                 goal=progress.goal_value(spec),
                 expected=progress.expected_value(spec, year),
-                lock=services.lock_message(entry, closed, request.user),
+                lock=(entry or ProgressEntry(target=target, year=year)).lock_reason(request.user),
                 form=EntryForm(*data, prefix=f"t{target.pk}", target=target, entry=entry),
             )
         )
@@ -69,17 +65,12 @@ FIELD_KEY = re.compile(r"^t\d+-(value|achieved|quality|note|version)$")
 
 def data_entry(request, slug, year):
     plan = get_object_or_404(Plan, slug=slug)
-    if year not in plan.entry_years:
-        message = _("%(year)s lies outside the plan (%(first)s-%(last)s).") % {
-            "year": year,
-            "first": plan.baseline_year,
-            "last": plan.end_year,
-        }
+    year_lock = plan.year_lock(year)
+    if year_lock and year_lock.code == "year_outside_plan":
         return render(
-            request, "tracker/message.html", {"plan": plan, "message": message}, status=404
+            request, "tracker/message.html", {"plan": plan, "message": year_lock}, status=404
         )
-    closed = ClosedYear.objects.select_related("closed_by").filter(plan=plan, year=year).first()
-    rows = _entry_rows(request, plan, year, closed)
+    rows = _entry_rows(request, plan, year)
     if request.method == "POST":
         saved = _save_entry_page(request, plan, year, rows)
         if saved is not None:
@@ -88,7 +79,8 @@ def data_entry(request, slug, year):
         "plan": plan,
         "year": year,
         "rows": rows,
-        "closed": closed,
+        "closed": plan.closed_by_year().get(year),
+        "open_rows": sum(1 for row in rows if not row.lock),
         "has_errors": any(row.form.errors for row in rows),
     }
     return render(request, "tracker/data_entry.html", context)
@@ -129,6 +121,9 @@ def _save_entry_page(request, plan, year, rows):
                 version=form.cleaned_data["version"],
             )
         )
+    if not changes:
+        messages.info(request, _("Nothing to save: no figure was entered or changed."))
+        return []
     try:
         saved = services.save_entries(
             plan=plan, year=year, changes=changes, user=request.user, submit=submit

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracker import services
-from tracker.excel.common import change_counts
 from tracker.excel.importer import build_preview
 from tracker.excel.report import write_report
 from tracker.excel.targets import preview_targets, write_targets
@@ -27,6 +26,7 @@ from tracker.models import (
     ProgressEntry,
     Target,
 )
+from tracker.payload import FigureRow, TargetRow, change_counts, dump, load_rows
 from tracker.permissions import require_admin
 from tracker.standing import plan_targets, standings
 from tracker.views.common import requested_year
@@ -95,7 +95,7 @@ def import_page(request, slug):
 def import_preview(request, slug, pk):
     plan = get_object_or_404(Plan, slug=slug)
     pending = _pending_for(request, plan, pk, PendingImport.Kind.FIGURES)
-    rows = pending.payload["rows"]
+    rows = load_rows(pending.payload, FigureRow)
     if request.method == "POST":
         if "confirm" not in request.POST:
             pending.delete()
@@ -110,6 +110,9 @@ def import_preview(request, slug, pk):
             for problem in refusal.problems:
                 messages.error(request, problem)
             return redirect("tracker:import", slug=plan.slug)
+        except services.Refused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("tracker:import", slug=plan.slug)
         pending.delete()
         messages.success(
             request,
@@ -118,10 +121,10 @@ def import_preview(request, slug, pk):
                "unchanged": batch.unchanged_count},
         )  # fmt: skip
         return redirect("tracker:import", slug=plan.slug)
-    counts = change_counts(row["status"] for row in rows)
+    counts = change_counts(rows)
     qualities = dict(ProgressEntry.Quality.choices)
     for row in rows:
-        row["quality_label"] = qualities.get(row["quality"], row["quality"])
+        row.quality_label = qualities.get(row.quality, row.quality)
     context = {"plan": plan, "pending": pending, "rows": rows, "counts": counts,
                "warnings": pending.payload["warnings"]}  # fmt: skip
     return render(request, "tracker/import_preview.html", context)
@@ -163,8 +166,7 @@ def targets_import(request, slug):
             pending = PendingImport.objects.create(
                 kind=PendingImport.Kind.TARGETS, plan=plan, user=request.user,
                 file_name=upload.name[:255], sha256=preview.sha256,
-                payload={"rows": [vars(r) for r in preview.rows],
-                         "warnings": [vars(w) for w in preview.warnings]},
+                payload=dump(preview.rows, preview.warnings),
             )  # fmt: skip
             return redirect(pending)
     context = {"plan": plan, "form": form, "preview": preview}
@@ -175,7 +177,7 @@ def targets_preview(request, slug, pk):
     require_admin(request.user)
     plan = get_object_or_404(Plan, slug=slug)
     pending = _pending_for(request, plan, pk, PendingImport.Kind.TARGETS)
-    rows = pending.payload["rows"]
+    rows = load_rows(pending.payload, TargetRow)
     if request.method == "POST":
         if "confirm" in request.POST:
             try:
@@ -190,7 +192,7 @@ def targets_preview(request, slug, pk):
             messages.info(request, _("The import was cancelled; nothing was written."))
         pending.delete()
         return redirect(plan)
-    counts = change_counts(row["status"] for row in rows)
+    counts = change_counts(rows)
     context = {"plan": plan, "pending": pending, "rows": rows, "counts": counts,
                "warnings": pending.payload["warnings"]}  # fmt: skip
     return render(request, "tracker/targets_preview.html", context)

@@ -68,7 +68,7 @@ class Command(BaseCommand):
             batch = services.apply_import(
                 plan=preview.plan,
                 user=user,
-                rows=preview.payload()["rows"],
+                rows=preview.rows,
                 file_name=path.name,
                 sha256=preview.sha256,
                 submit=not draft,

@@ -1,0 +1,181 @@
+"""The life of one figure: draft, submitted, approved or returned, and reopened.
+
+    draft ──submit──> submitted ──approve──> approved ──reopen (reason)──> returned
+      ^                   │                                                   │
+      └──── save ─────────┴──return (reason)──> returned ──save/submit────────┘
+
+Each transition asks `ProgressEntry.lock_reason` (year in the plan and open, the user's
+right, the state), claims the figure at the version the user read, and writes history
+with who and why (a code from `tracker.history`, with the person's words). Writes across
+many figures (a page, a file, a year) live in `tracker.services` and call these.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tracker import history
+from tracker.models import ProgressEntry, display_user
+from tracker.permissions import forget
+
+Action = ProgressEntry.Action
+State = ProgressEntry.State
+
+
+class Refused(Exception):
+    """A write the rules do not allow; the message says why, for a person."""
+
+
+class StaleEntry(Refused):
+    """Somebody else saved the figure since it was read; `current` is what they saved."""
+
+    def __init__(self, current: ProgressEntry):
+        super().__init__(
+            _(
+                "%(target)s %(year)s was changed by %(who)s while you were editing: it is now "
+                "%(value)s (%(state)s). Nothing was saved; reload the page to see it."
+            )
+            % {
+                "target": current.target.display_name,
+                "year": current.year,
+                "who": display_user(current.entered_by),
+                "value": current.display_value or "—",
+                "state": current.get_state_display(),
+            }
+        )
+        self.current = current
+
+
+def check(entry: ProgressEntry, user, action: str = Action.EDIT) -> None:
+    """Raise Refused, naming the figure and the lock, unless `user` may do `action`."""
+    lock = entry.lock_reason(user, action)
+    if lock:
+        raise Refused(f"{entry.target.display_name} {entry.year}: {lock}")
+
+
+def claim(entry: ProgressEntry, version: int) -> None:
+    """Take the figure for this change if it is still at `version`, else raise StaleEntry.
+
+    The conditional UPDATE is atomic: of two concurrent saves of the same version, the
+    database lets one through and the other finds the version moved on.
+    """
+    if entry.pk is None:
+        if version:
+            # The form was read when a figure existed; it has been deleted since.
+            raise Refused(
+                _("%(target)s %(year)s changed meanwhile; reload the page.")
+                % {"target": entry.target.display_name, "year": entry.year}
+            )
+        return
+    claimed = ProgressEntry.objects.filter(pk=entry.pk, version=version).update(version=version + 1)
+    if not claimed:
+        raise StaleEntry(
+            ProgressEntry.objects.select_related("entered_by", "target").get(pk=entry.pk)
+        )
+    entry.version = version + 1
+
+
+def record(entry: ProgressEntry, *, by, reason: str) -> None:
+    """Save with the history told who and why (a code from tracker.history)."""
+    entry._history_user = by
+    entry._change_reason = reason
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        # Somebody created the same figure at the same moment.
+        raise StaleEntry(
+            ProgressEntry.objects.select_related("entered_by", "target").get(
+                target=entry.target, year=entry.year
+            )
+        ) from None
+
+
+@transaction.atomic
+def save(
+    entry: ProgressEntry,
+    *,
+    by,
+    figure: Decimal | bool | None,
+    quality: str,
+    note: str = "",
+    evidence=None,
+    version: int,
+    submit: bool,
+) -> ProgressEntry:
+    """Enter a figure as a draft or submit it; approved figures need a reopen first."""
+    check(entry, by, Action.EDIT)
+    claim(entry, version)
+    if entry.target.is_milestone:
+        entry.achieved = figure
+    else:
+        entry.value = figure
+    entry.quality, entry.note = quality, note
+    if evidence:
+        entry.evidence = evidence
+    entry.state = State.SUBMITTED if submit else State.DRAFT
+    entry.return_reason = ""
+    entry.entered_by = by
+    entry.reviewed_by = entry.reviewed_at = None
+    record(entry, by=by, reason=history.SUBMITTED if submit else history.DRAFT)
+    return entry
+
+
+@transaction.atomic
+def approve(entry: ProgressEntry, *, by, version: int) -> ProgressEntry:
+    """Approve a submitted figure: from now on it counts, and it is locked."""
+    check(entry, by, Action.REVIEW)
+    claim(entry, version)
+    entry.state = State.APPROVED
+    entry.return_reason = ""
+    entry.reviewed_by, entry.reviewed_at = by, timezone.now()
+    record(entry, by=by, reason=history.APPROVED)
+    return entry
+
+
+@transaction.atomic
+def return_entry(entry: ProgressEntry, *, by, reason: str, version: int) -> ProgressEntry:
+    """Send a submitted figure back to its reporter with a reason they will see."""
+    _require_reason(reason)
+    check(entry, by, Action.REVIEW)
+    claim(entry, version)
+    entry.state = State.RETURNED
+    entry.return_reason = reason
+    entry.reviewed_by, entry.reviewed_at = by, timezone.now()
+    record(entry, by=by, reason=history.reason(history.RETURNED, reason))
+    return entry
+
+
+@transaction.atomic
+def reopen(entry: ProgressEntry, *, by, reason: str, version: int) -> ProgressEntry:
+    """Unlock an approved figure so it can be corrected; the reason is kept and shown."""
+    _require_reason(reason)
+    check(entry, by, Action.REOPEN)
+    claim(entry, version)
+    entry.state = State.RETURNED
+    entry.return_reason = _("Reopened: %(reason)s") % {"reason": reason}
+    entry.reviewed_by, entry.reviewed_at = by, timezone.now()
+    record(entry, by=by, reason=history.reason(history.REOPENED, reason))
+    return entry
+
+
+@transaction.atomic
+def admin_edit(entry: ProgressEntry, *, by, reason: str, version: int) -> ProgressEntry:
+    """Save a figure changed in the admin's form; its state stays, the reason is kept."""
+    _require_reason(reason)
+    forget(by)
+    check(entry, by, Action.EDIT)
+    claim(entry, version)
+    if entry.pk is None:
+        entry.entered_by = by
+    record(entry, by=by, reason=history.reason(history.ADMIN_EDIT, reason))
+    return entry
+
+
+def _require_reason(reason: str) -> None:
+    if not (reason or "").strip():
+        raise Refused(_("Give a reason."))
