@@ -292,7 +292,8 @@ class TestClosedYear:
     ):
         client.force_login(admin_user)
         client.post(
-            reverse("tracker:close-year", args=[plan.slug, 2023]), {"reason": "统计公报已发布", "confirm": "1"}
+            reverse("tracker:close-year", args=[plan.slug, 2023]),
+            {"reason": "统计公报已发布", "confirm": "1"},
         )
         closed = ClosedYear.objects.get(plan=plan, year=2023)
         assert closed.closed_by == admin_user
