@@ -26,7 +26,7 @@ REASONS = {
     RETURNED: gettext_lazy("returned"),
     REOPENED: gettext_lazy("reopened"),
     ADMIN_EDIT: gettext_lazy("changed in the admin"),
-    IMPORT: gettext_lazy("imported"),
+    IMPORT: gettext_lazy("figures imported"),
     REVERT: gettext_lazy("import reverted"),
 }
 

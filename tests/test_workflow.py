@@ -1,0 +1,414 @@
+"""One set of rules for a figure, kept by every path: entry page, approvals, import, admin.
+
+Each test posts forms as a browser would, as a reporter, an administrator who is not a
+superuser (staff in the group `administrators`), or someone without the right.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from tests import factory
+from tracker import services, workflow
+from tracker.history import change_log, shown_reason
+from tracker.models import ClosedYear, ImportBatch, ProgressEntry
+
+YEAR = 2023
+
+
+@pytest.fixture
+def plan(db):
+    return factory.make_plan(slug="city-14th")
+
+
+@pytest.fixture
+def gdp(plan, department):
+    return factory.make_target(plan, code="GDP", name="地区生产总值", lead_department=department)
+
+
+@pytest.fixture
+def as_reporter(client, reporter):
+    client.force_login(reporter)
+    return client
+
+
+@pytest.fixture
+def as_admin(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def entry_url(plan, year=YEAR):
+    return reverse("tracker:data-entry", args=[plan.slug, year])
+
+
+def post_entry(client, plan, target, value, *, version=0, action="draft", year=YEAR):
+    prefix = f"t{target.pk}"
+    data = {action: "1", f"{prefix}-value": value, f"{prefix}-quality": "preliminary",
+            f"{prefix}-note": "", f"{prefix}-version": version}  # fmt: skip
+    return client.post(entry_url(plan, year), data, follow=True)
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+def notices(response) -> list[tuple[str, str]]:
+    return [(m.level_tag, str(m)) for m in response.context["messages"]]
+
+
+def close(plan, year, admin_user, reason="统计公报已发布"):
+    return services.close_year(plan, year, by=admin_user, reason=reason)
+
+
+def workbook(rows) -> bytes:
+    wb = openpyxl.Workbook()
+    wb.active.title = "填报"
+    for row in rows:
+        wb.active.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def upload(client, plan, rows):
+    """Upload a workbook; returns the preview page's address."""
+    data = io.BytesIO(workbook(rows))
+    data.name = "figures.xlsx"
+    response = client.post(reverse("tracker:import", args=[plan.slug]), {"file": data})
+    assert response.status_code == 302, page(response)
+    return response.url
+
+
+class TestRights:
+    def test_membership_without_the_reporters_role_enters_nothing(self, client, plan, gdp):
+        member = factory.make_user("member", departments=[gdp.lead_department])
+        client.force_login(member)
+        assert "地区生产总值" not in page(client.get(entry_url(plan)))
+        response = post_entry(client, plan, gdp, "120.0")
+        assert not ProgressEntry.objects.exists()
+        assert any(level == "error" for level, _text in notices(response))
+
+    def test_a_co_department_enters_only_where_the_target_lets_it(
+        self, client, plan, gdp, other_department
+    ):
+        gdp.co_departments.add(other_department)
+        helper = factory.make_user("helper", role="reporter", departments=[other_department])
+        client.force_login(helper)
+        post_entry(client, plan, gdp, "120.0")
+        assert not ProgressEntry.objects.exists()
+        gdp.co_departments_may_enter = True
+        gdp.save()
+        assert "地区生产总值" in page(client.get(entry_url(plan)))
+        post_entry(client, plan, gdp, "120.0")
+        assert ProgressEntry.objects.get().value == Decimal("120.0")
+
+    def test_a_reporter_removed_after_the_preview_cannot_confirm(
+        self, as_reporter, plan, gdp, reporter
+    ):
+        preview_url = upload(as_reporter, plan, [["指标代码", YEAR], ["GDP", 120]])
+        gdp.lead_department.members.remove(reporter)
+        response = as_reporter.post(preview_url, {"confirm": "1"}, follow=True)
+        assert not ProgressEntry.objects.exists()
+        assert not ImportBatch.objects.exists()
+        assert any("地区生产总值" in text for level, text in notices(response) if level == "error")
+
+    def test_only_administrators_revert_an_import(self, as_reporter, plan, gdp, admin_user):
+        preview_url = upload(as_reporter, plan, [["指标代码", YEAR], ["GDP", 120]])
+        as_reporter.post(preview_url, {"confirm": "1"})
+        batch = ImportBatch.objects.get()
+        response = as_reporter.post(reverse("tracker:revert-import", args=[plan.slug, batch.pk]))
+        assert response.status_code == 403
+        with pytest.raises(workflow.Refused):
+            services.revert_import(batch, by=factory.make_user("nobody", role="reporter"))
+        assert ProgressEntry.objects.get().value == Decimal("120")
+
+
+class TestApprovedFigures:
+    def test_approved_rows_are_read_only_for_administrators_too(
+        self, as_admin, plan, gdp, admin_user
+    ):
+        entry = factory.make_entry(gdp, YEAR, "120.0", reviewed_by=admin_user)
+        html = page(as_admin.get(entry_url(plan)))
+        assert f'name="t{gdp.pk}-value"' not in html
+        assert reverse("tracker:reopen-entry", args=[entry.pk]) in html
+        response = post_entry(as_admin, plan, gdp, "1.0", version=entry.version)
+        entry.refresh_from_db()
+        assert (entry.value, entry.state) == (Decimal("120.0"), "approved")
+        assert any(level == "error" for level, _text in notices(response))
+
+    def test_reporters_get_no_reopen_link(self, as_reporter, plan, gdp):
+        entry = factory.make_entry(gdp, YEAR, "120.0")
+        html = page(as_reporter.get(entry_url(plan)))
+        assert reverse("tracker:reopen-entry", args=[entry.pk]) not in html
+        assert "已审核" in html
+
+    def test_reopen_from_the_entry_page_needs_a_reason_then_unlocks(
+        self, as_admin, plan, gdp, admin_user
+    ):
+        entry = factory.make_entry(gdp, YEAR, "120.0")
+        url = reverse("tracker:reopen-entry", args=[entry.pk])
+        assert 'name="reason"' in page(as_admin.get(url + "?from=entry"))
+        as_admin.post(url, {"reason": " ", "version": entry.version, "from": "entry"})
+        entry.refresh_from_db()
+        assert entry.state == "approved"
+        response = as_admin.post(
+            url, {"reason": "统计局更正", "version": entry.version, "from": "entry"}, follow=True
+        )
+        assert response.redirect_chain[-1][0] == entry_url(plan)
+        entry.refresh_from_db()
+        assert entry.state == "returned" and "统计局更正" in entry.return_reason
+        assert f'name="t{gdp.pk}-value"' in page(response)
+        record = entry.history.latest()
+        assert record.history_change_reason == "reopened: 统计局更正"
+
+    def test_an_approved_figure_in_a_file_is_refused_until_reopened(
+        self, as_admin, plan, gdp, admin_user
+    ):
+        entry = factory.make_entry(gdp, YEAR, "120.0")
+        data = io.BytesIO(workbook([["指标代码", YEAR], ["GDP", 130]]))
+        data.name = "f.xlsx"
+        response = as_admin.post(reverse("tracker:import", args=[plan.slug]), {"file": data})
+        assert response.status_code == 200 and "重新打开" in page(response)
+        workflow.reopen(entry, by=admin_user, reason="更正", version=entry.version)
+        preview_url = upload(as_admin, plan, [["指标代码", YEAR], ["GDP", 130]])
+        as_admin.post(preview_url, {"confirm": "1"})
+        entry.refresh_from_db()
+        assert entry.value == Decimal("130")
+
+
+class TestClosedYear:
+    def test_closing_lists_the_open_figures_and_asks_to_confirm(
+        self, as_admin, plan, gdp, department
+    ):
+        rd = factory.make_target(plan, code="RD", name="研发投入", lead_department=department)
+        factory.make_entry(gdp, YEAR, "120.0", state="submitted")
+        factory.make_entry(rd, YEAR, "2.0", state="draft")
+        url = reverse("tracker:close-year", args=[plan.slug, YEAR])
+        html = page(as_admin.get(url))
+        assert "地区生产总值" in html and "研发投入" in html
+        assert "已提交" in html and "草稿" in html
+        assert not ClosedYear.objects.exists()
+        as_admin.post(url, {"reason": "公报"})  # not confirmed: shown again, nothing closed
+        assert not ClosedYear.objects.exists()
+        as_admin.post(url, {"reason": "公报", "confirm": "1"})
+        assert ClosedYear.objects.get().reason == "公报"
+
+    def test_the_approvals_page_shows_closed_figures_without_buttons(
+        self, as_admin, plan, gdp, admin_user
+    ):
+        entry = factory.make_entry(gdp, YEAR, "120.0", state="submitted")
+        close(plan, YEAR, admin_user)
+        html = page(as_admin.get(reverse("tracker:approvals")))
+        assert f'id="entry-{entry.pk}" class="locked"' in html
+        assert f'value="{entry.pk}:{entry.version}"' not in html
+        assert reverse("tracker:return-entry", args=[entry.pk]) not in html
+        assert "已关闭" in html or "关闭" in html
+
+    def test_a_closed_year_refuses_return_approve_and_reopen(self, as_admin, plan, gdp, admin_user):
+        submitted = factory.make_entry(gdp, YEAR, "120.0", state="submitted")
+        rd = factory.make_target(plan, code="RD", lead_department=gdp.lead_department)
+        approved = factory.make_entry(rd, YEAR, "2.0")
+        close(plan, YEAR, admin_user)
+        response = as_admin.post(
+            reverse("tracker:return-entry", args=[submitted.pk]),
+            {"reason": "请核对", "version": submitted.version},
+            follow=True,
+        )
+        assert any("关闭" in text for level, text in notices(response) if level == "error")
+        response = as_admin.post(
+            reverse("tracker:approve"),
+            {"entry": f"{submitted.pk}:{submitted.version}"},
+            follow=True,
+        )
+        assert any("关闭" in text for level, text in notices(response) if level == "error")
+        as_admin.post(
+            reverse("tracker:reopen-entry", args=[approved.pk]),
+            {"reason": "更正", "version": approved.version},
+        )
+        submitted.refresh_from_db()
+        approved.refresh_from_db()
+        assert (submitted.state, approved.state) == ("submitted", "approved")
+
+    def test_the_entry_page_of_a_closed_year_has_no_buttons(
+        self, as_reporter, plan, gdp, admin_user
+    ):
+        factory.make_entry(gdp, YEAR, "120.0", state="draft")
+        close(plan, YEAR, admin_user)
+        html = page(as_reporter.get(entry_url(plan)))
+        assert 'name="submit"' not in html and 'name="draft"' not in html
+        post_entry(as_reporter, plan, gdp, "1.0", version=1, action="submit")
+        assert ProgressEntry.objects.get().state == "draft"
+
+    def test_an_import_is_not_reverted_in_a_closed_year(
+        self, as_reporter, client, plan, gdp, admin_user
+    ):
+        preview_url = upload(as_reporter, plan, [["指标代码", YEAR], ["GDP", 120]])
+        as_reporter.post(preview_url, {"confirm": "1"})
+        batch = ImportBatch.objects.get()
+        close(plan, YEAR, admin_user)
+        client.force_login(admin_user)
+        response = client.post(
+            reverse("tracker:revert-import", args=[plan.slug, batch.pk]), follow=True
+        )
+        assert any("关闭" in text for level, text in notices(response) if level == "error")
+        assert ProgressEntry.objects.get().value == Decimal("120")
+        batch.refresh_from_db()
+        assert batch.state == "applied"
+
+    def test_a_year_closed_after_the_preview_refuses_the_confirm(
+        self, as_reporter, plan, gdp, admin_user
+    ):
+        preview_url = upload(as_reporter, plan, [["指标代码", YEAR], ["GDP", 120]])
+        close(plan, YEAR, admin_user)
+        as_reporter.post(preview_url, {"confirm": "1"})
+        assert not ProgressEntry.objects.exists()
+
+
+class TestNothingDone:
+    def test_saving_nothing_is_a_notice(self, as_reporter, plan, gdp):
+        response = post_entry(as_reporter, plan, gdp, "")
+        assert notices(response) == [("info", "没有需要保存的内容：未填写或修改任何数据。")]
+
+    def test_approving_nothing_is_a_notice(self, as_admin):
+        response = as_admin.post(reverse("tracker:approve"), follow=True)
+        assert notices(response) == [("info", "未审核任何数据：没有勾选数据。")]
+
+
+class TestHistoryReasons:
+    def test_reasons_are_codes_shown_in_the_readers_language(
+        self, client, plan, gdp, reporter, admin_user
+    ):
+        client.force_login(reporter)
+        post_entry(client, plan, gdp, "120.0", action="submit")
+        entry = ProgressEntry.objects.get()
+        workflow.return_entry(entry, by=admin_user, reason="请核对", version=entry.version)
+        stored = list(entry.history.order_by("history_id").values_list("history_change_reason"))
+        assert stored == [("submitted",), ("returned: 请核对",)]
+        assert [c.reason for c in change_log(gdp)] == ["退回: 请核对", "提交"]
+        client.cookies["django_language"] = "en"
+        html = page(client.get(gdp.get_absolute_url()))
+        assert "returned: 请核对" in html and "退回" not in html.split("Change history")[-1]
+
+    def test_old_free_text_reasons_show_as_they_are(self):
+        assert shown_reason("管理员手工修改") == "管理员手工修改"
+        assert shown_reason("") == ""
+        assert shown_reason("import #7: f.xlsx") == "导入数据: #7: f.xlsx"
+
+
+class TestAdmin:
+    @pytest.fixture
+    def entry(self, gdp):
+        return factory.make_entry(gdp, YEAR, "35", state="submitted")
+
+    def change_url(self, entry):
+        return reverse("admin:tracker_progressentry_change", args=[entry.pk])
+
+    def form(self, entry, **fields):
+        data = {"value": "36", "quality": "final", "note": "", "read_version": entry.version}
+        return {**data, **fields}
+
+    def test_a_change_needs_a_reason_which_is_kept(self, as_admin, entry, admin_user):
+        response = as_admin.post(self.change_url(entry), self.form(entry))
+        assert response.status_code == 200 and "errorlist" in page(response)
+        entry.refresh_from_db()
+        assert entry.value == Decimal("35")
+        response = as_admin.post(self.change_url(entry), self.form(entry, change_reason="更正"))
+        assert response.status_code == 302
+        entry.refresh_from_db()
+        assert entry.value == Decimal("36")
+        record = entry.history.latest()
+        assert (record.history_change_reason, record.history_user) == (
+            "admin-edit: 更正",
+            admin_user,
+        )
+
+    def test_the_state_cannot_be_set_in_the_admin(self, as_admin, entry):
+        html = page(as_admin.get(self.change_url(entry)))
+        assert 'name="state"' not in html and 'name="return_reason"' not in html
+        as_admin.post(
+            self.change_url(entry), self.form(entry, change_reason="改", state="approved")
+        )
+        entry.refresh_from_db()
+        assert entry.state == "submitted"
+
+    def test_values_show_without_trailing_zeros(self, as_admin, entry):
+        html = page(as_admin.get(self.change_url(entry)))
+        assert 'value="35"' in html and "35.000000" not in html
+        target_page = reverse("admin:tracker_target_change", args=[entry.target_id])
+        html = page(as_admin.get(target_page))
+        assert "35.000000" not in html and 'value="100"' in html
+
+    def test_closed_and_approved_figures_are_read_only(self, as_admin, entry, admin_user, plan):
+        close(plan, YEAR, admin_user)
+        html = page(as_admin.get(self.change_url(entry)))
+        assert 'name="value"' not in html and "关闭" in html
+        response = as_admin.post(self.change_url(entry), self.form(entry, change_reason="改"))
+        assert response.status_code == 403
+        services.reopen_year(plan, YEAR, by=admin_user, reason="重新核对")
+        workflow.approve(entry, by=admin_user, version=entry.version)
+        response = as_admin.post(self.change_url(entry), self.form(entry, change_reason="改"))
+        assert response.status_code == 403
+        entry.refresh_from_db()
+        assert entry.value == Decimal("35")
+
+    def test_a_new_figure_in_a_closed_year_is_refused_with_the_reason(
+        self, as_admin, gdp, admin_user, plan
+    ):
+        close(plan, 2024, admin_user)
+        data = {"target": gdp.pk, "year": 2024, "value": "1", "quality": "final",
+                "note": "", "change_reason": "补录", "read_version": 0}  # fmt: skip
+        response = as_admin.post(reverse("admin:tracker_progressentry_add"), data)
+        assert response.status_code == 200 and "2024" in page(response)
+        assert "关闭" in page(response)
+        assert not ProgressEntry.objects.filter(year=2024).exists()
+
+    def test_the_target_pages_year_rows_are_read_only(self, as_admin, entry):
+        html = page(as_admin.get(reverse("admin:tracker_target_change", args=[entry.target_id])))
+        assert "entries-0-state" not in html and "entries-0-value" not in html
+        assert self.change_url(entry) in html
+
+    def test_approve_selected_says_why_it_refused(self, as_admin, entry, admin_user, plan):
+        close(plan, YEAR, admin_user)
+        changelist = reverse("admin:tracker_progressentry_changelist")
+        response = as_admin.post(
+            changelist,
+            {"action": "approve_entries", "_selected_action": [entry.pk]},
+            follow=True,
+        )
+        assert response.status_code == 200
+        texts = [text for _level, text in notices(response)]
+        assert "未审核任何数据。" in texts
+        assert any("关闭" in text for text in texts)
+        entry.refresh_from_db()
+        assert entry.state == "submitted"
+
+    def test_approve_selected_approves_what_it_may(self, as_admin, entry, admin_user):
+        draft = factory.make_entry(factory.make_target(entry.target.plan), YEAR, "1", state="draft")
+        changelist = reverse("admin:tracker_progressentry_changelist")
+        response = as_admin.post(
+            changelist,
+            {"action": "approve_entries", "_selected_action": [entry.pk, draft.pk]},
+            follow=True,
+        )
+        texts = [text for _level, text in notices(response)]
+        assert "已审核通过 1 项数据。" in texts or any("1" in t for t in texts)
+        entry.refresh_from_db()
+        draft.refresh_from_db()
+        assert (entry.state, draft.state) == ("approved", "draft")
+
+    def test_figures_are_not_deleted_or_restored_from_history_in_the_admin(self, as_admin, entry):
+        delete = reverse("admin:tracker_progressentry_delete", args=[entry.pk])
+        assert as_admin.post(delete, {"post": "yes"}).status_code == 403
+        record = entry.history.latest()
+        restore = reverse(
+            "admin:tracker_progressentry_simple_history", args=[entry.pk, record.history_id]
+        )
+        response = as_admin.post(restore, self.form(entry, change_reason="恢复"))
+        assert response.status_code == 403
+        assert ProgressEntry.objects.filter(pk=entry.pk).exists()
