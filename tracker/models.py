@@ -131,15 +131,22 @@ class Plan(models.Model):
         """Years a figure may be entered for: the baseline year and the plan's years."""
         return range(self.baseline_year, self.end_year + 1)
 
+    def year_outside(self, year: int) -> Lock | None:
+        """Why `year` is not one figures are kept for (see `entry_years`), or None."""
+        if year in self.entry_years:
+            return None
+        return Lock(
+            _("%(year)s lies outside the plan (%(first)s-%(last)s).")
+            % {"year": year, "first": self.baseline_year, "last": self.end_year},
+            "year_outside_plan",
+        )
+
     def year_lock(self, year: int) -> Lock | None:
         """Whether figures of `year` may change at all: None when the year is in the plan
         and open, else why not (outside the plan, or closed: by whom, when, why)."""
-        if year not in self.entry_years:
-            return Lock(
-                _("%(year)s lies outside the plan (%(first)s-%(last)s).")
-                % {"year": year, "first": self.baseline_year, "last": self.end_year},
-                "year_outside_plan",
-            )
+        outside = self.year_outside(year)
+        if outside:
+            return outside
         closed = self.closed_by_year().get(year)
         if closed is None:
             return None
@@ -477,9 +484,19 @@ class Target(models.Model):
             behind_ratio=self.plan.behind_ratio,
         )
 
-    def assess(self, year: int) -> progress.Assessment:
-        """Where this target stands as of `year`, counting approved figures only."""
-        values = self.approved_values()
+    def assess(
+        self,
+        year: int,
+        *,
+        values: dict[int, Decimal] | None = None,
+        spec: progress.Spec | None = None,
+    ) -> progress.Assessment:
+        """Where this target stands as of `year`, counting approved figures only.
+
+        `values` and `spec` may be passed when the caller has them already.
+        """
+        if values is None:
+            values = self.approved_values()
         reference = None
         if self.kind == self.Kind.RELATIVE and self.reference_target is not None:
             ref = self.reference_target
@@ -487,7 +504,7 @@ class Target(models.Model):
             if ref.baseline_value is not None:
                 reference.setdefault(ref.baseline_year, ref.baseline_value)
         return progress.assess(
-            self.spec(values),
+            spec or self.spec(values),
             values,
             year,
             achieved=self.approved_achieved(),
@@ -652,21 +669,9 @@ class ProgressEntry(models.Model):
         return None
 
     def clean(self):
-        plan = self.target.plan
-        if self.year not in plan.entry_years:
-            raise ValidationError(
-                {
-                    "year": ValidationError(
-                        _("%(year)s lies outside the plan (%(first)s-%(last)s)."),
-                        code="year_outside_plan",
-                        params={
-                            "year": self.year,
-                            "first": plan.baseline_year,
-                            "last": plan.end_year,
-                        },
-                    )
-                }
-            )
+        outside = self.target.plan.year_outside(self.year)
+        if outside:
+            raise ValidationError({"year": ValidationError(str(outside), code=outside.code)})
 
 
 class ClosedYear(models.Model):

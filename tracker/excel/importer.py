@@ -145,11 +145,11 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
             )
             continue
         target.plan = plan
-        year_lock = plan.year_lock(raw.year)
-        if year_lock and year_lock.code == "year_outside_plan":
+        outside = plan.year_outside(raw.year)
+        if outside:
             if (raw.sheet, raw.year_cell) not in reported_years:
                 reported_years.add((raw.sheet, raw.year_cell))
-                error(raw.year_cell, str(year_lock), year_lock.code)
+                error(raw.year_cell, str(outside), outside.code)
             continue
         key = (raw.code, raw.year)
         if key in seen:

@@ -11,9 +11,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from tracker import progress, services
+from tracker import services
 from tracker.forms import EntryForm
 from tracker.models import Plan, ProgressEntry, Target
+from tracker.standing import Standing
 
 
 @dataclass
@@ -33,16 +34,15 @@ def _entry_rows(request, plan, year) -> list[EntryRow]:
     rows = []
     for target in targets:
         target.plan = plan  # one plan object: its closed years are read once
-        entries = {e.year: e for e in target.entries.all()}
-        entry = entries.get(year)
-        spec = target.spec(target.approved_values())
+        standing = Standing.of(target, year)
+        entry = standing.entries.get(year)
         rows.append(
             EntryRow(
                 target=target,
                 entry=entry,
-                previous=entries.get(year - 1),
-                goal=progress.goal_value(spec),
-                expected=progress.expected_value(spec, year),
+                previous=standing.entries.get(year - 1),
+                goal=standing.goal,
+                expected=standing.expected(year),
                 lock=(entry or ProgressEntry(target=target, year=year)).lock_reason(request.user),
                 form=EntryForm(*data, prefix=f"t{target.pk}", target=target, entry=entry),
             )
@@ -65,10 +65,10 @@ FIELD_KEY = re.compile(r"^t\d+-(value|achieved|quality|note|version)$")
 
 def data_entry(request, slug, year):
     plan = get_object_or_404(Plan, slug=slug)
-    year_lock = plan.year_lock(year)
-    if year_lock and year_lock.code == "year_outside_plan":
+    outside = plan.year_outside(year)
+    if outside:
         return render(
-            request, "tracker/message.html", {"plan": plan, "message": year_lock}, status=404
+            request, "tracker/message.html", {"plan": plan, "message": outside}, status=404
         )
     rows = _entry_rows(request, plan, year)
     if request.method == "POST":

@@ -55,8 +55,9 @@ def report_download(request, slug):
 
 def template_download(request, slug, year):
     plan = get_object_or_404(Plan, slug=slug)
-    if year not in plan.entry_years:
-        raise Http404(_("%(year)s lies outside the plan.") % {"year": year})
+    outside = plan.year_outside(year)
+    if outside:
+        raise Http404(outside)
     targets = list(Target.objects.for_plan(plan).editable_by(request.user).with_entries())
     return _xlsx_response(
         lambda out: write_template(out, plan, year, targets),
