@@ -8,6 +8,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, OuterRef, Subquery
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -75,10 +77,15 @@ class PlainDecimalsForm(forms.ModelForm):
 
 
 def _lock_shown(entry: ProgressEntry) -> str:
-    """The locks on a figure that hold even for an administrator, or "—"."""
-    if entry.pk is None:
+    """The locks on a figure that hold even for an administrator, or "—"; an approved
+    figure links to its reopen page."""
+    lock = entry.lock_reason(ANY_ADMINISTRATOR) if entry.pk else None
+    if lock is None:
         return "—"
-    return entry.lock_reason(ANY_ADMINISTRATOR) or "—"
+    if lock.code == "approved":
+        url = reverse("tracker:reopen-entry", args=[entry.pk])
+        return format_html('{} <a href="{}">{}</a>', lock, url, _("Reopen"))
+    return lock
 
 
 class ProgressEntryInline(admin.TabularInline):
@@ -285,13 +292,14 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
     def get_fields(self, request, obj=None):
         editable = ["target", "year", "value", "achieved", "quality", "note", "evidence"]
         if obj is not None and not self.has_change_permission(request, obj):
-            return [*editable, "is_sample", *self.WORKFLOW_FIELDS]
+            shown = ["lock", "target", "year", "figure", "quality", "note", "evidence"]
+            return [*shown, "is_sample", *self.WORKFLOW_FIELDS[:-1]]
         return [*editable, "is_sample", "change_reason", "read_version", *self.WORKFLOW_FIELDS]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return self.WORKFLOW_FIELDS
-        return ["target", "year", *self.WORKFLOW_FIELDS]
+        return ["target", "year", "figure", *self.WORKFLOW_FIELDS]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -648,6 +648,14 @@ class ProgressEntry(models.Model):
         if action != self.Action.EDIT and not is_admin(user):
             return Lock(_("Only administrators may do this."), "forbidden")
         state = self.state if self.pk else None
+        if action == self.Action.EDIT and state == self.State.APPROVED and not self.reviewed_at:
+            return Lock(
+                _(
+                    "This figure is approved and locked. "
+                    "An administrator can reopen it, with a reason, to change it."
+                ),
+                "approved",
+            )
         if action == self.Action.EDIT and state == self.State.APPROVED:
             return Lock(
                 _(
