@@ -291,6 +291,8 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
 
     def get_fields(self, request, obj=None):
         editable = ["target", "year", "value", "achieved", "quality", "note", "evidence"]
+        if obj is not None:
+            editable.remove("value" if obj.target.is_milestone else "achieved")
         if obj is not None and not self.has_change_permission(request, obj):
             shown = ["lock", "target", "year", "figure", "quality", "note", "evidence"]
             return [*shown, "is_sample", *self.WORKFLOW_FIELDS[:-1]]
