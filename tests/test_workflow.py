@@ -49,8 +49,13 @@ def entry_url(plan, year=YEAR):
 
 def post_entry(client, plan, target, value, *, version=0, action="draft", year=YEAR):
     prefix = f"t{target.pk}"
-    data = {action: "1", f"{prefix}-value": value, f"{prefix}-quality": "preliminary",
-            f"{prefix}-note": "", f"{prefix}-version": version}  # fmt: skip
+    data = {
+        action: "1",
+        f"{prefix}-value": value,
+        f"{prefix}-quality": "preliminary",
+        f"{prefix}-note": "",
+        f"{prefix}-version": version,
+    }
     return client.post(entry_url(plan, year), data, follow=True)
 
 
@@ -361,8 +366,15 @@ class TestAdmin:
         self, as_admin, gdp, admin_user, plan
     ):
         close(plan, 2024, admin_user)
-        data = {"target": gdp.pk, "year": 2024, "value": "1", "quality": "final",
-                "note": "", "change_reason": "补录", "read_version": 0}  # fmt: skip
+        data = {
+            "target": gdp.pk,
+            "year": 2024,
+            "value": "1",
+            "quality": "final",
+            "note": "",
+            "change_reason": "补录",
+            "read_version": 0,
+        }
         response = as_admin.post(reverse("admin:tracker_progressentry_add"), data)
         assert response.status_code == 200 and "2024" in page(response)
         assert "关闭" in page(response)

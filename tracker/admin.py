@@ -359,8 +359,17 @@ class ClosedYearAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ReadOnlyAdmin):
-    list_display = ["file_name", "plan", "imported_by", "created_at", "new_count",
-                    "changed_count", "unchanged_count", "state", "sha256"]  # fmt: skip
+    list_display = [
+        "file_name",
+        "plan",
+        "imported_by",
+        "created_at",
+        "new_count",
+        "changed_count",
+        "unchanged_count",
+        "state",
+        "sha256",
+    ]
     list_filter = ["plan", "state"]
     search_fields = ["file_name", "sha256"]
 

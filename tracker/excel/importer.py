@@ -217,19 +217,23 @@ def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | N
     if raw.percent:
         number = number * 100
     if percent and target.unit.strip() not in ("%", "％"):
-        fail(_("A percentage, but %(target)s is measured in %(unit)s.") % {
-            "target": target.name, "unit": target.unit or "—"}, "percent")  # fmt: skip
+        fail(
+            _("A percentage, but %(target)s is measured in %(unit)s.")
+            % {"target": target.name, "unit": target.unit or "—"},
+            "percent",
+        )
         return None
     if number < 0 and not target.allow_negative:
         fail(_("%(target)s cannot be negative.") % {"target": target.name}, "negative")
         return None
     if decimal_places(number) > target.decimal_places:
         rounded = number.quantize(Decimal(1).scaleb(-target.decimal_places), ROUND_HALF_UP)
-        preview.warnings.append(
-            Problem(raw.sheet, raw.value_cell, _("%(old)s rounded to %(new)s (%(places)s decimal "
-                    "places for this target).") % {"old": number, "new": rounded,
-                                                   "places": target.decimal_places}, "rounded")
-        )  # fmt: skip
+        message = _("%(old)s rounded to %(new)s (%(places)s decimal places for this target).") % {
+            "old": number,
+            "new": rounded,
+            "places": target.decimal_places,
+        }
+        preview.warnings.append(Problem(raw.sheet, raw.value_cell, message, "rounded"))
         number = rounded
     return number
 
@@ -239,10 +243,10 @@ def _quality(raw: RawRow, entry, preview: Preview) -> str:
         return entry.quality if entry else ProgressEntry.Quality.PRELIMINARY
     quality = QUALITY_BY_WORD.get(normalise(raw.quality))
     if quality is None:
-        preview.errors.append(
-            Problem(raw.sheet, raw.quality_cell, _("“%(text)s” is not a data quality; write "
-                    "预计, 初步 or 最终.") % {"text": raw.quality}, "quality")
-        )  # fmt: skip
+        message = _("“%(text)s” is not a data quality; write 预计, 初步 or 最终.") % {
+            "text": raw.quality
+        }
+        preview.errors.append(Problem(raw.sheet, raw.quality_cell, message, "quality"))
         return ""
     return quality
 
