@@ -272,7 +272,7 @@ def bench_import(admin) -> tuple[list[tuple], dict]:
         services.apply_import(
             plan=plan,
             user=admin,
-            rows=preview.payload()["rows"],
+            rows=preview.rows,
             file_name="matrix.xlsx",
             sha256=preview.sha256,
             submit=True,
