@@ -31,7 +31,7 @@ def target_chart(target, standing) -> str:
     """
     if target.is_milestone:
         return ""
-    spec = target.spec(target.approved_values())
+    spec = standing.spec
     years = list(range(target.baseline_year, target.target_year + 1))
     path = [(y, progress.expected_value(spec, y)) for y in years]
     path = [(y, v) for y, v in path if v is not None]

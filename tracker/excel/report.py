@@ -87,7 +87,7 @@ def _goal_text(row: Standing) -> str | Decimal | None:
 
 def _pace_text(row: Standing) -> str:
     """The 年均/累计 column: the average yearly growth the plan implies."""
-    target, spec = row.target, row.target.spec(row.target.approved_values())
+    target, spec = row.target, row.spec
     if target.kind == target.Kind.ANNUAL_GROWTH:
         return _("%(rate)s%% a year") % {"rate": target.target_value}
     goal, base = row.goal, spec.baseline_value
@@ -258,8 +258,8 @@ def _charts(wb, plan: Plan, rows: list[Standing]) -> bool:
     first_row = n + 3
     for index, row in enumerate(numeric):
         target = row.target
-        spec = target.spec(target.approved_values())
-        values = target.approved_values()
+        spec = row.spec
+        values = dict(row.values)
         if spec.baseline_value is not None:
             values.setdefault(target.baseline_year, spec.baseline_value)
         top = first_row + 1 + index * 3
