@@ -475,3 +475,11 @@ class TestCodeShape:
         html = page(response)
         cell = row[header.index("目标年份")].coordinate
         assert cell in html and "目标年份不能晚于规划终止年份。" in html
+
+
+def test_the_admin_history_shows_reasons_in_the_readers_language(client, gdp, admin_user):
+    entry = factory.make_entry(gdp, YEAR, "35", state="submitted")
+    workflow.approve(entry, by=admin_user, version=entry.version)
+    client.force_login(admin_user)
+    url = reverse("admin:tracker_progressentry_history", args=[entry.pk])
+    assert "审核通过" in page(client.get(url))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import status, workflow
+from tracker.history import shown_reason
 from tracker.models import (
     Area,
     ClosedYear,
@@ -278,6 +279,7 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
     list_select_related = ["target", "target__plan", "entered_by"]
     raw_id_fields = ["target"]
     actions = [approve_entries]
+    history_list_display = ["reason_shown"]
     WORKFLOW_FIELDS = [
         "state",
         "return_reason",
@@ -331,6 +333,10 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
             reason=form.cleaned_data["change_reason"],
             version=form.cleaned_data.get("read_version") or 0,
         )
+
+    @admin.display(description=_("why, in your language"))
+    def reason_shown(self, record):
+        return shown_reason(record.history_change_reason)
 
     @admin.display(description=_("value"), ordering="value")
     def figure(self, entry):
