@@ -483,3 +483,17 @@ def test_the_admin_history_shows_reasons_in_the_readers_language(client, gdp, ad
     client.force_login(admin_user)
     url = reverse("admin:tracker_progressentry_history", args=[entry.pk])
     assert "审核通过" in page(client.get(url))
+
+
+def test_closed_years_and_imports_are_not_deleted_in_the_admin(as_admin, plan, admin_user):
+    closed = close(plan, YEAR, admin_user)
+    url = reverse("admin:tracker_closedyear_delete", args=[closed.pk])
+    assert as_admin.post(url, {"post": "yes"}).status_code == 403
+    assert ClosedYear.objects.filter(pk=closed.pk).exists()
+
+
+def test_a_target_with_figures_is_not_deleted_in_the_admin(as_admin, gdp):
+    factory.make_entry(gdp, YEAR, "35")
+    url = reverse("admin:tracker_target_delete", args=[gdp.pk])
+    assert as_admin.post(url, {"post": "yes"}).status_code == 403
+    assert ProgressEntry.objects.filter(target=gdp).exists()

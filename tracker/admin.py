@@ -359,12 +359,25 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(ClosedYear)
 class ClosedYearAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    """Years are closed and reopened (with a reason) on the approvals page, not here."""
+
     list_display = ["plan", "year", "closed_by", "closed_at", "reason"]
     list_filter = ["plan", "year"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def revert_disabled(self, request, obj=None):
+        return True
 
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ReadOnlyAdmin):
+    """Imports are reverted on the import page, which checks the figures and the years."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     list_display = [
         "file_name",
         "plan",
