@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from tracker import notify
 from tracker.excel.common import change_counts
 from tracker.models import (
     ClosedYear,
@@ -210,6 +211,7 @@ def approve_entries(
         entry.return_reason = ""
         entry.reviewed_by, entry.reviewed_at = by, timezone.now()
         record(entry, by=by, reason=_("approved"))
+        notify.reviewed(entry)
         count += 1
     return count
 
@@ -224,6 +226,7 @@ def return_entry(entry: ProgressEntry, *, by, reason: str, version: int) -> None
     entry.return_reason = reason
     entry.reviewed_by, entry.reviewed_at = by, timezone.now()
     record(entry, by=by, reason=_("returned: %(reason)s") % {"reason": reason})
+    notify.reviewed(entry)
 
 
 @transaction.atomic
@@ -239,6 +242,7 @@ def reopen_entry(entry: ProgressEntry, *, by, reason: str, version: int) -> None
     entry.return_reason = _("Reopened: %(reason)s") % {"reason": reason}
     entry.reviewed_by, entry.reviewed_at = by, timezone.now()
     record(entry, by=by, reason=entry.return_reason)
+    notify.reviewed(entry)
 
 
 @transaction.atomic
