@@ -411,3 +411,15 @@ class TestDeadlineRules:
         Deadline.objects.create(plan=plan, year=2025, due=date(2026, 3, 31))
         with pytest.raises(ValidationError):
             Deadline(plan=plan, year=2025, due=date(2026, 4, 30)).full_clean()
+
+
+def test_a_failed_send_is_not_recorded_so_the_next_run_tries_again(overdue_demo, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
+    settings.EMAIL_TIMEOUT = 5
+    with pytest.raises(CommandError, match="4 mails could not be sent"):
+        run()
+    assert not SentMail.objects.exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    run()
+    assert len(mail.outbox) == 4
