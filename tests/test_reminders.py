@@ -423,3 +423,17 @@ def test_a_failed_send_is_not_recorded_so_the_next_run_tries_again(overdue_demo,
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     run()
     assert len(mail.outbox) == 4
+
+
+def test_administrators_set_deadlines_in_the_admin(seed_plan, admin_user, client):
+    client.force_login(admin_user)
+    url = reverse("admin:tracker_deadline_add")
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"plan": seed_plan.pk, "year": "2025", "due": "2026-03-31", "note": "初步数据"}
+    )
+    assert response.status_code == 302
+    assert deadlines.deadline_for(seed_plan, 2025).due == date(2026, 3, 31)
+    refused = client.post(url, {"plan": seed_plan.pk, "year": "2031", "due": "2032-03-31"})
+    assert refused.status_code == 200 and "2031" in refused.content.decode()
+    assert Deadline.objects.count() == 1

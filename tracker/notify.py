@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tracker import deadlines
-from tracker.models import Plan, Profile, ProgressEntry, SentMail, display_user
+from tracker.models import Department, Plan, Profile, ProgressEntry, SentMail, display_user
 from tracker.permissions import ADMINISTRATORS
 
 logger = logging.getLogger(__name__)
@@ -285,7 +285,7 @@ def plan_digests(*, on: date) -> tuple[list[Mail], list[str]]:
         return [], []
     waiting = list(
         ProgressEntry.objects.filter(state=ProgressEntry.State.SUBMITTED)
-        .values("target__plan", "year", "target__lead_department__name")
+        .values("target__plan", "year", "target__lead_department")
         .annotate(n=Count("id"))
         .order_by("target__plan", "year", "target__lead_department__name")
     )
@@ -307,6 +307,7 @@ def plan_digests(*, on: date) -> tuple[list[Mail], list[str]]:
         ).values_list("user", flat=True)
     )
     plans = Plan.objects.in_bulk({row["target__plan"] for row in waiting})
+    departments = Department.objects.in_bulk({row["target__lead_department"] for row in waiting})
     mails, skipped = [], []
     for user in _administrators():
         why = _reachable(user, "reminders")
@@ -320,7 +321,9 @@ def plan_digests(*, on: date) -> tuple[list[Mail], list[str]]:
                 {
                     "plan": plans[row["target__plan"]].display_name,
                     "year": row["year"],
-                    "department": row["target__lead_department__name"] or "—",
+                    "department": departments[row["target__lead_department"]].display_name
+                    if row["target__lead_department"]
+                    else "—",
                     "n": row["n"],
                 }
                 for row in waiting
