@@ -13,6 +13,7 @@ from tracker.models import Profile
 
 
 class ProfileForm(forms.ModelForm):
+    field_order = ["email", "language", "reminders", "notices"]
     email = forms.EmailField(
         label=gettext_lazy("Email address"),
         required=False,
