@@ -358,6 +358,19 @@ class TestPages:
         assert "截止 " + (TODAY() - timedelta(days=10)).strftime("%Y-%m-%d") in html
         assert html.count("dept-cell late overdue") == 4  # 住建, 发改, 科技, 统计 in 2025
 
+    def test_the_entry_page_names_the_deadline_and_targets_with_their_own(
+        self, plan_with_reporter, reporter, client
+    ):
+        plan, target = plan_with_reporter
+        Deadline.objects.create(plan=plan, year=2025, due=TODAY() + timedelta(days=3))
+        Deadline.objects.create(plan=plan, year=2025, target=target, due=TODAY())
+        client.force_login(reporter)
+        html = client.get(reverse("tracker:data-entry", args=[plan.slug, 2025])).content.decode()
+        assert "2025年数据报送 截止" in html and "还剩 3 天" in html
+        assert "单独设定期限的指标" in html and "今天截止" in html
+        html = client.get(reverse("tracker:data-entry", args=[plan.slug, 2024])).content.decode()
+        assert "截止" not in html  # no deadline for 2024
+
     def test_my_deadlines_on_the_profile_page(self, overdue_demo, client):
         client.force_login(get_user_model().objects.get(username="tongji"))
         html = client.get(reverse("tracker:profile")).content.decode()
