@@ -18,11 +18,13 @@ from tracker.history import shown_reason
 from tracker.models import (
     Area,
     ClosedYear,
+    Deadline,
     Department,
     ImportBatch,
     PendingImport,
     Plan,
     ProgressEntry,
+    SentMail,
     Target,
 )
 from tracker.permissions import ANY_ADMINISTRATOR
@@ -397,3 +399,29 @@ class ImportBatchAdmin(ReadOnlyAdmin):
 class PendingImportAdmin(ReadOnlyAdmin):
     list_display = ["file_name", "kind", "plan", "user", "created_at"]
     exclude = ["payload"]
+
+
+# -- deadlines and mail (tracker/deadlines.py, tracker/notify.py) --------------------------
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    list_display = ["plan", "year", "target", "due", "note"]
+    list_filter = ["plan", "year"]
+    search_fields = ["plan__name", "target__code", "target__name", "note"]
+    autocomplete_fields = ["target"]
+    date_hierarchy = "due"
+
+
+@admin.register(SentMail)
+class SentMailAdmin(admin.ModelAdmin):
+    list_display = ["sent_at", "kind", "user", "address", "subject"]
+    list_filter = ["kind", "sent_on"]
+    search_fields = ["user__username", "address", "subject"]
+    readonly_fields = [f.name for f in SentMail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -9,6 +9,7 @@ as of 2024 show every case: achieved, on track, behind, off track, pending and n
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -16,7 +17,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
 
-from tracker.models import Department, Plan, ProgressEntry, Target
+from tracker.models import Deadline, Department, Plan, ProgressEntry, Target
 from tracker.permissions import ADMINISTRATORS, REPORTERS
 
 PLAN_SLUG = "lingyuan-14th"
@@ -102,12 +103,15 @@ NOTES = {
     "措施：加快旭阳焦化、非金属新材料产业园项目达产。",
     ("BUILT-UP-AREA", 2024): "示例数据：新区开发用地报批进度慢于预期。",
 }
+# The year whose figures are due, by when: after the statistical bulletin, as is usual.
+DEADLINE = (2025, date(2026, 3, 31), "示例数据：统计公报发布后报送初步数据")
 RETURN_REASON = "示例数据：请附自然资源局的面积核定文件后重新提交。"
 
 
 def _user(username: str, *, first_name: str, group: Group, staff: bool = False):
     user, _ = get_user_model().objects.get_or_create(username=username)
     user.first_name = first_name
+    user.email = user.email or f"{username}@example.org"
     user.is_staff = staff
     user.set_password(PASSWORD)
     user.save()
@@ -144,6 +148,9 @@ def load() -> list[tuple[str, str, str]]:
                 target.lead_department = department
                 target.save(update_fields=["lead_department"])
             _figures(target, reporter, admin)
+    Deadline.objects.get_or_create(
+        plan=plan, year=DEADLINE[0], target=None, defaults={"due": DEADLINE[1], "note": DEADLINE[2]}
+    )
     return accounts
 
 

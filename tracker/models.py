@@ -788,3 +788,166 @@ class PendingImport(models.Model):
     def get_absolute_url(self) -> str:
         name = "import-preview" if self.kind == self.Kind.FIGURES else "targets-preview"
         return reverse(f"tracker:{name}", args=[self.plan.slug, self.pk])
+
+
+# -- deadlines, reminders and each user's mail preferences --------------------------------
+
+
+class DeadlineQuerySet(models.QuerySet):
+    def for_plan(self, plan: Plan) -> DeadlineQuerySet:
+        return self.filter(plan=plan).select_related("target")
+
+
+class Deadline(models.Model):
+    """The date by which a year's figures are due: for a whole plan, or one of its targets.
+
+    A target's own deadline overrides the plan's for that year.
+    """
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="deadlines", verbose_name=_("plan"))
+    year = models.PositiveSmallIntegerField(_("year"), help_text=_("The year the figures are for."))
+    target = models.ForeignKey(
+        Target,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deadlines",
+        verbose_name=_("target"),
+        help_text=_("Leave empty for every target of the plan; set it for a target's own date."),
+    )
+    due = models.DateField(_("due by"))
+    note = models.CharField(
+        _("note"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown beside the date, e.g. which figures are expected."),
+    )
+
+    objects = DeadlineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reporting deadline")
+        verbose_name_plural = _("reporting deadlines")
+        ordering = ["plan", "year", "target__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year"],
+                condition=Q(target__isnull=True),
+                name="deadline_once_per_plan_year",
+                violation_error_message=_("This plan already has a deadline for this year."),
+            ),
+            models.UniqueConstraint(
+                fields=["target", "year"],
+                condition=Q(target__isnull=False),
+                name="deadline_once_per_target_year",
+                violation_error_message=_("This target already has a deadline for this year."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = self.target.code if self.target_id else self.plan.name
+        return f"{what} {self.year}: {self.due:%Y-%m-%d}"
+
+    def clean(self):
+        errors = {}
+        if self.plan_id and self.year is not None and self.year not in self.plan.entry_years:
+            errors["year"] = ValidationError(
+                _("%(year)s lies outside the plan (%(first)s-%(last)s)."),
+                code="year_outside_plan",
+                params={
+                    "year": self.year,
+                    "first": self.plan.baseline_year,
+                    "last": self.plan.end_year,
+                },
+            )
+        if self.target_id and self.plan_id and self.target.plan_id != self.plan_id:
+            errors["target"] = _("The target belongs to another plan.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Profile(models.Model):
+    """A user's own choices: the language of their mail and pages, and which mail they get."""
+
+    class Language(models.TextChoices):
+        CHINESE = "zh-hans", "简体中文"
+        ENGLISH = "en", "English"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile", verbose_name=_("user")
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, default=Language.CHINESE
+    )
+    reminders = models.BooleanField(
+        _("deadline reminders"),
+        default=True,
+        help_text=_(
+            "Mail before and after a reporting deadline while figures are missing or returned; "
+            "administrators: the weekly digest."
+        ),
+    )
+    notices = models.BooleanField(
+        _("review notices"),
+        default=True,
+        help_text=_("Mail when a figure you entered is approved or returned."),
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        ordering = ["user"]
+
+    def __str__(self) -> str:
+        return display_user(self.user)
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:profile")
+
+    @classmethod
+    def of(cls, user) -> Profile:
+        """The user's profile; the defaults, unsaved, when they never changed it."""
+        try:
+            return user.profile
+        except cls.DoesNotExist:
+            return cls(user=user)
+
+
+class SentMail(models.Model):
+    """A mail the tracker sent: the record that keeps reminders to one a day per person."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder")
+        NOTICE = "notice", _("Review notice")
+        DIGEST = "digest", _("Weekly digest")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+    address = models.EmailField(_("address"))
+    sent_on = models.DateField(_("day"), help_text=_("The local day it was sent."))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    subject = models.CharField(_("subject"), max_length=255)
+    covers = models.JSONField(
+        _("figures named"),
+        default=list,
+        blank=True,
+        help_text=_("[target id, year] of each figure the mail named."),
+    )
+
+    class Meta:
+        verbose_name = _("sent mail")
+        verbose_name_plural = _("sent mail")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "sent_on"],
+                condition=Q(kind="reminder"),
+                name="sentmail_one_reminder_a_day",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "kind", "sent_on"], name="sentmail_user_kind_day")]
+
+    def __str__(self) -> str:
+        return f"{self.sent_on:%Y-%m-%d} {self.address}: {self.subject}"

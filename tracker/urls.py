@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.views import approvals, dashboard, entry, excel
+from tracker.views import approvals, dashboard, entry, excel, profile
 
 app_name = "tracker"
 
@@ -34,4 +34,5 @@ urlpatterns = [
     path("entries/<int:pk>/return/", approvals.return_entry, name="return-entry"),
     path("entries/<int:pk>/reopen/", approvals.reopen_entry, name="reopen-entry"),
     path("entries/<int:pk>/evidence/", entry.evidence, name="evidence"),
+    path("profile/", profile.profile, name="profile"),
 ]

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker import history
+from tracker import history, notify
 from tracker.models import ProgressEntry, display_user
 from tracker.permissions import forget
 
@@ -134,6 +134,7 @@ def approve(entry: ProgressEntry, *, by, version: int) -> ProgressEntry:
     entry.return_reason = ""
     entry.reviewed_by, entry.reviewed_at = by, timezone.now()
     record(entry, by=by, reason=history.APPROVED)
+    notify.reviewed(entry)
     return entry
 
 
@@ -147,6 +148,7 @@ def return_entry(entry: ProgressEntry, *, by, reason: str, version: int) -> Prog
     entry.return_reason = reason
     entry.reviewed_by, entry.reviewed_at = by, timezone.now()
     record(entry, by=by, reason=history.reason(history.RETURNED, reason))
+    notify.reviewed(entry)
     return entry
 
 
@@ -160,6 +162,7 @@ def reopen(entry: ProgressEntry, *, by, reason: str, version: int) -> ProgressEn
     entry.return_reason = _("Reopened: %(reason)s") % {"reason": reason}
     entry.reviewed_by, entry.reviewed_at = by, timezone.now()
     record(entry, by=by, reason=history.reason(history.REOPENED, reason))
+    notify.reviewed(entry)
     return entry
 
 

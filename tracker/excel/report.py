@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tracker import progress
+from tracker import deadlines, progress
 from tracker import status as status_display
 from tracker.excel.common import (
     BOLD,
@@ -296,6 +296,7 @@ def _notes(wb, plan: Plan, year: int, made: str, charted: bool, who: str):
         (_("Region"), plan.region),
         (_("Period"), f"{plan.start_year}-{plan.end_year}, {_('baseline')} {plan.baseline_year}"),
         (_("Status as of"), str(year)),
+        (_("Reporting deadlines"), deadlines.report_note(plan)),
         (_("Made"), made),
         (_("Made by"), who),
         ("", ""),

@@ -1,0 +1,202 @@
+"""Reporting deadlines: when a year's figures are due, and which are still outstanding.
+
+A plan has at most one deadline per year; a target may have its own for a year, which
+overrides the plan's. A figure is outstanding when it is missing, a draft, or returned: the
+administrators do not have it yet. Pages, the report, the "my work" home and the reminders
+all read deadlines through this module.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tracker.models import ClosedYear, Deadline, Plan, ProgressEntry, Target
+from tracker.permissions import is_admin
+
+OUTSTANDING_STATES = (ProgressEntry.State.DRAFT, ProgressEntry.State.RETURNED)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+class PlanDeadlines:
+    """Every deadline of one plan, read once: the plan's per year and each target's own."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.by_year: dict[int, Deadline] = {}
+        self.by_target: dict[tuple[int, int], Deadline] = {}
+        for deadline in Deadline.objects.for_plan(plan):
+            if deadline.target_id:
+                self.by_target[(deadline.target_id, deadline.year)] = deadline
+            else:
+                self.by_year[deadline.year] = deadline
+
+    def get(self, year: int, target: Target | int | None = None) -> Deadline | None:
+        """The deadline that applies: the target's own for the year, else the plan's."""
+        target_id = getattr(target, "pk", target)
+        if target_id is not None and (target_id, year) in self.by_target:
+            return self.by_target[(target_id, year)]
+        return self.by_year.get(year)
+
+    def years(self) -> list[int]:
+        return sorted(set(self.by_year) | {year for _t, year in self.by_target})
+
+
+def deadline_for(plan: Plan, year: int, target: Target | None = None) -> Deadline | None:
+    """The deadline for `plan`'s figures of `year`: `target`'s own when it has one.
+
+    Returns the Deadline (its `due` date and `note`), or None when none is set.
+    """
+    return PlanDeadlines(plan).get(year, target)
+
+
+def describe(due: date | None, on: date | None = None) -> str:
+    """`due` as a sentence: 'due by 2026-03-31, overdue by 3 days', in the active language."""
+    if due is None:
+        return _("no deadline set")
+    days = (due - (on or today())).days
+    when = due.strftime("%Y-%m-%d")
+    if days > 0:
+        left = ngettext("%(n)d day left", "%(n)d days left", days) % {"n": days}
+        return _("due by %(date)s, %(left)s") % {"date": when, "left": left}
+    if days == 0:
+        return _("due today, %(date)s") % {"date": when}
+    late = ngettext("overdue by %(n)d day", "overdue by %(n)d days", -days) % {"n": -days}
+    return _("due by %(date)s, %(late)s") % {"date": when, "late": late}
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """A figure the administrators do not have yet: missing, a draft, or returned."""
+
+    target: Target
+    year: int
+    entry: ProgressEntry | None
+    deadline: Deadline | None
+
+    @property
+    def due(self) -> date | None:
+        return self.deadline.due if self.deadline else None
+
+    @property
+    def state(self) -> str:
+        return self.entry.state if self.entry else "missing"
+
+    @property
+    def state_text(self) -> str:
+        if self.entry is None:
+            return _("no figure yet")
+        if self.entry.state == ProgressEntry.State.DRAFT:
+            return _("draft, not submitted")
+        return _("returned")
+
+    @property
+    def return_reason(self) -> str:
+        return self.entry.return_reason if self.state == ProgressEntry.State.RETURNED else ""
+
+    def overdue(self, on: date | None = None) -> bool:
+        return self.due is not None and self.due < (on or today())
+
+
+def outstanding(plan: Plan, years=None, *, deadlines: PlanDeadlines | None = None):
+    """The plan's outstanding figures of `years` (default: the years with a deadline).
+
+    Closed years are left out: nobody can enter their figures any more. Targets without a
+    lead department are left out: nobody is asked for them.
+    """
+    deadlines = deadlines or PlanDeadlines(plan)
+    years = set(deadlines.years() if years is None else years) & set(plan.entry_years)
+    years -= set(ClosedYear.objects.filter(plan=plan).values_list("year", flat=True))
+    if not years:
+        return []
+    targets = list(
+        Target.objects.for_plan(plan)
+        .filter(lead_department__isnull=False)
+        .order_by("area__order", "order", "code")
+    )
+    entries = {
+        (e.target_id, e.year): e
+        for e in ProgressEntry.objects.filter(target__in=targets, year__in=years)
+    }
+    items = []
+    for year in sorted(years):
+        for target in targets:
+            entry = entries.get((target.pk, year))
+            if entry is None or entry.state in OUTSTANDING_STATES:
+                items.append(Outstanding(target, year, entry, deadlines.get(year, target)))
+    return items
+
+
+@dataclass(frozen=True)
+class DueYear:
+    """One plan-year for one person's home page: its deadline and what is still missing."""
+
+    plan: Plan
+    year: int
+    deadline: Deadline | None
+    count: int
+    overdue: bool
+
+    @property
+    def text(self) -> str:
+        return describe(self.deadline.due if self.deadline else None)
+
+
+def for_user(user, *, on: date | None = None, horizon: int = 60) -> list[DueYear]:
+    """The plan-years with a deadline within `horizon` days or past, where figures are
+    outstanding: for a reporter the targets their departments lead, for an administrator all.
+    """
+    on = on or today()
+    admin = is_admin(user)
+    departments = set(user.departments.values_list("pk", flat=True))
+    rows = []
+    for plan in Plan.objects.filter(deadlines__isnull=False).distinct():
+        deadlines = PlanDeadlines(plan)
+        by_year = defaultdict(list)
+        for item in outstanding(plan, deadlines=deadlines):
+            if admin or item.target.lead_department_id in departments:
+                by_year[item.year].append(item)
+        for year, items in sorted(by_year.items()):
+            dues = [item.due for item in items if item.due]
+            if not dues or min(dues) > on + timedelta(days=horizon):
+                continue
+            first = min(items, key=lambda item: item.due or date.max)
+            rows.append(
+                DueYear(plan, year, first.deadline, len(items), any(i.overdue(on) for i in items))
+            )
+    return sorted(rows, key=lambda row: row.deadline.due)
+
+
+def overdue_departments(plan: Plan, *, on: date | None = None) -> set[tuple[int, int]]:
+    """(department id, year) where a figure the department leads is past its deadline."""
+    on = on or today()
+    return {
+        (item.target.lead_department_id, item.year)
+        for item in outstanding(plan)
+        if item.overdue(on)
+    }
+
+
+def report_note(plan: Plan) -> str:
+    """The plan's deadlines in one line for the report's notes, e.g.
+    '2025 figures: by 2026-03-31 (after the bulletin); GDP 2025: by 2026-02-28'."""
+    found = PlanDeadlines(plan)
+    parts = [
+        _("%(year)s figures: by %(date)s") % {"year": year, "date": d.due.strftime("%Y-%m-%d")}
+        + (f" ({d.note})" if d.note else "")
+        for year, d in sorted(found.by_year.items())
+    ]
+    parts += [
+        _("%(target)s %(year)s: by %(date)s")
+        % {"target": d.target.code, "year": year, "date": d.due.strftime("%Y-%m-%d")}
+        for (_t, year), d in sorted(found.by_target.items(), key=lambda pair: pair[0][1])
+    ]
+    return "; ".join(parts) or _("no deadline set")

@@ -1,0 +1,443 @@
+"""Mail: deadline reminders to reporters, review notices, the administrators' weekly digest.
+
+Every mail is rendered in its recipient's language (their profile) with a plain-text and
+an HTML part, links absolute from settings.SITE_URL, and recorded as a SentMail. Reminders
+are recorded before they are sent, in the same transaction, so two runs on one day cannot
+both send one: the database keeps one reminder a day per person.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tracker import deadlines
+from tracker.models import Department, Plan, Profile, ProgressEntry, SentMail, display_user
+from tracker.permissions import ADMINISTRATORS
+
+logger = logging.getLogger(__name__)
+
+
+def absolute(path: str) -> str:
+    """A link people can open from their mail client."""
+    if not settings.SITE_URL:
+        raise ImproperlyConfigured(
+            "SITE_URL must be set (e.g. https://tracker.example.org): links in mail use it."
+        )
+    return settings.SITE_URL + path
+
+
+@dataclass
+class Mail:
+    """One mail to one person, rendered and ready to send."""
+
+    kind: str
+    user: object
+    language: str
+    subject: str
+    text: str
+    html: str
+    covers: list = field(default_factory=list)
+    summary: str = ""
+
+    @property
+    def address(self) -> str:
+        return self.user.email
+
+    def message(self) -> EmailMultiAlternatives:
+        message = EmailMultiAlternatives(
+            self.subject,
+            self.text,
+            settings.DEFAULT_FROM_EMAIL,
+            [self.address],
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+        message.attach_alternative(self.html, "text/html")
+        return message
+
+    def __str__(self) -> str:
+        kind = SentMail.Kind(self.kind).label
+        who = f"{self.user.username} <{self.address}> [{self.language}]"
+        return f"{kind} → {who}: {self.summary or self.subject}"
+
+
+def _render(kind: str, user, template: str, subject, context: dict, **fields) -> Mail:
+    """Render `template` (.txt and .html) and the subject in the user's language."""
+    language = Profile.of(user).language
+    with translation.override(language):
+        context = {
+            "name": display_user(user),
+            "profile_link": absolute(reverse("tracker:profile")),
+            "site_link": absolute("/"),
+            **{k: v() if callable(v) else v for k, v in context.items()},
+        }
+        return Mail(
+            kind=kind,
+            user=user,
+            language=language,
+            subject=str(subject() if callable(subject) else subject),
+            text=render_to_string(f"tracker/mail/{template}.txt", context),
+            html=render_to_string(f"tracker/mail/{template}.html", context),
+            **fields,
+        )
+
+
+def _reachable(user, choice: str) -> str | None:
+    """Why `user` gets no mail of this kind, or None when they do."""
+    if not user.is_active:
+        return _("account inactive")
+    if not user.email:
+        return _("no email address")
+    if not getattr(Profile.of(user), choice):
+        return _("turned this mail off")
+    return None
+
+
+# -- reminders ---------------------------------------------------------------------------
+
+
+def last_reminder_day(due: date, on: date, before: int | None = None) -> date | None:
+    """The latest day at or before `on` a reminder about `due` is scheduled for.
+
+    Reminders go `before` days ahead of the deadline, on it, then every seven days while it
+    is overdue: due 2026-03-31, before 7 -> 03-24, 03-31, 04-07, 04-14, ...
+    On 2026-04-10 that is 04-07; on 2026-03-20 there is none yet.
+    """
+    before = settings.REMINDER_DAYS_BEFORE if before is None else before
+    if on < due - timedelta(days=before):
+        return None
+    if on < due:
+        return due - timedelta(days=before)
+    return due + timedelta(days=7 * ((on - due).days // 7))
+
+
+def _items_by_user(items) -> dict:
+    """Each lead department's members, with the outstanding figures of that department."""
+    by_department = defaultdict(list)
+    for item in items:
+        by_department[item.target.lead_department_id].append(item)
+    User = get_user_model()
+    by_user = defaultdict(dict)
+    members = User.objects.filter(departments__in=list(by_department)).values_list(
+        "pk", "departments"
+    )
+    for user_id, department_id in members:
+        for item in by_department[department_id]:
+            by_user[user_id][(item.target.pk, item.year)] = item
+    users = User.objects.in_bulk(list(by_user))
+    return {users[pk]: list(found.values()) for pk, found in by_user.items()}
+
+
+def _already_reminded(user, items, on: date) -> bool:
+    """Whether every figure's latest scheduled reminder has gone out already."""
+    points = {(i.target.pk, i.year): last_reminder_day(i.due, on) for i in items}
+    since = min(points.values())
+    sent = SentMail.objects.filter(user=user, kind=SentMail.Kind.REMINDER, sent_on__gte=since)
+    covered = defaultdict(set)
+    for sent_on, covers in sent.values_list("sent_on", "covers"):
+        for target_id, year in covers:
+            covered[(target_id, year)].add(sent_on)
+    return all(any(day >= point for day in covered[key]) for key, point in points.items())
+
+
+def plan_reminders(
+    *, on: date, plan: Plan | None = None, year: int | None = None
+) -> tuple[list[Mail], list[str]]:
+    """The reminders to send on `on`, and a line for each person passed over and why.
+
+    Scheduled: each figure is in its reminder window (from REMINDER_DAYS_BEFORE days ahead of
+    its deadline); a person is mailed when one of their figures reached a scheduled day since
+    their last reminder naming it. With both `plan` and `year`: that year's outstanding
+    figures, whatever the schedule. Never a second reminder to a person on one day.
+    """
+    forced = plan is not None and year is not None
+    items = []
+    for each in [plan] if plan else Plan.objects.filter(deadlines__isnull=False).distinct():
+        found = deadlines.outstanding(each, [year] if year else None)
+        if not forced:
+            found = [i for i in found if i.due and last_reminder_day(i.due, on) is not None]
+        items += found
+    mails, skipped = [], []
+    today_sent = set(
+        SentMail.objects.filter(kind=SentMail.Kind.REMINDER, sent_on=on).values_list(
+            "user", flat=True
+        )
+    )
+    for user, mine in sorted(_items_by_user(items).items(), key=lambda pair: pair[0].username):
+        why = _reachable(user, "reminders")
+        if why is None and user.pk in today_sent:
+            why = _("already reminded today")
+        if why is None and not forced and _already_reminded(user, mine, on):
+            continue
+        if why:
+            skipped.append(f"{user.username}: {why}")
+            continue
+        mails.append(_reminder(user, mine, on))
+    return mails, skipped
+
+
+def _reminder(user, items, on: date) -> Mail:
+    def groups():
+        grouped = defaultdict(list)
+        for item in items:
+            grouped[(item.target.plan, item.year)].append(item)
+        return [
+            {
+                "plan": plan.display_name,
+                "year": year,
+                "due": deadlines.describe(mine[0].due, on),
+                "overdue": any(i.overdue(on) for i in mine),
+                "link": absolute(reverse("tracker:data-entry", args=[plan.slug, year])),
+                "items": [
+                    {
+                        "name": item.target.display_name,
+                        "code": item.target.code,
+                        "state": item.state_text,
+                        "reason": item.return_reason,
+                        "own_due": deadlines.describe(item.due, on)
+                        if item.due != mine[0].due
+                        else "",
+                    }
+                    for item in mine
+                ],
+            }
+            for (plan, year), mine in sorted(grouped.items(), key=lambda g: (g[0][0].pk, g[0][1]))
+        ]
+
+    overdue = any(item.overdue(on) for item in items)
+    count = len(items)
+
+    def subject():
+        if overdue:
+            return ngettext(
+                "Overdue: %(n)d figure still to report",
+                "Overdue: %(n)d figures still to report",
+                count,
+            ) % {"n": count}
+        return ngettext(
+            "Reminder: %(n)d figure to report", "Reminder: %(n)d figures to report", count
+        ) % {"n": count}
+
+    codes = ", ".join(f"{i.target.plan.slug} {i.year} {i.target.code}" for i in items)
+    return _render(
+        SentMail.Kind.REMINDER,
+        user,
+        "reminder",
+        subject,
+        {"groups": groups},
+        covers=[[i.target.pk, i.year] for i in items],
+        summary=codes,
+    )
+
+
+def deliver(mail: Mail, *, on: date) -> bool:
+    """Record and send `mail` in one transaction; False when a reminder went out already today.
+
+    A failed send rolls the record back, so the next run tries again.
+    """
+    try:
+        with transaction.atomic():
+            SentMail.objects.create(
+                kind=mail.kind,
+                user=mail.user,
+                address=mail.address,
+                sent_on=on,
+                subject=mail.subject[:255],
+                covers=mail.covers,
+            )
+            mail.message().send()
+    except IntegrityError:
+        return False
+    return True
+
+
+# -- the administrators' weekly digest ---------------------------------------------------
+
+
+def _administrators():
+    return (
+        get_user_model()
+        .objects.filter(Q(is_superuser=True) | Q(groups__name=ADMINISTRATORS))
+        .distinct()
+        .order_by("username")
+    )
+
+
+def plan_digests(*, on: date) -> tuple[list[Mail], list[str]]:
+    """The digests to send on `on`: on DIGEST_WEEKDAY, to each administrator not sent one
+    in the last six days, when anything waits for them."""
+    if on.weekday() != settings.DIGEST_WEEKDAY:
+        return [], []
+    waiting = list(
+        ProgressEntry.objects.filter(state=ProgressEntry.State.SUBMITTED)
+        .values("target__plan", "year", "target__lead_department")
+        .annotate(n=Count("id"))
+        .order_by("target__plan", "year", "target__lead_department__name")
+    )
+    overdue = []
+    for plan in Plan.objects.filter(deadlines__isnull=False).distinct():
+        late = defaultdict(list)
+        for item in deadlines.outstanding(plan):
+            if item.overdue(on):
+                late[(item.year, item.target.lead_department)].append(item.due)
+        for (year, dept), dues in sorted(
+            late.items(), key=lambda pair: (pair[0][0], str(pair[0][1]))
+        ):
+            overdue.append((plan, year, dept, len(dues), min(dues)))
+    if not waiting and not overdue:
+        return [], []
+    recent = set(
+        SentMail.objects.filter(
+            kind=SentMail.Kind.DIGEST, sent_on__gt=on - timedelta(days=7)
+        ).values_list("user", flat=True)
+    )
+    plans = Plan.objects.in_bulk({row["target__plan"] for row in waiting})
+    departments = Department.objects.in_bulk({row["target__lead_department"] for row in waiting})
+    mails, skipped = [], []
+    for user in _administrators():
+        why = _reachable(user, "reminders")
+        if why is None and user.pk in recent:
+            continue
+        if why:
+            skipped.append(f"{user.username}: {why}")
+            continue
+        context = {
+            "waiting": lambda: [
+                {
+                    "plan": plans[row["target__plan"]].display_name,
+                    "year": row["year"],
+                    "department": departments[row["target__lead_department"]].display_name
+                    if row["target__lead_department"]
+                    else "—",
+                    "n": row["n"],
+                }
+                for row in waiting
+            ],
+            "overdue": lambda: [
+                {
+                    "plan": plan.display_name,
+                    "year": year,
+                    "department": dept.display_name,
+                    "n": n,
+                    "due": deadlines.describe(due, on),
+                    "link": absolute(reverse("tracker:departments", args=[plan.slug])),
+                }
+                for plan, year, dept, n, due in overdue
+            ],
+            "approvals_link": absolute(reverse("tracker:approvals")),
+        }
+        submitted = sum(row["n"] for row in waiting)
+        mails.append(
+            _render(
+                SentMail.Kind.DIGEST,
+                user,
+                "digest",
+                lambda n=submitted: _("Weekly digest: %(n)d figures await approval") % {"n": n},
+                context,
+                summary=f"{submitted} submitted, {len(overdue)} overdue department-years",
+            )
+        )
+    return mails, skipped
+
+
+# -- notices when a figure is approved or returned ----------------------------------------
+
+_queue = threading.local()
+
+
+def reviewed(entry: ProgressEntry) -> None:
+    """Tell the figure's reporter it was approved or returned, once the change is committed.
+
+    Figures reviewed in one transaction (a page of approvals) make one mail per reporter.
+    """
+    if not hasattr(_queue, "items"):
+        _queue.items = []
+    _queue.items.append((entry.pk, entry.state, entry.version))
+    transaction.on_commit(send_notices, robust=True)
+
+
+def send_notices() -> list[Mail]:
+    """Send the queued notices whose change the database holds; drop the rest (rolled back)."""
+    queued = set(getattr(_queue, "items", []))
+    _queue.items = []
+    if not queued:
+        return []
+    committed = [
+        entry
+        for entry in ProgressEntry.objects.filter(pk__in={pk for pk, _s, _v in queued})
+        .select_related("target__plan", "entered_by", "reviewed_by")
+        .order_by("target__plan", "year", "target__area__order", "target__order")
+        if (entry.pk, entry.state, entry.version) in queued
+    ]
+    by_user = defaultdict(list)
+    for entry in committed:
+        reporter = entry.entered_by
+        if reporter and reporter != entry.reviewed_by and _reachable(reporter, "notices") is None:
+            by_user[reporter].append(entry)
+    mails = [_notice(user, entries) for user, entries in by_user.items()]
+    today = deadlines.today()
+    for mail in mails:
+        try:
+            deliver(mail, on=today)
+        except Exception:
+            # The review itself is committed; a mail server being down must not undo it.
+            logger.exception("review notice to %s not sent", mail.address)
+    return mails
+
+
+def _notice(user, entries) -> Mail:
+    returned = [e for e in entries if e.state == ProgressEntry.State.RETURNED]
+    approved = [e for e in entries if e.state == ProgressEntry.State.APPROVED]
+
+    def rows(chosen):
+        return lambda: [
+            {
+                "plan": e.target.plan.display_name,
+                "year": e.year,
+                "name": e.target.display_name,
+                "code": e.target.code,
+                "value": e.display_value,
+                "unit": e.target.unit,
+                "reason": e.return_reason,
+                "by": display_user(e.reviewed_by),
+                "link": absolute(
+                    reverse("tracker:data-entry", args=[e.target.plan.slug, e.year])
+                    + f"#row-{e.target.code}"
+                ),
+            }
+            for e in chosen
+        ]
+
+    def subject():
+        if returned:
+            return ngettext(
+                "%(n)d figure returned to you", "%(n)d figures returned to you", len(returned)
+            ) % {"n": len(returned)}
+        return ngettext("%(n)d figure approved", "%(n)d figures approved", len(approved)) % {
+            "n": len(approved)
+        }
+
+    return _render(
+        SentMail.Kind.NOTICE,
+        user,
+        "notice",
+        subject,
+        {"returned": rows(returned), "approved": rows(approved)},
+        covers=[[e.target_id, e.year] for e in entries],
+        summary=", ".join(f"{e.target.code} {e.year} {e.state}" for e in entries),
+    )
