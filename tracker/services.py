@@ -112,6 +112,9 @@ class Change:
     note: str = ""
     evidence: object = None
     version: int = 0
+    # (findings, explanation) of a figure confirmed although it looked implausible;
+    # ("", "") clears them, None keeps what is stored (the figure itself did not change).
+    flag: tuple[str, str] | None = None
 
 
 def _closed(plan: Plan, year: int) -> ClosedYear | None:
@@ -172,9 +175,14 @@ def save_entries(
         entry.return_reason = ""
         entry.entered_by = user
         entry.reviewed_by = entry.reviewed_at = None
+        reason = _("submitted") if submit else _("saved as draft")
+        if change.flag is not None:
+            entry.plausibility_flag, entry.plausibility_note = change.flag
+            if entry.plausibility_flag:
+                reason = _flagged_reason(reason, entry.plausibility_note)
         try:
             with transaction.atomic():
-                record(entry, by=user, reason=_("submitted") if submit else _("saved as draft"))
+                record(entry, by=user, reason=reason)
         except IntegrityError:
             # Somebody created the same figure at the same moment.
             raise StaleEntry(
@@ -184,6 +192,14 @@ def save_entries(
             ) from None
         saved.append(entry)
     return saved
+
+
+def _flagged_reason(reason: str, explanation: str) -> str:
+    """The history reason of a figure confirmed although it looked implausible."""
+    return _("%(reason)s; confirmed as right although implausible: %(explanation)s") % {
+        "reason": reason,
+        "explanation": explanation,
+    }
 
 
 @transaction.atomic

@@ -48,7 +48,9 @@ def _entry_rows(request, plan, year, closed) -> list[EntryRow]:
                 goal=progress.goal_value(spec),
                 expected=progress.expected_value(spec, year),
                 lock=services.lock_message(entry, closed, request.user),
-                form=EntryForm(*data, prefix=f"t{target.pk}", target=target, entry=entry),
+                form=EntryForm(
+                    *data, prefix=f"t{target.pk}", target=target, entry=entry, year=year
+                ),
             )
         )
     return rows
@@ -111,6 +113,14 @@ def _save_entry_page(request, plan, year, rows):
         return None
     if not all(row.form.is_valid() for row in posted):
         messages.error(request, _("Some rows have errors, shown beside them; nothing was saved."))
+        if any(row.form.is_questioned for row in posted):
+            messages.warning(
+                request,
+                _(
+                    "Some figures look implausible: each such row says why. Correct the "
+                    "figure, or confirm it with a short explanation the approver will see."
+                ),
+            )
         return None
     submit = "submit" in request.POST
     changes = []
@@ -127,6 +137,7 @@ def _save_entry_page(request, plan, year, rows):
                 note=form.cleaned_data["note"],
                 evidence=form.cleaned_data.get("evidence"),
                 version=form.cleaned_data["version"],
+                flag=form.flag,
             )
         )
     try:

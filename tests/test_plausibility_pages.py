@@ -1,0 +1,202 @@
+"""Implausible figures on the pages: questioned on entry, confirmed with a reason, flagged
+for the approver, asked about before a bulk approval, shown on the target page and the API."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from tests import factory
+from tracker.models import ProgressEntry
+
+
+class FormReader(HTMLParser):
+    """What a browser would post from the page's first multipart form: every named field."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields, self._select, self._textarea, self._in_form = {}, None, None, False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and a.get("enctype") == "multipart/form-data":
+            self._in_form = True
+        if not self._in_form:
+            return
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "file"):
+            if a.get("type") == "checkbox":
+                if "checked" in a:
+                    self.fields[name] = a.get("value", "on")
+            else:
+                self.fields[name] = a.get("value", "")
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select:
+            if "selected" in a or self._select not in self.fields:
+                self.fields[self._select] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = name
+            self.fields[name] = ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
+            self._in_form = False
+
+
+def page_fields(response) -> dict:
+    reader = FormReader()
+    reader.feed(response.content.decode())
+    return reader.fields
+
+
+@pytest.fixture
+def plan(db):
+    return factory.make_plan(slug="city-14th")
+
+
+@pytest.fixture
+def population(plan, department):
+    target = factory.make_target(
+        plan,
+        code="URBAN-POPULATION",
+        name="城镇人口",
+        unit="万人",
+        baseline_value=Decimal("28"),
+        target_value=Decimal("30"),
+        decimal_places=2,
+        lead_department=department,
+    )
+    factory.make_entry(target, 2023, "30.40")
+    return target
+
+
+def entry_url(plan, year=2024):
+    return reverse("tracker:data-entry", args=[plan.slug, year])
+
+
+def fill(client, plan, target, value, *, action="draft", **extra):
+    """Open the entry page, type into the target's row, press a button, as a browser would."""
+    fields = page_fields(client.get(entry_url(plan)))
+    fields[f"t{target.pk}-value"] = value
+    fields.update({f"t{target.pk}-{k}": v for k, v in extra.items()})
+    fields[action] = "1"
+    return client.post(entry_url(plan), fields, follow=True)
+
+
+def resend(client, plan, response, target, *, action="draft", **extra):
+    """Post the re-shown page again with some fields changed (a tick, an explanation)."""
+    fields = page_fields(response)
+    fields.update({f"t{target.pk}-{k}": v for k, v in extra.items()})
+    fields[action] = "1"
+    return client.post(entry_url(plan), fields, follow=True)
+
+
+@pytest.fixture
+def as_reporter(client, reporter):
+    client.force_login(reporter)
+    return client
+
+
+class TestEntryPage:
+    def test_a_figure_forty_times_last_years_is_not_saved_and_the_row_says_why(
+        self, as_reporter, plan, population
+    ):
+        html = fill(as_reporter, plan, population, "1,234.5").content.decode()
+        assert "比上年（30.40）高 40.6 倍，请核对单位（万人）。" in html
+        assert f'name="t{population.pk}-confirm"' in html
+        assert f'name="t{population.pk}-explanation"' in html
+        assert not ProgressEntry.objects.filter(year=2024).exists()
+
+    def test_a_percent_typed_for_a_figure_in_wan_persons_is_questioned(
+        self, as_reporter, plan, population
+    ):
+        html = fill(as_reporter, plan, population, "31%").content.decode()
+        assert "输入带有 %，但本指标以“万人”计，不是百分比。" in html
+        assert not ProgressEntry.objects.filter(year=2024).exists()
+
+    def test_a_corrected_figure_is_saved_without_a_flag(self, as_reporter, plan, population):
+        questioned = fill(as_reporter, plan, population, "1,234.5")
+        resend(as_reporter, plan, questioned, population, value="31.20")
+        entry = ProgressEntry.objects.get(year=2024)
+        assert entry.value == Decimal("31.20") and not entry.is_flagged
+
+    def test_confirming_needs_an_explanation(self, as_reporter, plan, population):
+        questioned = fill(as_reporter, plan, population, "1234.5")
+        html = resend(as_reporter, plan, questioned, population, confirm="on").content.decode()
+        assert "请说明该数据为何无误。" in html
+        assert not ProgressEntry.objects.filter(year=2024).exists()
+
+    def test_a_confirmed_figure_carries_the_flag_and_explanation_into_its_history(
+        self, as_reporter, plan, population
+    ):
+        questioned = fill(as_reporter, plan, population, "1234.5", action="submit")
+        resend(
+            as_reporter,
+            plan,
+            questioned,
+            population,
+            action="submit",
+            confirm="on",
+            explanation="口径调整：含新并入街道",
+        )
+        entry = ProgressEntry.objects.get(year=2024)
+        assert (entry.value, entry.state) == (Decimal("1234.5"), "submitted")
+        assert "40.6" in entry.plausibility_flag
+        assert entry.plausibility_note == "口径调整：含新并入街道"
+        reason = entry.history.latest().history_change_reason
+        assert "口径调整：含新并入街道" in reason
+        html = as_reporter.get(entry_url(plan)).content.decode()
+        assert "口径调整：含新并入街道" in html  # the row shows its flag afterwards
+
+    def test_a_confirmation_counts_only_for_the_figure_it_was_given_for(
+        self, as_reporter, plan, population
+    ):
+        questioned = fill(as_reporter, plan, population, "1234.5")
+        html = resend(
+            as_reporter,
+            plan,
+            questioned,
+            population,
+            value="12345",
+            confirm="on",
+            explanation="确认",
+        ).content.decode()
+        assert "406.1 倍" in html
+        assert not ProgressEntry.objects.filter(year=2024).exists()
+
+    def test_other_rows_keep_what_was_typed_while_one_is_questioned(
+        self, as_reporter, plan, population, department
+    ):
+        area = factory.make_target(plan, code="AREA", unit="平方公里", lead_department=department)
+        fields = page_fields(as_reporter.get(entry_url(plan)))
+        fields.update({f"t{population.pk}-value": "1234.5", f"t{area.pk}-value": "120.0"})
+        response = as_reporter.post(entry_url(plan), fields | {"draft": "1"}, follow=True)
+        assert page_fields(response)[f"t{area.pk}-value"] == "120.0"
+        assert not ProgressEntry.objects.filter(year=2024).exists()
+
+    def test_an_unchanged_figure_is_not_asked_about_again(self, as_reporter, plan, population):
+        questioned = fill(as_reporter, plan, population, "1234.5")
+        resend(as_reporter, plan, questioned, population, confirm="on", explanation="已核实")
+        # Submitting the draft later posts the same figure: no second question.
+        response = fill(as_reporter, plan, population, "1234.50", action="submit")
+        entry = ProgressEntry.objects.get(year=2024)
+        assert entry.state == "submitted", response.content.decode()
+        assert entry.plausibility_note == "已核实"
+
+    def test_the_page_speaks_english_too(self, as_reporter, plan, population):
+        as_reporter.cookies["django_language"] = "en"
+        html = fill(as_reporter, plan, population, "1234.5").content.decode()
+        assert "40.6 times last year&#x27;s figure (30.40); check the unit (万人)." in html
+        assert "The figure is right" in html
