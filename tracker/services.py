@@ -283,7 +283,8 @@ def reopen_year(plan: Plan, year: int, *, by, reason: str) -> None:
 # -- imports ---------------------------------------------------------------------------
 
 ENTRY_FIELDS = ["value", "achieved", "quality", "note", "state", "return_reason", "entered_by",
-                "reviewed_by", "reviewed_at", "version", "updated_at"]  # fmt: skip
+                "reviewed_by", "reviewed_at", "version", "updated_at", "plausibility_flag",
+                "plausibility_note"]  # fmt: skip
 
 
 class ImportRefused(Refused):
@@ -382,6 +383,9 @@ def _fill(entry: ProgressEntry, row: dict, user, state: str, now) -> None:
     entry.quality, entry.note, entry.state = row["quality"], row["note"], state
     entry.return_reason, entry.entered_by = "", user
     entry.reviewed_by, entry.reviewed_at, entry.updated_at = None, None, now
+    if row.get("flag") is not None:
+        # The import's confirmation confirms the figures its preview questioned.
+        entry.plausibility_flag, entry.plausibility_note = row["flag"], ""
 
 
 @transaction.atomic
@@ -431,6 +435,8 @@ def revert_import(batch: ImportBatch, *, by) -> None:
             continue
         entry.value, entry.achieved = earlier.value, earlier.achieved
         entry.quality, entry.note = earlier.quality, earlier.note
+        entry.plausibility_flag = earlier.plausibility_flag
+        entry.plausibility_note = earlier.plausibility_note
         entry.state, entry.return_reason = earlier.state, earlier.return_reason
         entry.entered_by_id, entry.reviewed_by_id = earlier.entered_by_id, earlier.reviewed_by_id
         entry.reviewed_at, entry.updated_at = earlier.reviewed_at, timezone.now()

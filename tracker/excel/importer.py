@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from tracker import plausibility
 from tracker.excel.common import NO, QUALITY_WORDS, YES, change_counts
 from tracker.excel.reader import Problem, RawRow, normalise, plain, read_workbook
 from tracker.excel.safety import UnsafeFile, inspect_xlsx
@@ -48,6 +50,7 @@ class ImportRow:
     old: str = ""
     new: str = ""
     name: str = ""
+    flag: str | None = None  # plausibility findings of a new figure; None keeps the stored
 
 
 @dataclass
@@ -139,8 +142,12 @@ def _settle_plan(plan: Plan | None, named: str | None, preview: Preview) -> Plan
 
 def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
     plan = preview.plan
+    approved = Prefetch("entries", queryset=ProgressEntry.objects.approved())
     targets = {
-        t.code: t for t in Target.objects.filter(plan=plan).select_related("lead_department")
+        t.code: t
+        for t in Target.objects.filter(plan=plan)
+        .select_related("lead_department", "plan")
+        .prefetch_related(approved)
     }
     editable = set(Target.objects.filter(plan=plan).editable_by(user).values_list("pk", flat=True))
     closed = {c.year: c for c in ClosedYear.objects.filter(plan=plan).select_related("closed_by")}
@@ -200,7 +207,20 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
         note = "" if raw.note is None else str(raw.note).strip()
         if len(preview.errors) > problems_before:
             continue
-        preview.rows.append(_compare(raw, target, entry, figure, quality, note))
+        row = _compare(raw, target, entry, figure, quality, note)
+        _check_plausibility(row, raw, target, entry, figure, preview)
+        preview.rows.append(row)
+
+
+def _check_plausibility(row: ImportRow, raw: RawRow, target, entry, figure, preview) -> None:
+    """Warn of a new figure that looks implausible; confirming the import keeps the flag."""
+    if target.is_milestone or (entry is not None and entry.value == figure):
+        return
+    typed = raw.value if isinstance(raw.value, str) else ""
+    findings = target.check_figure(figure, raw.year, typed)
+    for finding in findings:
+        preview.warnings.append(Problem(raw.sheet, raw.value_cell, str(finding), "implausible"))
+    row.flag = plausibility.flag_text(findings)
 
 
 def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | None:
@@ -233,7 +253,7 @@ def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | N
         text = str(value).strip()
         percent = text.endswith(("%", "％"))
         try:
-            number = parse_decimal(text)
+            number = parse_decimal(plausibility.split_unit_sign(text, target.unit)[0])
         except NotANumber:
             fail(_("“%(text)s” is not a number.") % {"text": text}, "not_a_number")
             return None
