@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factory
+from tests.test_excel_export import report
 from tracker import services
 from tracker.models import ProgressEntry
 
@@ -268,3 +269,19 @@ class TestApproval:
         assert entry["plausibility_note"] == "口径调整：含新并入街道"
         earlier = next(e for e in target["entries"] if e["year"] == 2023)
         assert earlier["plausibility_flag"] is None
+
+
+class TestReport:
+    def test_the_reports_explanation_mentions_approved_flagged_figures(
+        self, admin_user, plan, flagged
+    ):
+        services.approve_entries([flagged], by=admin_user)
+        wb = report(plan, year=2024)[1]
+        ws = wb["汇总"]
+        explanation = ws.cell(row=4, column=ws.max_column).value
+        assert explanation.startswith("2024年数据存疑但经填报人确认：比上年（30.40）高 40.6 倍")
+        assert "说明：口径调整：含新并入街道" in explanation
+
+    def test_a_flagged_figure_not_yet_approved_is_not_mentioned(self, plan, flagged):
+        ws = report(plan, year=2024)[1]["汇总"]
+        assert not ws.cell(row=4, column=ws.max_column).value

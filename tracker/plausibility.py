@@ -250,3 +250,21 @@ def _sign_finding(sign: str, rules: Rules) -> Finding:
 def flag_text(findings: list[Finding]) -> str:
     """The findings as one text, as a confirmed figure's flag keeps them."""
     return " ".join(str(f) for f in findings)
+
+
+def flagged_remark(entries: Mapping[int, object], up_to: int) -> str:
+    """For a report's 说明: the approved figures up to `up_to` confirmed although questioned.
+
+    `entries` maps years to progress entries (anything with `state`, `plausibility_flag`
+    and `plausibility_note`); the remark names each year, its findings and explanation.
+    """
+    remarks = []
+    for year, entry in sorted(entries.items()):
+        if year > up_to or entry.state != "approved" or not entry.plausibility_flag:
+            continue
+        names = {"year": year, "flag": entry.plausibility_flag}
+        remark = _("%(year)s figure confirmed although questioned: %(flag)s") % names
+        if entry.plausibility_note:
+            remark += " " + _("Explanation: %(note)s") % {"note": entry.plausibility_note}
+        remarks.append(remark)
+    return "\n".join(remarks)
