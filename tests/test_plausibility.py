@@ -20,7 +20,7 @@ def codes(findings):
 def test_a_figure_forty_times_last_years_is_caught_with_the_numbers():
     findings = check(D("1234.5"), POPULATION, Known(2024, {2023: D("30.40")}))
     assert codes(findings) == ["jump"]
-    assert str(findings[0]) == "比上年（30.40）高 40.6 倍，请核对单位（万人）。"
+    assert str(findings[0]) == "是上年（30.40）的 40.6 倍，请核对单位（万人）。"
 
 
 def test_the_reason_is_in_the_users_language():

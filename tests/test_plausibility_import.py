@@ -47,7 +47,7 @@ def test_each_implausible_figure_is_a_warning_naming_its_cell(plan, reporter):
     assert result.ok
     found = warnings(result)
     assert len(found) == 2, found
-    assert found[0].startswith("填报!F5: 比上年（150.0）高 105466666.7 倍")
+    assert found[0].startswith("填报!F5: 是上年（150.0）的 105466666.7 倍")
     assert found[1].startswith("填报!F7: 0.025 像是比例")
     assert "2.5" in found[1]
 
@@ -70,7 +70,7 @@ def test_confirming_the_import_confirms_them_and_keeps_the_flag(client, plan, re
     upload = SimpleUploadedFile("f.xlsx", filled(plan, reporter, F5=1580, F6=31), XLSX)
     response = client.post(url, {"file": upload}, follow=True)
     html = response.content.decode()
-    assert "F5" in html and "比上年（150.0）高 10.5 倍" in html
+    assert "F5" in html and "是上年（150.0）的 10.5 倍" in html
     preview_url = response.redirect_chain[-1][0]
     client.post(preview_url, {"confirm": "1", "state": "submitted"})
     gdp = ProgressEntry.objects.get(target__code="GDP", year=2023)
@@ -97,7 +97,7 @@ def test_the_command_lists_them_too(plan, reporter, tmp_path):
     path.write_bytes(filled(plan, reporter, F5=1580))
     out, err = io.StringIO(), io.StringIO()
     call_command("import_progress", str(path), "--user", reporter.username, stdout=out, stderr=err)
-    assert "warning: 填报!F5: 比上年（150.0）高 10.5 倍" in err.getvalue()
+    assert "warning: 填报!F5: 是上年（150.0）的 10.5 倍" in err.getvalue()
     assert "1 figure(s) look implausible" in out.getvalue()
     entry = ProgressEntry.objects.get(target__code="GDP", year=2023)
     assert entry.value == Decimal("1580") and entry.is_flagged

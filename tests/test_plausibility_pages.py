@@ -7,6 +7,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests import factory
@@ -116,7 +117,7 @@ class TestEntryPage:
         self, as_reporter, plan, population
     ):
         html = fill(as_reporter, plan, population, "1,234.5").content.decode()
-        assert "比上年（30.40）高 40.6 倍，请核对单位（万人）。" in html
+        assert "是上年（30.40）的 40.6 倍，请核对单位（万人）。" in html
         assert f'name="t{population.pk}-confirm"' in html
         assert f'name="t{population.pk}-explanation"' in html
         assert not ProgressEntry.objects.filter(year=2024).exists()
@@ -212,7 +213,7 @@ def flagged(population, reporter):
         "1234.5",
         state="submitted",
         entered_by=reporter,
-        plausibility_flag="比上年（30.40）高 40.6 倍，请核对单位（万人）。",
+        plausibility_flag="是上年（30.40）的 40.6 倍，请核对单位（万人）。",
         plausibility_note="口径调整：含新并入街道",
     )
 
@@ -279,9 +280,44 @@ class TestReport:
         wb = report(plan, year=2024)[1]
         ws = wb["汇总"]
         explanation = ws.cell(row=4, column=ws.max_column).value
-        assert explanation.startswith("2024年数据存疑但经填报人确认：比上年（30.40）高 40.6 倍")
+        assert explanation.startswith("2024年数据存疑但经填报人确认：是上年（30.40）的 40.6 倍")
         assert "说明：口径调整：含新并入街道" in explanation
 
     def test_a_flagged_figure_not_yet_approved_is_not_mentioned(self, plan, flagged):
         ws = report(plan, year=2024)[1]["汇总"]
         assert not ws.cell(row=4, column=ws.max_column).value
+
+
+class TestAdmin:
+    def test_the_targets_plausibility_settings_are_in_the_admin(self, as_admin, population):
+        url = reverse("admin:tracker_target_change", args=[population.pk])
+        html = as_admin.get(url).content.decode()
+        for name in ["plausible_factor", "plausible_minimum", "plausible_maximum"]:
+            assert f'name="{name}"' in html, name
+        assert "合理变动倍数" in html
+
+    def test_the_settings_are_checked(self, population):
+        population.plausible_factor = Decimal("1")
+        population.plausible_minimum, population.plausible_maximum = Decimal(50), Decimal(10)
+        with pytest.raises(ValidationError) as refusal:
+            population.full_clean()
+        text = str(refusal.value)
+        assert "合理变动倍数须大于 1。" in text and "合理下限不能高于合理上限。" in text
+
+    def test_the_admin_action_leaves_questioned_figures_to_the_approvals_page(
+        self, as_admin, flagged
+    ):
+        response = as_admin.post(
+            reverse("admin:tracker_progressentry_changelist"),
+            {"action": "approve_entries", "_selected_action": [flagged.pk]},
+            follow=True,
+        )
+        flagged.refresh_from_db()
+        assert flagged.state == "submitted"
+        assert "1 项存疑数据未批准" in response.content.decode()
+
+    def test_a_lower_factor_makes_a_target_stricter(self, as_reporter, plan, population):
+        population.plausible_factor = Decimal("1.2")
+        population.save()
+        html = fill(as_reporter, plan, population, "40").content.decode()
+        assert "是上年（30.40）的 1.3 倍" in html

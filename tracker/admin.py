@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Max, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -112,6 +112,10 @@ class TargetAdmin(SimpleHistoryAdmin):
             },
         ),
         (_("Responsibility"), {"fields": ["lead_department", "co_departments"]}),
+        (
+            _("Plausibility checks"),
+            {"fields": ["plausible_factor", "plausible_minimum", "plausible_maximum"]},
+        ),
         (_("Source"), {"fields": ["source_text", "data_source", "notes"]}),
     ]
 
@@ -139,6 +143,16 @@ class TargetAdmin(SimpleHistoryAdmin):
 def approve_entries(modeladmin, request, queryset):
     from tracker import services
 
+    questioned = queryset.filter(state=ProgressEntry.State.SUBMITTED).exclude(plausibility_flag="")
+    if questioned.exists():
+        # Their findings and explanations are shown on the approvals page, which asks first.
+        modeladmin.message_user(
+            request,
+            _("%(count)d questioned figures were left out: approve them on the approvals page.")
+            % {"count": questioned.count()},
+            messages.WARNING,
+        )
+        queryset = queryset.exclude(pk__in=questioned.values("pk"))
     count = services.approve_entries(queryset, by=request.user)
     modeladmin.message_user(request, _("%(count)d figures approved.") % {"count": count})
 

@@ -103,7 +103,7 @@ def check(value: Decimal, rules: Rules, known: Known, *, typed: str = "") -> lis
     ("31%", "3.2万") is only visible there.
 
     Urban population in 万人, 30.40 approved for 2023, then 1234.5 typed for 2024: one
-    finding, "比上年（30.40）高 40.6 倍，请核对单位（万人）" (in English, "40.6 times last
+    finding, "是上年（30.40）的 40.6 倍，请核对单位（万人）" (in English, "40.6 times last
     year's figure (30.40); check the unit (万人)").
     """
     findings = []
