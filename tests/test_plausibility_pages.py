@@ -321,3 +321,10 @@ class TestAdmin:
         population.save()
         html = fill(as_reporter, plan, population, "40").content.decode()
         assert "是上年（30.40）的 1.3 倍" in html
+
+
+def test_the_dashboard_marks_an_approved_flagged_figure(as_admin, admin_user, plan, flagged):
+    services.approve_entries([flagged], by=admin_user)
+    html = as_admin.get(reverse("tracker:plan-dashboard", args=[plan.slug])).content.decode()
+    assert 'class="flagged" title="是上年（30.40）的 40.6 倍' in html
+    assert "口径调整：含新并入街道" in html
