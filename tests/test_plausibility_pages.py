@@ -118,6 +118,7 @@ class TestEntryPage:
     ):
         html = fill(as_reporter, plan, population, "1,234.5").content.decode()
         assert "是上年（30.40）的 40.6 倍，请核对单位（万人）。" in html
+        assert "部分数据看起来不合理" in html and "部分行有错误" not in html
         assert f'name="t{population.pk}-confirm"' in html
         assert f'name="t{population.pk}-explanation"' in html
         assert not ProgressEntry.objects.filter(year=2024).exists()
