@@ -130,6 +130,13 @@ class TestEntryPage:
         assert "输入带有 %，但本指标以“万人”计，不是百分比。" in html
         assert not ProgressEntry.objects.filter(year=2024).exists()
 
+    def test_the_targets_own_unit_typed_after_the_figure_is_fine(
+        self, as_reporter, plan, population
+    ):
+        fill(as_reporter, plan, population, "31.2万人")
+        entry = ProgressEntry.objects.get(year=2024)
+        assert entry.value == Decimal("31.2") and not entry.is_flagged
+
     def test_a_corrected_figure_is_saved_without_a_flag(self, as_reporter, plan, population):
         questioned = fill(as_reporter, plan, population, "1,234.5")
         resend(as_reporter, plan, questioned, population, value="31.20")
