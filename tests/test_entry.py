@@ -184,8 +184,9 @@ class TestSaving:
         assert "不是数字" in html
 
     def test_full_width_digits_and_thousands_separators_are_read(self, as_reporter, plan, gdp):
+        factory.make_entry(gdp, 2022, "1200.0")  # so that 1234.5 is a plausible next figure
         post(as_reporter, plan, row(gdp, "１,２３４.５"))
-        assert ProgressEntry.objects.get(target=gdp).value == Decimal("1234.5")
+        assert ProgressEntry.objects.get(target=gdp, year=2023).value == Decimal("1234.5")
 
     def test_a_year_outside_the_plan_is_refused_with_a_message(self, as_reporter, plan, gdp):
         response = as_reporter.post(entry_url(plan, 2031), row(gdp, "120") | {"draft": "1"})

@@ -168,6 +168,10 @@ class TargetAdmin(SimpleHistoryAdmin):
             _("Responsibility"),
             {"fields": ["lead_department", "co_departments", "co_departments_may_enter"]},
         ),
+        (
+            _("Plausibility checks"),
+            {"fields": ["plausible_factor", "plausible_minimum", "plausible_maximum"]},
+        ),
         (_("Source"), {"fields": ["source_text", "data_source", "notes"]}),
     ]
 
@@ -188,7 +192,18 @@ class TargetAdmin(SimpleHistoryAdmin):
 
 @admin.action(description=_("Approve the selected figures"))
 def approve_entries(modeladmin, request, queryset):
-    """Approve each selected figure the rules allow; say why for every one refused."""
+    """Approve each selected figure the rules allow; say why for every one refused.
+
+    Questioned figures are left to the approvals page, which shows their findings and asks first.
+    """
+    questioned = queryset.filter(state=ProgressEntry.State.SUBMITTED).exclude(plausibility_flag="")
+    if questioned.exists():
+        messages.warning(
+            request,
+            _("%(count)d questioned figures were left out: approve them on the approvals page.")
+            % {"count": questioned.count()},
+        )
+        queryset = queryset.exclude(pk__in=questioned.values("pk"))
     approved, refused = 0, []
     entries = list(queryset.select_related("target__plan", "reviewed_by"))
     for entry in entries:

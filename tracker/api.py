@@ -47,6 +47,8 @@ def target_payload(row: Standing) -> dict:
                 "achieved": entry.achieved,
                 "quality": entry.quality,
                 "state": entry.state,
+                "plausibility_flag": entry.plausibility_flag or None,
+                "plausibility_note": entry.plausibility_note or None,
             }
             for _year, entry in sorted(row.entries.items())
         ],

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from tracker import plausibility
 from tracker.evidence import kind_of
 from tracker.models import ProgressEntry, Target
 from tracker.numbers import NotANumber, decimal_places, parse_decimal
@@ -76,9 +77,21 @@ class EntryForm(forms.Form):
     )
     evidence = forms.FileField(label=_("Evidence"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # Shown only on a row whose figure looks implausible (see clean()).
+    confirm = forms.BooleanField(label=_("The figure is right"), required=False)
+    explanation = forms.CharField(
+        label=_("Why it is right"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"size": 24}),
+    )
+    confirmed_value = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
-    def __init__(self, *args, target: Target, entry: ProgressEntry | None, **kwargs):
-        self.target, self.entry = target, entry
+    def __init__(
+        self, *args, target: Target, entry: ProgressEntry | None, year: int | None = None, **kwargs
+    ):
+        self.target, self.entry, self.year = target, entry, year
+        self.typed, self.findings = "", []
         if entry is not None:
             kwargs.setdefault(
                 "initial",
@@ -102,8 +115,61 @@ class EntryForm(forms.Form):
             self.fields["value"].widget.attrs.update(inputmode="decimal", size=10)
 
     def clean_value(self):
-        text = self.cleaned_data["value"].strip()
-        return clean_figure(text, self.target) if text else None
+        # The typed text is kept: a unit sign in it ("31%", "3.2万") is a plausibility finding.
+        self.typed = text = self.cleaned_data["value"].strip()
+        number, _sign = plausibility.split_unit_sign(text, self.target.unit)
+        return clean_figure(number, self.target) if text else None
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_plausibility(cleaned)
+        return cleaned
+
+    def _check_plausibility(self, cleaned) -> None:
+        """Question a new figure that looks implausible until its reporter confirms it.
+
+        A confirmation counts for the figure it was given for (`confirmed_value`), so
+        changing the figure afterwards asks again.
+        """
+        value = cleaned.get("value")
+        if self.year is None or value is None or not self.changes_figure:
+            return
+        self.findings = self.target.check_figure(value, self.year, self.typed)
+        if not self.findings:
+            return
+        if not cleaned.get("confirm") or cleaned.get("confirmed_value") != str(value):
+            self.add_error(
+                None,
+                ValidationError(
+                    _("Correct the figure, or tick “The figure is right” and say why."),
+                    code="implausible",
+                ),
+            )
+        elif not cleaned.get("explanation", "").strip():
+            self.add_error("explanation", _("Say why the figure is right."))
+
+    @property
+    def changes_figure(self) -> bool:
+        """Whether the posted figure differs from the stored one (or there is none)."""
+        if self.entry is None:
+            return True
+        current = self.entry.achieved if self.target.is_milestone else self.entry.value
+        return self.cleaned_data.get("value") != current
+
+    @property
+    def is_questioned(self) -> bool:
+        """Findings the reporter has not confirmed yet: the row asks for a decision."""
+        return any(e.code == "implausible" for e in self.non_field_errors().as_data())
+
+    @property
+    def flag(self) -> tuple[str, str] | None:
+        """The findings and explanation a saved figure carries; None keeps the stored ones."""
+        if self.target.is_milestone or not self.changes_figure:
+            return None
+        explanation = self.cleaned_data.get("explanation", "").strip()
+        if not self.findings:
+            return "", ""
+        return plausibility.flag_text(self.findings), explanation
 
     def clean_achieved(self):
         return {"yes": True, "no": False}.get(self.cleaned_data["achieved"])

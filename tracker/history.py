@@ -19,6 +19,8 @@ DRAFT, SUBMITTED, APPROVED, RETURNED, REOPENED = (
     "reopened",
 )
 ADMIN_EDIT, IMPORT, REVERT = "admin-edit", "import", "revert"
+# A figure saved although the plausibility check questioned it; the reporter's explanation follows.
+DRAFT_QUESTIONED, SUBMITTED_QUESTIONED = "draft-questioned", "submitted-questioned"
 REASONS = {
     DRAFT: gettext_lazy("saved as draft"),
     SUBMITTED: gettext_lazy("submitted"),
@@ -28,6 +30,8 @@ REASONS = {
     ADMIN_EDIT: gettext_lazy("changed in the admin"),
     IMPORT: gettext_lazy("figures imported"),
     REVERT: gettext_lazy("import reverted"),
+    DRAFT_QUESTIONED: gettext_lazy("saved as draft, confirmed as right although questioned"),
+    SUBMITTED_QUESTIONED: gettext_lazy("submitted, confirmed as right although questioned"),
 }
 
 

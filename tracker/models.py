@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tracker import progress
+from tracker import plausibility, progress
 
 FIGURE = {"max_digits": 20, "decimal_places": 6}
 
@@ -380,6 +380,22 @@ class Target(models.Model):
         verbose_name=_("reference target"),
         help_text=_("For relative targets: the target whose growth this one must beat."),
     )
+    plausible_factor = models.DecimalField(
+        _("plausible change factor"),
+        max_digits=8,
+        decimal_places=2,
+        default=plausibility.DEFAULT_FACTOR,
+        help_text=_(
+            "A figure more than this many times last year's (or less than its share) is "
+            "questioned before it is saved."
+        ),
+    )
+    plausible_minimum = models.DecimalField(
+        _("lowest plausible figure"), null=True, blank=True, **FIGURE
+    )
+    plausible_maximum = models.DecimalField(
+        _("highest plausible figure"), null=True, blank=True, **FIGURE
+    )
     source_text = models.TextField(_("wording in the plan"), blank=True)
     data_source = models.CharField(_("data source"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -402,6 +418,18 @@ class Target(models.Model):
                 condition=~Q(kind="multiple") | Q(factor__gt=0),
                 name="target_multiple_has_factor",
                 violation_error_message=_("A multiple needs a factor above zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(plausible_factor__gt=1),
+                name="target_plausible_factor_above_one",
+                violation_error_message=_("The plausible change factor must be above 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(plausible_minimum__isnull=True)
+                | Q(plausible_maximum__isnull=True)
+                | Q(plausible_minimum__lte=F("plausible_maximum")),
+                name="target_plausible_range_in_order",
+                violation_error_message=_("The lowest plausible figure cannot exceed the highest."),
             ),
             models.CheckConstraint(
                 condition=Q(decimal_places__lte=6),
@@ -511,6 +539,28 @@ class Target(models.Model):
             reference=reference,
         )
 
+    def check_figure(self, value: Decimal, year: int, typed: str = "") -> list:
+        """Reasons to doubt `value` for `year` (tracker.plausibility), from approved figures.
+
+        Uses prefetched entries when there are any; milestones are never questioned.
+        """
+        if self.is_milestone or value is None:
+            return []
+        values = self.approved_values()
+        spec = self.spec(values)
+        history = {y: v for y, v in values.items() if y < year}
+        if spec.baseline_value is not None:
+            history.setdefault(self.baseline_year, spec.baseline_value)
+        rules = plausibility.Rules(
+            unit=self.unit,
+            factor=self.plausible_factor,
+            minimum=self.plausible_minimum,
+            maximum=self.plausible_maximum,
+            places=self.decimal_places,
+        )
+        known = plausibility.Known(year, history, progress.expected_value(spec, year))
+        return plausibility.check(value, rules, known, typed=typed)
+
 
 class ProgressEntryQuerySet(models.QuerySet):
     def get_by_natural_key(self, code, plan_slug, year):
@@ -541,6 +591,16 @@ class ProgressEntry(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     return_reason = models.TextField(_("reason for return"), blank=True)
     note = models.TextField(_("note"), blank=True)
+    plausibility_flag = models.TextField(
+        _("plausibility findings"),
+        blank=True,
+        help_text=_("Why the figure looked implausible when its reporter confirmed it."),
+    )
+    plausibility_note = models.TextField(
+        _("explanation of the figure"),
+        blank=True,
+        help_text=_("The reporter's explanation, given when confirming a questioned figure."),
+    )
     evidence = models.FileField(_("evidence"), upload_to="evidence/%Y/", blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -608,6 +668,11 @@ class ProgressEntry(models.Model):
         if self.value is None:
             return ""
         return f"{self.value:.{self.target.decimal_places}f}"
+
+    @property
+    def is_flagged(self) -> bool:
+        """Confirmed although it looked implausible: the approver should look twice."""
+        return bool(self.plausibility_flag)
 
     @property
     def counts(self) -> bool:

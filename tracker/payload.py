@@ -41,6 +41,7 @@ class FigureRow(_Row):
     old: str = ""
     new: str = ""
     name: str = ""
+    flag: str | None = None  # plausibility findings of a new figure; None keeps the stored
 
     @property
     def where(self) -> str:

@@ -51,6 +51,9 @@ class Change:
     note: str = ""
     evidence: object = None
     version: int = 0
+    # (findings, explanation) of a figure confirmed although it looked implausible;
+    # ("", "") clears them, None keeps what is stored (the figure itself did not change).
+    flag: tuple[str, str] | None = None
 
 
 def _require_admin(user) -> None:
@@ -92,6 +95,7 @@ def save_entries(
             evidence=change.evidence,
             version=change.version,
             submit=submit,
+            flag=change.flag,
         )
         saved.append(entry)
     return saved
@@ -172,6 +176,8 @@ ENTRY_FIELDS = [
     "reviewed_at",
     "version",
     "updated_at",
+    "plausibility_flag",
+    "plausibility_note",
 ]
 
 
@@ -287,6 +293,9 @@ def _fill(entry: ProgressEntry, row: FigureRow, user, state: str, now) -> None:
     entry.quality, entry.note, entry.state = row.quality, row.note, state
     entry.return_reason, entry.entered_by = "", user
     entry.reviewed_by, entry.reviewed_at, entry.updated_at = None, None, now
+    if row.flag is not None:
+        # The import's confirmation confirms the figures its preview questioned.
+        entry.plausibility_flag, entry.plausibility_note = row.flag, ""
 
 
 @transaction.atomic
@@ -348,6 +357,8 @@ def revert_import(batch: ImportBatch, *, by) -> None:
             continue
         entry.value, entry.achieved = earlier.value, earlier.achieved
         entry.quality, entry.note = earlier.quality, earlier.note
+        entry.plausibility_flag = earlier.plausibility_flag
+        entry.plausibility_note = earlier.plausibility_note
         entry.state, entry.return_reason = earlier.state, earlier.return_reason
         entry.entered_by_id, entry.reviewed_by_id = earlier.entered_by_id, earlier.reviewed_by_id
         entry.reviewed_at, entry.updated_at = earlier.reviewed_at, timezone.now()

@@ -16,6 +16,13 @@ def entry_cell(entry, target) -> str:
     if entry is None:
         return "—"
     text = entry.display_value or "—"
+    if entry.counts and entry.is_flagged:
+        return format_html(
+            '<span class="flagged" title="{}">{}<sup>{}</sup></span>',
+            f"{entry.plausibility_flag} {entry.plausibility_note}".strip(),
+            text,
+            _t("Questioned"),
+        )
     if entry.counts:
         return text
     return format_html(

@@ -106,8 +106,13 @@ def save(
     evidence=None,
     version: int,
     submit: bool,
+    flag: tuple[str, str] | None = None,
 ) -> ProgressEntry:
-    """Enter a figure as a draft or submit it; approved figures need a reopen first."""
+    """Enter a figure as a draft or submit it; approved figures need a reopen first.
+
+    `flag` is (findings, explanation) of a figure the reporter confirmed although the
+    plausibility check questioned it; ("", "") clears a stored flag, None keeps it.
+    """
     check(entry, by, Action.EDIT)
     claim(entry, version)
     if entry.target.is_milestone:
@@ -121,7 +126,14 @@ def save(
     entry.return_reason = ""
     entry.entered_by = by
     entry.reviewed_by = entry.reviewed_at = None
-    record(entry, by=by, reason=history.SUBMITTED if submit else history.DRAFT)
+    code = history.SUBMITTED if submit else history.DRAFT
+    if flag is not None:
+        entry.plausibility_flag, entry.plausibility_note = flag
+    if flag and flag[0]:
+        code = history.SUBMITTED_QUESTIONED if submit else history.DRAFT_QUESTIONED
+        record(entry, by=by, reason=history.reason(code, entry.plausibility_note))
+    else:
+        record(entry, by=by, reason=code)
     return entry
 
 

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from tracker import plausibility
 from tracker.excel.common import NO, QUALITY_WORDS, YES
 from tracker.excel.reader import Problem, RawRow, normalise, plain, read_workbook
 from tracker.excel.safety import UnsafeFile, inspect_xlsx
@@ -115,11 +117,12 @@ def _settle_plan(plan: Plan | None, named: str | None, preview: Preview) -> Plan
 
 def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
     plan = preview.plan
+    approved = Prefetch("entries", queryset=ProgressEntry.objects.approved())
     targets = {
         t.code: t
         for t in Target.objects.filter(plan=plan)
-        .select_related("lead_department")
-        .prefetch_related("co_departments")
+        .select_related("lead_department", "plan")
+        .prefetch_related("co_departments", approved)
     }
     years = {r.year for r in raw_rows}
     stored = {
@@ -177,7 +180,19 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
         if lock and row.status != "unchanged":
             error(raw.value_cell, str(lock), lock.code)
             continue
+        _check_plausibility(row, raw, target, entry, figure, preview)
         preview.rows.append(row)
+
+
+def _check_plausibility(row: FigureRow, raw: RawRow, target, entry, figure, preview) -> None:
+    """Warn of a new figure that looks implausible; confirming the import keeps the flag."""
+    if target.is_milestone or (entry is not None and entry.value == figure):
+        return
+    typed = raw.value if isinstance(raw.value, str) else ""
+    findings = target.check_figure(figure, raw.year, typed)
+    for finding in findings:
+        preview.warnings.append(Problem(raw.sheet, raw.value_cell, str(finding), "implausible"))
+    row.flag = plausibility.flag_text(findings)
 
 
 def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | None:
@@ -210,7 +225,7 @@ def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | N
         text = str(value).strip()
         percent = text.endswith(("%", "％"))
         try:
-            number = parse_decimal(text)
+            number = parse_decimal(plausibility.split_unit_sign(text, target.unit)[0])
         except NotANumber:
             fail(_("“%(text)s” is not a number.") % {"text": text}, "not_a_number")
             return None

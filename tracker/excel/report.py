@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tracker import deadlines, progress
+from tracker import deadlines, plausibility, progress
 from tracker import status as status_display
 from tracker.excel.common import (
     BOLD,
@@ -100,7 +100,13 @@ def _pace_text(row: Standing) -> str:
 
 
 def _explanation(row: Standing) -> str:
-    """说明: for a target behind or off track, the reason and measures from its latest note."""
+    """说明: why a target is behind, and any approved figure confirmed although questioned."""
+    flagged = plausibility.flagged_remark(row.entries, row.assessment.as_of_year)
+    return "\n".join(text for text in (_behind_explanation(row), flagged) if text)
+
+
+def _behind_explanation(row: Standing) -> str:
+    """For a target behind or off track, the reason and measures from its latest note."""
     if row.assessment.status not in (progress.Status.BEHIND, progress.Status.OFF_TRACK):
         return ""
     latest = row.entries.get(row.assessment.latest_year) if row.assessment.latest_year else None

@@ -76,9 +76,14 @@ def approve(request):
     if not picked:
         messages.info(request, _("Nothing was approved: no figure was ticked."))
         return redirect("tracker:approvals")
-    entries = ProgressEntry.objects.select_related("target__plan").in_bulk(
+    entries = ProgressEntry.objects.select_related("target__plan", "entered_by").in_bulk(
         [pk for pk, _v in picked]
     )
+    flagged = _flagged(entries, picked)
+    if flagged and "confirm_flagged" not in request.POST:
+        # Approving a questioned figure is a decision of its own: show what was questioned.
+        context = {"flagged": flagged, "picked": request.POST.getlist("entry")}
+        return render(request, "tracker/approve_flagged.html", context)
     try:
         count = services.approve_entries(
             [(entries[pk], version) for pk, version in picked if pk in entries], by=request.user
@@ -88,6 +93,15 @@ def approve(request):
     else:
         messages.success(request, _("%(count)d figures approved.") % {"count": count})
     return redirect("tracker:approvals")
+
+
+def _flagged(entries, picked) -> list[ProgressEntry]:
+    """The submitted figures among those picked that were confirmed although implausible."""
+    return [
+        entries[pk]
+        for pk, _version in picked
+        if pk in entries and entries[pk].is_flagged and entries[pk].state == "submitted"
+    ]
 
 
 def _reasoned(request, action, *args, **kwargs):

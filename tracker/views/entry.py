@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -44,7 +45,9 @@ def _entry_rows(request, plan, year) -> list[EntryRow]:
                 goal=standing.goal,
                 expected=standing.expected(year),
                 lock=(entry or ProgressEntry(target=target, year=year)).lock_reason(request.user),
-                form=EntryForm(*data, prefix=f"t{target.pk}", target=target, entry=entry),
+                form=EntryForm(
+                    *data, prefix=f"t{target.pk}", target=target, entry=entry, year=year
+                ),
             )
         )
     return rows
@@ -102,7 +105,7 @@ def _save_entry_page(request, plan, year, rows):
             messages.error(request, f"{row.target.display_name}: {row.lock}")
         return None
     if not all(row.form.is_valid() for row in posted):
-        messages.error(request, _("Some rows have errors, shown beside them; nothing was saved."))
+        messages.error(request, _invalid_page_message(posted))
         return None
     submit = "submit" in request.POST
     changes = []
@@ -119,6 +122,7 @@ def _save_entry_page(request, plan, year, rows):
                 note=form.cleaned_data["note"],
                 evidence=form.cleaned_data.get("evidence"),
                 version=form.cleaned_data["version"],
+                flag=form.flag,
             )
         )
     if not changes:
@@ -138,6 +142,17 @@ def _save_entry_page(request, plan, year, rows):
     else:
         messages.success(request, _("%(count)d figures saved as drafts.") % {"count": len(saved)})
     return saved
+
+
+def _invalid_page_message(rows) -> str:
+    """Why nothing was saved: errors, or only figures that look implausible."""
+    failing = [row.form for row in rows if row.form.errors]
+    if all(form.is_questioned and list(form.errors) == [NON_FIELD_ERRORS] for form in failing):
+        return _(
+            "Some figures look implausible: each such row says why. Correct the figure, or "
+            "confirm it with a short explanation the approver will see. Nothing was saved."
+        )
+    return _("Some rows have errors, shown beside them; nothing was saved.")
 
 
 def evidence(request, pk):

@@ -63,6 +63,7 @@ class Command(BaseCommand):
         )
         if dry_run:
             self.stdout.write(f"valid: {summary}; nothing written (--dry-run)")
+            self._questioned(preview)
             return
         try:
             batch = services.apply_import(
@@ -78,6 +79,15 @@ class Command(BaseCommand):
                 self.stdout.write(problem)
             sys.exit(1)
         self.stdout.write(f"applied as import #{batch.pk}: {summary}")
+        self._questioned(preview)
+
+    def _questioned(self, preview):
+        questioned = [w for w in preview.warnings if w.code == "implausible"]
+        if questioned:
+            self.stdout.write(
+                f"{len(questioned)} figure(s) look implausible (see the warnings); "
+                "applied, they are flagged for the approver"
+            )
 
     def _no_plan(self, slug):
         raise CommandError(f"No plan with the slug {slug!r}.", returncode=2)

@@ -1,0 +1,102 @@
+"""Implausible figures in an import: a warning naming each cell; confirming keeps the flag."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests import factory
+from tests.test_excel_import import XLSX, filled, preview
+from tracker import services
+from tracker.models import ImportBatch, ProgressEntry
+
+# Rows of the template start at 5, by code: GDP, POP, RD; value F, quality G, note H.
+
+
+@pytest.fixture
+def plan(db, department):
+    plan = factory.make_plan(slug="city-14th")
+    area = factory.make_area(plan)
+    common = dict(area=area, lead_department=department)
+    gdp = factory.make_target(plan, code="GDP", name="地区生产总值", **common)
+    rd = factory.make_target(
+        plan, code="RD", name="研发投入占比", unit="%", decimal_places=3, **common
+    )
+    pop = factory.make_target(
+        plan, code="POP", name="城镇人口", unit="万人", decimal_places=2, **common
+    )
+    factory.make_entry(gdp, 2022, "150")
+    factory.make_entry(rd, 2022, "2.31")
+    factory.make_entry(pop, 2022, "30.40")
+    return plan
+
+
+def warnings(result) -> list[str]:
+    return [str(w) for w in result.warnings if w.code == "implausible"]
+
+
+def test_each_implausible_figure_is_a_warning_naming_its_cell(plan, reporter):
+    result = preview(
+        filled(plan, reporter, F5=15820000000, F6="30.4万人", F7=0.025), reporter, plan
+    )
+    assert result.ok
+    found = warnings(result)
+    assert len(found) == 2, found
+    assert found[0].startswith("填报!F5: 是上年（150.0）的 105466666.7 倍")
+    assert found[1].startswith("填报!F7: 0.025 像是比例")
+    assert "2.5" in found[1]
+
+
+def test_a_unit_sign_typed_in_a_cell_is_a_warning(plan, reporter):
+    result = preview(filled(plan, reporter, F6="304000人"), reporter, plan)
+    assert warnings(result)[0].startswith("填报!F6: 输入带有“人”")
+    assert result.rows[0].value == "304000"
+
+
+def test_plausible_figures_raise_no_warning_and_no_flag(plan, reporter):
+    result = preview(filled(plan, reporter, F5=160, F6=31, F7=2.4), reporter, plan)
+    assert warnings(result) == []
+    assert {row.flag for row in result.rows} == {""}
+
+
+def test_confirming_the_import_confirms_them_and_keeps_the_flag(client, plan, reporter):
+    client.force_login(reporter)
+    url = reverse("tracker:import", args=[plan.slug])
+    upload = SimpleUploadedFile("f.xlsx", filled(plan, reporter, F5=1580, F6=31), XLSX)
+    response = client.post(url, {"file": upload}, follow=True)
+    html = response.content.decode()
+    assert "F5" in html and "是上年（150.0）的 10.5 倍" in html
+    preview_url = response.redirect_chain[-1][0]
+    client.post(preview_url, {"confirm": "1", "state": "submitted"})
+    gdp = ProgressEntry.objects.get(target__code="GDP", year=2023)
+    assert gdp.state == "submitted" and "10.5" in gdp.plausibility_flag
+    assert not ProgressEntry.objects.get(target__code="POP", year=2023).is_flagged
+
+
+def test_reverting_the_import_restores_the_earlier_flag(plan, reporter, admin_user):
+    gdp = ProgressEntry.objects.get(target__code="GDP", year=2022).target
+    factory.make_entry(gdp, 2023, "160", state="draft")
+    result = preview(filled(plan, reporter, F5=1580), reporter, plan)
+    batch = services.apply_import(
+        plan=plan, user=reporter, rows=result.rows, file_name="f.xlsx", sha256="x", submit=True
+    )
+    assert ProgressEntry.objects.get(target=gdp, year=2023).is_flagged
+    services.revert_import(ImportBatch.objects.get(pk=batch.pk), by=admin_user)
+    entry = ProgressEntry.objects.get(target=gdp, year=2023)
+    assert entry.value == Decimal("160") and not entry.is_flagged
+
+
+def test_the_command_lists_them_too(plan, reporter, tmp_path):
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(filled(plan, reporter, F5=1580))
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_progress", str(path), "--user", reporter.username, stdout=out, stderr=err)
+    assert "warning: 填报!F5: 是上年（150.0）的 10.5 倍" in err.getvalue()
+    assert "1 figure(s) look implausible" in out.getvalue()
+    entry = ProgressEntry.objects.get(target__code="GDP", year=2023)
+    assert entry.value == Decimal("1580") and entry.is_flagged
