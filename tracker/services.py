@@ -67,6 +67,11 @@ def lock_message(entry: ProgressEntry | None, closed: ClosedYear | None, user) -
         }
     if entry is not None and entry.state == ProgressEntry.State.APPROVED and not is_admin(user):
         reviewer = entry.reviewed_by
+        if reviewer is None and entry.reviewed_at is None:
+            return _(
+                "This figure is approved and locked. "
+                "Ask an administrator to reopen it to change it."
+            )
         return _(
             "This figure is approved (%(who)s, %(date)s) and locked. "
             "Ask an administrator to reopen it to change it."
