@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from tracker import display, progress
 
 WIDTH, HEIGHT = 600, 320
-LEFT, RIGHT, TOP, BOTTOM = 70, 24, 16, 36
+LEFT, RIGHT, TOP, BOTTOM = 76, 28, 16, 40
 
 
 def _scale(low: float, high: float, size: float, flip: bool):
@@ -93,7 +93,7 @@ def target_chart(target, standing) -> str:
         parts.append(
             f'<line class="grid" x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{HEIGHT - BOTTOM}"/>'
         )
-        below = HEIGHT - BOTTOM + 22
+        below = HEIGHT - BOTTOM + 26
         parts.append(
             f'<text class="axis" x="{x:.1f}" y="{below}" text-anchor="middle">{year}</text>'
         )

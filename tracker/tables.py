@@ -62,7 +62,9 @@ class StandingTable(tables.Table):
     )
     unit = tables.Column(_("Unit"), empty_values=(), orderable=False)
     nature = tables.Column(
-        _("Nature"), accessor="target__nature", attrs={"td": {"class": "nowrap"}}
+        _("Nature"),
+        accessor="target__nature",
+        attrs={"th": {"class": "nature"}, "td": {"class": "nature"}},
     )
     baseline = tables.Column(
         _("Baseline"), empty_values=(), orderable=False, attrs={"td": {"class": "num"}}

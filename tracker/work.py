@@ -32,6 +32,11 @@ class YearWork:
         return bool(self.missing or self.returned or self.drafts)
 
     @property
+    def with_departments(self) -> int:
+        """Figures still with the departments: drafts and returned ones."""
+        return len(self.drafts) + len(self.returned)
+
+    @property
     def ready_to_close(self) -> bool:
         return not (self.missing or self.returned or self.drafts or self.submitted)
 

@@ -68,6 +68,13 @@ def _chosen_year(request, plan) -> tuple[int, str | None]:
     return year, None
 
 
+def _columns(plan, year: int, chosen: bool, rows) -> list[int]:
+    """The year columns: up to the chosen year; by default up to the latest figure shown."""
+    if not chosen:
+        year = max([year, *(y for row in rows for y in row.entries)])
+    return [y for y in plan.years if y <= year]
+
+
 def plan_dashboard(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     year, year_problem = _chosen_year(request, plan)
@@ -81,7 +88,7 @@ def plan_dashboard(request, slug):
         statuses={pk: row.status for pk, row in rows.items()},
     )
     shown = [rows[pk] for pk in filterset.qs.values_list("pk", flat=True)]
-    table = standing_table(shown, [y for y in plan.years if y <= year])
+    table = standing_table(shown, _columns(plan, year, "year" in request.GET, found))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {
         "plan": plan,
