@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from tracker import display
 from tracker.models import ProgressEntry, Target
 
 
@@ -22,8 +23,8 @@ class Change:
 
 def _shown(record, target: Target) -> str:
     if target.is_milestone:
-        return {True: "✓", False: "✗"}.get(record.achieved, "")
-    return "" if record.value is None else f"{record.value:.{target.decimal_places}f}"
+        return display.milestone_word(record.achieved)
+    return display.format_figure(record.value, target.decimal_places)
 
 
 def change_log(target: Target) -> list[Change]:
