@@ -197,6 +197,7 @@ class TestOnlyApprovedFiguresAndYourOwn:
         assert "33.50" not in html  # Housing's returned built-up area
         page = client.get(Target.objects.get(code="GDP").get_absolute_url()).content.decode()
         assert '<circle class="unapproved"' not in page
+        assert "已提交" not in page.split("修改记录")[1]  # nor in the change history
         assert "192.3" in page  # approved figures are there for everyone
 
     def test_an_administrator_sees_every_figure(self, client, demo_plan):

@@ -90,3 +90,9 @@ def test_every_page_links_to_the_plans_entry_and_for_administrators_approvals(
         nav = html.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
         assert 'href="/"' in nav and "填报数据" in nav
         assert (reverse("tracker:approvals") in nav) == (username == "admin")
+
+
+def test_someone_in_no_department_is_told_why_there_is_nothing(client, outsider):
+    client.force_login(outsider)
+    html = client.get(HOME).content.decode()
+    assert "您尚未加入任何单位" in html

@@ -35,6 +35,7 @@ def plan_list(request):
         context["open_years"] = work.open_years()
     else:
         context["my_years"] = work.reporter_work(request.user)
+        context["has_department"] = request.user.departments.exists()
     return render(request, "tracker/plan_list.html", context)
 
 
@@ -55,6 +56,14 @@ def _hide_others_unapproved(rows, user) -> None:
     for row in rows:
         if not visible(row.target):
             row.entries = {year: e for year, e in row.entries.items() if e.counts}
+
+
+def _visible_changes(changes, target, user):
+    """The change log, without other departments' figures that were never approved."""
+    if _unapproved_visible(user)(target):
+        return changes
+    approved = str(ProgressEntry.State.APPROVED.label)
+    return [change for change in changes if change.state == approved]
 
 
 def _chosen_year(request, plan) -> tuple[int, str | None]:
@@ -122,7 +131,7 @@ def target_detail(request, slug, code):
         "row": row,
         "figures": figures,
         "chart": target_chart(target, row),
-        "changes": change_log(target),
+        "changes": _visible_changes(change_log(target), target, request.user),
         "has_sample": any(e.is_sample for e in target.entries.all()),
     }
     return render(request, "tracker/target_detail.html", context)
