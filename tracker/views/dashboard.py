@@ -25,6 +25,9 @@ from tracker.standing import plan_targets, standings, status_counts
 from tracker.tables import standing_table
 from tracker.views.common import requested_year
 
+# The administrator's home lists this many years that cannot be closed yet, then a count.
+BLOCKED_SHOWN = 12
+
 
 def plan_list(request):
     """The home page: what the person has to do next, then the plans."""
@@ -32,7 +35,11 @@ def plan_list(request):
     context = {"plans": plans, "imports": work.pending_imports(request.user)}
     if is_admin(request.user):
         context["waiting"] = work.waiting_for_approval()
-        context["open_years"] = work.open_years()
+        years = work.open_years()
+        blocked = [year for year in years if not year.ready_to_close]
+        context["ready_years"] = [year for year in years if year.ready_to_close]
+        context["blocked_years"] = blocked[:BLOCKED_SHOWN]
+        context["blocked_more"] = len(blocked[BLOCKED_SHOWN:])
     else:
         context["my_years"] = work.reporter_work(request.user)
         context["has_department"] = request.user.departments.exists()
