@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
@@ -9,7 +11,15 @@ admin.site.site_header = _("Plan target tracker")
 admin.site.site_title = _("Plan target tracker")
 admin.site.index_title = _("Administration")
 
+
+@login_not_required
+def favicon(request):
+    return HttpResponsePermanentRedirect(static("tracker/favicon.svg"))
+
+
 urlpatterns = [
+    # Browsers ask for /favicon.ico on pages that do not name an icon, such as the admin's.
+    path("favicon.ico", favicon),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path(

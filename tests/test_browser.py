@@ -158,15 +158,78 @@ def test_the_language_switch_changes_the_page(open_as, demo_plan):
     page.wait_for_selector("text=凌源市“十四五”规划")
 
 
+MAIN_PAGES = {
+    "home": "/",
+    "dashboard": "/plans/lingyuan-14th/",
+    "target": "/plans/lingyuan-14th/targets/GDP/",
+    "milestone": "/plans/lingyuan-14th/targets/ECO-CITY/",
+    "departments": "/plans/lingyuan-14th/departments/",
+    "entry": "/plans/lingyuan-14th/entry/2025/",
+    "approvals": "/approvals/",
+    "import": "/plans/lingyuan-14th/import/",
+    "target definitions": "/plans/lingyuan-14th/targets-import/",
+}
+
+
+def page_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_page_is_wider_than_the_screen(open_as, language, width):
+    page = open_as("admin")
+    if language == "en":
+        page.click("button[lang=en]")
+        page.wait_for_selector("html[lang=en]")
+    page.set_viewport_size({"width": width, "height": 800})
+    wide = {}
+    for name, url in MAIN_PAGES.items():
+        page.goto(url)
+        if page_width(page) > width:
+            wide[name] = page_width(page)
+    assert wide == {}
+    # the dashboard's table fits a desktop screen without scrolling inside its box
+    page.goto(MAIN_PAGES["dashboard"])
+    box = page.locator(".table-scroll").first
+    inner = box.evaluate("element => element.scrollWidth - element.clientWidth")
+    assert width == 390 or inner <= 0
+
+
+def test_the_sign_in_page_fits_a_phone(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    assert page_width(page) <= 390
+    context.close()
+
+
+def test_the_year_selector_applies_at_once(open_as, demo_plan):
+    page = open_as("tongji")
+    page.goto(f"/plans/{demo_plan.slug}/")
+    page.select_option("select[name=year]", "2022")
+    page.wait_for_url("**year=2022**")
+    headers = page.locator("table.dashboard th").all_inner_texts()
+    assert "2022" in headers and "2023" not in headers
+
+
 def test_screenshots_for_the_readme(open_as, demo_plan, tmp_path):
     # `make screenshots` (SCREENSHOTS=1) refreshes the README's pictures in docs/.
     folder = DOCS if os.environ.get("SCREENSHOTS") else tmp_path
     folder.mkdir(exist_ok=True)
     page = open_as("admin")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"/plans/{demo_plan.slug}/")
     page.screenshot(path=folder / "dashboard.png", full_page=True)
     page.goto(f"/plans/{demo_plan.slug}/targets/GDP/")
     page.screenshot(path=folder / "target.png", full_page=True)
+    phone = open_as("zhujian")
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.goto("/")
+    phone.screenshot(path=folder / "phone-home.png", full_page=True)
+    phone.goto(f"/plans/{demo_plan.slug}/")
+    phone.screenshot(path=folder / "phone-dashboard.png")
     assert (folder / "dashboard.png").stat().st_size > 10_000
     image = io.BytesIO((folder / "target.png").read_bytes())
     assert image.read(8) == b"\x89PNG\r\n\x1a\n"
+    assert (folder / "phone-home.png").stat().st_size > 5_000

@@ -158,3 +158,101 @@ def test_the_department_view_shows_who_is_late(signed_in, demo_plan):
     cell_2025 = cells[-1]
     assert "✎ 1" in cell_2025  # fixed-asset investment drafted
     assert "∅ 2" in cell_2025  # rank and development zone: nothing yet
+
+
+class TestTheYearAsOf:
+    def test_the_dashboard_as_of_a_year_shows_only_the_years_up_to_it(self, signed_in, demo_plan):
+        html = dashboard(signed_in, demo_plan, year=2022)
+        headers = re.findall(r"<th[^>]*>\s*(20\d\d)\s*</th>", html)
+        assert headers == ["2021", "2022"]
+        assert "178.5" not in html  # GDP 2023
+
+    def test_by_default_it_shows_every_year_with_a_figure(self, signed_in, demo_plan):
+        html = dashboard(signed_in, demo_plan)
+        assert re.search(r'class="unapproved"[^>]*>205\.0<sup>已提交</sup>', html)  # 2025
+
+    @pytest.mark.parametrize("asked", ["2030", "2020", "abc"])
+    def test_a_year_outside_the_plan_says_so(self, signed_in, demo_plan, asked):
+        html = dashboard(signed_in, demo_plan, year=asked)
+        assert f"{asked} 不是本规划的年份（2021—2025），现显示 2024 年。" in html
+
+    def test_the_year_selector_applies_at_once_from_a_static_script(self, signed_in, demo_plan):
+        html = dashboard(signed_in, demo_plan)
+        assert re.search(r'<select name="year" data-autosubmit>', html)
+        assert re.search(r'<script src="/static/tracker/tracker\.js[^"]*" defer></script>', html)
+        assert "<script>" not in html  # the CSP allows only this site's own files
+
+    def test_the_filter_menus_read_all(self, signed_in, demo_plan):
+        html = dashboard(signed_in, demo_plan)
+        assert html.count('<option value="" selected>全部</option>') == 5
+        assert "---------" not in html
+
+
+class TestOnlyApprovedFiguresAndYourOwn:
+    def test_a_reporter_sees_other_departments_figures_only_once_approved(self, client, demo_plan):
+        client.login(username="caizheng", password="lingyuan-demo-2025")
+        html = dashboard(client, demo_plan)
+        assert ">25.8<sup>已提交</sup>" in html  # the Finance Bureau's own submission
+        assert "205.0" not in html  # the Statistics Bureau's GDP, only submitted
+        assert "33.50" not in html  # Housing's returned built-up area
+        page = client.get(Target.objects.get(code="GDP").get_absolute_url()).content.decode()
+        assert '<circle class="unapproved"' not in page
+        assert "已提交" not in page.split("修改记录")[1]  # nor in the change history
+        assert "192.3" in page  # approved figures are there for everyone
+
+    def test_an_administrator_sees_every_figure(self, client, demo_plan):
+        client.login(username="admin", password="lingyuan-demo-2025")
+        html = dashboard(client, demo_plan)
+        assert "205.0" in html and "33.50" in html
+
+
+class TestWordsAndCharts:
+    def test_a_milestone_aims_at_completed(self, signed_in, demo_plan):
+        target = Target.objects.get(code="ECO-CITY")
+        html = signed_in.get(target.get_absolute_url()).content.decode()
+        assert re.search(r"<dt>目标值</dt><dd>已完成 \(2025 年\)</dd>", html)
+        assert "— (2025)" not in html
+        assert "未完成" in dashboard(signed_in, demo_plan)
+
+    def test_large_figures_have_thousands_separators(self, signed_in, demo_plan):
+        html = dashboard(signed_in, demo_plan)
+        assert ">32,300<" in html  # income in yuan
+
+    def test_chart_ticks_are_round_and_the_legend_lists_only_what_is_drawn(
+        self, signed_in, demo_plan
+    ):
+        gdp = signed_in.get(Target.objects.get(code="GDP").get_absolute_url()).content.decode()
+        ticks = re.findall(r'<text class="axis" [^>]*text-anchor="end">([^<]+)</text>', gdp)
+        assert ticks == ["100", "150", "200", "250", "300", "350"]
+        assert 'class="key projection"' in gdp and 'class="key expected"' in gdp
+
+        rank = signed_in.get(Target.objects.get(code="COUNTY-RANK").get_absolute_url())
+        html = rank.content.decode()
+        ticks = re.findall(r'<text class="axis" [^>]*text-anchor="end">([^<]+)</text>', html)
+        assert ticks == ["9", "10", "11"]
+        legend = re.findall(r'<span class="key (\w+)"></span>', html)
+        assert legend == ["goal"]  # no figure yet: only the target line is drawn
+
+
+def test_units_and_the_region_follow_the_language(signed_in, demo_plan):
+    signed_in.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = dashboard(signed_in, demo_plan)
+    assert "<small>Lingyuan · 2021–2025</small>" in html
+    assert "Lingyuan" in signed_in.get(reverse("tracker:plan-list")).content.decode()
+
+
+def test_every_page_names_the_icon_and_the_old_address_leads_to_it(signed_in, demo_plan):
+    html = dashboard(signed_in, demo_plan)
+    assert re.search(r'<link rel="icon" href="/static/tracker/favicon\.svg', html)
+    response = signed_in.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+
+
+def test_the_departments_page_does_not_ask_for_a_baseline_the_plan_gives(signed_in, demo_plan):
+    html = signed_in.get(reverse("tracker:departments", args=[demo_plan.slug])).content.decode()
+    row = re.search(r"<th>财政局</th>(.*?)</tr>", html, re.S).group(1)
+    cell_2020 = re.findall(r'<td class="dept-cell[^"]*">(.*?)</td>', row, re.S)[0]
+    assert "∅" not in cell_2020  # budget revenue: the plan states 11.6 for 2020
+    row = re.search(r"<th>科技局</th>(.*?)</tr>", html, re.S).group(1)
+    cell_2020 = re.findall(r'<td class="dept-cell[^"]*">(.*?)</td>', row, re.S)[0]
+    assert "∅" not in cell_2020  # R&D share has its 2020 figure; the zone is a milestone

@@ -8,10 +8,10 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from tracker import progress
+from tracker import display, progress
 
-WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 60, 20, 20, 60
+WIDTH, HEIGHT = 600, 320
+LEFT, RIGHT, TOP, BOTTOM = 76, 28, 16, 40
 
 
 def _scale(low: float, high: float, size: float, flip: bool):
@@ -57,9 +57,10 @@ def target_chart(target, standing) -> str:
         numbers.append(float(goal))
     if not numbers:
         return ""
-    low, high = min(numbers), max(numbers)
-    pad = (high - low) * 0.1 or abs(high) * 0.1 or 1.0
-    low, high = low - pad, high + pad
+    ticks = display.nice_ticks(
+        min(numbers), max(numbers), most=5, whole=target.kind == target.Kind.RANK
+    )
+    low, high = ticks[0], ticks[-1]
     x_of = _scale(years[0], years[-1], WIDTH - LEFT - RIGHT, flip=False)
     y_of = _scale(low, high, HEIGHT - TOP - BOTTOM, flip=True)
 
@@ -76,7 +77,7 @@ def target_chart(target, standing) -> str:
         for y, v in points:
             cx, cy = xy(y, v).split(",")
             circles.append(
-                f'<circle class="{css}" cx="{cx}" cy="{cy}" r="4">'
+                f'<circle class="{css}" cx="{cx}" cy="{cy}" r="5">'
                 f"<title>{escape(title)} {y}: {_fmt(v, target)}</title></circle>"
             )
         return "".join(circles)
@@ -86,22 +87,25 @@ def target_chart(target, standing) -> str:
         f'aria-label="{escape(target.display_name)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(target.display_name)}</title>",
     ]
-    # axes: years below, five value ticks at the left
+    # axes: years below, value ticks on a 1-2-5 step at the left
     for year in years:
         x = LEFT + x_of(year)
         parts.append(
             f'<line class="grid" x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{HEIGHT - BOTTOM}"/>'
         )
-        below = HEIGHT - BOTTOM + 16
+        below = HEIGHT - BOTTOM + 26
         parts.append(
             f'<text class="axis" x="{x:.1f}" y="{below}" text-anchor="middle">{year}</text>'
         )
-    for i in range(5):
-        value = low + (high - low) * i / 4
+    places = _places(ticks)
+    for value in ticks:
         y = TOP + y_of(value)
-        label = f"{value:.{min(target.decimal_places, 2)}f}"
+        label = display.format_figure(Decimal(str(value)), places)
         parts.append(
-            f'<text class="axis" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{label}</text>'
+            f'<line class="grid" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}"/>'
+        )
+        parts.append(
+            f'<text class="axis" x="{LEFT - 8}" y="{y + 6:.1f}" text-anchor="end">{label}</text>'
         )
     if goal is not None:
         y = TOP + y_of(float(goal))
@@ -113,21 +117,26 @@ def target_chart(target, standing) -> str:
     parts.append(line(approved, "approved"))
     parts.append(dots(approved, "approved", _("Approved")))
     parts.append(dots(unapproved, "unapproved", _("Not approved")))
-    legend = [
-        ("approved", _("Approved figures")),
-        ("unapproved", _("Not yet approved")),
-        ("expected", _("Expected path")),
-        ("goal", _("Target value")),
-        ("projection", _("Trend projection")),
-    ]
-    for i, (css, label) in enumerate(legend):
-        x = LEFT + i * 115
-        y = HEIGHT - 16
-        parts.append(f'<line class="{css} key" x1="{x}" y1="{y - 4}" x2="{x + 18}" y2="{y - 4}"/>')
-        parts.append(f'<text class="legend" x="{x + 22}" y="{y}">{escape(label)}</text>')
     parts.append("</svg>")
+    drawn = [
+        ("approved", _("Approved figures"), approved),
+        ("unapproved", _("Not yet approved"), unapproved),
+        ("expected", _("Expected path"), path[1:]),
+        ("goal", _("Target value"), [goal] if goal is not None else []),
+        ("projection", _("Trend projection"), projection),
+    ]
+    parts.append('<ul class="chart-legend">')
+    for css, label, points in drawn:
+        if points:
+            parts.append(f'<li><span class="key {css}"></span>{escape(label)}</li>')
+    parts.append("</ul>")
     return mark_safe("".join(parts))
 
 
+def _places(ticks: list[float]) -> int:
+    """Decimal places the tick labels need: none for 10, 20; one for 0.5, 1.0."""
+    return max((len(str(t).split(".")[1]) if "." in str(t) else 0) for t in ticks)
+
+
 def _fmt(value: Decimal, target) -> str:
-    return f"{value:.{target.decimal_places}f}"
+    return display.format_figure(value, target.decimal_places)

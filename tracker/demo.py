@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from tracker.models import Deadline, Department, Plan, ProgressEntry, Target
 from tracker.permissions import ADMINISTRATORS, REPORTERS
@@ -168,6 +169,8 @@ def _figures(target: Target, reporter, admin) -> None:
             is_sample=True,
             note=NOTES.get((target.code, year), "示例数据"),
             return_reason=RETURN_REASON if state == R else "",
+            reviewed_by=admin if state == A else None,
+            reviewed_at=timezone.now() if state == A else None,
         )
         if target.is_milestone:
             entry.achieved = figure

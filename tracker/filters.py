@@ -9,18 +9,26 @@ from django.utils.translation import gettext_lazy as _
 from tracker import status
 from tracker.models import Area, Department, Target
 
+ALL = _("All")
+
 
 class TargetFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    area = django_filters.ModelChoiceFilter(label=_("Area"), queryset=Area.objects.none())
+    area = django_filters.ModelChoiceFilter(
+        label=_("Area"), queryset=Area.objects.none(), empty_label=ALL
+    )
     lead_department = django_filters.ModelChoiceFilter(
-        label=_("Lead department"), queryset=Department.objects.all()
+        label=_("Lead department"), queryset=Department.objects.all(), empty_label=ALL
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=status.CHOICES, method="filter_status"
+        label=_("Status"), choices=status.CHOICES, method="filter_status", empty_label=ALL
     )
-    nature = django_filters.ChoiceFilter(label=_("Nature"), choices=Target.Nature.choices)
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Target.Kind.choices)
+    nature = django_filters.ChoiceFilter(
+        label=_("Nature"), choices=Target.Nature.choices, empty_label=ALL
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Target.Kind.choices, empty_label=ALL
+    )
 
     class Meta:
         model = Target
@@ -31,6 +39,9 @@ class TargetFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.statuses = statuses
         self.filters["area"].queryset = Area.objects.filter(plan=plan)
+        for field in self.form.fields.values():
+            if hasattr(field, "label_from_instance"):
+                field.label_from_instance = lambda obj: obj.display_name
 
     def search(self, queryset, name, value):
         return queryset.filter(

@@ -235,3 +235,14 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         check_size(upload, settings.IMPORT_MAX_BYTES)
         return upload
+
+
+class TargetsImportForm(ImportForm):
+    """The same upload, for the sheet of target definitions."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "The targets sheet downloaded above, edited: one row per target, with the same "
+            "headers. Not a data-entry template or a progress report."
+        )

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy
 
+from tracker import display
 from tracker.models import ProgressEntry, Target
 
 # Why a figure changed, stored as a stable code, optionally followed by ": " and the
@@ -69,8 +70,8 @@ class Change:
 
 def _shown(record, target: Target) -> str:
     if target.is_milestone:
-        return {True: "✓", False: "✗"}.get(record.achieved, "")
-    return "" if record.value is None else f"{record.value:.{target.decimal_places}f}"
+        return display.milestone_word(record.achieved)
+    return display.format_figure(record.value, target.decimal_places)
 
 
 def change_log(target: Target) -> list[Change]:

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tracker import plausibility, progress
+from tracker import display, plausibility, progress
 
 FIGURE = {"max_digits": 20, "decimal_places": 6}
 
@@ -64,6 +64,7 @@ class Plan(models.Model):
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     region = models.CharField(_("region"), max_length=100)
+    region_en = models.CharField(_("English region name"), max_length=100, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"))
@@ -120,6 +121,10 @@ class Plan(models.Model):
     @property
     def display_name(self) -> str:
         return localized(self)
+
+    @property
+    def display_region(self) -> str:
+        return localized(self, "region")
 
     @property
     def years(self) -> range:
@@ -662,12 +667,8 @@ class ProgressEntry(models.Model):
     @property
     def display_value(self) -> str:
         if self.target.is_milestone:
-            if self.achieved is None:
-                return ""
-            return str(_("Achieved") if self.achieved else _("Not achieved"))
-        if self.value is None:
-            return ""
-        return f"{self.value:.{self.target.decimal_places}f}"
+            return display.milestone_word(self.achieved)
+        return display.format_figure(self.value, self.target.decimal_places)
 
     @property
     def is_flagged(self) -> bool:

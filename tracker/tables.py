@@ -7,8 +7,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from tracker import status
-from tracker.templatetags.tracker import format_figure, progress_bar
+from tracker import display, status
+from tracker.display import format_figure
+from tracker.models import localized
+from tracker.templatetags.tracker import progress_bar
 
 
 def entry_cell(entry, target) -> str:
@@ -27,9 +29,9 @@ def entry_cell(entry, target) -> str:
         return text
     return format_html(
         '<span class="unapproved" title="{}">{}<sup>{}</sup></span>',
-        _t("Not approved: %(state)s") % {"state": entry.get_state_display()},
+        _t("Not approved: %(state)s") % {"state": display.state_word(entry.state)},
         text,
-        entry.get_state_display(),
+        display.state_word(entry.state),
     )
 
 
@@ -51,17 +53,25 @@ class YearColumn(tables.Column):
 
 class StandingTable(tables.Table):
     area = tables.Column(
-        _("Area"), accessor="target__area__display_name", order_by=("target__area__order",)
+        _("Area"),
+        accessor="target__area__display_name",
+        order_by=("target__area__order",),
+        attrs={"th": {"class": "area"}, "td": {"class": "area"}},
     )
-    code = tables.Column(_("Code"), accessor="target__code", attrs={"td": {"class": "code"}})
+    code = tables.Column(
+        _("Code"), accessor="target__code", attrs={"th": {"class": "code"}, "td": {"class": "code"}}
+    )
     name = tables.Column(
         _("Target"),
         accessor="target__display_name",
         linkify=lambda record: record.target.get_absolute_url(),
+        attrs={"th": {"class": "name"}, "td": {"class": "name"}},
     )
-    unit = tables.Column(_("Unit"), accessor="target__unit", orderable=False)
+    unit = tables.Column(_("Unit"), empty_values=(), orderable=False)
     nature = tables.Column(
-        _("Nature"), accessor="target__nature", attrs={"td": {"class": "nowrap"}}
+        _("Nature"),
+        accessor="target__nature",
+        attrs={"th": {"class": "nature"}, "td": {"class": "nature"}},
     )
     baseline = tables.Column(
         _("Baseline"), empty_values=(), orderable=False, attrs={"td": {"class": "num"}}
@@ -92,6 +102,9 @@ class StandingTable(tables.Table):
         ]
         orderable = True
 
+    def render_unit(self, record):
+        return localized(record.target, "unit") or "—"
+
     def render_nature(self, record):
         return record.target.get_nature_display()
 
@@ -99,18 +112,7 @@ class StandingTable(tables.Table):
         return format_figure(record.baseline, record.target.decimal_places) or "—"
 
     def render_goal(self, record):
-        target = record.target
-        if target.is_milestone:
-            return _t("Achieved")
-        if target.kind == target.Kind.RELATIVE:
-            return _t("Growth above %(reference)s") % {
-                "reference": target.reference_target.display_name
-                if target.reference_target
-                else "—"
-            }
-        if target.kind == target.Kind.ANNUAL_GROWTH:
-            return _t("%(rate)s%% a year") % {"rate": target.target_value}
-        return format_figure(record.goal, target.decimal_places) or "—"
+        return display.goal_text(record.target, record.goal) or "—"
 
     def render_progress(self, record):
         return progress_bar(record.assessment) or "—"

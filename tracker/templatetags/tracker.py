@@ -2,33 +2,50 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 
 from tracker import status as status_display
+from tracker.display import format_figure, format_share, goal_text, milestone_word, state_word
+from tracker.models import localized
 
 register = template.Library()
-
-
-def format_figure(value: Decimal | None, places: int) -> str:
-    if value is None:
-        return ""
-    return f"{value:.{places}f}"
-
-
-def format_share(value: Decimal | None, places: int = 1) -> str:
-    """A fraction as a percentage: 0.567 -> '56.7%'."""
-    if value is None:
-        return ""
-    return f"{value * 100:.{places}f}%"
 
 
 @register.filter
 def figure(value, target):
     """A figure with the target's decimal places."""
     return format_figure(value, target.decimal_places)
+
+
+@register.filter
+def milestone(achieved):
+    return milestone_word(achieved)
+
+
+@register.filter
+def state(code):
+    return state_word(code)
+
+
+@register.filter
+def unit(target):
+    """The target's unit in the page's language."""
+    return localized(target, "unit")
+
+
+@register.simple_tag
+def goal(target, value):
+    """The target's aim: a figure, a completed milestone, or growth above another target."""
+    return goal_text(target, value)
+
+
+@register.filter
+def due_year(plan):
+    """The year whose figures are due now: last year, within the plan's entry years."""
+    year = timezone.localdate().year - 1
+    return min(max(year, plan.baseline_year), plan.end_year)
 
 
 @register.filter

@@ -6,8 +6,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from tracker import work
 from tracker.api import plan_payload
 from tracker.charts import target_chart
 from tracker.filters import TargetFilter
@@ -18,20 +20,83 @@ from tracker.models import (
     ProgressEntry,
     Target,
 )
+from tracker.permissions import is_admin
 from tracker.standing import plan_targets, standings, status_counts
 from tracker.tables import standing_table
 from tracker.views.common import requested_year
 
+# The administrator's home lists this many years that cannot be closed yet, then a count.
+BLOCKED_SHOWN = 12
+
 
 def plan_list(request):
+    """The home page: what the person has to do next, then the plans."""
     plans = Plan.objects.annotate(target_count=Count("targets"))
-    return render(request, "tracker/plan_list.html", {"plans": plans})
+    context = {"plans": plans, "imports": work.pending_imports(request.user)}
+    if is_admin(request.user):
+        context["waiting"] = work.waiting_for_approval()
+        years = work.open_years()
+        blocked = [year for year in years if not year.ready_to_close]
+        context["ready_years"] = [year for year in years if year.ready_to_close]
+        context["blocked_years"] = blocked[:BLOCKED_SHOWN]
+        context["blocked_more"] = len(blocked[BLOCKED_SHOWN:])
+    else:
+        context["my_years"] = work.reporter_work(request.user)
+        context["has_department"] = request.user.departments.exists()
+    return render(request, "tracker/plan_list.html", context)
+
+
+def _unapproved_visible(user):
+    """Whose figures not yet approved `user` sees: an administrator all, a reporter their own.
+
+    Returns a test of a target; approved figures are visible to everyone.
+    """
+    if is_admin(user):
+        return lambda target: True
+    own = set(user.departments.values_list("pk", flat=True))
+    return lambda target: target.lead_department_id in own
+
+
+def _hide_others_unapproved(rows, user) -> None:
+    """Drop other departments' drafts, submissions and returns from the rows' figures."""
+    visible = _unapproved_visible(user)
+    for row in rows:
+        if not visible(row.target):
+            row.entries = {year: e for year, e in row.entries.items() if e.counts}
+
+
+def _visible_changes(changes, target, user):
+    """The change log, without other departments' figures that were never approved."""
+    if _unapproved_visible(user)(target):
+        return changes
+    approved = str(ProgressEntry.State.APPROVED.label)
+    return [change for change in changes if change.state == approved]
+
+
+def _chosen_year(request, plan) -> tuple[int, str | None]:
+    """The status year, and a sentence when the one asked for is not a year of the plan."""
+    asked = request.GET.get("year", "")
+    year = plan.status_year(requested_year(request))
+    if asked and str(year) != asked.strip():
+        return year, _(
+            "%(asked)s is not a year of this plan (%(first)s–%(last)s); showing %(year)s."
+        ) % {"asked": asked[:20], "first": plan.start_year, "last": plan.end_year, "year": year}
+    return year, None
+
+
+def _columns(plan, year: int, chosen: bool, rows) -> list[int]:
+    """The year columns: up to the chosen year; by default up to the latest figure shown."""
+    if not chosen:
+        year = max([year, *(y for row in rows for y in row.entries)])
+    return [y for y in plan.years if y <= year]
 
 
 def plan_dashboard(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
-    year = plan.status_year(requested_year(request))
-    rows = {row.target.pk: row for row in standings(plan_targets(plan), year)}
+    year, year_problem = _chosen_year(request, plan)
+    found = standings(plan_targets(plan), year)
+    _hide_others_unapproved(found, request.user)
+    rows = {row.target.pk: row for row in found}
     filterset = TargetFilter(
         request.GET,
         queryset=Target.objects.filter(plan=plan),
@@ -39,11 +104,12 @@ def plan_dashboard(request, slug):
         statuses={pk: row.status for pk, row in rows.items()},
     )
     shown = [rows[pk] for pk in filterset.qs.values_list("pk", flat=True)]
-    table = standing_table(shown, plan.years)
+    table = standing_table(shown, _columns(plan, year, "year" in request.GET, found))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {
         "plan": plan,
         "year": year,
+        "year_problem": year_problem,
         "filter": filterset,
         "table": table,
         "counts": status_counts(rows.values()),
@@ -60,46 +126,58 @@ def target_detail(request, slug, code):
         plan__slug=slug,
         code=code,
     )
-    year = target.plan.status_year(requested_year(request))
+    year, year_problem = _chosen_year(request, target.plan)
     row = standings([target], year)[0]
+    _hide_others_unapproved([row], request.user)
+    figures = sorted(row.entries.values(), key=lambda entry: entry.year)
     context = {
         "plan": target.plan,
         "target": target,
         "year": year,
+        "year_problem": year_problem,
         "row": row,
+        "figures": figures,
         "chart": target_chart(target, row),
-        "changes": change_log(target),
+        "changes": _visible_changes(change_log(target), target, request.user),
         "has_sample": any(e.is_sample for e in target.entries.all()),
     }
     return render(request, "tracker/target_detail.html", context)
 
 
 def departments(request, slug):
-    """For each department and year: how many of its targets have a figure in each state."""
+    """For each department and year: how many of its targets have a figure in each state.
+
+    A target whose baseline the plan states, or a milestone, needs no baseline-year figure,
+    so it is not counted as missing there.
+    """
     plan = get_object_or_404(Plan, slug=slug)
-    led = dict(
-        Target.objects.filter(plan=plan)
-        .values_list("lead_department")
-        .annotate(n=Count("id"))
-        .values_list("lead_department", "n")
+    targets = Target.objects.filter(plan=plan).values_list(
+        "pk", "lead_department", "baseline_value", "kind"
     )
-    counts = {}
-    for dept, year, state, n in (
-        ProgressEntry.objects.filter(target__plan=plan)
-        .values_list("target__lead_department", "year", "state")
-        .annotate(n=Count("id"))
+    needs_baseline = {
+        pk for pk, _dept, baseline, kind in targets if baseline is None and kind != "milestone"
+    }
+    led, counts, reported = {}, {}, set()
+    for pk, dept, _baseline, _kind in targets:
+        led.setdefault(dept, []).append(pk)
+    for target_id, dept, year, state in ProgressEntry.objects.filter(target__plan=plan).values_list(
+        "target", "target__lead_department", "year", "state"
     ):
-        counts.setdefault((dept, year), {})[state] = n
+        found = counts.setdefault((dept, year), {})
+        found[state] = found.get(state, 0) + 1
+        reported.add((target_id, year))
     rows = []
     for department in Department.objects.filter(pk__in=[pk for pk in led if pk]):
         cells = []
         for year in plan.entry_years:
+            expected = led[department.pk]
+            if year == plan.baseline_year:
+                expected = [pk for pk in expected if pk in needs_baseline]
+            missing = sum((pk, year) not in reported for pk in expected)
             found = counts.get((department.pk, year), {})
-            cells.append(
-                {"year": year, "missing": led[department.pk] - sum(found.values()), **found}
-            )
-        rows.append((department, led[department.pk], cells))
-    context = {"plan": plan, "rows": rows, "unassigned": led.get(None, 0)}
+            cells.append({"year": year, "missing": missing, **found})
+        rows.append((department, len(led[department.pk]), cells))
+    context = {"plan": plan, "rows": rows, "unassigned": len(led.get(None, []))}
     return render(request, "tracker/departments.html", context)
 
 

@@ -18,7 +18,7 @@ from tracker.excel.importer import build_preview
 from tracker.excel.report import write_report
 from tracker.excel.targets import preview_targets, write_targets
 from tracker.excel.template import write_template
-from tracker.forms import ImportForm
+from tracker.forms import ImportForm, TargetsImportForm
 from tracker.models import (
     ImportBatch,
     PendingImport,
@@ -156,7 +156,7 @@ def targets_export(request, slug):
 def targets_import(request, slug):
     require_admin(request.user)
     plan = get_object_or_404(Plan, slug=slug)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = TargetsImportForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

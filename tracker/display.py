@@ -1,0 +1,106 @@
+"""One vocabulary and one number format for everything people read: pages, tables, charts.
+
+Milestone and state words live here once; so does the way a figure is written.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+# A milestone (a zone approved, a title won) is either completed in a year or not yet.
+MILESTONE = {True: _("Completed"), False: _("Not completed")}
+
+# Where a figure is in the workflow.
+STATES = {
+    "draft": _("Draft"),
+    "submitted": _("Submitted"),
+    "approved": _("Approved"),
+    "returned": _("Returned"),
+}
+
+# Chinese practice (GB/T 15835) groups digits by three only from five digits up.
+GROUP_FROM = Decimal(10000)
+
+
+def format_figure(value: Decimal | None, decimal_places: int) -> str:
+    """A figure with its target's decimal places and thousands separators from five digits.
+
+    >>> format_figure(Decimal("12345.6"), 2), format_figure(Decimal("2024.5"), 1)
+    ('12,345.60', '2024.5')
+    """
+    if value is None:
+        return ""
+    grouping = "," if abs(value) >= GROUP_FROM else ""
+    return f"{value:{grouping}.{decimal_places}f}"
+
+
+def goal_text(target, goal: Decimal | None) -> str:
+    """What a target aims for, in words where it is not a single figure."""
+    if target.is_milestone:
+        return milestone_word(True)
+    if target.kind == "relative":
+        reference = target.reference_target
+        return _("Growth above %(reference)s") % {
+            "reference": reference.display_name if reference else "—"
+        }
+    if target.kind == "annual_growth" and target.target_value is not None:
+        return _("%(rate)s%% a year") % {"rate": f"{target.target_value.normalize():f}"}
+    return format_figure(goal, target.decimal_places)
+
+
+def milestone_word(achieved: bool | None) -> str:
+    """Completed or not completed; an empty string when nobody said."""
+    return "" if achieved is None else str(MILESTONE[achieved])
+
+
+def state_word(state: str) -> str:
+    return str(STATES.get(state, state))
+
+
+def format_share(value: Decimal | None, places: int = 1) -> str:
+    """A fraction as a percentage: 0.567 -> '56.7%'."""
+    if value is None:
+        return ""
+    return f"{value * 100:.{places}f}%"
+
+
+def nice_step(span: float, most: int) -> float:
+    """The smallest 1-2-5 step (…, 0.5, 1, 2, 5, 10, …) cutting `span` into at most `most` parts.
+
+    >>> nice_step(106.3, 5), nice_step(9, 4), nice_step(0.37, 5)
+    (50, 5, 0.1)
+    """
+    if span <= 0:
+        return 1
+    magnitude = 10 ** int(f"{span / most:e}".split("e")[1])
+    for factor in (1, 2, 5, 10):
+        step = factor * magnitude
+        if span / step <= most:
+            return step
+    return 10 * magnitude
+
+
+def nice_ticks(low: float, high: float, most: int = 5, whole: bool = False) -> list[float]:
+    """Tick values on a 1-2-5 step covering low..high; whole numbers only when `whole`.
+
+    >>> nice_ticks(129.9, 236.2)
+    [100, 150, 200, 250]
+    >>> nice_ticks(9.6, 10.4, whole=True), nice_ticks(10, 10, whole=True)
+    ([9, 10, 11], [9, 10, 11])
+    """
+    step = nice_step(high - low, most)
+    if whole:
+        step = max(1, round(step))
+    first = int(low // step)
+    last = -int(-high // step)
+    if first == last:
+        first, last = first - 1, last + 1
+    return [_tidy(i * step) for i in range(first, last + 1)]
+
+
+def _tidy(value: float) -> float:
+    """Drop float noise (0.30000000000000004) and write whole numbers as ints."""
+    value = round(value, 10)
+    return int(value) if value == int(value) else value

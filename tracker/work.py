@@ -1,0 +1,172 @@
+"""What each person has to do next: the reporter's figures, the administrator's queue.
+
+Read-only; the home page shows it. A year's figures fall due once the year is over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.utils import timezone
+
+from tracker.models import ClosedYear, PendingImport, Plan, ProgressEntry, Target
+
+
+@dataclass
+class YearWork:
+    """One plan year of one person: figures missing, returned, in draft, submitted."""
+
+    plan: Plan
+    year: int
+    closed: bool = False
+    missing: list[Target] = field(default_factory=list)
+    returned: list[ProgressEntry] = field(default_factory=list)
+    drafts: list[ProgressEntry] = field(default_factory=list)
+    submitted: list[ProgressEntry] = field(default_factory=list)
+
+    @property
+    def to_do(self) -> bool:
+        return bool(self.missing or self.returned or self.drafts)
+
+
+def expects_figure(
+    year: int, *, baseline_year: int, states_baseline: bool, milestone: bool, completed: int | None
+) -> bool:
+    """Whether a target needs a figure for `year`.
+
+    The baseline year (the plan's) needs one only where the plan states no baseline, and
+    never for a milestone; a milestone needs none after the year it was completed (an
+    approved "completed"), `completed` being that year or None.
+    """
+    if year == baseline_year:
+        return not states_baseline and not milestone
+    return not (milestone and completed is not None and completed < year)
+
+
+def _completed_year(entries: dict[int, ProgressEntry]) -> int | None:
+    years = [y for y, e in entries.items() if e.achieved and e.counts]
+    return min(years) if years else None
+
+
+def _has_figure(entry: ProgressEntry | None) -> bool:
+    return entry is not None and (entry.value is not None or entry.achieved is not None)
+
+
+def year_work(targets, *, today=None) -> list[YearWork]:
+    """Per plan and year, what the given targets' figures still need, oldest year first.
+
+    Only years already over can be missing; a closed year can no longer change.
+    """
+    today = today or timezone.localdate()
+    closed = set(ClosedYear.objects.values_list("plan_id", "year"))
+    found: dict[tuple[int, int], YearWork] = {}
+    for target in targets:
+        plan = target.plan
+        entries = {entry.year: entry for entry in target.entries.all()}
+        for year in plan.entry_years:
+            if year >= today.year:
+                break
+            work = found.setdefault(
+                (plan.pk, year), YearWork(plan, year, closed=(plan.pk, year) in closed)
+            )
+            entry = entries.get(year)
+            if entry is not None and entry.state != ProgressEntry.State.APPROVED:
+                {
+                    "returned": work.returned,
+                    "draft": work.drafts,
+                    "submitted": work.submitted,
+                }[entry.state].append(entry)
+            expected = expects_figure(
+                year,
+                baseline_year=plan.baseline_year,
+                states_baseline=target.baseline_value is not None,
+                milestone=target.is_milestone,
+                completed=_completed_year(entries),
+            )
+            if expected and not _has_figure(entry) and not work.closed:
+                work.missing.append(target)
+    return sorted(found.values(), key=lambda work: (work.plan.name, work.year))
+
+
+def reporter_work(user, **kwargs) -> list[YearWork]:
+    """The years where the figures of `user`'s targets need something, or wait for approval."""
+    targets = Target.objects.editable_by(user).select_related("plan").prefetch_related("entries")
+    return [w for w in year_work(targets, **kwargs) if w.to_do or w.submitted]
+
+
+@dataclass
+class OpenYear:
+    """A plan year that is over and not closed, with what still stands in the way."""
+
+    plan: Plan
+    year: int
+    missing: int = 0
+    waiting: int = 0
+    with_departments: int = 0
+
+    @property
+    def ready_to_close(self) -> bool:
+        return not (self.missing or self.waiting or self.with_departments)
+
+
+def open_years(*, today=None) -> list[OpenYear]:
+    """Every plan year that is over and not yet closed, counted in a few flat queries.
+
+    Reads plain rows rather than models: an administrator's home page covers every plan.
+    """
+    today = today or timezone.localdate()
+    plans = {plan.pk: plan for plan in Plan.objects.all()}
+    closed = set(ClosedYear.objects.values_list("plan_id", "year"))
+    figures: dict[int, dict[int, tuple[str, bool]]] = {}
+    completed: dict[int, int] = {}
+    has_figure = ExpressionWrapper(
+        Q(value__isnull=False) | Q(achieved__isnull=False), output_field=BooleanField()
+    )
+    rows = ProgressEntry.objects.annotate(has_figure=has_figure).values_list(
+        "target_id", "year", "state", "has_figure", "achieved"
+    )
+    for target_id, year, state, figure, achieved in rows:
+        figures.setdefault(target_id, {})[year] = (state, bool(figure))
+        if achieved and state == ProgressEntry.State.APPROVED:
+            completed[target_id] = min(year, completed.get(target_id, year))
+    found: dict[tuple[int, int], OpenYear] = {}
+    for pk, plan_id, kind, baseline in Target.objects.values_list(
+        "pk", "plan_id", "kind", "baseline_value"
+    ):
+        plan = plans[plan_id]
+        for year in plan.entry_years:
+            if year >= today.year:
+                break
+            if (plan_id, year) in closed:
+                continue
+            work = found.setdefault((plan_id, year), OpenYear(plan, year))
+            state, has_figure = figures.get(pk, {}).get(year, (None, False))
+            if state == ProgressEntry.State.SUBMITTED:
+                work.waiting += 1
+            elif state in (ProgressEntry.State.DRAFT, ProgressEntry.State.RETURNED):
+                work.with_departments += 1
+            expected = expects_figure(
+                year,
+                baseline_year=plan.baseline_year,
+                states_baseline=baseline is not None,
+                milestone=kind == Target.Kind.MILESTONE,
+                completed=completed.get(pk),
+            )
+            if expected and not has_figure:
+                work.missing += 1
+    return sorted(found.values(), key=lambda work: (work.plan.name, work.year))
+
+
+def waiting_for_approval() -> int:
+    return ProgressEntry.objects.filter(state=ProgressEntry.State.SUBMITTED).count()
+
+
+def pending_imports(user) -> list[PendingImport]:
+    """Uploads `user` checked but neither confirmed nor cancelled, and not yet expired."""
+    since = timezone.now() - timedelta(minutes=settings.IMPORT_PREVIEW_MINUTES)
+    return list(
+        PendingImport.objects.filter(user=user, created_at__gte=since).select_related("plan")
+    )
