@@ -84,7 +84,7 @@ class TargetAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["co_departments"]
     inlines = [ProgressEntryInline]
     fieldsets = [
-        (None, {"fields": ["plan", "area", "code", "order", "name", "name_en", "unit"]}),
+        (None, {"fields": ["plan", "area", "code", "order", "name", "name_en", "unit", "unit_en"]}),
         (
             _("What is measured"),
             {

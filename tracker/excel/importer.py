@@ -185,6 +185,10 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
                   "forbidden")  # fmt: skip
             continue
         entry = stored.get((target.pk, raw.year))
+        if entry is not None and _unchanged(raw, target, entry, preview):
+            # A locked figure sent back as it is (a template returned unchanged) is no change.
+            preview.rows.append(_compare(raw, target, entry, *_read_quietly(raw, target, entry)))
+            continue
         if raw.year in closed:
             c = closed[raw.year]
             error(raw.value_cell, _("Year %(year)s is closed (by %(who)s): figures are locked.") % {
@@ -201,6 +205,21 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
         if len(preview.errors) > problems_before:
             continue
         preview.rows.append(_compare(raw, target, entry, figure, quality, note))
+
+
+def _read_quietly(raw: RawRow, target: Target, entry) -> tuple:
+    """Figure, quality and note of a row, or None for the figure where it cannot be read."""
+    scratch = Preview(None, "", "")
+    figure, quality = _figure(raw, target, scratch), _quality(raw, entry, scratch)
+    note = "" if raw.note is None else str(raw.note).strip()
+    return (None if scratch.errors else figure), quality, note
+
+
+def _unchanged(raw: RawRow, target: Target, entry, preview: Preview) -> bool:
+    figure, quality, note = _read_quietly(raw, target, entry)
+    if figure is None:
+        return False
+    return _compare(raw, target, entry, figure, quality, note).status == "unchanged"
 
 
 def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | None:
