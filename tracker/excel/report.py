@@ -594,7 +594,7 @@ def _matrix(wb, ctx: Context, rows: list[Standing]):
 
 def _unapproved(wb, ctx: Context, rows: list[Standing]):
     """Figures up to the report's year that are not approved: never among the official ones."""
-    ws = sheet(wb, _("Not yet approved"))
+    ws = sheet(wb, _("Figures not yet approved"))
     states = {key: str(label) for key, label in ProgressEntry.State.choices}
     headers = [
         _("Code"),

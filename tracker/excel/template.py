@@ -67,10 +67,14 @@ def _state_word(entry: ProgressEntry | None) -> str:
     return str(dict(ProgressEntry.State.choices)[entry.state])
 
 
-def _validation(target: Target, lang: int) -> DataValidation:
-    """No negatives where a target cannot have them; no more decimals than it keeps."""
+def _validation(target: Target, first_row: int) -> DataValidation:
+    """No negatives where a target cannot have them; no more decimals than it keeps.
+
+    The formula names the first cell of the rule's ranges; Excel and LibreOffice apply it
+    to every other cell relative to that one.
+    """
     places = target.decimal_places
-    first = f"{VALUE_COL}{HEADER_ROW + 1}"  # relative to the first cell of each range
+    first = f"{VALUE_COL}{first_row}"
     rules = [f"ISNUMBER({first})", f"ROUND({first},{places})={first}"]
     if not target.allow_negative:
         rules.append(f"{first}>=0")
@@ -213,7 +217,7 @@ def write_template(
             else:
                 key = (target.decimal_places, target.allow_negative)
                 if key not in number_rules:
-                    number_rules[key] = _validation(target, lang)
+                    number_rules[key] = _validation(target, index)
                 number_rows.setdefault(key, []).append(index)
                 value = current.value if current else None
                 before = previous.value if previous else None
