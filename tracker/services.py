@@ -482,4 +482,4 @@ def apply_targets(*, plan: Plan, user, rows: list[dict], file_name: str) -> int:
     return saved
 
 
-TEXT_FIELDS = {"name_en", "unit", "source_text", "data_source", "notes"}
+TEXT_FIELDS = {"name_en", "unit", "unit_en", "source_text", "data_source", "notes"}

@@ -566,8 +566,9 @@ def _matrix(wb, ctx: Context, rows: list[Standing]):
     )
     # Meant for editing and importing back too: values and number formats only (the marks
     # of data quality are number formats, so the cells stay numbers).
-    for row in rows:
+    for index, row in enumerate(rows, start=2):
         target = row.target
+        ws.row_dimensions[index].height = _height([(target.display_name, widths[1])])
         approved = _approved(row, ctx.year)
         values = []
         for y in years:
@@ -584,7 +585,7 @@ def _matrix(wb, ctx: Context, rows: list[Standing]):
         ws.append(
             [
                 cell(ws, target.code),
-                cell(ws, target.display_name),
+                cell(ws, target.display_name, alignment=MIDDLE),
                 cell(ws, _unit(target), alignment=CENTER),
                 *values,
             ]
@@ -635,6 +636,7 @@ def _unapproved(wb, ctx: Context, rows: list[Standing]):
     ws.row_dimensions[2].height = LINE_HEIGHT * _lines(explanation, sum(widths)) + 2
     ws.append([cell(ws, explanation, font=MUTED_FONT, border=None, alignment=WRAP)])
     ws.merged_cells.add(f"A2:{get_column_letter(len(headers))}2")
+    ws.row_dimensions[3].height = _height(zip(headers, widths, strict=True))
     ws.append([cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER) for h in headers])
     for index, (target, y, entry) in enumerate(found, start=4):
         note = entry.return_reason if entry.state == entry.State.RETURNED else entry.note
