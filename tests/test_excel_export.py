@@ -42,10 +42,26 @@ def demo_report(demo_plan, admin_user):
 
 
 HEADER = [
-    "类别", "指标", "单位", "2020年（基期）", "2021年", "2022年", "2023年", "2024年",
-    "2025年目标", "规划年均增长", "实际年均增长", "属性", "序时进度", "完成进度", "状态",
-    "预计能否完成", "较上年增长", "责任单位", "原因及措施",
-]  # fmt: skip
+    "类别",
+    "指标",
+    "单位",
+    "2020年（基期）",
+    "2021年",
+    "2022年",
+    "2023年",
+    "2024年",
+    "2025年目标",
+    "规划年均增长",
+    "实际年均增长",
+    "属性",
+    "序时进度",
+    "完成进度",
+    "状态",
+    "预计能否完成",
+    "较上年增长",
+    "责任单位",
+    "原因及措施",
+]
 COL = {name: index for index, name in enumerate(HEADER)}
 
 
@@ -320,6 +336,7 @@ class TestDownloadAndCommand:
         client.login(username="tongji", password="lingyuan-demo-2025")
         html = client.get(demo_plan.get_absolute_url()).content.decode()
         assert reverse("tracker:report", args=[demo_plan.slug]) in html
+        assert 'name="include_unapproved"' in html
         response = client.get(reverse("tracker:report", args=[demo_plan.slug]), {"year": 2023})
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
         filename = re.search(r'filename="([^"]+)"', response["Content-Disposition"]).group(1)

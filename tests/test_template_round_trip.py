@@ -19,12 +19,20 @@ def plan(db, department):
     area = factory.make_area(plan)
     common = dict(area=area, lead_department=department)
     gdp = factory.make_target(plan, code="GDP", name="地区生产总值", **common)
-    rd = factory.make_target(plan, code="RD", name="研发投入占比", unit="%", decimal_places=2,
-                             **common)  # fmt: skip
+    rd = factory.make_target(
+        plan, code="RD", name="研发投入占比", unit="%", decimal_places=2, **common
+    )
     zone = factory.make_target(
-        plan, code="ZONE", name="国家级开发区", kind="milestone", baseline_value=None,
-        target_value=None, unit="", decimal_places=0, **common,
-    )  # fmt: skip
+        plan,
+        code="ZONE",
+        name="国家级开发区",
+        kind="milestone",
+        baseline_value=None,
+        target_value=None,
+        unit="",
+        decimal_places=0,
+        **common,
+    )
     factory.make_entry(gdp, 2023, "131.5", quality="preliminary", note="初步核算")
     factory.make_entry(rd, 2023, "1.85", quality="final")
     factory.make_entry(zone, 2023, False, quality="final")
@@ -38,9 +46,13 @@ def test_an_unchanged_template_with_approved_figures_imports_as_nothing_changed(
     assert result.counts == {"new": 0, "changed": 0, "unchanged": 3}
     before = list(ProgressEntry.objects.values_list("pk", "version", "state"))
     batch = services.apply_import(
-        plan=plan, user=reporter, rows=result.payload()["rows"], file_name="t.xlsx",
-        sha256=result.sha256, submit=True,
-    )  # fmt: skip
+        plan=plan,
+        user=reporter,
+        rows=result.payload()["rows"],
+        file_name="t.xlsx",
+        sha256=result.sha256,
+        submit=True,
+    )
     assert (batch.new_count, batch.changed_count, batch.unchanged_count) == (0, 0, 3)
     assert list(ProgressEntry.objects.values_list("pk", "version", "state")) == before
 
