@@ -127,7 +127,7 @@ def _approved(row: Standing, year: int) -> dict[int, ProgressEntry]:
 
 
 def _milestone_word(achieved: bool) -> str:
-    return pgettext("milestone", "Done") if achieved else pgettext("milestone", "Not done")
+    return _("Done") if achieved else _("Not done")
 
 
 def _unit(target) -> str:
@@ -219,20 +219,20 @@ def _projection(row: Standing) -> str:
     target, a = row.target, row.assessment
     status = a.status
     if status == progress.Status.ACHIEVED:
-        return pgettext("projection", "Met")
+        return _("Met")
     if status == progress.Status.NO_DATA:
         return "—"
     if target.is_milestone:
-        return "—" if status == progress.Status.PENDING else pgettext("projection", "No")
+        return "—" if status == progress.Status.PENDING else _("Unlikely")
     if target.kind == target.Kind.RELATIVE:
         yes = status == progress.Status.ON_TRACK
-        return pgettext("projection", "Yes") if yes else pgettext("projection", "No")
+        return _("Likely") if yes else _("Unlikely")
     if a.projected_value is None:
         return "—"
     met = progress.is_met(target.spec(target.approved_values()), a.projected_value)
     if met is None:
         return "—"
-    return pgettext("projection", "Yes") if met else pgettext("projection", "No")
+    return _("Likely") if met else _("Unlikely")
 
 
 def _reason(row: Standing, year: int) -> tuple[str, bool]:
@@ -324,8 +324,8 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
     plan, year = ctx.plan, ctx.year
     statuses = {status: status_display.label(status) for status in progress.Status}
     natures = {
-        "binding": pgettext("nature", "Binding"),
-        "anticipatory": pgettext("nature", "Indicative"),
+        "binding": _("Binding"),
+        "anticipatory": _("Indicative"),
     }
 
     # 1. every row's cells as (value, style) before anything is written, to size columns.
@@ -376,7 +376,7 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
         _("Actual yearly growth"),
         _("Nature"),
         _("Expected progress"),
-        pgettext("report", "Progress"),
+        _("Progress made"),
         _("Status"),
         _("Likely to be met"),
         _("Growth on the year before"),
@@ -604,7 +604,7 @@ def _unapproved(wb, ctx: Context, rows: list[Standing]):
         _("Year"),
         _("Figure (not approved)"),
         _("Data quality"),
-        pgettext("workflow", "State"),
+        _("Workflow state"),
         _("Note or reason for return"),
     ]
     found = []
@@ -716,7 +716,7 @@ def _charts(wb, ctx: Context, rows: list[Standing]) -> bool:
     ctx.print_setup(charts)
     plan, year = ctx.plan, ctx.year
     years = list(plan.entry_years)
-    data.append([_("Target"), pgettext("report", "Progress"), _("Expected progress")])
+    data.append([_("Target"), _("Progress made"), _("Expected progress")])
     for row in rows:
         a = row.assessment
         data.append([_label(data, row.target.display_name), a.progress, a.expected_share])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -212,7 +211,7 @@ def write_template(
                     if not previous or previous.achieved is None
                     else (YES if previous.achieved else NO)[lang]
                 )
-                goal_cell = pgettext("milestone", "Done")
+                goal_cell = _("Achieved")
                 fmt = None
             else:
                 key = (target.decimal_places, target.allow_negative)
