@@ -6,6 +6,7 @@ spelled out in both languages here rather than left to the translation catalogue
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from copy import copy
@@ -233,6 +234,32 @@ def _header_text(text: str) -> str:
 def display_width(text: str) -> float:
     """Columns a text needs: CJK characters count double."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+LINE_HEIGHT = 14.5  # points per line of 10 pt text (Noto Sans CJK sets lines loosely)
+
+
+def text_units(text) -> float:
+    """Column-width units a text takes on one line: about a digit each, a CJK character 1.9."""
+    return display_width(text) * 0.95
+
+
+def wrapped_lines(text, width: float) -> int:
+    """Printed lines a wrapped text takes in a column of `width` (counted generously)."""
+    if text is None or text == "":
+        return 1
+    usable = max(1.0, width - 1)
+    return sum(max(1, math.ceil(text_units(part) / usable)) for part in str(text).split("\n"))
+
+
+def row_height(cells) -> float:
+    """A row's height for the most lines any of its (text, width) cells wraps to.
+
+    Set, not left to the application: LibreOffice keeps the default height of a row
+    written without one, and wrapped text would be cut.
+    """
+    texts = [(t, w) for t, w in cells if isinstance(t, str)]
+    return max([wrapped_lines(t, w) for t, w in texts] + [1]) * LINE_HEIGHT + 4
 
 
 def fit_widths(ws, columns: list[list[str]], minimum=6, maximum=50) -> None:

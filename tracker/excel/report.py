@@ -45,6 +45,7 @@ from tracker.excel.common import (
     FONT_NAME,
     HEADER_FILL,
     HEADER_FONT,
+    LINE_HEIGHT,
     MATRIX_CODE,
     MATRIX_SHEET,
     MIDDLE,
@@ -66,7 +67,10 @@ from tracker.excel.common import (
     number_format,
     print_setup,
     quality_format,
+    row_height,
     sheet,
+    text_units,
+    wrapped_lines,
 )
 from tracker.models import Plan, ProgressEntry, display_user, localized
 from tracker.standing import Standing
@@ -81,7 +85,6 @@ AREA = Alignment(horizontal="center", vertical="top", wrap_text=True)
 # LibreOffice's substitute font makes them 6.35 pt) at the smallest scale that keeps 10 pt
 # text at 9 pt or more (90%): the summary's columns are fitted into it.
 WIDTH_BUDGET = 137
-LINE_HEIGHT = 14.5  # points per line of 10 pt text (Noto Sans CJK sets lines loosely)
 # The charts sheet: two charts side by side, two rows of them to a landscape page.
 CHART_ROWS, CHART_ROW_HEIGHT = 16, 15.0
 CHART_WIDTH_CM, CHART_HEIGHT_CM = 13.4, 8.2
@@ -256,22 +259,17 @@ def _departments(target) -> str:
     return separator.join(names)
 
 
-def _units(text) -> float:
-    """Column-width units a text takes on one line: about a digit each, a CJK character 1.9."""
-    return display_width(text) * 0.95
-
-
 def _column(texts, minimum: float = 5, maximum: float = 12, pad: float = 1.1) -> float:
     """A column's width for the longest of `texts` on one line, within bounds."""
     texts = [str(t) for t in texts if t not in (None, "")]
-    longest = max((_units(t) for t in texts), default=0)
+    longest = max((text_units(t) for t in texts), default=0)
     return max(minimum, min(maximum, longest + pad), *(_longest_word(t) for t in texts))
 
 
 def _longest_word(text: str) -> float:
     """Text may wrap between words, never inside one; CJK text wraps anywhere."""
     words = [w for w in text.replace("(", " (").split() if display_width(w) == len(w)]
-    return max((_units(w) + 1.2 for w in words), default=0)
+    return max((text_units(w) + 1.2 for w in words), default=0)
 
 
 def _numeral(value, places: int, quality: str | None = None) -> str | None:
@@ -294,24 +292,6 @@ def _year_column(entries, places) -> float:
 
 def _percents(values) -> list[str]:
     return [f"{float(v) * 100:.1f}%" for v in values if isinstance(v, Decimal | float)]
-
-
-def _lines(text, width: float) -> int:
-    """Printed lines a wrapped text takes in a column of `width` (counted generously)."""
-    if text is None or text == "":
-        return 1
-    usable = max(1.0, width - 1)
-    return sum(max(1, math.ceil(_units(part) / usable)) for part in str(text).split("\n"))
-
-
-def _height(cells) -> float:
-    """A row's height for the most lines any of its (text, width) cells wraps to.
-
-    Set, not left to the application: LibreOffice keeps the default height of a row
-    written without one, and wrapped text would be cut.
-    """
-    texts = [(t, w) for t, w in cells if isinstance(t, str)]
-    return max([_lines(t, w) for t, w in texts] + [1]) * LINE_HEIGHT + 4
 
 
 def _fit(texts: list[list], minimum: float, maximum: float) -> float:
@@ -440,10 +420,10 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
     }
     ws.row_dimensions[1].height = 22
     ws.append([cell(ws, title, font=TITLE_FONT, border=None)])
-    ws.row_dimensions[2].height = LINE_HEIGHT * _lines(made, sum(widths)) + 2
+    ws.row_dimensions[2].height = LINE_HEIGHT * wrapped_lines(made, sum(widths)) + 2
     ws.append([cell(ws, made, font=MUTED_FONT, border=None, alignment=WRAP)])
     ws.merged_cells.add(f"A2:{last}2")
-    ws.row_dimensions[header_row].height = _height(zip(headers, widths, strict=True))
+    ws.row_dimensions[header_row].height = row_height(zip(headers, widths, strict=True))
     ws.append([cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER) for h in headers])
 
     # 3. one row per target; an area's name once, over its rows.
@@ -470,9 +450,9 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
             (b["departments"], widths[-2]),
             (b["reason"], widths[-1]),
         ]
-        height = _height(texts_in_row)
+        height = row_height(texts_in_row)
         if area and area[1] == 1:
-            height = max(height, _height([(area[0], widths[0])]))
+            height = max(height, row_height([(area[0], widths[0])]))
         ws.row_dimensions[header_row + 1 + index].height = height
         ws.append(
             [
@@ -568,7 +548,7 @@ def _matrix(wb, ctx: Context, rows: list[Standing]):
     # of data quality are number formats, so the cells stay numbers).
     for index, row in enumerate(rows, start=2):
         target = row.target
-        ws.row_dimensions[index].height = _height([(target.display_name, widths[1])])
+        ws.row_dimensions[index].height = row_height([(target.display_name, widths[1])])
         approved = _approved(row, ctx.year)
         values = []
         for y in years:
@@ -633,14 +613,14 @@ def _unapproved(wb, ctx: Context, rows: list[Standing]):
         "These figures are still in the workflow (draft, submitted or returned). They are "
         "listed for information only and are not part of the summary, its statuses or charts."
     )
-    ws.row_dimensions[2].height = LINE_HEIGHT * _lines(explanation, sum(widths)) + 2
+    ws.row_dimensions[2].height = LINE_HEIGHT * wrapped_lines(explanation, sum(widths)) + 2
     ws.append([cell(ws, explanation, font=MUTED_FONT, border=None, alignment=WRAP)])
     ws.merged_cells.add(f"A2:{get_column_letter(len(headers))}2")
-    ws.row_dimensions[3].height = _height(zip(headers, widths, strict=True))
+    ws.row_dimensions[3].height = row_height(zip(headers, widths, strict=True))
     ws.append([cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER) for h in headers])
     for index, (target, y, entry) in enumerate(found, start=4):
         note = entry.return_reason if entry.state == entry.State.RETURNED else entry.note
-        ws.row_dimensions[index].height = _height(
+        ws.row_dimensions[index].height = row_height(
             [(target.display_name, widths[1]), (note, widths[-1])]
         )
         ws.append(
@@ -910,7 +890,7 @@ def _notes(wb, ctx: Context, made: str, charted: bool, who: str):
             )
         )
     for index, (label, text) in enumerate(lines, start=1):
-        ws.row_dimensions[index].height = _height([(label, 20), (text, 110)])
+        ws.row_dimensions[index].height = row_height([(label, 20), (text, 110)])
         ws.append(
             [
                 cell(ws, label, font=BOLD, border=None, alignment=WRAP),

@@ -34,6 +34,7 @@ from tracker.excel.common import (
     new_workbook,
     number_format,
     print_setup,
+    row_height,
     sheet,
 )
 from tracker.models import ClosedYear, Plan, ProgressEntry, Target, localized
@@ -192,7 +193,7 @@ def write_template(
             ]
         )
         ws.merged_cells.add("A3:I3")
-        ws.row_dimensions[HEADER_ROW].height = 30
+        ws.row_dimensions[HEADER_ROW].height = row_height(zip(titles, widths, strict=True))
         ws.append(
             [cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER) for h in titles]
         )
@@ -222,6 +223,13 @@ def write_template(
                 before = previous.value if previous else None
                 goal_cell = goal
                 fmt = number_format(target.decimal_places)
+            ws.row_dimensions[index].height = row_height(
+                [
+                    (target.display_name, widths[1]),
+                    (localized(target, "unit"), widths[2]),
+                    (current.note if current else None, widths[7]),
+                ]
+            )
             if locked:
                 fill, protection = LOCKED_FILL, None
             else:
