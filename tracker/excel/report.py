@@ -85,6 +85,8 @@ AREA = Alignment(horizontal="center", vertical="top", wrap_text=True)
 # LibreOffice's substitute font makes them 6.35 pt) at the smallest scale that keeps 10 pt
 # text at 9 pt or more (90%): the summary's columns are fitted into it.
 WIDTH_BUDGET = 137
+# Landscape A4 less the margins of tracker.excel.common.print_setup, in points.
+PRINTABLE_WIDTH, PRINTABLE_HEIGHT = 842 - 36, 595 - 94
 # The charts sheet: two charts side by side, two rows of them to a landscape page.
 CHART_ROWS, CHART_ROW_HEIGHT = 16, 15.0
 CHART_WIDTH_CM, CHART_HEIGHT_CM = 13.4, 8.2
@@ -372,7 +374,8 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
         return [_numeral(v, p, m) for v, p, m in zip(values, places, marks, strict=True)]
 
     fixed = [
-        _column(texts("area"), 5, 6.5),
+        # Bold, so its longest word needs a little more room.
+        max([_column(texts("area"), 5, 6.5)] + [_longest_word(a) * 1.15 for a in texts("area")]),
         None,  # the name: what the page has left, shared with the reasons
         _column(texts("unit"), 5, 6.5),
         _column(numerals(texts("baseline"), texts("baseline_quality"))),
@@ -381,7 +384,10 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
             if body
             else [6] * n_years
         ),
-        _column(numerals(texts("goal")) + [g for g in texts("goal") if isinstance(g, str)]),
+        max(
+            [_column(numerals(texts("goal")))]
+            + [_longest_word(g) for g in texts("goal") if isinstance(g, str)]
+        ),
         _column(_percents(texts("planned"))),
         _column(_percents(texts("actual"))),
         _column(texts("nature"), 5, 8),
@@ -504,7 +510,30 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
     for _area, start, end in groups:
         if end > start:
             ws.merged_cells.add(f"A{header_row + 1 + start}:A{header_row + 1 + end}")
+    _keep_areas_together(ws, groups, widths, header_row)
     return ws
+
+
+def _keep_areas_together(ws, groups, widths, header_row: int) -> None:
+    """Break pages between areas, so that no page break cuts an area's merged name.
+
+    Row heights are set, so a page holds a known height once the scale is known. Fitted
+    to the width, the sheet prints at most at Excel's scale (its width units are the
+    narrower, 5.25 pt against LibreOffice's 6.35): counting with that one, a page never
+    holds less than reckoned here, in either application.
+    """
+    scale = min(1.0, PRINTABLE_WIDTH / (sum(widths) * 5.25))
+    room = PRINTABLE_HEIGHT / scale
+    heights = ws.row_dimensions
+    header = heights[header_row].height
+    used = sum(heights[r].height for r in range(1, header_row + 1))
+    for _area, start, end in groups:
+        first, last = header_row + 1 + start, header_row + 1 + end
+        group = sum(heights[r].height for r in range(first, last + 1))
+        if used + group > room and used > header:
+            ws.row_breaks.append(Break(id=first - 1))
+            used = header
+        used += group
 
 
 def _pace(ws, value):
