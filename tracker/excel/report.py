@@ -955,10 +955,18 @@ def write_report(
             include_unapproved=include_unapproved,
         )
         who = display_user(user)
-        made = _(
-            "Made %(when)s by %(who)s. Approved figures only; %(estimate_mark)s marks an "
-            "estimate (%(estimate)s), %(preliminary_mark)s a preliminary figure "
-            "(%(preliminary)s)."
+        by = (
+            _("Made %(when)s by %(who)s.")
+            if user is not None
+            else _("Made %(when)s by the export command.")
+        )
+        made = (
+            by
+            + " "
+            + _(
+                "Approved figures only; %(estimate_mark)s marks an estimate (%(estimate)s), "
+                "%(preliminary_mark)s a preliminary figure (%(preliminary)s)."
+            )
         ) % {
             "when": made_at.strftime("%Y-%m-%d %H:%M"),
             "who": who,
