@@ -41,79 +41,211 @@ def demo_report(demo_plan, admin_user):
     return report(demo_plan, user=admin_user)[1]
 
 
-class TestSummary:
-    def test_sheets_in_order(self, demo_report):
-        assert demo_report.sheetnames == ["汇总", "年度数据", "图表数据", "图表", "说明"]
+HEADER = [
+    "类别",
+    "指标",
+    "单位",
+    "2020年（基期）",
+    "2021年",
+    "2022年",
+    "2023年",
+    "2024年",
+    "2025年目标",
+    "规划年均增长",
+    "实际年均增长",
+    "属性",
+    "序时进度",
+    "完成进度",
+    "状态",
+    "预计能否完成",
+    "较上年增长",
+    "责任单位",
+    "原因及措施",
+]
+COL = {name: index for index, name in enumerate(HEADER)}
 
-    def test_the_header_follows_the_indicator_table(self, demo_report):
-        header = [c.value for c in demo_report["汇总"][3]]
-        assert header == [
-            "类别", "指标", "单位", "2020年（基期）", "2021年", "2022年", "2023年", "2024年",
-            "2025年", "2025年目标", "年均/累计", "属性", "进度", "状态", "责任单位", "说明",
-        ]  # fmt: skip
+
+def summary_rows(wb, sheet="汇总"):
+    return {r[1].value: r for r in wb[sheet].iter_rows(min_row=4)}
+
+
+class TestSummary:
+    def test_sheets_in_order_with_the_chart_data_hidden(self, demo_report):
+        assert demo_report.sheetnames == ["汇总", "年度数据", "图表数据", "图表", "说明"]
+        assert demo_report["图表数据"].sheet_state == "hidden"
+
+    def test_the_header_follows_the_indicator_table_of_a_midterm_review(self, demo_report):
+        assert [c.value for c in demo_report["汇总"][3]] == HEADER
 
     def test_every_target_with_the_engines_status_progress_and_colour(self, demo_report, demo_plan):
-        ws = demo_report["汇总"]
-        rows = list(ws.iter_rows(min_row=4))
+        rows = summary_rows(demo_report)
         assert len(rows) == 11
-        by_name = {r[1].value: r for r in rows}
         for row in standings(plan_targets(demo_plan), 2024):
-            cells = by_name[row.target.name]
-            status_cell = cells[13]
+            cells = rows[row.target.name]
+            status_cell = cells[COL["状态"]]
             assert status_cell.value in STATUS_WORDS
             assert status_cell.fill.fgColor.rgb.endswith(COLOURS[row.assessment.status])
-            if row.assessment.progress is None:
-                assert cells[12].value is None
+            progress = cells[COL["完成进度"]]
+            if row.target.is_milestone:
+                assert progress.value in {"已完成", "未完成", None}
+            elif row.assessment.progress is None:
+                assert progress.value is None
             else:
-                assert cells[12].value == pytest.approx(float(row.assessment.progress))
-                assert cells[12].number_format == "0.0%"
-        assert {r[13].value for r in rows} == STATUS_WORDS
+                assert progress.value == pytest.approx(float(row.assessment.progress))
+                assert progress.number_format == "0.0%"
+        assert {r[COL["状态"]].value for r in rows.values()} == STATUS_WORDS
 
-    def test_figures_keep_their_decimals_and_unapproved_ones_are_marked(self, demo_report):
+    def test_figures_keep_their_decimals_and_show_their_quality(self, demo_report):
+        gdp = summary_rows(demo_report)["地区生产总值"]
+        baseline = gdp[COL["2020年（基期）"]]
+        assert baseline.value == pytest.approx(147.6) and baseline.number_format == '0.0"*"'
+        assert gdp[COL["2023年"]].number_format == "0.0"  # final: no mark
+        latest = gdp[COL["2024年"]]
+        assert latest.value == pytest.approx(192.3) and latest.number_format == '0.0"†"'
+        assert gdp[COL["2025年目标"]].value == pytest.approx(324.72)
+        assert gdp[COL["规划年均增长"]].value == pytest.approx(0.1708, abs=1e-4)
+        assert gdp[COL["实际年均增长"]].number_format == "0.0%"
+        assert gdp[COL["较上年增长"]].value == pytest.approx(192.3 / 178.5 - 1)
+        rd = summary_rows(demo_report)["科技研发投入占地区生产总值比重"]
+        assert rd[COL["2024年"]].number_format == '0.00"†"'
+
+    def test_milestones_read_done_or_not_done(self, demo_report):
+        zone = summary_rows(demo_report)["国家级经济开发区"]
+        assert zone[COL["2022年"]].value == "未完成" and zone[COL["2023年"]].value == "已完成"
+        assert zone[COL["预计能否完成"]].value == "已完成"
+
+    def test_a_relative_target_prints_both_growth_rates(self, demo_report):
+        income = summary_rows(demo_report)["人均可支配收入增速"]
+        assert "地区生产总值" in income[COL["2025年目标"]].value
+        actual = income[COL["实际年均增长"]].value
+        assert "6.2%" in actual and "7.7%" in actual  # 32300/30400 against 192.3/178.5
+
+    def test_the_projection_says_whether_the_target_is_likely_met(self, demo_report):
+        rows = summary_rows(demo_report)
+        assert rows["地区生产总值"][COL["预计能否完成"]].value == "否"
+        assert rows["一般公共预算收入"][COL["预计能否完成"]].value == "能"
+
+    def test_areas_are_merged_over_their_rows(self, demo_report):
         ws = demo_report["汇总"]
-        gdp = next(r for r in ws.iter_rows(min_row=4) if r[1].value == "地区生产总值")
-        assert gdp[7].value == pytest.approx(192.3) and gdp[7].number_format == "0.0"
-        assert gdp[8].value == pytest.approx(205.0)  # 2025, submitted
-        assert gdp[8].number_format == '0.0"*"' and gdp[8].font.i
-        assert gdp[9].value == pytest.approx(324.72)
-        assert "%" in gdp[10].value  # average yearly growth the plan implies
-        rd = next(r for r in ws.iter_rows(min_row=4) if r[1].value.startswith("科技研发"))
-        assert rd[7].number_format == "0.00"
+        merged = {str(r) for r in ws.merged_cells.ranges}
+        assert "A4:A7" in merged  # 综合经济实力: four targets
+        assert ws["A4"].value == "综合经济实力" and ws["A5"].value is None
 
-    def test_areas_are_grouped(self, demo_report):
-        areas = [r[0].value for r in demo_report["汇总"].iter_rows(min_row=4)]
-        assert areas == sorted(areas, key=areas.index)  # each area's rows together
-        assert areas[0] == "综合经济实力" and areas[-1] == "生态环境"
+    def test_behind_and_off_track_targets_carry_their_reasons(self, demo_report):
+        rows = summary_rows(demo_report)
+        assert "旭阳焦化" in rows["地区生产总值"][COL["原因及措施"]].value
+        on_track = next(r for r in rows.values() if r[COL["状态"]].value == "正常")
+        assert on_track[COL["原因及措施"]].value is None
 
-    def test_behind_and_off_track_targets_carry_their_latest_note(self, demo_report):
-        ws = demo_report["汇总"]
-        gdp = next(r for r in ws.iter_rows(min_row=4) if r[1].value == "地区生产总值")
-        assert "旭阳焦化" in gdp[15].value
-        on_track = next(r for r in ws.iter_rows(min_row=4) if r[13].value == "正常")
-        assert on_track[15].value is None
+    def test_a_missing_reason_is_flagged(self, demo_plan):
+        entry = demo_plan.targets.get(code="GDP").entries.get(year=2024)
+        entry.note = ""
+        entry.save()
+        cell = summary_rows(report(demo_plan)[1])["地区生产总值"][COL["原因及措施"]]
+        assert cell.value == "（尚未填写原因及措施）" and cell.font.color.rgb.endswith("B3261E")
 
-    def test_frozen_filtered_and_print_ready(self, demo_report):
+    def test_print_ready(self, demo_report):
         ws = demo_report["汇总"]
         assert ws.freeze_panes == "C4"
-        assert ws.auto_filter.ref == "A3:P14"
+        assert ws.auto_filter.ref == "A3:S14"
         assert ws.page_setup.orientation == "landscape"
         assert ws.page_setup.paperSize == 9  # A4
         assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
-        assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert ws.print_title_rows == "$1:$3"
-        assert "十四五" in ws.oddHeader.center.text
-        assert "&P" in ws.oddFooter.center.text and "&D" in ws.oddFooter.right.text
-        assert ws.column_dimensions["B"].width >= 20  # fits the Chinese names
+        assert ws.print_title_rows == "$3:$3"
+        assert "十四五" in ws.oddHeader.left.text and ws.oddHeader.right.text == "截至2024年"
+        assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
+        assert re.fullmatch(r"生成日期 \d{4}-\d{2}-\d{2}", ws.oddFooter.right.text)
+        for name in ["年度数据", "图表", "说明"]:
+            assert demo_report[name].oddFooter.center.text == "第 &P 页，共 &N 页", name
+            assert demo_report[name].page_setup.paperSize == 9, name
+
+    def test_fonts_are_named_and_bold_keeps_the_face(self, demo_report):
+        ws = demo_report["汇总"]
+        assert {ws["A3"].font.name, ws["A4"].font.name, ws["B4"].font.name} == {"等线"}
+        assert ws["A4"].font.b and ws["B4"].font.sz >= 9
+
+
+class TestAsOfAndApprovedOnly:
+    """A plan with figures after the report's year and figures not yet approved."""
+
+    @pytest.fixture
+    def plan(self, db, department):
+        plan = factory.make_plan()
+        target = factory.make_target(plan, name="地区生产总值", lead_department=department)
+        factory.make_entry(target, 2021, "110", quality="final")
+        factory.make_entry(target, 2022, "120", quality="preliminary", note="二〇二二年说明")
+        factory.make_entry(target, 2023, "777", quality="final", note="后来的说明")
+        factory.make_entry(target, 2024, "888")
+        other = factory.make_target(plan, name="城镇人口", lead_department=department)
+        factory.make_entry(other, 2021, "101", state="approved")
+        factory.make_entry(other, 2022, "555", state="submitted", quality="estimate")
+        return plan
+
+    def text_of(self, wb) -> str:
+        return " ".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+
+    def test_nothing_after_the_year_appears_anywhere(self, plan):
+        wb = report(plan, year=2022)[1]
+        text = self.text_of(wb)
+        for later in ["777", "888", "后来的说明", "2023年", "2024年"]:
+            assert later not in text, later
+        assert [c.value for c in wb["年度数据"][1]][3:] == [2020, 2021, 2022]
+        assert "2025年目标" in text  # the plan's own target stays
+
+    def test_statuses_are_as_of_the_year(self, plan):
+        wb = report(plan, year=2022)[1]
+        header = [c.value for c in wb["汇总"][3]]
+        gdp = summary_rows(wb)["地区生产总值"]
+        assert gdp[header.index("完成进度")].value == pytest.approx(0.2)  # (120-100)/(200-100)
+        assert gdp[header.index("2022年")].value == 120
+
+    def test_unapproved_figures_stay_out_of_the_official_cells(self, plan):
+        wb = report(plan, year=2022)[1]
+        assert "555" not in self.text_of(wb)
+        population = summary_rows(wb)["城镇人口"]
+        assert population[5].value is None  # 2022: submitted only
+        assert "未审核数据" not in wb.sheetnames
+
+    def test_on_request_they_are_listed_on_their_own_sheet(self, plan):
+        wb = report(plan, year=2022, include_unapproved=True)[1]
+        ws = wb["未审核数据"]
+        rows = [r for r in ws.iter_rows(min_row=4, values_only=True)]
+        assert len(rows) == 1
+        code, name, unit, year, value, quality, state, note = rows[0]
+        assert (name, year, value, quality, state) == ("城镇人口", 2022, 555, "预计", "已提交")
+        assert summary_rows(wb)["城镇人口"][5].value is None  # still not official
+        assert "888" not in self.text_of(wb)  # nor later ones
+
+    def test_the_command_and_the_download_offer_them(self, plan, client, reporter, tmp_path):
+        out = tmp_path / "r.xlsx"
+        call_command(
+            "export_report", plan=plan.slug, output=str(out), year=2022, include_unapproved=True
+        )
+        assert "未审核数据" in openpyxl.load_workbook(out).sheetnames
+        client.force_login(reporter)
+        url = reverse("tracker:report", args=[plan.slug])
+        response = client.get(url, {"year": 2022, "include_unapproved": "1"})
+        assert "未审核数据" in openpyxl.load_workbook(io.BytesIO(response.content)).sheetnames
+        response = client.get(url, {"year": 2022})
+        assert "未审核数据" not in openpyxl.load_workbook(io.BytesIO(response.content)).sheetnames
+
+    def test_chart_data_stops_at_the_year(self, plan):
+        wb = report(plan, year=2022)[1]
+        data = list(wb["图表数据"].iter_rows(values_only=True))
+        years = next(r for r in data[2:] if r and r[0] == "指标")
+        actual = next(r for r in data if r and r[0] == "已审核")
+        by_year = dict(zip(years[1:], actual[1:], strict=True))
+        assert by_year[2022] == 120 and by_year[2023] is None and by_year[2024] is None
 
 
 class TestYearMatrix:
     def test_approved_figures_under_numeric_year_headers(self, demo_report):
         ws = demo_report["年度数据"]
         header = [c.value for c in ws[1]]
-        assert header == ["指标代码", 2020, 2021, 2022, 2023, 2024, 2025]
-        rows = {r[0]: r[1:] for r in ws.iter_rows(min_row=2, values_only=True)}
+        assert header == ["指标代码", "指标名称", "单位", 2020, 2021, 2022, 2023, 2024]
+        rows = {r[0]: r[3:] for r in ws.iter_rows(min_row=2, values_only=True)}
         assert rows["GDP"][4] == pytest.approx(192.3)
-        assert rows["GDP"][5] is None  # 2025 is only submitted
+        assert len(rows["GDP"]) == 5  # nothing after 2024, the report's year
         assert rows["ECON-DEV-ZONE"][3] == "是"
         assert rows["RD-SHARE"][0] == pytest.approx(1.2)  # the sample baseline-year figure
 
@@ -121,7 +253,16 @@ class TestYearMatrix:
         wb = report(demo_plan, language="en")[1]
         assert wb.sheetnames[:2] == ["Summary", "Yearly data"]
         assert wb["Yearly data"]["A1"].value == "Code"
-        assert "On track" in {r[13].value for r in wb["Summary"].iter_rows(min_row=4)}
+        summary = summary_rows(wb, "Summary")
+        assert "On track" in {r[COL["状态"]].value for r in summary.values()}
+        gdp = summary["Gross domestic product"]
+        assert gdp[COL["单位"]].value == "100 million yuan"
+        assert summary["Urban built-up area"][COL["单位"]].value == "km²"
+        assert wb["Summary"].oddHeader.right.text == "As of 2024"
+        assert wb["Summary"].oddFooter.center.text == "Page &P of &N"
+        text = " ".join(str(c.value) for ws in wb.worksheets for r in ws.iter_rows() for c in r)
+        for chinese in ["亿元", "万人", "平方公里", "已完成", "预期性", "严重滞后"]:
+            assert chinese not in text, chinese
 
 
 class TestCharts:
@@ -195,6 +336,7 @@ class TestDownloadAndCommand:
         client.login(username="tongji", password="lingyuan-demo-2025")
         html = client.get(demo_plan.get_absolute_url()).content.decode()
         assert reverse("tracker:report", args=[demo_plan.slug]) in html
+        assert 'name="include_unapproved"' in html
         response = client.get(reverse("tracker:report", args=[demo_plan.slug]), {"year": 2023})
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
         filename = re.search(r'filename="([^"]+)"', response["Content-Disposition"]).group(1)
@@ -235,7 +377,8 @@ class TestTemplate:
         assert (ws["A1"].value, ws["B1"].value) == ("规划", "lingyuan-14th")
         assert (ws["A2"].value, ws["B2"].value) == ("年度", 2025)
         assert [c.value for c in ws[4]] == [
-            "指标代码", "指标名称", "单位", "上年数值", "目标值", "数值", "数据质量", "备注",
+            "指标代码", "指标名称", "单位", "2024年数值", "2025年目标", "2025年数值", "数据质量",
+            "备注", "审核状态",
         ]  # fmt: skip
         codes = [r[0] for r in ws.iter_rows(min_row=5, values_only=True)]
         assert codes == ["FIXED-ASSET-INVESTMENT", "COUNTY-RANK", "ECON-DEV-ZONE"]
@@ -243,12 +386,13 @@ class TestTemplate:
         assert fai[3] == pytest.approx(108.0)  # last year's figure
         assert fai[4] == pytest.approx(131.56)  # the target: 59.8 x 2.2
         assert fai[5] == pytest.approx(118.0) and fai[6] == "预计"  # this year's draft
+        assert fai[8] == "草稿"
 
     def test_validation_and_locked_context(self, demo_plan):
         targets = list(Target.objects.for_plan(demo_plan).with_entries())
         ws = template(demo_plan, 2025, targets)["填报"]
         rules = {dv.type: dv for dv in ws.data_validations.dataValidation}
-        assert rules["list"] is not None and rules["decimal"] is not None
+        assert rules["list"] is not None and rules["custom"] is not None
         lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
         formulas = {dv.formula1 for dv in lists}
         assert '"预计,初步,最终"' in formulas and '"是,否"' in formulas
@@ -265,7 +409,8 @@ class TestTemplate:
     def test_english_headers(self, demo_plan):
         ws = template(demo_plan, 2025, [], language="en").worksheets[0]
         assert [c.value for c in ws[4]] == [
-            "Code", "Target", "Unit", "Last year", "Target value", "Value", "Quality", "Note",
+            "Code", "Target", "Unit", "2024 value", "2025 target", "2025 value", "Quality",
+            "Note", "State",
         ]  # fmt: skip
         assert ws["A1"].value == "Plan"
 
@@ -281,3 +426,44 @@ class TestTemplate:
         wb = openpyxl.load_workbook(io.BytesIO(client.get(url).content))
         codes = [r[0] for r in wb.worksheets[0].iter_rows(min_row=5, values_only=True)]
         assert codes == ["RD-SHARE", "HIGH-TECH-ZONE"]
+
+
+class TestTemplateLocksAndRules:
+    def rows(self, ws):
+        return {r[0].value: r for r in ws.iter_rows(min_row=5)}
+
+    def test_approved_figures_are_locked_and_grey(self, demo_plan):
+        targets = list(Target.objects.for_plan(demo_plan).with_entries())
+        ws = template(demo_plan, 2024, targets)["填报"]
+        gdp = self.rows(ws)["GDP"]
+        assert gdp[5].value == pytest.approx(192.3)
+        assert gdp[5].protection.locked and gdp[6].protection.locked and gdp[7].protection.locked
+        assert gdp[5].fill.fgColor.rgb.endswith("D9DCE0")
+        assert gdp[8].value == "已审核（锁定）"
+        open_row = self.rows(template(demo_plan, 2025, targets)["填报"])["FIXED-ASSET-INVESTMENT"]
+        assert not open_row[5].protection.locked  # a draft stays open
+
+    def test_validation_refuses_negatives_and_extra_decimals(self, db, department):
+        plan = factory.make_plan()
+        plain = factory.make_target(plan, decimal_places=1)
+        signed = factory.make_target(plan, decimal_places=2, allow_negative=True)
+        ws = template(plan, 2022, [plain, signed])["填报"]
+        rules = [dv for dv in ws.data_validations.dataValidation if dv.type == "custom"]
+        by_range = {str(dv.sqref): dv.formula1 for dv in rules}
+        assert by_range == {
+            "F5": "AND(ISNUMBER(F5),ROUND(F5,1)=F5,F5>=0)",
+            "F6": "AND(ISNUMBER(F6),ROUND(F6,2)=F6)",
+        }
+
+    def test_the_instructions_explain_the_quality_words(self, demo_plan):
+        wb = template(demo_plan, 2025, [])
+        text = " ".join(str(c.value) for row in wb["填报说明"].iter_rows() for c in row)
+        for phrase in ["预计：", "初步：", "最终：", "灰色"]:
+            assert phrase in text, phrase
+
+    def test_fits_a4_width_headed_and_numbered(self, demo_plan):
+        ws = template(demo_plan, 2025, [])["填报"]
+        assert ws.page_setup.paperSize == 9 and ws.page_setup.fitToWidth == 1
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
+        assert ws.print_title_rows == "$4:$4"

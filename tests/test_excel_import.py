@@ -468,9 +468,10 @@ def test_round_trip_template_to_report(plan, reporter, admin_user):
     # 3. edit the report's year matrix and import it back: only the edited figure changes
     wb = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
     row = next(r for r in wb["年度数据"].iter_rows(min_row=2) if r[0].value == "GDP")
-    row[years.index(2023)].value = 140
+    edited = row[years.index(2023)]
+    edited.value = 140
     locked = preview(save(wb), admin_user, plan, name="report.xlsx")
-    assert [p.cell for p in locked.errors] == ["E2"]  # approved: reopened first
+    assert [p.cell for p in locked.errors] == [edited.coordinate]  # approved: reopened first
     gdp = ProgressEntry.objects.get(target__code="GDP")
     workflow.reopen(gdp, by=admin_user, reason="统计局更正", version=gdp.version)
     back = preview(save(wb), admin_user, plan, name="report.xlsx")

@@ -280,20 +280,23 @@ class TestApproval:
         assert earlier["plausibility_flag"] is None
 
 
+def notes(wb) -> dict[str, str]:
+    """The report's notes sheet as label -> text."""
+    return {a: b for a, b in wb["说明"].iter_rows(values_only=True) if a}
+
+
 class TestReport:
-    def test_the_reports_explanation_mentions_approved_flagged_figures(
-        self, admin_user, plan, flagged
-    ):
+    def test_the_reports_notes_mention_approved_flagged_figures(self, admin_user, plan, flagged):
         services.approve_entries([flagged], by=admin_user)
-        wb = report(plan, year=2024)[1]
-        ws = wb["汇总"]
-        explanation = ws.cell(row=4, column=ws.max_column).value
-        assert explanation.startswith("2024年数据存疑但经填报人确认：是上年（30.40）的 40.6 倍")
-        assert "说明：口径调整：含新并入街道" in explanation
+        found = notes(report(plan, year=2024)[1])
+        assert "数据存疑但经确认的数字" in found
+        remark = found[flagged.target.name]
+        assert remark.startswith("2024年数据存疑但经填报人确认：是上年（30.40）的 40.6 倍")
+        assert "说明：口径调整：含新并入街道" in remark
 
     def test_a_flagged_figure_not_yet_approved_is_not_mentioned(self, plan, flagged):
-        ws = report(plan, year=2024)[1]["汇总"]
-        assert not ws.cell(row=4, column=ws.max_column).value
+        found = notes(report(plan, year=2024)[1])
+        assert flagged.target.name not in found
 
 
 class TestAdmin:

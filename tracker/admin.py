@@ -137,7 +137,7 @@ class TargetAdmin(SimpleHistoryAdmin):
     inlines = [ProgressEntryInline]
     form = PlainDecimalsForm
     fieldsets = [
-        (None, {"fields": ["plan", "area", "code", "order", "name", "name_en", "unit"]}),
+        (None, {"fields": ["plan", "area", "code", "order", "name", "name_en", "unit", "unit_en"]}),
         (
             _("What is measured"),
             {

@@ -185,7 +185,7 @@ def overdue_departments(plan: Plan, *, on: date | None = None) -> set[tuple[int,
     }
 
 
-def report_note(plan: Plan) -> str:
+def report_note(plan: Plan, up_to: int | None = None) -> str:
     """The plan's deadlines in one line for the report's notes, e.g.
     '2025 figures: by 2026-03-31 (after the bulletin); GDP 2025: by 2026-02-28'."""
     found = PlanDeadlines(plan)
@@ -193,10 +193,12 @@ def report_note(plan: Plan) -> str:
         _("%(year)s figures: by %(date)s") % {"year": year, "date": d.due.strftime("%Y-%m-%d")}
         + (f" ({d.note})" if d.note else "")
         for year, d in sorted(found.by_year.items())
+        if up_to is None or year <= up_to
     ]
     parts += [
         _("%(target)s %(year)s: by %(date)s")
         % {"target": d.target.code, "year": year, "date": d.due.strftime("%Y-%m-%d")}
         for (_t, year), d in sorted(found.by_target.items(), key=lambda pair: pair[0][1])
+        if up_to is None or year <= up_to
     ]
     return "; ".join(parts) or _("no deadline set")

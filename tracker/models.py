@@ -320,6 +320,7 @@ class Target(models.Model):
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     unit = models.CharField(_("unit"), max_length=30, blank=True)
+    unit_en = models.CharField(_("English unit"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     direction = models.CharField(
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE

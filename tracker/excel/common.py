@@ -6,13 +6,18 @@ spelled out in both languages here rather than left to the translation catalogue
 
 from __future__ import annotations
 
+import math
+import re
 import unicodedata
 from copy import copy
 from functools import cache, partial
 
+from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.page import PageMargins
 
 ZH, EN = 0, 1
 
@@ -26,7 +31,15 @@ TEMPLATE_COLUMNS = {
     "value": ("数值", "Value"),
     "quality": ("数据质量", "Quality"),
     "note": ("备注", "Note"),
+    "state": ("审核状态", "State"),
 }
+# With the year in it, as the template writes them: 2024年数值, 2023年数值, 2025年目标.
+YEARED_COLUMNS = {
+    "value": ("{year}年数值", "{year} value"),
+    "previous": ("{year}年数值", "{year} value"),
+    "target": ("{year}年目标", "{year} target"),
+}
+YEARED_HEADER = re.compile(r"^(\d{4})\s*(?:年\s*(数值|目标)|(value|target))$")
 TEMPLATE_SHEET = ("填报", "Entry")
 PLAN_LABEL = ("规划", "Plan")
 YEAR_LABEL = ("年度", "Year")
@@ -41,25 +54,50 @@ QUALITY_WORDS = {
 YES, NO = ("是", "yes"), ("否", "no")
 
 
+def yeared_header(text) -> tuple[str, int] | None:
+    """A template header with a year: '2024年数值' -> ('value', 2024), '2025年目标' -> ('target',
+    2025); None for any other text. Which of two value columns holds the figures is the
+    reader's call (the later year)."""
+    found = YEARED_HEADER.match(unicodedata.normalize("NFKC", str(text or "")).strip().lower())
+    if not found:
+        return None
+    word = found.group(2) or found.group(3)
+    return ("value" if word in ("数值", "value") else "target"), int(found.group(1))
+
+
 def language_index(language: str | None) -> int:
     return EN if (language or "").startswith("en") else ZH
 
 
 # -- styles, shared objects so openpyxl stores each once ------------------------------
 
+# Named explicitly: Excel and WPS on Chinese Windows have 等线; elsewhere (LibreOffice on
+# Linux) it is missing and fontconfig substitutes its CJK sans face (Noto Sans CJK),
+# bold included, instead of a Western serif.
+FONT_NAME = "等线"
+BODY_SIZE = 10  # printed at 90% or more of this: never below 9 pt
 THIN = Side(style="thin", color="A0A4A8")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+BODY_FONT = Font(name=FONT_NAME, size=BODY_SIZE)
+HEADER_FONT = Font(name=FONT_NAME, size=BODY_SIZE, bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="8A1C1C")
-TITLE_FONT = Font(bold=True, size=14)
-MUTED_FONT = Font(color="5F6770", size=9)
-BOLD = Font(bold=True)
-UNAPPROVED_FONT = Font(italic=True, color="6E6E6E")
+TITLE_FONT = Font(name=FONT_NAME, bold=True, size=14)
+MUTED_FONT = Font(name=FONT_NAME, color="4A5058", size=9)
+BOLD = Font(name=FONT_NAME, size=BODY_SIZE, bold=True)
+UNAPPROVED_FONT = Font(name=FONT_NAME, size=BODY_SIZE, italic=True, color="4A4A4A")
+FLAG_FONT = Font(name=FONT_NAME, size=BODY_SIZE, italic=True, color="B3261E")
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+MIDDLE = Alignment(vertical="center", wrap_text=True)
+NUMBER = Alignment(vertical="center")
 UNLOCKED = Protection(locked=False)
 INPUT_FILL = PatternFill("solid", fgColor="FFF8DC")
 CONTEXT_FILL = PatternFill("solid", fgColor="F0F2F4")
+LOCKED_FILL = PatternFill("solid", fgColor="D9DCE0")
+
+# How settled a printed figure is, shown by a mark after the number (a number format, so
+# the cell stays a number): 预计 estimates and 初步 preliminary figures; final ones bare.
+QUALITY_MARKS = {"estimate": "*", "preliminary": "†", "final": ""}
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -69,8 +107,17 @@ def clean_text(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
-def cell(ws, value=None, *, font=None, fill=None, number_format=None, alignment=None,
-         border=BORDER, protection=None) -> WriteOnlyCell:  # fmt: skip
+def cell(
+    ws,
+    value=None,
+    *,
+    font=None,
+    fill=None,
+    number_format=None,
+    alignment=None,
+    border=BORDER,
+    protection=None,
+) -> WriteOnlyCell:
     """A styled cell for a write-only sheet; text a user typed is never a formula.
 
     Style arguments must be long-lived objects (the constants above): each combination is
@@ -79,6 +126,8 @@ def cell(ws, value=None, *, font=None, fill=None, number_format=None, alignment=
     """
     if isinstance(value, str):
         value = clean_text(value)
+    font = font or BODY_FONT
+    alignment = alignment or NUMBER
     c = WriteOnlyCell(ws, value=value)
     quote = isinstance(value, str) and value.startswith(FORMULA_STARTS)
     if quote:
@@ -106,6 +155,20 @@ def cell(ws, value=None, *, font=None, fill=None, number_format=None, alignment=
     return c
 
 
+def new_workbook() -> Workbook:
+    """A write-only workbook whose default font is the body font.
+
+    Column widths count digits of the default font. With Calibri 11 (openpyxl's default)
+    LibreOffice on Linux substitutes a face whose digits are a third wider than Excel's, and
+    a report sized for Excel printed there at three quarters of its size; with 等线 10 pt
+    both come within a fifth. openpyxl offers no public setter: the first font of a workbook
+    is its default, so it is replaced before any cell is styled.
+    """
+    wb = Workbook(write_only=True)
+    wb._fonts = IndexedList([BODY_FONT])
+    return wb
+
+
 def sheet(wb, title: str):
     """A write-only sheet whose rows may mix ready cells (from `cell`) and plain values."""
     ws = wb.create_sheet(title)
@@ -131,9 +194,72 @@ def number_format(places: int, suffix: str = "") -> str:
     return f'{base}"{suffix}"' if suffix else base
 
 
+def quality_format(places: int, quality: str | None) -> str:
+    """The number format of a figure: its decimals and the mark of its data quality."""
+    return number_format(places, QUALITY_MARKS.get(quality or "final", ""))
+
+
+def print_setup(
+    ws,
+    *,
+    header_left: str,
+    header_right: str,
+    footer_right: str,
+    landscape: bool = True,
+    page_of: str = "",
+) -> None:
+    """A4, fitted to the page width, headed and numbered on every page."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins = PageMargins(
+        left=0.25, right=0.25, top=0.7, bottom=0.6, header=0.3, footer=0.3
+    )
+    for header in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
+        header.left.text = _header_text(header_left)
+        header.right.text = _header_text(header_right)
+    for footer in (ws.oddFooter, ws.evenFooter, ws.firstFooter):
+        footer.center.text = page_of
+        footer.right.text = _header_text(footer_right)
+
+
+def _header_text(text: str) -> str:
+    # "&" starts a header code in Excel: a literal one is doubled.
+    return clean_text(text).replace("&", "&&")
+
+
 def display_width(text: str) -> float:
     """Columns a text needs: CJK characters count double."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+LINE_HEIGHT = 14.5  # points per line of 10 pt text (Noto Sans CJK sets lines loosely)
+
+
+def text_units(text) -> float:
+    """Column-width units a text takes on one line: about a digit each, a CJK character 1.9."""
+    return display_width(text) * 0.95
+
+
+def wrapped_lines(text, width: float) -> int:
+    """Printed lines a wrapped text takes in a column of `width` (counted generously)."""
+    if text is None or text == "":
+        return 1
+    usable = max(1.0, width - 1)
+    return sum(max(1, math.ceil(text_units(part) / usable)) for part in str(text).split("\n"))
+
+
+def row_height(cells) -> float:
+    """A row's height for the most lines any of its (text, width) cells wraps to.
+
+    Set, not left to the application: LibreOffice keeps the default height of a row
+    written without one, and wrapped text would be cut.
+    """
+    texts = [(t, w) for t, w in cells if isinstance(t, str)]
+    return max([wrapped_lines(t, w) for t, w in texts] + [1]) * LINE_HEIGHT + 4
 
 
 def fit_widths(ws, columns: list[list[str]], minimum=6, maximum=50) -> None:

@@ -166,8 +166,9 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
         seen[key] = f"{raw.sheet}!{raw.value_cell}"
         entry = stored.get((target.pk, raw.year))
         lock = (entry or ProgressEntry(target=target, year=raw.year)).lock_reason(user)
-        # A file may restate an approved figure unchanged (a report exported and read back).
-        if lock and lock.code != "approved":
+        # A file may restate a locked figure unchanged: a report exported and read back, or a
+        # template returned as it is. Changing one is refused below, once it is compared.
+        if lock and lock.code not in ("approved", "closed_year"):
             cell = raw.code_cell if lock.code == "forbidden" else raw.value_cell
             error(cell, str(lock), lock.code)
             continue

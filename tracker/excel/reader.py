@@ -18,7 +18,13 @@ import python_calamine
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from tracker.excel.common import MATRIX_CODE, PLAN_LABEL, TEMPLATE_COLUMNS, YEAR_LABEL
+from tracker.excel.common import (
+    MATRIX_CODE,
+    PLAN_LABEL,
+    TEMPLATE_COLUMNS,
+    YEAR_LABEL,
+    yeared_header,
+)
 from tracker.excel.safety import Inspection
 
 HEADER_SEARCH_ROWS = 12
@@ -142,7 +148,7 @@ def _read_sheet(name: str, grid, inspection: Inspection, result: ReadResult) -> 
     if header_index is None:
         return False
     header = grid[header_index]
-    columns, years, unknown = {}, {}, []
+    columns, years, unknown, yeared = {}, {}, [], []
     for col, title in enumerate(header):
         if blank(title):
             continue
@@ -150,10 +156,17 @@ def _read_sheet(name: str, grid, inspection: Inspection, result: ReadResult) -> 
         year = as_year(title)
         if key and key not in columns:
             columns[key] = col
+        elif yeared_header(title):
+            yeared.append((*yeared_header(title), col))
         elif year is not None:
             years[col] = year
         else:
             unknown.append((col, title))
+    # 2024年数值 beside 2023年数值: the later year holds the figures, the other is context.
+    for key, _year, col in sorted(yeared, key=lambda found: -found[1]):
+        if key == "value" and "value" in columns:
+            key = "previous"
+        columns.setdefault(key, col)
     if "value" in columns:
         label_year = _labels(name, grid[:header_index], result)
         kind_reader = _template_rows

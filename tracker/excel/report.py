@@ -1,49 +1,78 @@
-"""The Excel progress report: summary, year matrix, charts and notes, in one streaming pass.
+"""The Excel progress report: the 纲要 indicator table, year matrix, charts and notes.
 
 `write_report` writes to any file-like object; the download view and the `export_report`
 command are thin wrappers around it. Sheets are write-only (openpyxl streams each row to
 disk as it goes), so a province-sized plan does not have to fit in memory twice.
+
+A report for year Y is true as of Y: no figure of a later year appears anywhere, and its
+official cells hold approved figures only. Figures not yet approved go, when asked for, to
+a sheet of their own. Every sheet meant for reading prints on A4, headed and numbered.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import PatternFill
+from openpyxl.chart.marker import Marker
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
+from openpyxl.drawing.line import LineProperties
+from openpyxl.drawing.text import (
+    CharacterProperties,
+    Paragraph,
+    ParagraphProperties,
+    RegularTextRun,
+)
+from openpyxl.drawing.text import Font as DrawingFont
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet.pagebreak import Break
 
 from tracker import deadlines, plausibility, progress
 from tracker import status as status_display
 from tracker.excel.common import (
     BOLD,
     CENTER,
+    FLAG_FONT,
+    FONT_NAME,
     HEADER_FILL,
     HEADER_FONT,
+    LINE_HEIGHT,
     MATRIX_CODE,
     MATRIX_SHEET,
+    MIDDLE,
     MUTED_FONT,
     NO,
+    QUALITY_MARKS,
     QUALITY_WORDS,
+    TEMPLATE_COLUMNS,
     TITLE_FONT,
     UNAPPROVED_FONT,
     WRAP,
     YES,
+    ZH,
     cell,
     clean_text,
-    fit_widths,
+    display_width,
     language_index,
+    new_workbook,
     number_format,
+    print_setup,
+    quality_format,
+    row_height,
     sheet,
+    text_units,
+    wrapped_lines,
 )
-from tracker.models import Plan, Target, display_user
+from tracker.models import Plan, ProgressEntry, display_user, localized
 from tracker.standing import Standing
 
 # Above this many numeric targets, the charts sheet holds the progress chart alone.
@@ -51,126 +80,415 @@ MAX_TARGET_CHARTS = 300
 STATUS_FILLS = {s: PatternFill("solid", fgColor=c) for s, c in progress.COLOURS.items()}
 STATUS_FONT = HEADER_FONT
 PERCENT = "0.0%"
+AREA = Alignment(horizontal="center", vertical="top", wrap_text=True)
+# Printable width of landscape A4 in column-width units (digits of the 10 pt default font;
+# LibreOffice's substitute font makes them 6.35 pt) at the smallest scale that keeps 10 pt
+# text at 9 pt or more (90%): the summary's columns are fitted into it.
+WIDTH_BUDGET = 137
+# Landscape A4 less the margins of tracker.excel.common.print_setup, in points.
+PRINTABLE_WIDTH, PRINTABLE_HEIGHT = 842 - 36, 595 - 94
+# The charts sheet: two charts side by side, two rows of them to a landscape page.
+CHART_ROWS, CHART_ROW_HEIGHT = 16, 15.0
+CHART_WIDTH_CM, CHART_HEIGHT_CM = 13.4, 8.2
+CHART_COLUMN_WIDTH = 74
 
 
-def _figure_cell(ws, entry, target):
-    """A year's figure: approved plain, not yet approved in grey italics with a star."""
+@dataclass(frozen=True)
+class Context:
+    """What every sheet of one report shares."""
+
+    plan: Plan
+    year: int
+    lang: int
+    made_on: str  # ISO date
+    include_unapproved: bool
+
+    @property
+    def years(self) -> list[int]:
+        """The plan's years up to the report's year: nothing after it is shown."""
+        return [y for y in self.plan.years if y <= self.year]
+
+    @property
+    def entry_years(self) -> list[int]:
+        return [y for y in self.plan.entry_years if y <= self.year]
+
+    def print_setup(self, ws, *, landscape: bool = True) -> None:
+        print_setup(
+            ws,
+            header_left=self.plan.display_name,
+            header_right=_("As of %(year)s") % {"year": self.year},
+            footer_right=_("Generated %(date)s") % {"date": self.made_on},
+            landscape=landscape,
+            page_of=_("Page &P of &N"),
+        )
+
+
+def _as_of(row: Standing, year: int) -> dict[int, ProgressEntry]:
+    return {y: e for y, e in row.entries.items() if y <= year}
+
+
+def _approved(row: Standing, year: int) -> dict[int, ProgressEntry]:
+    return {y: e for y, e in _as_of(row, year).items() if e.counts}
+
+
+def _milestone_word(achieved: bool) -> str:
+    return _("Done") if achieved else _("Not done")
+
+
+def _unit(target) -> str:
+    return localized(target, "unit")
+
+
+def _baseline_quality(row: Standing) -> str | None:
+    target = row.target
+    if target.baseline_value is not None:
+        return target.baseline_quality or None
+    entry = row.entries.get(target.baseline_year)
+    return entry.quality if entry is not None and entry.counts else None
+
+
+def _figure(ws, entry: ProgressEntry | None, target, *, font=None):
+    """A figure as a number with the mark of its quality; a milestone as a word."""
     if entry is None:
         return cell(ws, None)
-    lang = language_index(translation.get_language())
     if target.is_milestone:
-        value = None if entry.achieved is None else (YES if entry.achieved else NO)[lang]
-        if value is not None and not entry.counts:
-            value += "*"
-        return cell(ws, value, alignment=CENTER, font=None if entry.counts else UNAPPROVED_FONT)
+        if entry.achieved is None:
+            return cell(ws, None)
+        word = _milestone_word(entry.achieved) + QUALITY_MARKS[entry.quality]
+        return cell(ws, word, alignment=CENTER, font=font)
     if entry.value is None:
         return cell(ws, None)
-    if entry.counts:
-        return cell(ws, entry.value, number_format=number_format(target.decimal_places))
     return cell(
         ws,
         entry.value,
-        number_format=number_format(target.decimal_places, "*"),
-        font=UNAPPROVED_FONT,
+        number_format=quality_format(target.decimal_places, entry.quality),
+        font=font,
     )
 
 
-def _goal_text(row: Standing) -> str | Decimal | None:
+def _rate(goal: Decimal | None, base: Decimal | None, years: int) -> float | None:
+    """Average yearly growth from `base` to `goal` over `years`, as a fraction."""
+    if goal is None or base is None or base <= 0 or goal <= 0 or years <= 0:
+        return None
+    # Display only, to one decimal of a percent: a float is exact enough here.
+    return (float(goal) / float(base)) ** (1 / years) - 1
+
+
+def _reference_name(target) -> str:
+    return target.reference_target.display_name if target.reference_target else "—"
+
+
+def _planned_pace(row: Standing):
+    """规划年均增长: the growth a year the plan implies, or its words for a relative target."""
     target = row.target
-    if target.is_milestone:
-        return _("Achieved")
-    if target.kind == target.Kind.RELATIVE:
-        reference = target.reference_target.display_name if target.reference_target else "—"
-        return _("Growth above %(reference)s") % {"reference": reference}
-    return row.goal
-
-
-def _pace_text(row: Standing) -> str:
-    """The 年均/累计 column: the average yearly growth the plan implies."""
-    target, spec = row.target, row.spec
+    spec = row.spec
     if target.kind == target.Kind.ANNUAL_GROWTH:
-        return _("%(rate)s%% a year") % {"rate": target.target_value}
-    goal, base = row.goal, spec.baseline_value
-    linear_or_multiple = target.kind in (target.Kind.LEVEL, target.Kind.MULTIPLE)
-    if linear_or_multiple and goal and base and base > 0 and spec.span > 0:
-        # Display only, to one decimal: a float is exact enough and far quicker here.
-        rate = (float(goal) / float(base)) ** (1 / spec.span) - 1
-        return _("%(rate)s%% a year") % {"rate": f"{rate * 100:.1f}"}
-    return ""
+        return target.target_value / 100 if target.target_value is not None else None
+    if target.kind in (target.Kind.LEVEL, target.Kind.MULTIPLE):
+        return _rate(row.goal, spec.baseline_value, spec.span)
+    return None
 
 
-def _explanation(row: Standing) -> str:
-    """说明: why a target is behind, and any approved figure confirmed although questioned."""
-    flagged = plausibility.flagged_remark(row.entries, row.assessment.as_of_year)
-    return "\n".join(text for text in (_behind_explanation(row), flagged) if text)
+def _actual_pace(row: Standing):
+    """实际年均增长 so far; a relative target prints its growth against its reference's."""
+    target, a = row.target, row.assessment
+    if target.kind == target.Kind.RELATIVE:
+        if a.growth is None or a.reference_growth is None:
+            return None
+        return _("%(own)s against %(reference)s") % {
+            "own": f"{a.growth * 100:.1f}%",
+            "reference": f"{a.reference_growth * 100:.1f}%",
+        }
+    if target.kind in (target.Kind.LEVEL, target.Kind.MULTIPLE, target.Kind.ANNUAL_GROWTH):
+        if a.latest_year is None:
+            return None
+        return _rate(a.latest_value, row.baseline, a.latest_year - target.baseline_year)
+    return None
 
 
-def _behind_explanation(row: Standing) -> str:
-    """For a target behind or off track, the reason and measures from its latest note."""
+def _on_year_growth(row: Standing, year: int):
+    """较上年增长: the latest approved figure against the year before it."""
+    target, a = row.target, row.assessment
+    if target.kind == target.Kind.RELATIVE:
+        return a.growth
+    if target.is_milestone or target.kind == target.Kind.RANK or a.latest_year is None:
+        return None
+    values = {y: e.value for y, e in _approved(row, year).items() if e.value is not None}
+    if row.baseline is not None:
+        values.setdefault(target.baseline_year, row.baseline)
+    return progress.growth_rate(values, a.latest_year)
+
+
+def _projection(row: Standing) -> str:
+    """预计能否完成, from the engine's projection of the trend to the target year."""
+    target, a = row.target, row.assessment
+    status = a.status
+    if status == progress.Status.ACHIEVED:
+        return _("Met")
+    if status == progress.Status.NO_DATA:
+        return "—"
+    if target.is_milestone:
+        return "—" if status == progress.Status.PENDING else _("Unlikely")
+    if target.kind == target.Kind.RELATIVE:
+        yes = status == progress.Status.ON_TRACK
+        return _("Likely") if yes else _("Unlikely")
+    if a.projected_value is None:
+        return "—"
+    met = progress.is_met(row.spec, a.projected_value)
+    if met is None:
+        return "—"
+    return _("Likely") if met else _("Unlikely")
+
+
+def _reason(row: Standing, year: int) -> tuple[str, bool]:
+    """原因及措施 for a target behind or off track, from its latest figure's note.
+
+    Returns the text and whether it is the flag for a missing explanation.
+    """
     if row.assessment.status not in (progress.Status.BEHIND, progress.Status.OFF_TRACK):
-        return ""
-    latest = row.entries.get(row.assessment.latest_year) if row.assessment.latest_year else None
-    return latest.note if latest and latest.note else _("No explanation given yet.")
+        return "", False
+    latest = row.assessment.latest_year
+    entry = _approved(row, year).get(latest) if latest else None
+    if entry is not None and entry.note.strip():
+        return entry.note.strip(), False
+    return _("Reasons and measures not given yet."), True
 
 
-def _summary(wb, plan: Plan, year: int, rows: list[Standing], made: str):
+def _departments(target) -> str:
+    names = [target.lead_department.display_name] if target.lead_department else []
+    names += [d.display_name for d in target.co_departments.all()]
+    separator = "、" if language_index(translation.get_language()) == ZH else ", "
+    return separator.join(names)
+
+
+def _column(texts, minimum: float = 5, maximum: float = 12, pad: float = 1.1) -> float:
+    """A column's width for the longest of `texts` on one line, within bounds."""
+    texts = [str(t) for t in texts if t not in (None, "")]
+    longest = max((text_units(t) for t in texts), default=0)
+    return max(minimum, min(maximum, longest + pad), *(_longest_word(t) for t in texts))
+
+
+def _longest_word(text: str) -> float:
+    """Text may wrap between words, never inside one; CJK text wraps anywhere."""
+    words = [w for w in text.replace("(", " (").split() if display_width(w) == len(w)]
+    return max((text_units(w) + 1.2 for w in words), default=0)
+
+
+def _numeral(value, places: int, quality: str | None = None) -> str | None:
+    if not isinstance(value, Decimal):
+        return None
+    return f"{value:.{places}f}{QUALITY_MARKS.get(quality or 'final', '')}"
+
+
+def _year_column(entries, places) -> float:
+    texts = []
+    for entry, p in zip(entries, places, strict=True):
+        if entry is None:
+            continue
+        if entry.achieved is not None:
+            texts.append(_milestone_word(entry.achieved) + QUALITY_MARKS[entry.quality])
+        else:
+            texts.append(_numeral(entry.value, p, entry.quality))
+    return _column(texts)
+
+
+def _percents(values) -> list[str]:
+    return [f"{float(v) * 100:.1f}%" for v in values if isinstance(v, Decimal | float)]
+
+
+def _fit(texts: list[list], minimum: float, maximum: float) -> float:
+    longest = max((display_width(t) for t in texts if t not in (None, "")), default=0)
+    return max(minimum, min(maximum, longest + 2))
+
+
+def _summary(wb, ctx: Context, rows: list[Standing], made: str):
     ws = sheet(wb, _("Summary"))
-    years = list(plan.years)
+    plan, year = ctx.plan, ctx.year
+    statuses = {status: status_display.label(status) for status in progress.Status}
+    natures = {
+        "binding": _("Binding"),
+        "anticipatory": _("Indicative"),
+    }
+
+    # 1. every row's cells as (value, style) before anything is written, to size columns.
+    body = []
+    for row in rows:
+        target, a = row.target, row.assessment
+        approved = _approved(row, year)
+        reason, flagged = _reason(row, year)
+        progress_cell = (
+            (_milestone_word(a.status == progress.Status.ACHIEVED) if a.latest_year else None)
+            if target.is_milestone
+            else a.progress
+        )
+        expected = a.expected_share
+        if expected is None and not target.is_milestone:
+            expected = progress.expected_share(row.spec, year)
+        body.append(
+            {
+                "area": target.area.display_name,
+                "name": target.display_name,
+                "unit": _unit(target),
+                "baseline": row.baseline,
+                "baseline_quality": _baseline_quality(row),
+                "years": [approved.get(y) for y in ctx.years],
+                "goal": _goal(row),
+                "planned": _planned_pace(row),
+                "actual": _actual_pace(row),
+                "nature": natures.get(target.nature, target.nature),
+                "expected": expected,
+                "progress": progress_cell,
+                "status": a.status,
+                "projection": _projection(row),
+                "growth": _on_year_growth(row, year),
+                "departments": _departments(target),
+                "reason": reason,
+                "flagged": flagged,
+                "target": target,
+            }
+        )
     headers = [
         _("Area"),
         _("Target"),
         _("Unit"),
         _("%(year)s (baseline)") % {"year": plan.baseline_year},
-        *[_("%(year)s") % {"year": y} for y in years],
+        *[_("%(year)s") % {"year": y} for y in ctx.years],
         _("%(year)s target") % {"year": plan.end_year},
-        _("Average / cumulative"),
+        _("Planned yearly growth"),
+        _("Actual yearly growth"),
         _("Nature"),
-        _("Progress"),
+        _("Expected progress"),
+        _("Progress made"),
         _("Status"),
+        _("Likely to be met"),
+        _("Growth on the year before"),
         _("Responsible"),
-        _("Explanation"),
+        _("Reasons and measures"),
     ]
-    texts = [[h] for h in headers]
-    for row in rows:
-        texts[0].append(row.target.area.display_name)
-        texts[1].append(row.target.display_name)
-        texts[-2].append(
-            row.target.lead_department.display_name if row.target.lead_department else ""
-        )
-    fit_widths(ws, texts, maximum=40)
-    ws.column_dimensions[get_column_letter(len(headers))].width = 50
-    last = get_column_letter(len(headers))
-    ws.freeze_panes = "C4"
-    ws.print_title_rows = "1:3"
-    ws.auto_filter.ref = f"A3:{last}{len(rows) + 3}"
-    _print_setup(ws, plan)
+    n_years = len(ctx.years)
+    texts = lambda key: [b[key] for b in body]  # noqa: E731
+    places = [b["target"].decimal_places for b in body]
 
+    def numerals(values, marks=None):
+        marks = marks or [None] * len(values)
+        return [_numeral(v, p, m) for v, p, m in zip(values, places, marks, strict=True)]
+
+    fixed = [
+        # Bold, so its longest word needs a little more room.
+        max([_column(texts("area"), 5, 6.5)] + [_longest_word(a) * 1.15 for a in texts("area")]),
+        None,  # the name: what the page has left, shared with the reasons
+        _column(texts("unit"), 5, 6.5),
+        _column(numerals(texts("baseline"), texts("baseline_quality"))),
+        *(
+            [_year_column(column, places) for column in zip(*texts("years"), strict=True)]
+            if body
+            else [6] * n_years
+        ),
+        max(
+            [_column(numerals(texts("goal")))]
+            + [_longest_word(g) for g in texts("goal") if isinstance(g, str)]
+        ),
+        _column(_percents(texts("planned"))),
+        _column(_percents(texts("actual"))),
+        _column(texts("nature"), 5, 8),
+        _column(_percents(texts("expected"))),
+        _column(
+            _percents(texts("progress")) + [v for v in texts("progress") if isinstance(v, str)]
+        ),
+        _column([statuses[s] for s in texts("status")], 6, 10),
+        _column(texts("projection"), 4, 8),
+        _column(_percents(texts("growth"))),
+        _column(texts("departments"), 6, 10),
+        None,  # the reasons
+    ]
+    widths = [
+        max(width, _longest_word(header)) if width is not None else None
+        for width, header in zip(fixed, headers, strict=True)
+    ]
+    # The name and the reasons share what the page has left, within reason.
+    left = WIDTH_BUDGET - sum(w for w in widths if w is not None)
+    widths[1] = max(10, min(_column(texts("name"), 10, 18), left * 0.45))
+    widths[1] = max([widths[1]] + [_longest_word(t) for t in texts("name")])
+    widths[-1] = max([10, min(28, left - widths[1])] + [_longest_word(t) for t in texts("reason")])
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    last = get_column_letter(len(headers))
+    header_row = 3
+    ws.freeze_panes = f"C{header_row + 1}"
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.auto_filter.ref = f"A{header_row}:{last}{len(rows) + header_row}"
+    ctx.print_setup(ws)
+
+    # 2. title, legend and header.
     title = _("%(plan)s: progress of targets as of %(year)s") % {
         "plan": plan.display_name,
         "year": year,
     }
-    # Words looked up once, not once a row.
-    natures = {key: str(label) for key, label in Target.Nature.choices}
-    statuses = {status: status_display.label(status) for status in progress.Status}
+    ws.row_dimensions[1].height = 22
     ws.append([cell(ws, title, font=TITLE_FONT, border=None)])
-    ws.append([cell(ws, made, font=MUTED_FONT, border=None)])
+    ws.row_dimensions[2].height = LINE_HEIGHT * wrapped_lines(made, sum(widths)) + 2
+    ws.append([cell(ws, made, font=MUTED_FONT, border=None, alignment=WRAP)])
+    ws.merged_cells.add(f"A2:{last}2")
+    ws.row_dimensions[header_row].height = row_height(zip(headers, widths, strict=True))
     ws.append([cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER) for h in headers])
-    for row in rows:
-        target, a = row.target, row.assessment
+
+    # 3. one row per target; an area's name once, over its rows.
+    groups = []
+    for index, b in enumerate(body):
+        if groups and groups[-1][0] == b["area"]:
+            groups[-1][2] = index
+        else:
+            groups.append([b["area"], index, index])
+    first_of = {start: (area, end - start + 1) for area, start, end in groups}
+    for index, b in enumerate(body):
+        target = b["target"]
         places = target.decimal_places
-        goal = _goal_text(row)
-        status = a.status
+        status = b["status"]
+        area = first_of.get(index)
+        texts_in_row = [
+            (b["name"], widths[1]),
+            (b["unit"], widths[2]),
+            (b["planned"], widths[4 + n_years + 1]),
+            (b["actual"], widths[4 + n_years + 2]),
+            (b["nature"], widths[4 + n_years + 3]),
+            (statuses[status], widths[4 + n_years + 6]),
+            (b["projection"], widths[4 + n_years + 7]),
+            (b["departments"], widths[-2]),
+            (b["reason"], widths[-1]),
+        ]
+        height = row_height(texts_in_row)
+        if area and area[1] == 1:
+            height = max(height, row_height([(area[0], widths[0])]))
+        ws.row_dimensions[header_row + 1 + index].height = height
         ws.append(
             [
-                cell(ws, target.area.display_name, font=BOLD, alignment=WRAP),
-                cell(ws, target.display_name, alignment=WRAP),
-                cell(ws, target.unit),
-                cell(ws, row.baseline, number_format=number_format(places)),
-                *[_figure_cell(ws, row.entries.get(y), target) for y in years],
-                cell(ws, goal, number_format=number_format(places)),
-                cell(ws, _pace_text(row)),
-                cell(ws, natures[target.nature], alignment=CENTER),
-                cell(ws, a.progress, number_format=PERCENT),
+                # At the top of its rows: a page break inside them leaves it readable.
+                cell(ws, area[0] if area else None, font=BOLD, alignment=AREA),
+                cell(ws, b["name"], alignment=MIDDLE),
+                cell(ws, b["unit"], alignment=CENTER),
+                cell(
+                    ws,
+                    b["baseline"],
+                    alignment=None,
+                    number_format=quality_format(places, b["baseline_quality"]),
+                ),
+                *[_figure(ws, entry, target) for entry in b["years"]],
+                cell(
+                    ws,
+                    b["goal"],
+                    number_format=number_format(places),
+                    alignment=CENTER if isinstance(b["goal"], str) else None,
+                ),
+                _pace(ws, b["planned"]),
+                _pace(ws, b["actual"]),
+                cell(ws, b["nature"], alignment=CENTER),
+                cell(ws, b["expected"], number_format=PERCENT),
+                cell(
+                    ws,
+                    b["progress"],
+                    number_format=PERCENT,
+                    alignment=CENTER if isinstance(b["progress"], str) else None,
+                ),
                 cell(
                     ws,
                     statuses[status],
@@ -178,48 +496,176 @@ def _summary(wb, plan: Plan, year: int, rows: list[Standing], made: str):
                     fill=STATUS_FILLS[status],
                     alignment=CENTER,
                 ),
-                cell(ws, target.lead_department.display_name if target.lead_department else ""),
-                cell(ws, _explanation(row), alignment=WRAP),
+                cell(ws, b["projection"], alignment=CENTER),
+                cell(ws, b["growth"], number_format=PERCENT),
+                cell(ws, b["departments"], alignment=MIDDLE),
+                cell(
+                    ws,
+                    b["reason"] or None,
+                    alignment=MIDDLE,
+                    font=FLAG_FONT if b["flagged"] else None,
+                ),
+            ]
+        )
+    for _area, start, end in groups:
+        if end > start:
+            ws.merged_cells.add(f"A{header_row + 1 + start}:A{header_row + 1 + end}")
+    _keep_areas_together(ws, groups, widths, header_row)
+    return ws
+
+
+def _keep_areas_together(ws, groups, widths, header_row: int) -> None:
+    """Break pages between areas, so that no page break cuts an area's merged name.
+
+    Row heights are set, so a page holds a known height once the scale is known. Fitted
+    to the width, the sheet prints at most at Excel's scale (its width units are the
+    narrower, 5.25 pt against LibreOffice's 6.35): counting with that one, a page never
+    holds less than reckoned here, in either application.
+    """
+    scale = min(1.0, PRINTABLE_WIDTH / (sum(widths) * 5.25))
+    room = PRINTABLE_HEIGHT / scale
+    heights = ws.row_dimensions
+    header = heights[header_row].height
+    used = sum(heights[r].height for r in range(1, header_row + 1))
+    for _area, start, end in groups:
+        first, last = header_row + 1 + start, header_row + 1 + end
+        group = sum(heights[r].height for r in range(first, last + 1))
+        if used + group > room and used > header:
+            ws.row_breaks.append(Break(id=first - 1))
+            used = header
+        used += group
+
+
+def _pace(ws, value):
+    if isinstance(value, str):
+        return cell(ws, value, alignment=CENTER)
+    return cell(ws, value, number_format=PERCENT)
+
+
+def _goal(row: Standing):
+    target = row.target
+    if target.is_milestone:
+        return _("Achieved")
+    if target.kind == target.Kind.RELATIVE:
+        return _("Growth above %(reference)s") % {"reference": _reference_name(target)}
+    return row.goal
+
+
+def _matrix(wb, ctx: Context, rows: list[Standing]):
+    """Approved figures, one row per target and one column per year; importable as it is."""
+    lang = ctx.lang
+    ws = sheet(wb, MATRIX_SHEET[lang])
+    years = ctx.entry_years
+    headers = [MATRIX_CODE[lang], TEMPLATE_COLUMNS["name"][lang], TEMPLATE_COLUMNS["unit"][lang]]
+    widths = [
+        _fit([r.target.code for r in rows] + [headers[0]], 10, 26),
+        _fit([r.target.display_name for r in rows], 12, 30),
+        _fit([_unit(r.target) for r in rows] + [headers[2]], 6, 18),
+    ]
+    for index, width in enumerate([*widths, *[9] * len(years)], start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "B2"
+    ws.print_title_rows = "1:1"
+    ctx.print_setup(ws, landscape=sum(widths) + 9 * len(years) > 100)
+    ws.append(
+        [
+            *[cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER) for h in headers],
+            *[cell(ws, y, font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER) for y in years],
+        ]
+    )
+    # Meant for editing and importing back too: values and number formats only (the marks
+    # of data quality are number formats, so the cells stay numbers).
+    for index, row in enumerate(rows, start=2):
+        target = row.target
+        ws.row_dimensions[index].height = row_height([(target.display_name, widths[1])])
+        approved = _approved(row, ctx.year)
+        values = []
+        for y in years:
+            entry = approved.get(y)
+            if entry is None:
+                values.append(cell(ws, None))
+            elif target.is_milestone:
+                achieved = entry.achieved
+                word = None if achieved is None else (YES if achieved else NO)[lang]
+                values.append(cell(ws, word, alignment=CENTER))
+            else:
+                fmt = quality_format(target.decimal_places, entry.quality)
+                values.append(cell(ws, entry.value, number_format=fmt))
+        ws.append(
+            [
+                cell(ws, target.code),
+                cell(ws, target.display_name, alignment=MIDDLE),
+                cell(ws, _unit(target), alignment=CENTER),
+                *values,
             ]
         )
     return ws
 
 
-def _matrix(wb, plan: Plan, rows: list[Standing], lang: int):
-    """Approved figures, one row per target and one column per year; importable as it is."""
-    ws = sheet(wb, MATRIX_SHEET[lang])
-    years = list(plan.entry_years)
-    ws.column_dimensions["A"].width = max(
-        12, max((len(r.target.code) for r in rows), default=0) + 2
-    )
-    ws.freeze_panes = "B2"
-    ws.append(
-        [
-            cell(ws, MATRIX_CODE[lang], font=HEADER_FONT, fill=HEADER_FILL),
-            *[cell(ws, y, font=HEADER_FONT, fill=HEADER_FILL) for y in years],
-        ]
-    )
-    # A data sheet, meant for editing and importing back: values and number formats only.
+def _unapproved(wb, ctx: Context, rows: list[Standing]):
+    """Figures up to the report's year that are not approved: never among the official ones."""
+    ws = sheet(wb, _("Figures not yet approved"))
+    states = {key: str(label) for key, label in ProgressEntry.State.choices}
+    headers = [
+        _("Code"),
+        _("Target"),
+        _("Unit"),
+        _("Year"),
+        _("Figure (not approved)"),
+        _("Data quality"),
+        _("Workflow state"),
+        _("Note or reason for return"),
+    ]
+    found = []
     for row in rows:
-        target = row.target
-        values = []
-        for y in years:
-            entry = row.entries.get(y)
-            if entry is None or not entry.counts:
-                values.append(None)
-            elif target.is_milestone:
-                achieved = entry.achieved
-                values.append(None if achieved is None else (YES if achieved else NO)[lang])
-            else:
-                values.append(
-                    cell(
-                        ws,
-                        entry.value,
-                        number_format=number_format(target.decimal_places),
-                        border=None,
-                    )
-                )
-        ws.append([cell(ws, target.code, border=None), *values])
+        for y, entry in sorted(_as_of(row, ctx.year).items()):
+            if not entry.counts:
+                found.append((row.target, y, entry))
+    widths = [
+        _fit([t.code for t, _y, _e in found] + [headers[0]], 8, 24),
+        _fit([t.display_name for t, _y, _e in found], 12, 30),
+        _fit([_unit(t) for t, _y, _e in found] + [headers[2]], 6, 12),
+        7,
+        12,
+        10,
+        10,
+        40,
+    ]
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.print_title_rows = "3:3"
+    ctx.print_setup(ws)
+    ws.append(
+        [cell(ws, _("Figures not yet approved: they do not count"), font=TITLE_FONT, border=None)]
+    )
+    explanation = _(
+        "These figures are still in the workflow (draft, submitted or returned). They are "
+        "listed for information only and are not part of the summary, its statuses or charts."
+    )
+    ws.row_dimensions[2].height = LINE_HEIGHT * wrapped_lines(explanation, sum(widths)) + 2
+    ws.append([cell(ws, explanation, font=MUTED_FONT, border=None, alignment=WRAP)])
+    ws.merged_cells.add(f"A2:{get_column_letter(len(headers))}2")
+    ws.row_dimensions[3].height = row_height(zip(headers, widths, strict=True))
+    ws.append([cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER) for h in headers])
+    for index, (target, y, entry) in enumerate(found, start=4):
+        note = entry.return_reason if entry.state == entry.State.RETURNED else entry.note
+        ws.row_dimensions[index].height = row_height(
+            [(target.display_name, widths[1]), (note, widths[-1])]
+        )
+        ws.append(
+            [
+                cell(ws, target.code),
+                cell(ws, target.display_name, alignment=WRAP),
+                cell(ws, _unit(target), alignment=CENTER),
+                cell(ws, y, alignment=CENTER),
+                _figure(ws, entry, target, font=UNAPPROVED_FONT),
+                cell(ws, QUALITY_WORDS[entry.quality][ctx.lang], alignment=CENTER),
+                cell(ws, states[entry.state], font=BOLD, alignment=CENTER),
+                cell(ws, note or None, alignment=WRAP),
+            ]
+        )
+    if not found:
+        ws.append([cell(ws, _("None."), border=None)])
     return ws
 
 
@@ -228,90 +674,204 @@ def _label(ws, text: str):
     return cell(ws, text, border=None)
 
 
-def _charts(wb, plan: Plan, rows: list[Standing]) -> bool:
+def _line_style(series, colour: str, dash: str, marker: str, width: int = 22225) -> None:
+    """Tell series apart without colour: a dash pattern and a marker of their own."""
+    series.smooth = False
+    series.graphicalProperties = GraphicalProperties(
+        ln=LineProperties(solidFill=colour, prstDash=dash, w=width)
+    )
+    series.marker = Marker(symbol=marker, size=6)
+    if marker != "none":
+        series.marker.graphicalProperties = GraphicalProperties(
+            solidFill=colour, ln=LineProperties(solidFill=colour)
+        )
+
+
+def _text_properties(size: int, bold: bool = False) -> RichText:
+    """Chart text in the body font at `size` hundredths of a point."""
+    props = CharacterProperties(
+        sz=size, b=bold, latin=DrawingFont(typeface=FONT_NAME), ea=DrawingFont(typeface=FONT_NAME)
+    )
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
+
+
+def _title(text: str) -> Title:
+    props = CharacterProperties(
+        sz=1100, b=True, latin=DrawingFont(typeface=FONT_NAME), ea=DrawingFont(typeface=FONT_NAME)
+    )
+    paragraph = Paragraph(
+        pPr=ParagraphProperties(defRPr=props), r=[RegularTextRun(rPr=props, t=text)]
+    )
+    return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
+
+
+def _show_axes(chart) -> None:
+    # openpyxl marks new axes as deleted; Excel then draws none.
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+
+
+def _charts(wb, ctx: Context, rows: list[Standing]) -> bool:
     """A progress chart of every target, and a line chart per numeric target when few enough.
 
-    Returns whether the per-target charts were drawn. Chart data goes on its own sheet.
+    Returns whether the per-target charts were drawn. The data sheet is hidden; the charts
+    sit two to a row and two rows to a page, so no page break cuts one.
     """
     data = sheet(wb, _("Chart data"))
+    data.sheet_state = "hidden"
     charts = sheet(wb, _("Charts"))
+    charts.column_dimensions["A"].width = CHART_COLUMN_WIDTH
+    charts.column_dimensions["B"].width = CHART_COLUMN_WIDTH
+    ctx.print_setup(charts)
+    plan, year = ctx.plan, ctx.year
     years = list(plan.entry_years)
-    data.append([_("Target"), _("Progress"), _("Expected share")])
+    data.append([_("Target"), _("Progress made"), _("Expected progress")])
     for row in rows:
         a = row.assessment
         data.append([_label(data, row.target.display_name), a.progress, a.expected_share])
     n = len(rows)
     bar = BarChart()
     bar.type = "bar"
-    bar.title = _("Progress against the expected share")
+    bar.title = _title(_("Progress against the expected progress, as of %(year)s") % {"year": year})
+    bar.x_axis.txPr = bar.y_axis.txPr = bar.legend.txPr = _text_properties(800)
     bar.y_axis.number_format = "0%"
-    bar.y_axis.title = _("Share of the distance to the target")
+    bar.y_axis.majorGridlines = None
     bar.add_data(
         Reference(data, min_col=2, max_col=3, min_row=1, max_row=n + 1), titles_from_data=True
     )
     bar.set_categories(Reference(data, min_col=1, min_row=2, max_row=n + 1))
     bar.x_axis.tickLblSkip = 1
-    bar.height, bar.width = max(8, 0.5 * n + 3) if n <= 60 else 30, 24
-    charts.add_chart(bar, "A1")
-
+    bar.x_axis.scaling.orientation = "maxMin"  # the table's order, first at the top
+    bar.series[0].graphicalProperties = GraphicalProperties(
+        solidFill="404040", ln=LineProperties(solidFill="000000")
+    )
+    bar.series[1].graphicalProperties = GraphicalProperties(
+        solidFill="FFFFFF", ln=LineProperties(solidFill="000000", prstDash="dash")
+    )
+    bar.legend.position = "b"
+    _show_axes(bar)
     numeric = [
         r for r in rows if not r.target.is_milestone and r.target.kind != r.target.Kind.RELATIVE
     ]
-    if len(numeric) > MAX_TARGET_CHARTS:
+    drawn = len(numeric) <= MAX_TARGET_CHARTS
+    slots = 1 + (len(numeric) if drawn else 0)
+    # The progress chart spans the page's width, on as many rows of the grid as it needs;
+    # the line charts follow, two to a row.
+    bar.width = CHART_WIDTH_CM * 2
+    grid_rows = max(1, math.ceil((0.45 * n + 3) / CHART_HEIGHT_CM))
+    bar.height = CHART_HEIGHT_CM * grid_rows + (grid_rows - 1) * 0.3
+    places = [(0, 0)] + [(grid_rows + i // 2, i % 2) for i in range(len(numeric))]
+    charts.add_chart(bar, "A1")
+    total_rows = (max(r for r, _c in places[:slots]) + 1) * CHART_ROWS
+    # Empty rows of a fixed height make the grid; a page break after every second row.
+    for r in range(1, total_rows + 1):
+        charts.row_dimensions[r].height = CHART_ROW_HEIGHT
+        charts.append([])
+    for r in range(2 * CHART_ROWS, total_rows, 2 * CHART_ROWS):
+        charts.row_breaks.append(Break(id=r))
+    if not drawn:
         return False
+
     data.append([])
     data.append([_("Target"), *years])
     first_row = n + 3
+    # The chart's title names the target: its legend needs only the kind of line.
+    labels = {
+        "actual": _("Approved"),
+        "expected": _("Expected path"),
+        "target": _("Target value"),
+    }
     for index, row in enumerate(numeric):
         target = row.target
         spec = row.spec
-        values = dict(row.values)
-        if spec.baseline_value is not None:
-            values.setdefault(target.baseline_year, spec.baseline_value)
+        values = {y: e.value for y, e in _approved(row, year).items()}
+        if row.baseline is not None:
+            values.setdefault(target.baseline_year, row.baseline)
         top = first_row + 1 + index * 3
-        name = {"target": target.display_name}
-        data.append([_label(data, _("%(target)s: approved") % name), *map(values.get, years)])
+        # Approved figures up to the report's year only; the plan's path and target are the
+        # plan's own, known from its start, and drawn to its end.
+        data.append([_label(data, labels["actual"]), *map(values.get, years)])
         expected = [progress.expected_value(spec, y) for y in years]
-        data.append([_label(data, _("%(target)s: expected path") % name), *expected])
-        data.append([_label(data, _("%(target)s: target") % name), *[row.goal for _y in years]])
+        data.append([_label(data, labels["expected"]), *expected])
+        data.append([_label(data, labels["target"]), *[row.goal for _y in years]])
         line = LineChart()
-        line.title = clean_text(
-            f"{target.display_name} ({target.unit})" if target.unit else target.display_name
+        unit = _unit(target)
+        line.title = _title(
+            clean_text(f"{target.display_name} ({unit})" if unit else target.display_name)
         )
+        line.x_axis.txPr = line.y_axis.txPr = line.legend.txPr = _text_properties(800)
         line.add_data(
             Reference(data, min_col=1, max_col=len(years) + 1, min_row=top, max_row=top + 2),
             from_rows=True,
             titles_from_data=True,
         )
-        for series in line.series:
-            series.smooth = False
+        actual, path, goal = line.series
+        _line_style(actual, "000000", "solid", "circle", width=28575)
+        _line_style(path, "595959", "dash", "triangle")
+        _line_style(goal, "7F7F7F", "sysDot", "none")
         line.set_categories(Reference(data, min_col=2, max_col=len(years) + 1, min_row=first_row))
-        line.height, line.width = 7.5, 15
-        anchor_row = int(bar.height * 2) + 4 + (index // 2) * 16
-        charts.add_chart(line, f"{'A' if index % 2 == 0 else 'J'}{anchor_row}")
+        line.y_axis.number_format = number_format(target.decimal_places)
+        line.y_axis.majorGridlines = None
+        if spec.lower_is_better and target.kind == target.Kind.RANK:
+            line.y_axis.scaling.orientation = "maxMin"  # first place at the top
+            line.y_axis.scaling.min = 1
+        line.legend.position = "b"
+        _show_axes(line)
+        line.width, line.height = CHART_WIDTH_CM, CHART_HEIGHT_CM
+        grid_row, grid_col = places[index + 1]
+        charts.add_chart(line, f"{'AB'[grid_col]}{grid_row * CHART_ROWS + 1}")
     return True
 
 
-def _notes(wb, plan: Plan, year: int, made: str, charted: bool, who: str):
+def _notes(wb, ctx: Context, rows: list[Standing], made: str, charted: bool, who: str):
     ws = sheet(wb, pgettext("sheet", "Notes"))
-    ws.column_dimensions["A"].width = 24
-    ws.column_dimensions["B"].width = 100
-    lang = language_index(translation.get_language())
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 110
+    ctx.print_setup(ws)
+    plan, year, lang = ctx.plan, ctx.year, ctx.lang
+    marks = {
+        "estimate": QUALITY_MARKS["estimate"],
+        "preliminary": QUALITY_MARKS["preliminary"],
+    }
     lines = [
         (_("Plan"), f"{plan.display_name} ({plan.slug})"),
         (_("Region"), plan.region),
         (_("Period"), f"{plan.start_year}-{plan.end_year}, {_('baseline')} {plan.baseline_year}"),
         (_("Status as of"), str(year)),
-        (_("Reporting deadlines"), deadlines.report_note(plan)),
+        (_("Reporting deadlines"), deadlines.report_note(plan, up_to=year)),
         (_("Made"), made),
         (_("Made by"), who),
         ("", ""),
         (
             _("Which figures count"),
             _(
-                "Only approved figures count toward progress and status. "
-                "Figures not yet approved are shown in grey italics with a star (*)."
-            ),
+                "Only approved figures count toward progress and status, and only they are "
+                "printed in the summary, the yearly data and the charts. Nothing after %(year)s "
+                "is shown: the report is true as of that year."
+            )
+            % {"year": year},
+        ),
+        (
+            _("Figures not yet approved"),
+            _("Listed on their own sheet, with their state, when asked for; never counted.")
+            if ctx.include_unapproved
+            else _("Left out of this report."),
+        ),
+        (
+            _("Data quality"),
+            _(
+                "%(estimate_mark)s after a figure: %(estimate)s (before the statistics are in); "
+                "%(preliminary_mark)s: %(preliminary)s (first published figure); no mark: "
+                "%(final)s (the statistics bureau's final figure). Baselines are marked the same "
+                "way."
+            )
+            % {
+                "estimate_mark": marks["estimate"],
+                "preliminary_mark": marks["preliminary"],
+                "estimate": QUALITY_WORDS["estimate"][lang],
+                "preliminary": QUALITY_WORDS["preliminary"][lang],
+                "final": QUALITY_WORDS["final"][lang],
+            },
         ),
         (
             _("How status is computed"),
@@ -340,16 +900,23 @@ def _notes(wb, plan: Plan, year: int, made: str, charted: bool, who: str):
             _("a milestone before its target year, or a target with no baseline."),
         ),
         (status_display.label("no_data"), _("no approved figure yet.")),
-        ("", ""),
-        (_("Data quality"), " / ".join(words[lang] for words in QUALITY_WORDS.values())),
         (
-            "",
+            _("Likely to be met"),
             _(
-                "Estimate: before the statistics are in; preliminary: first published figure; "
-                "final: the statistics bureau's final figure."
+                "Whether the trend from the baseline to the latest approved figure, carried on "
+                "to the target year, reaches the target."
             ),
         ),
     ]
+    flagged = [
+        (row.target.display_name, remark)
+        for row in rows
+        if (remark := plausibility.flagged_remark(row.entries, year))
+    ]
+    if flagged:
+        lines.append(("", ""))
+        lines.append((_("Figures confirmed although questioned"), ""))
+        lines += flagged
     if not charted:
         lines.append(
             (
@@ -361,22 +928,14 @@ def _notes(wb, plan: Plan, year: int, made: str, charted: bool, who: str):
                 % {"n": MAX_TARGET_CHARTS},
             )
         )
-    for label, text in lines:
+    for index, (label, text) in enumerate(lines, start=1):
+        ws.row_dimensions[index].height = row_height([(label, 20), (text, 110)])
         ws.append(
-            [cell(ws, label, font=BOLD, border=None), cell(ws, text, alignment=WRAP, border=None)]
+            [
+                cell(ws, label, font=BOLD, border=None, alignment=WRAP),
+                cell(ws, text, alignment=WRAP, border=None),
+            ]
         )
-
-
-def _print_setup(ws, plan: Plan):
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.oddHeader.center.text = clean_text(plan.display_name).replace("&", "&&")
-    ws.oddFooter.center.text = _("Page &P of &N")
-    ws.oddFooter.right.text = "&D"
 
 
 def write_report(
@@ -388,24 +947,51 @@ def write_report(
     user=None,
     language: str | None = None,
     now: datetime | None = None,
+    include_unapproved: bool = False,
 ) -> None:
     """Write the progress report of `plan` as of `year` to the file-like `out`.
 
     `rows` are the plan's standings for `year` (tracker.standing.standings), in table order.
+    Figures of later years are left out; figures not yet approved appear only with
+    `include_unapproved`, on a sheet of their own.
     """
     with translation.override(language or translation.get_language()):
-        lang = language_index(translation.get_language())
-        made_at = timezone.localtime(now or timezone.now()).strftime("%Y-%m-%d %H:%M")
+        made_at = timezone.localtime(now or timezone.now())
+        ctx = Context(
+            plan=plan,
+            year=year,
+            lang=language_index(translation.get_language()),
+            made_on=made_at.date().isoformat(),
+            include_unapproved=include_unapproved,
+        )
         who = display_user(user)
-        made = _(
-            "Made %(when)s by %(who)s. Only approved figures count; "
-            "* marks figures not yet approved."
-        ) % {"when": made_at, "who": who}
-        wb = Workbook(write_only=True)
+        by = (
+            _("Made %(when)s by %(who)s.")
+            if user is not None
+            else _("Made %(when)s by the export command.")
+        )
+        made = (
+            by
+            + " "
+            + _(
+                "Approved figures only; %(estimate_mark)s marks an estimate (%(estimate)s), "
+                "%(preliminary_mark)s a preliminary figure (%(preliminary)s)."
+            )
+        ) % {
+            "when": made_at.strftime("%Y-%m-%d %H:%M"),
+            "who": who,
+            "estimate_mark": QUALITY_MARKS["estimate"],
+            "estimate": QUALITY_WORDS["estimate"][ctx.lang],
+            "preliminary_mark": QUALITY_MARKS["preliminary"],
+            "preliminary": QUALITY_WORDS["preliminary"][ctx.lang],
+        }
+        wb = new_workbook()
         wb.properties.title = clean_text(plan.display_name)
         wb.properties.creator = clean_text(who)
-        _summary(wb, plan, year, rows, made)
-        _matrix(wb, plan, rows, lang)
-        charted = _charts(wb, plan, rows)
-        _notes(wb, plan, year, made, charted, who)
+        _summary(wb, ctx, rows, made)
+        _matrix(wb, ctx, rows)
+        if include_unapproved:
+            _unapproved(wb, ctx, rows)
+        charted = _charts(wb, ctx, rows)
+        _notes(wb, ctx, rows, made, charted, who)
         wb.save(out)

@@ -41,6 +41,7 @@ COLUMNS = {
     "name_en": ("英文名称", "English name", False),
     "area": ("类别", "Area", True),
     "unit": ("单位", "Unit", False),
+    "unit_en": ("英文单位", "English unit", False),
     "kind": ("类型", "Kind", True),
     "direction": ("方向", "Direction", False),
     "nature": ("属性", "Nature", False),

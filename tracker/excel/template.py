@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker import progress
 from tracker.excel.common import (
     BOLD,
+    CENTER,
     CONTEXT_FILL,
     HEADER_FILL,
     HEADER_FONT,
     INPUT_FILL,
+    LOCKED_FILL,
+    MIDDLE,
     MUTED_FONT,
     NO,
     PLAN_LABEL,
@@ -25,16 +26,70 @@ from tracker.excel.common import (
     UNLOCKED,
     WRAP,
     YEAR_LABEL,
+    YEARED_COLUMNS,
     YES,
     cell,
-    fit_widths,
+    display_width,
     language_index,
+    new_workbook,
     number_format,
+    print_setup,
+    row_height,
     sheet,
 )
-from tracker.models import Plan, Target
+from tracker.models import ClosedYear, Plan, ProgressEntry, Target, localized
 
 HEADER_ROW = 4  # rows 1-2 name the plan and year; row 3 says how to fill the sheet
+VALUE_COL, QUALITY_COL = "F", "G"
+KEYS = ["code", "name", "unit", "previous", "target", "value", "quality", "note", "state"]
+
+
+def headers(plan: Plan, year: int, lang: int) -> list[str]:
+    """The header row, with the years: 2023年数值 (last year), 2025年目标, 2024年数值."""
+    years = {"previous": year - 1, "target": plan.end_year, "value": year}
+    return [
+        YEARED_COLUMNS[k][lang].format(year=years[k]) if k in years else TEMPLATE_COLUMNS[k][lang]
+        for k in KEYS
+    ]
+
+
+def _locked_reason(entry: ProgressEntry | None, closed: bool) -> str:
+    if closed:
+        return _("Year closed")
+    if entry is not None and entry.state == ProgressEntry.State.APPROVED:
+        return _("Approved (locked)")
+    return ""
+
+
+def _state_word(entry: ProgressEntry | None) -> str:
+    if entry is None:
+        return ""
+    return str(dict(ProgressEntry.State.choices)[entry.state])
+
+
+def _validation(target: Target, first_row: int) -> DataValidation:
+    """No negatives where a target cannot have them; no more decimals than it keeps.
+
+    The formula names the first cell of the rule's ranges; Excel and LibreOffice apply it
+    to every other cell relative to that one.
+    """
+    places = target.decimal_places
+    first = f"{VALUE_COL}{first_row}"
+    rules = [f"ISNUMBER({first})", f"ROUND({first},{places})={first}"]
+    if not target.allow_negative:
+        rules.append(f"{first}>=0")
+    if target.allow_negative:
+        error = _("Enter a number with at most %(places)s decimal places.")
+    else:
+        error = _("Enter a number of zero or more, with at most %(places)s decimal places.")
+    return DataValidation(
+        type="custom",
+        formula1=f"AND({','.join(rules)})",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=_("Not a valid figure"),
+        error=error % {"places": places},
+    )
 
 
 def write_template(
@@ -44,49 +99,52 @@ def write_template(
 
     `targets` come from `Target.objects.for_plan(plan).editable_by(user).with_entries()`.
     The context columns are locked (the sheet is protected without a password, so nobody
-    overwrites them by accident); value, quality and note are open, with validation.
+    overwrites them by accident); value, quality and note are open, with validation, except
+    for a figure already approved or in a closed year: it shows locked and grey, and a file
+    sent back with it unchanged imports as unchanged.
     """
     with translation.override(language or translation.get_language()):
         lang = language_index(translation.get_language())
-        wb = Workbook(write_only=True)
+        wb = new_workbook()
         ws = sheet(wb, TEMPLATE_SHEET[lang])
-        keys = list(TEMPLATE_COLUMNS)
-        headers = [TEMPLATE_COLUMNS[k][lang] for k in keys]
+        titles = headers(plan, year, lang)
         last_row = HEADER_ROW + len(targets)
         quality_words = [words[lang] for words in QUALITY_WORDS.values()]
+        year_closed = ClosedYear.objects.filter(plan=plan, year=year).exists()
 
-        fit_widths(
-            ws,
-            [
-                [headers[0], *[t.code for t in targets]],
-                [headers[1], *[t.display_name for t in targets]],
-                [headers[2], *[t.unit for t in targets]],
-                [headers[3], "0000000.00"],
-                [headers[4], "0000000.00"],
-                [headers[5], "0000000.00"],
-                [headers[6], *quality_words],
-                [headers[7], "x" * 40],
-            ],
-        )
+        names = [t.display_name for t in targets]
+        widths = [
+            max([display_width(titles[0])] + [display_width(t.code) for t in targets]) + 2,
+            min(30, max([12] + [display_width(n) + 2 for n in names])),
+            min(
+                12,
+                max(
+                    [display_width(titles[2]) + 2]
+                    + [display_width(localized(t, "unit")) + 2 for t in targets]
+                ),
+            ),
+            display_width(titles[3]) + 2,
+            display_width(titles[4]) + 2,
+            display_width(titles[5]) + 2,
+            max(display_width(titles[6]), *map(display_width, quality_words)) + 3,
+            30,
+            max(display_width(titles[8]), 12) + 2,
+        ]
+        for index, width in enumerate(widths):
+            ws.column_dimensions["ABCDEFGHI"[index]].width = width
         ws.freeze_panes = f"C{HEADER_ROW + 1}"
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        print_setup(
+            ws,
+            header_left=plan.display_name,
+            header_right=_("Data-entry template, %(year)s") % {"year": year},
+            footer_right=_("Generated %(date)s") % {"date": timezone.localdate().isoformat()},
+            page_of=_("Page &P of &N"),
+        )
         ws.protection.sheet = True
         ws.protection.formatColumns = False
         ws.protection.formatRows = False
 
-        value_col, quality_col = "F", "G"
-        numbers = DataValidation(
-            type="decimal",
-            operator="between",
-            formula1="-99999999999999",
-            formula2="99999999999999",
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle=_("Not a number"),
-            error=_("Enter a number, such as 12.5."),
-        )
         yes_no = DataValidation(
             type="list",
             formula1=f'"{YES[lang]},{NO[lang]}"',
@@ -102,10 +160,13 @@ def write_template(
             error=_("Choose one of: %(words)s.") % {"words": ", ".join(quality_words)},
         )
         if targets:
-            quality.sqref = MultiCellRange(f"{quality_col}{HEADER_ROW + 1}:{quality_col}{last_row}")
-        for dv in (numbers, yes_no, quality):
-            ws.data_validations.append(dv)
-        number_rows, yes_no_rows = [], []
+            quality.sqref = MultiCellRange(f"{QUALITY_COL}{HEADER_ROW + 1}:{QUALITY_COL}{last_row}")
+        ws.data_validations.append(quality)
+        ws.data_validations.append(yes_no)
+        # One rule per kind of figure (decimals, sign), over the rows of that kind.
+        number_rows: dict[tuple[int, bool], list[int]] = {}
+        number_rules: dict[tuple[int, bool], DataValidation] = {}
+        yes_no_rows = []
 
         ws.append(
             [
@@ -115,27 +176,33 @@ def write_template(
             ]
         )
         ws.append([cell(ws, YEAR_LABEL[lang], font=BOLD), cell(ws, year)])
+        ws.row_dimensions[3].height = 30
         ws.append(
             [
                 cell(
                     ws,
                     _(
-                        "Fill the yellow columns; leave a row blank to leave it as it is. "
-                        "Quality: %(words)s."
+                        "Fill the yellow cells; grey ones are approved or closed and stay as they "
+                        "are. Quality: %(words)s (see the instructions sheet)."
                     )
                     % {"words": " / ".join(quality_words)},
                     font=MUTED_FONT,
                     border=None,
+                    alignment=WRAP,
                 )
             ]
         )
-        ws.append([cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL) for h in headers])
+        ws.merged_cells.add("A3:I3")
+        ws.row_dimensions[HEADER_ROW].height = row_height(zip(titles, widths, strict=True))
+        ws.append(
+            [cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER) for h in titles]
+        )
         for index, target in enumerate(targets, start=HEADER_ROW + 1):
             entries = {e.year: e for e in target.entries.all()}
             previous, current = entries.get(year - 1), entries.get(year)
             spec = target.spec(target.approved_values())
             goal = progress.goal_value(spec)
-            places = target.decimal_places
+            locked = _locked_reason(current, year_closed)
             if target.is_milestone:
                 yes_no_rows.append(index)
                 shown = current.achieved if current else None
@@ -146,37 +213,56 @@ def write_template(
                     else (YES if previous.achieved else NO)[lang]
                 )
                 goal_cell = _("Achieved")
+                fmt = None
             else:
-                number_rows.append(index)
+                key = (target.decimal_places, target.allow_negative)
+                if key not in number_rules:
+                    number_rules[key] = _validation(target, index)
+                number_rows.setdefault(key, []).append(index)
                 value = current.value if current else None
                 before = previous.value if previous else None
                 goal_cell = goal
-            fmt = None if target.is_milestone else number_format(places)
+                fmt = number_format(target.decimal_places)
+            ws.row_dimensions[index].height = row_height(
+                [
+                    (target.display_name, widths[1]),
+                    (localized(target, "unit"), widths[2]),
+                    (current.note if current else None, widths[7]),
+                ]
+            )
+            if locked:
+                fill, protection = LOCKED_FILL, None
+            else:
+                fill, protection = INPUT_FILL, UNLOCKED
             ws.append(
                 [
-                    cell(ws, target.code, fill=CONTEXT_FILL),
-                    cell(ws, target.display_name, fill=CONTEXT_FILL, alignment=WRAP),
-                    cell(ws, target.unit, fill=CONTEXT_FILL),
-                    cell(ws, before, fill=CONTEXT_FILL, number_format=fmt),
-                    cell(ws, goal_cell, fill=CONTEXT_FILL, number_format=fmt),
-                    cell(ws, value, fill=INPUT_FILL, protection=UNLOCKED, number_format=fmt),
+                    cell(ws, target.code, fill=CONTEXT_FILL, alignment=MIDDLE),
+                    cell(ws, target.display_name, fill=CONTEXT_FILL, alignment=MIDDLE),
+                    cell(ws, localized(target, "unit"), fill=CONTEXT_FILL, alignment=CENTER),
+                    cell(ws, before, fill=CONTEXT_FILL, number_format=fmt, alignment=MIDDLE),
+                    cell(ws, goal_cell, fill=CONTEXT_FILL, number_format=fmt, alignment=MIDDLE),
+                    cell(ws, value, fill=fill, protection=protection, number_format=fmt),
                     cell(
                         ws,
                         QUALITY_WORDS[current.quality][lang] if current else None,
-                        fill=INPUT_FILL,
-                        protection=UNLOCKED,
+                        fill=fill,
+                        protection=protection,
+                        alignment=CENTER,
                     ),
                     cell(
                         ws,
                         current.note if current else None,
-                        fill=INPUT_FILL,
-                        protection=UNLOCKED,
+                        fill=fill,
+                        protection=protection,
                         alignment=WRAP,
                     ),
+                    cell(ws, locked or _state_word(current), fill=CONTEXT_FILL, alignment=CENTER),
                 ]
             )
-        numbers.sqref = column_ranges(value_col, number_rows)
-        yes_no.sqref = column_ranges(value_col, yes_no_rows)
+        for key, rule in number_rules.items():
+            rule.sqref = column_ranges(VALUE_COL, number_rows[key])
+            ws.data_validations.append(rule)
+        yes_no.sqref = column_ranges(VALUE_COL, yes_no_rows)
         _instructions(wb, plan, year, lang)
         wb.save(out)
 
@@ -201,22 +287,38 @@ def column_ranges(column: str, rows: list[int]) -> MultiCellRange:
 
 def _instructions(wb, plan: Plan, year: int, lang: int) -> None:
     ws = sheet(wb, _("Instructions"))
-    ws.column_dimensions["A"].width = 110
-    words = " / ".join(w[lang] for w in QUALITY_WORDS.values())
+    ws.column_dimensions["A"].width = 100
+    print_setup(
+        ws,
+        header_left=plan.display_name,
+        header_right=_("Data-entry template, %(year)s") % {"year": year},
+        footer_right=_("Generated %(date)s") % {"date": timezone.localdate().isoformat()},
+        landscape=False,
+        page_of=_("Page &P of &N"),
+    )
+    estimate, preliminary, final = (QUALITY_WORDS[k][lang] for k in QUALITY_WORDS)
     lines = [
         _("Data-entry template: %(plan)s, %(year)s") % {"plan": plan.display_name, "year": year},
         "",
-        _("1. Fill the yellow columns of the first sheet: value, data quality and note."),
+        _("1. Fill the yellow cells of the first sheet: value, data quality and note."),
         _(
-            "2. Numbers only in the value column, with no more decimals than the target allows; "
-            "for a milestone choose %(yes)s or %(no)s."
+            "2. Numbers only in the value column, with no more decimals than the target keeps, "
+            "and no negatives unless the target allows them; for a milestone choose %(yes)s or "
+            "%(no)s."
         )
         % {"yes": YES[lang], "no": NO[lang]},
-        _("3. Data quality is one of: %(words)s.") % {"words": words},
-        _("4. Leave a row blank to leave that figure as it is; do not change codes or headers."),
+        _("3. Data quality says how settled the figure is:"),
+        _("   %(word)s: an estimate, before the statistics are in;") % {"word": estimate},
+        _("   %(word)s: the first published (preliminary) figure;") % {"word": preliminary},
+        _("   %(word)s: the statistics bureau's final figure.") % {"word": final},
         _(
-            "5. Upload the file on the import page; you will see every change before it is saved, "
-            "and a file with any error saves nothing."
+            "4. Grey cells hold figures already approved, or of a closed year: they are locked. "
+            "To correct one, ask an administrator to reopen it."
+        ),
+        _("5. Leave a row blank to leave that figure as it is; do not change codes or headers."),
+        _(
+            "6. Upload the file on the import page; you will see every change before it is saved, "
+            "and a file with any error saves nothing. Rows equal to what is stored are unchanged."
         ),
         "",
         _("Plan and year are read from the cells above the header: keep them."),

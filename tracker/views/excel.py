@@ -47,8 +47,11 @@ def report_download(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     year = plan.status_year(requested_year(request))
     rows = standings(plan_targets(plan), year)
+    include_unapproved = request.GET.get("include_unapproved") == "1"
     return _xlsx_response(
-        lambda out: write_report(out, plan, year, rows, user=request.user),
+        lambda out: write_report(
+            out, plan, year, rows, user=request.user, include_unapproved=include_unapproved
+        ),
         f"{plan.slug}-report-{year}-{timezone.localdate():%Y%m%d}.xlsx",
     )
 

@@ -13,8 +13,13 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="the .xlsx file to write")
         parser.add_argument("--year", type=int, help="status as of this year (default: latest)")
         parser.add_argument("--language", default="zh-hans", choices=["zh-hans", "en"])
+        parser.add_argument(
+            "--include-unapproved",
+            action="store_true",
+            help="add figures not yet approved, on a sheet of their own (never counted)",
+        )
 
-    def handle(self, *args, plan, output, year, language, **options):
+    def handle(self, *args, plan, output, year, language, include_unapproved, **options):
         try:
             plan = Plan.objects.get(slug=plan)
         except Plan.DoesNotExist:
@@ -24,5 +29,7 @@ class Command(BaseCommand):
         year = plan.status_year(year)
         rows = standings(plan_targets(plan), year)
         with open(output, "wb") as out:
-            write_report(out, plan, year, rows, language=language)
+            write_report(
+                out, plan, year, rows, language=language, include_unapproved=include_unapproved
+            )
         self.stdout.write(f"{output}: {len(rows)} targets, status as of {year}")

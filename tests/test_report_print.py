@@ -1,0 +1,130 @@
+"""The report as its readers see it: printed to PDF by LibreOffice, then read back.
+
+Skipped with a reason where LibreOffice or poppler is missing; CI sets REQUIRE_BROWSER=1 so
+that a missing tool fails instead (it installs libreoffice-calc and poppler-utils).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tracker.excel.report import write_report
+from tracker.standing import plan_targets, standings
+
+TOOLS = ("soffice", "pdftotext", "pdfinfo", "pdffonts")
+
+
+@pytest.fixture(scope="module")
+def tools():
+    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+    if missing:
+        if os.environ.get("REQUIRE_BROWSER"):
+            raise RuntimeError(f"REQUIRE_BROWSER is set but {', '.join(missing)} is missing")
+        pytest.skip(f"LibreOffice or poppler is not installed ({', '.join(missing)} missing)")
+
+
+def printed(plan, year, tmp_path: Path, **options) -> Path:
+    """The report written, then converted by LibreOffice headless; returns the PDF."""
+    xlsx = tmp_path / f"report-{year}.xlsx"
+    with xlsx.open("wb") as out:
+        write_report(out, plan, year, standings(plan_targets(plan), year), **options)
+    profile = (tmp_path / "lo-profile").as_uri()  # its own, so parallel runs do not collide
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(xlsx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return xlsx.with_suffix(".pdf")
+
+
+def pages(pdf: Path) -> list[str]:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    count = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))
+    return [
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for n in range(1, count + 1)
+    ]
+
+
+def word_size(pdf: Path, word: str) -> float:
+    """The printed size of a CJK word in points (each character is one em wide)."""
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = re.search(rf'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">{word}<', bbox)
+    assert found, f"{word} not printed on page 1"
+    return (float(found.group(2)) - float(found.group(1))) / len(word)
+
+
+@pytest.mark.usefixtures("tools")
+class TestPrinted:
+    def test_every_page_is_headed_numbered_and_nothing_is_cut(self, demo_plan, tmp_path):
+        pdf = printed(demo_plan, 2024, tmp_path)
+        texts = pages(pdf)
+        assert 4 <= len(texts) <= 8
+        for number, text in enumerate(texts, start=1):
+            assert "凌源市“十四五”规划" in text, number
+            assert "截至2024年" in text, number
+            assert re.search(rf"第\s*{number}\s*页，共\s*{len(texts)}\s*页", text), number
+            assert re.search(r"生成日期 \d{4}-\d{2}-\d{2}", text), number
+        whole = "\n".join(texts)
+        assert "###" not in whole
+        for word in ["严重滞后", "平方公里", "109.1%", "原因及措施", "预计能否完成"]:
+            assert word in whole, word
+
+    def test_body_text_prints_at_9_points_or_more(self, demo_plan, tmp_path):
+        pdf = printed(demo_plan, 2024, tmp_path)
+        assert word_size(pdf, "统计局") >= 8.9  # the responsible department, a body cell
+
+    def test_a_chinese_face_for_regular_and_bold_text(self, demo_plan, tmp_path):
+        pdf = printed(demo_plan, 2024, tmp_path)
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+        assert "NotoSansCJK" in fonts and "Bold" in fonts
+        assert "Serif" not in fonts  # bold cells no longer fall back to a serif face
+
+    def test_a_report_of_an_earlier_year_prints_nothing_later(self, demo_plan, tmp_path):
+        texts = pages(printed(demo_plan, 2022, tmp_path))
+        whole = "\n".join(texts)
+        assert all("截至2022年" in text for text in texts)
+        assert "2023年" not in whole and "2024年" not in whole
+        assert "192.3" not in whole  # the 2024 GDP figure
+
+    def test_the_english_report_with_unapproved_figures(self, demo_plan, tmp_path):
+        pdf = printed(demo_plan, 2024, tmp_path, language="en", include_unapproved=True)
+        texts = pages(pdf)
+        assert len(texts) <= 8
+        for number, text in enumerate(texts, start=1):
+            assert "As of 2024" in text, number
+            # "of N" is a field of its own: text extraction may set it apart from "Page X".
+            assert re.search(rf"Page\s+{number}\s+of\b", text), number
+        assert f"Page 1 of {len(texts)}" in texts[0]
+        whole = "\n".join(texts)
+        assert "###" not in whole
+        for english in ["100 million yuan", "km²", "Off track", "Figures not yet approved"]:
+            assert english in whole, english
+        for chinese in ["亿元", "平方公里", "严重滞后"]:
+            assert chinese not in whole, chinese
