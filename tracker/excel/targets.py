@@ -27,7 +27,7 @@ from tracker.excel.common import (
     sheet,
 )
 from tracker.excel.importer import Preview
-from tracker.excel.reader import Problem, blank, normalise, ref
+from tracker.excel.reader import Problem, blank, normalise, ref, sheet_grid
 from tracker.excel.safety import UnsafeFile, inspect_xlsx
 from tracker.models import Area, Department, Plan, Target
 from tracker.numbers import NotANumber, parse_decimal
@@ -127,7 +127,7 @@ def preview_targets(data: bytes, *, plan: Plan, file_name: str, max_bytes: int) 
     try:
         inspect_xlsx(data, max_bytes=max_bytes)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        grid = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        grid = sheet_grid(book.get_sheet_by_index(0))
         name = book.sheet_names[0]
     except UnsafeFile as refusal:
         preview.errors.append(Problem("", "", str(refusal)))
