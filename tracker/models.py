@@ -35,10 +35,14 @@ def localized(obj, field: str = "name") -> str:
     return getattr(obj, field)
 
 
-def display_user(user) -> str:
-    """A person as pages and files name them: full name, else user name."""
+def display_user(user, name: str = "") -> str:
+    """A person as pages and files name them: full name, else user name.
+
+    Copes with a person who is gone: a foreign key set to NULL, or a history record whose
+    user was deleted (None), shows the name stored beside it, else a dash.
+    """
     if user is None:
-        return "—"
+        return name or "—"
     return user.get_full_name() or user.username
 
 
@@ -565,7 +569,17 @@ class ClosedYear(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("closed by")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    closed_by_name = models.CharField(
+        _("closed by (name)"),
+        max_length=150,
+        blank=True,
+        help_text=_("Kept when the account is deleted."),
     )
     closed_at = models.DateTimeField(_("closed"), auto_now_add=True)
     reason = models.TextField(_("reason"), blank=True)
@@ -583,6 +597,10 @@ class ClosedYear(models.Model):
     def __str__(self) -> str:
         return f"{self.plan} {self.year}"
 
+    @property
+    def closer(self) -> str:
+        return display_user(self.closed_by, self.closed_by_name)
+
 
 class ImportBatch(models.Model):
     """An applied upload: who, when, which file, what it changed; revertible."""
@@ -593,7 +611,17 @@ class ImportBatch(models.Model):
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="imports", verbose_name=_("plan"))
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("imported by")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    imported_by_name = models.CharField(
+        _("imported by (name)"),
+        max_length=150,
+        blank=True,
+        help_text=_("Kept when the account is deleted."),
     )
     created_at = models.DateTimeField(_("imported"), auto_now_add=True)
     file_name = models.CharField(_("file name"), max_length=255)
@@ -624,6 +652,10 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tracker:import", args=[self.plan.slug])
+
+    @property
+    def importer(self) -> str:
+        return display_user(self.imported_by, self.imported_by_name)
 
     @property
     def change_reason(self) -> str:

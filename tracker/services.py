@@ -61,7 +61,7 @@ def lock_message(entry: ProgressEntry | None, closed: ClosedYear | None, user) -
             "An administrator can reopen it."
         ) % {
             "year": closed.year,
-            "who": display_user(closed.closed_by),
+            "who": closed.closer,
             "date": timezone.localtime(closed.closed_at).strftime("%Y-%m-%d"),
             "reason": closed.reason or "—",
         }
@@ -247,7 +247,9 @@ def close_year(plan: Plan, year: int, *, by, reason: str = "") -> ClosedYear:
         raise Refused(_("%(year)s lies outside the plan.") % {"year": year})
     if ClosedYear.objects.filter(plan=plan, year=year).exists():
         raise Refused(_("Year %(year)s is already closed.") % {"year": year})
-    closed = ClosedYear(plan=plan, year=year, closed_by=by, reason=reason)
+    closed = ClosedYear(
+        plan=plan, year=year, closed_by=by, closed_by_name=display_user(by), reason=reason
+    )
     closed._history_user = by
     closed._change_reason = reason
     closed.save()
@@ -293,7 +295,8 @@ def apply_import(
     """
     counts = change_counts(row["status"] for row in rows)
     batch = ImportBatch.objects.create(
-        plan=plan, imported_by=user, file_name=file_name[:255], sha256=sha256,
+        plan=plan, imported_by=user, imported_by_name=display_user(user),
+        file_name=file_name[:255], sha256=sha256,
         new_count=counts["new"], changed_count=counts["changed"],
         unchanged_count=counts["unchanged"],
     )  # fmt: skip

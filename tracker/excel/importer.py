@@ -188,7 +188,7 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
         if raw.year in closed:
             c = closed[raw.year]
             error(raw.value_cell, _("Year %(year)s is closed (by %(who)s): figures are locked.") % {
-                "year": raw.year, "who": c.closed_by.username}, "closed_year")  # fmt: skip
+                "year": raw.year, "who": c.closer}, "closed_year")  # fmt: skip
             continue
         if entry and entry.state == ProgressEntry.State.APPROVED and not admin:
             error(raw.value_cell, _("%(target)s %(year)s is approved and locked; ask an "

@@ -8,6 +8,7 @@ from django import template
 from django.utils.html import format_html
 
 from tracker import status as status_display
+from tracker.models import display_user
 
 register = template.Library()
 
@@ -29,6 +30,12 @@ def format_share(value: Decimal | None, places: int = 1) -> str:
 def figure(value, target):
     """A figure with the target's decimal places."""
     return format_figure(value, target.decimal_places)
+
+
+@register.filter
+def person(user, name=""):
+    """A person by name; a dash (or the stored name) when the account is gone."""
+    return display_user(user, name or "")
 
 
 @register.filter
