@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tracker import progress
+from tracker.numbers import validate_code, validate_figure
 
-FIGURE = {"max_digits": 20, "decimal_places": 6}
+FIGURE = {"max_digits": 20, "decimal_places": 6, "validators": [validate_figure]}
 
 
 class Quality(models.TextChoices):
@@ -250,7 +251,10 @@ class Target(models.Model):
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="targets", verbose_name=_("plan"))
     area = models.ForeignKey(Area, models.PROTECT, related_name="targets", verbose_name=_("area"))
     code = models.CharField(
-        _("code"), max_length=40, help_text=_("Stable code, unique within the plan; used in Excel.")
+        _("code"),
+        max_length=40,
+        validators=[validate_code],
+        help_text=_("Stable code, unique within the plan; used in Excel."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("name"), max_length=200)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import python_calamine
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -30,7 +31,14 @@ from tracker.excel.importer import Preview
 from tracker.excel.reader import Problem, blank, normalise, ref, sheet_grid
 from tracker.excel.safety import UnsafeFile, inspect_xlsx
 from tracker.models import Area, Department, Plan, Target
-from tracker.numbers import NotANumber, parse_decimal
+from tracker.numbers import (
+    NotANumber,
+    OutOfRange,
+    out_of_range_message,
+    parse_decimal,
+    validate_code,
+    within_limit,
+)
 
 SHEET = ("指标定义", "Targets")
 # key: (Chinese header, English header, required)
@@ -197,7 +205,11 @@ def _judge_rows(name, grid, columns, preview: Preview) -> None:
             elif key in NUMBERS:
                 try:
                     number = Decimal(repr(raw)) if isinstance(raw, float) else parse_decimal(text)
+                    if not within_limit(number):
+                        raise OutOfRange(out_of_range_message(text))
                     values[key] = str(number)
+                except OutOfRange as refusal:
+                    error(key, str(refusal))
                 except NotANumber:
                     error(key, _("“%(text)s” is not a number.") % {"text": text})
             elif key in ("baseline_year", "target_year", "decimal_places"):
@@ -211,6 +223,11 @@ def _judge_rows(name, grid, columns, preview: Preview) -> None:
             else:
                 values[key] = text
         code = values.get("code") or ""
+        try:
+            validate_code(code)
+        except ValidationError as refusal:
+            if code:
+                error("code", refusal.messages[0])
         if code in codes_in_file:
             error("code", _("The code %(code)s appears twice.") % {"code": code})
         codes_in_file.add(code)
@@ -278,6 +295,9 @@ def _check_rules(values: dict, plan: Plan, error) -> None:
         error("kind", _("This kind of target needs a target value."))
     if kind == "relative" and not values.get("reference_target"):
         error("kind", _("A relative target needs a reference target."))
+    factor = values.get("factor")
+    if factor is not None and not 0 < Decimal(factor) < 10000:
+        error("factor", _("The factor must lie above 0 and below 10,000."))
     if not 0 <= values["decimal_places"] <= 6:
         error("code", _("At most 6 decimal places."))
 
