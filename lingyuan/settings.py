@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "tracker.middleware.ChosenLanguageOnly",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the body: refuses bodies over the view's limit.
+    "tracker.uploads.CapRequestBodies",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Anonymous visitors see the login page and nothing else.
@@ -205,9 +207,11 @@ LOGOUT_REDIRECT_URL = "/accounts/login/?signed_out=1"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
-# Upload limits, in bytes.
+# Upload limits, in bytes. REQUEST_MAX_BYTES caps any request body (an entry page may carry
+# several evidence files); the import views accept IMPORT_MAX_BYTES and a little more.
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+REQUEST_MAX_BYTES = envint("REQUEST_MAX_BYTES", 30 * 1024 * 1024)
 # How long a previewed import waits for its user to confirm it.
 IMPORT_PREVIEW_MINUTES = envint("IMPORT_PREVIEW_MINUTES", 60)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000

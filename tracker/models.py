@@ -645,6 +645,13 @@ class ImportBatch(models.Model):
         verbose_name=_("reverted by"),
     )
     reverted_at = models.DateTimeField(_("reverted"), null=True, blank=True)
+    preview = models.UUIDField(
+        _("confirmed preview"),
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("The preview this import confirmed: a preview is applied once."),
+    )
 
     class Meta:
         verbose_name = _("import")
