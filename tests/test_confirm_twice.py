@@ -48,7 +48,7 @@ def test_confirming_again_says_it_was_applied(client, plan, reporter):
     assert ImportBatch.objects.count() == 1 and ProgressEntry.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_confirms_at_the_same_moment(transactional_db, plan, reporter):
     if connection.vendor == "sqlite":
         # The in-memory test database shares one cache between threads, and its table locks
