@@ -83,3 +83,13 @@ def test_a_server_error_is_shown_kindly_and_logged(signed_in, caplog):
     record = next(r for r in caplog.records if r.name == "django.request")
     assert record.exc_info and record.exc_info[0] is ZeroDivisionError
     assert "/boom/" in record.getMessage()
+
+
+def test_an_expired_form_says_what_to_do(reporter):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(reporter)
+    response = browser.post(reverse("tracker:approvals"))
+    assert response.status_code == 403
+    assert "安全令牌" in page(response) and "tracker.css" in page(response)

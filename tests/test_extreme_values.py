@@ -28,9 +28,16 @@ STORED = st.decimals(
     allow_infinity=False,
 )
 EDGES = st.sampled_from(
-    [Decimal("0"), Decimal("0.000001"), Decimal("-0.000001"), Decimal("15820000000"),
-     Decimal("99999999999990.5"), Decimal("-99999999999990.5"), Decimal("1")]
-)  # fmt: skip
+    [
+        Decimal("0"),
+        Decimal("0.000001"),
+        Decimal("-0.000001"),
+        Decimal("15820000000"),
+        Decimal("99999999999990.5"),
+        Decimal("-99999999999990.5"),
+        Decimal("1"),
+    ]
+)
 FIGURES = st.one_of(STORED, EDGES)
 FACTORS = st.decimals(min_value=Decimal("-9999.9999"), max_value=Decimal("9999.9999"), places=4)
 KINDS = st.sampled_from([k for k in progress.Kind if k != progress.Kind.MILESTONE])
@@ -61,8 +68,14 @@ def test_the_engine_answers_for_any_stored_figures(
 
 
 def test_the_figure_that_broke_the_api_is_assessed():
-    spec = progress.Spec(progress.Kind.MULTIPLE, progress.Direction.INCREASE, 2020, 2025,
-                         Decimal("147.6"), factor=Decimal("2.2"))  # fmt: skip
+    spec = progress.Spec(
+        progress.Kind.MULTIPLE,
+        progress.Direction.INCREASE,
+        2020,
+        2025,
+        Decimal("147.6"),
+        factor=Decimal("2.2"),
+    )
     assessment = progress.assess(spec, {2023: Decimal("15820000000")}, 2023)
     assert assessment.status == progress.Status.ACHIEVED
 
@@ -90,9 +103,14 @@ def stage(db, department, reporter):
     area = factory.make_area(plan)
     gdp = factory.make_target(plan, code="GDP", area=area, lead_department=department)
     growth = factory.make_target(
-        plan, code="GROWTH", kind="relative", area=area, reference_target=gdp,
-        target_value=None, lead_department=department,
-    )  # fmt: skip
+        plan,
+        code="GROWTH",
+        kind="relative",
+        area=area,
+        reference_target=gdp,
+        target_value=None,
+        lead_department=department,
+    )
     for target in (gdp, growth):
         for year in (2021, 2022, 2023):
             factory.make_entry(target, year, 1)

@@ -30,11 +30,21 @@ PORTS = range(8120, 8130)
 PASSWORD = "correct-horse-battery"
 SETUP = """
 from tests import factory
+
 plan = factory.make_plan(slug="served")
 department = factory.make_department(name="served-department")
 factory.make_target(plan, code="GDP", lead_department=department)
 factory.make_user("served", role="reporter", departments=[department])
 """
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """The groups a migration creates: another transactional test's flush removed them."""
+    from django.contrib.auth.models import Group
+
+    for name in ("administrators", "reporters"):
+        Group.objects.get_or_create(name=name)
 
 
 def free_port() -> int:
@@ -53,21 +63,35 @@ def database_url(tmp_path) -> str:
 
 
 @pytest.fixture
-def server(transactional_db, tmp_path):
+def server(roles, tmp_path):
     env = {**os.environ, "DATABASE_URL": database_url(tmp_path), "DEBUG": "1"}
     manage = [sys.executable, "manage.py"]
     if connection.vendor == "sqlite":
-        subprocess.run([*manage, "migrate", "--noinput"], cwd=ROOT, env=env, check=True,
-                       capture_output=True)  # fmt: skip
+        subprocess.run(
+            [*manage, "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True
+        )
     subprocess.run([*manage, "shell", "-c", SETUP], cwd=ROOT, env=env, check=True)
     port = free_port()
     log = tmp_path / "gunicorn.log"
     with open(log, "w") as errors:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "lingyuan.wsgi", "--config", "gunicorn.conf.py",
-             "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-            cwd=ROOT, env=env, stdout=errors, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "lingyuan.wsgi",
+                "--config",
+                "gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=errors,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -117,9 +141,7 @@ class Browser:
         assert any(cookie.name == "sessionid" for cookie in self.cookies)
 
 
-# On PostgreSQL the server uses the test database, which a transactional test empties after
-# it; serialized_rollback puts back what the migrations wrote (the two roles).
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_refuses_a_hostile_workbook_and_lives_on(server):
     base, log = server
     browser = Browser(base)

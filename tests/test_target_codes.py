@@ -67,12 +67,28 @@ def test_existing_bad_codes_are_mended_by_the_migration(client, admin_user):
     factory.make_target(plan, code="GDP-2", area=area)
     Target.objects.bulk_create(
         [
-            Target(plan=plan, area=area, code="GDP/2", name="a", kind="level", baseline_year=2020,
-                   target_year=2025, target_value=1),
-            Target(plan=plan, area=area, code="生产总值", name="b", kind="level",
-                   baseline_year=2020, target_year=2025, target_value=1),
+            Target(
+                plan=plan,
+                area=area,
+                code="GDP/2",
+                name="a",
+                kind="level",
+                baseline_year=2020,
+                target_year=2025,
+                target_value=1,
+            ),
+            Target(
+                plan=plan,
+                area=area,
+                code="生产总值",
+                name="b",
+                kind="level",
+                baseline_year=2020,
+                target_year=2025,
+                target_value=1,
+            ),
         ]
-    )  # fmt: skip
+    )
     migration = importlib.import_module("tracker.migrations.0005_issue12_codes_and_figures")
     migration.mend_codes(apps, None)
     codes = sorted(Target.objects.filter(plan=plan).values_list("code", flat=True))

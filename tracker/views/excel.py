@@ -94,8 +94,9 @@ def _claim(pending: PendingImport) -> bool:
 
 
 def _already_applied(request, page: str, plan: Plan):
-    messages.info(request, _("This import was already confirmed (or cancelled); nothing more "
-                             "was written."))  # fmt: skip
+    messages.info(
+        request, _("This import was already confirmed (or cancelled); nothing more was written.")
+    )
     return redirect(page, slug=plan.slug)
 
 
@@ -109,9 +110,12 @@ def import_page(request, slug):
         preview = build_preview(upload.read(), file_name=upload.name, user=request.user, plan=plan)
         if preview.ok:
             pending = PendingImport.objects.create(
-                plan=plan, user=request.user, file_name=upload.name[:255],
-                sha256=preview.sha256, payload=preview.payload(),
-            )  # fmt: skip
+                plan=plan,
+                user=request.user,
+                file_name=upload.name[:255],
+                sha256=preview.sha256,
+                payload=preview.payload(),
+            )
             return redirect(pending)
     batches = ImportBatch.objects.filter(plan=plan).select_related("imported_by", "reverted_by")
     context = {"plan": plan, "form": form, "preview": preview, "batches": batches[:50]}
@@ -134,9 +138,13 @@ def import_preview(request, slug, pk):
                 if not _claim(pending):
                     return _already_applied(request, "tracker:import", plan)
                 batch = services.apply_import(
-                    plan=plan, user=request.user, rows=rows, file_name=pending.file_name,
-                    sha256=pending.sha256, submit=request.POST.get("state") == "submitted",
-                )  # fmt: skip
+                    plan=plan,
+                    user=request.user,
+                    rows=rows,
+                    file_name=pending.file_name,
+                    sha256=pending.sha256,
+                    submit=request.POST.get("state") == "submitted",
+                )
                 batch.preview = pending.pk
                 batch.save(update_fields=["preview"])
         except services.ImportRefused as refusal:
@@ -146,16 +154,24 @@ def import_preview(request, slug, pk):
         messages.success(
             request,
             _("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")
-            % {"new": batch.new_count, "changed": batch.changed_count,
-               "unchanged": batch.unchanged_count},
-        )  # fmt: skip
+            % {
+                "new": batch.new_count,
+                "changed": batch.changed_count,
+                "unchanged": batch.unchanged_count,
+            },
+        )
         return redirect("tracker:import", slug=plan.slug)
     counts = change_counts(row["status"] for row in rows)
     qualities = dict(ProgressEntry.Quality.choices)
     for row in rows:
         row["quality_label"] = qualities.get(row["quality"], row["quality"])
-    context = {"plan": plan, "pending": pending, "rows": rows, "counts": counts,
-               "warnings": pending.payload["warnings"]}  # fmt: skip
+    context = {
+        "plan": plan,
+        "pending": pending,
+        "rows": rows,
+        "counts": counts,
+        "warnings": pending.payload["warnings"],
+    }
     return render(request, "tracker/import_preview.html", context)
 
 
@@ -194,11 +210,16 @@ def targets_import(request, slug):
         )
         if preview.ok:
             pending = PendingImport.objects.create(
-                kind=PendingImport.Kind.TARGETS, plan=plan, user=request.user,
-                file_name=upload.name[:255], sha256=preview.sha256,
-                payload={"rows": [vars(r) for r in preview.rows],
-                         "warnings": [vars(w) for w in preview.warnings]},
-            )  # fmt: skip
+                kind=PendingImport.Kind.TARGETS,
+                plan=plan,
+                user=request.user,
+                file_name=upload.name[:255],
+                sha256=preview.sha256,
+                payload={
+                    "rows": [vars(r) for r in preview.rows],
+                    "warnings": [vars(w) for w in preview.warnings],
+                },
+            )
             return redirect(pending)
     context = {"plan": plan, "form": form, "preview": preview}
     return render(request, "tracker/targets_import.html", context)
@@ -228,6 +249,11 @@ def targets_preview(request, slug, pk):
         pending.delete()
         return redirect(plan)
     counts = change_counts(row["status"] for row in rows)
-    context = {"plan": plan, "pending": pending, "rows": rows, "counts": counts,
-               "warnings": pending.payload["warnings"]}  # fmt: skip
+    context = {
+        "plan": plan,
+        "pending": pending,
+        "rows": rows,
+        "counts": counts,
+        "warnings": pending.payload["warnings"],
+    }
     return render(request, "tracker/targets_preview.html", context)
