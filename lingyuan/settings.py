@@ -217,7 +217,7 @@ IMPORT_PREVIEW_MINUTES = envint("IMPORT_PREVIEW_MINUTES", 60)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 # A form body without files (the largest is a 2,000-target entry page) stays far below this;
 # files are capped per view before they are read (tracker.uploads).
-DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 # Uploads larger than this go to a temporary file rather than memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

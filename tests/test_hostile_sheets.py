@@ -157,3 +157,18 @@ def test_the_upload_page_shows_the_refusal(client, plan, reporter):
     assert response.status_code == 200
     assert "XFD1048576" in response.content.decode()
     assert not PendingImport.objects.exists()
+
+
+def test_millions_of_empty_cells_are_refused_without_scanning_them_all(monkeypatch):
+    from tracker.excel import safety
+
+    monkeypatch.setattr(safety, "MAX_RATIO", 10_000)  # let it past the zip-bomb check
+    def many_empty_cells(body: bytes) -> bytes:
+        cells = b'<c r="A3" s="0"/>' * (2_000_001)
+        return body.replace(b"</sheetData>", b'<row r="3">' + cells + b"</row></sheetData>")
+
+    data = rewrite_sheet(far_workbook(), many_empty_cells)
+    started = time.perf_counter()
+    with pytest.raises(UnsafeFile, match="年度数据"):
+        inspect_xlsx(data, max_bytes=5 * 1024 * 1024)
+    assert time.perf_counter() - started < 5

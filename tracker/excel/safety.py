@@ -178,14 +178,19 @@ def _refuse_far_cells(archive: zipfile.ZipFile, part: str, body: bytes) -> None:
     """Refuse a sheet whose cells reach beyond MAX_ROWS, MAX_COLUMNS or MAX_AREA.
 
     The sheet's own <dimension> is checked first, then the cells themselves, since the
-    dimension may lie. Cells without a value (self-closing, as styles leave them) do not
-    count; cells without a reference follow the one before, as Excel places them. The
-    scan stops at the first cell out of bounds.
+    dimension may lie. A sheet with more cell or row elements than any table has is refused
+    before the scan. Cells without a value (self-closing, as styles leave them) do not count
+    toward the extent; cells without a reference follow the one before, as Excel places
+    them. The scan stops at the first cell out of bounds.
     """
     dimension = DIMENSION.search(body, 0, 4096)
     if dimension:
         rows, columns = int(dimension[2] or b"1"), column_number(dimension[1] or b"A")
         _check_extent(archive, part, rows, columns, (rows, columns))
+    cells = body.count(b"<c ") + body.count(b"<c>") + body.count(b":c ")
+    rows = body.count(b"<row") + body.count(b":row")
+    if cells > MAX_AREA or rows > MAX_ROWS:  # counted at C speed, before any scan
+        _check_extent(archive, part, max(rows, MAX_ROWS + 1), 1, (rows, 1))
     row = column = 0
     far_row = far_column = 0
     for match in ROW_OR_CELL.finditer(body):
