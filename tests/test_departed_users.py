@@ -113,3 +113,18 @@ def test_administrators_grant_roles_but_no_powers(client, admin_user, reporter):
     assert not reporter.is_superuser and not reporter.is_staff
     assert not reporter.groups.filter(name="auditors").exists()
     assert client.get(reverse("admin:auth_user_change", args=[root.pk])).status_code in (302, 404)
+
+
+def test_an_administrator_cannot_make_itself_superuser(client, admin_user):
+    client.force_login(admin_user)
+    url = reverse("admin:auth_user_change", args=[admin_user.pk])
+    admins = Group.objects.get(name="administrators")
+    data = {
+        "username": admin_user.username,
+        "is_active": "on",
+        "is_superuser": "on",
+        "groups": [str(admins.pk)],
+    }
+    client.post(url, data)
+    admin_user.refresh_from_db()
+    assert not admin_user.is_superuser

@@ -163,6 +163,7 @@ def test_millions_of_empty_cells_are_refused_without_scanning_them_all(monkeypat
     from tracker.excel import safety
 
     monkeypatch.setattr(safety, "MAX_RATIO", 10_000)  # let it past the zip-bomb check
+
     def many_empty_cells(body: bytes) -> bytes:
         cells = b'<c r="A3" s="0"/>' * (2_000_001)
         return body.replace(b"</sheetData>", b'<row r="3">' + cells + b"</row></sheetData>")
