@@ -27,7 +27,7 @@ run: install
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput
-	$(BIN)/gunicorn lingyuan.wsgi --bind $(HOST) --workers $${WORKERS:-3} --access-logfile -
+	$(BIN)/gunicorn lingyuan.wsgi --config gunicorn.conf.py --bind $(HOST) --workers $${WORKERS:-3}
 
 test: install
 	$(BIN)/ruff check .

@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "tracker.middleware.ChosenLanguageOnly",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the body: refuses bodies over the view's limit.
+    "tracker.uploads.CapRequestBodies",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Anonymous visitors see the login page and nothing else.
@@ -117,7 +119,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = envint("PROXY_COUNT", 0)
+# Proxies in front of the server (nginx: 1). Failed sign-ins are counted against the
+# client's address, which the last of them adds to X-Forwarded-For (tracker.network).
+PROXY_COUNT = envint("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "tracker.network.client_address"
 
 # Content Security Policy: only this site's own files run or load. Inline style attributes
 # remain allowed: the bars and badges size and colour themselves with them.
@@ -202,12 +207,23 @@ LOGOUT_REDIRECT_URL = "/accounts/login/?signed_out=1"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
-# Upload limits, in bytes.
+# Upload limits, in bytes. REQUEST_MAX_BYTES caps any request body (an entry page may carry
+# several evidence files); the import views accept IMPORT_MAX_BYTES and a little more.
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+REQUEST_MAX_BYTES = envint("REQUEST_MAX_BYTES", 30 * 1024 * 1024)
 # How long a previewed import waits for its user to confirm it.
 IMPORT_PREVIEW_MINUTES = envint("IMPORT_PREVIEW_MINUTES", 60)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+# A form body without files (the largest is a 2,000-target entry page) stays far below this;
+# files are capped per view before they are read (tracker.uploads).
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+# Uploads larger than this go to a temporary file rather than memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Reasons for a change (returns, reopenings, closed years, imports) are as long as people
+# write them: the history keeps them in a text column, not in varchar(100).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # Mail: deadline reminders, review notices and the weekly digest (tracker/notify.py).
 # While DEBUG, mail is printed on the console unless EMAIL_BACKEND says otherwise.
@@ -244,9 +260,17 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
 if envbool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Everything goes to standard error (gunicorn and systemd keep it). Every server error is
+# logged by django.request with its traceback, the request's method and path, and the user.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }

@@ -30,3 +30,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("tracker.urls")),
 ]
+
+handler400 = "tracker.views.errors.bad_request"
+handler403 = "tracker.views.errors.permission_denied"
+handler404 = "tracker.views.errors.page_not_found"

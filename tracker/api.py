@@ -7,15 +7,15 @@ from decimal import Decimal
 from tracker.models import Plan
 from tracker.standing import Standing
 
-FRACTION = Decimal("0.0001")
 
-
+# Formatting rather than quantize(): quantize fails once a figure has more digits than the
+# context's precision (28), which a share of an absurd figure easily has.
 def _fraction(value: Decimal | None) -> str | None:
-    return None if value is None else str(value.quantize(FRACTION))
+    return None if value is None else f"{value:.4f}"
 
 
 def _figure(value: Decimal | None, places: int) -> str | None:
-    return None if value is None else str(value.quantize(Decimal(1).scaleb(-places)))
+    return None if value is None else f"{value:.{places}f}"
 
 
 def target_payload(row: Standing) -> dict:

@@ -6,3 +6,7 @@ class TrackerConfig(AppConfig):
     name = "tracker"
     verbose_name = _("Plan targets")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The accounts admin replaces django.contrib.auth's once every admin module is loaded.
+        from tracker import admin_users  # noqa: F401

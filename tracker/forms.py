@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker import plausibility
 from tracker.evidence import kind_of
 from tracker.models import ProgressEntry, Target
-from tracker.numbers import NotANumber, decimal_places, parse_decimal
+from tracker.numbers import NotANumber, OutOfRange, decimal_places, parse_decimal
 
 ACHIEVED_CHOICES = [("", "—"), ("yes", _("Yes, achieved")), ("no", _("No, not yet"))]
 
@@ -22,6 +22,8 @@ def clean_figure(text: str, target: Target) -> Decimal:
     """A typed figure as a Decimal, or a ValidationError that says what is wrong with it."""
     try:
         value = parse_decimal(text)
+    except OutOfRange as refusal:
+        raise ValidationError(str(refusal), code="out_of_range") from None
     except NotANumber:
         raise ValidationError(
             _("“%(text)s” is not a number. Enter digits such as 12.5."),

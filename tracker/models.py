@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tracker import display, plausibility, progress
+from tracker.numbers import validate_code, validate_figure
 
-FIGURE = {"max_digits": 20, "decimal_places": 6}
+FIGURE = {"max_digits": 20, "decimal_places": 6, "validators": [validate_figure]}
 
 
 class Quality(models.TextChoices):
@@ -47,10 +48,14 @@ class Lock(str):
         return lock
 
 
-def display_user(user) -> str:
-    """A person as pages and files name them: full name, else user name."""
+def display_user(user, name: str = "") -> str:
+    """A person as pages and files name them: full name, else user name.
+
+    Copes with a person who is gone: a foreign key set to NULL, or a history record whose
+    user was deleted (None), shows the name stored beside it, else a dash.
+    """
     if user is None:
-        return "—"
+        return name or "—"
     return user.get_full_name() or user.username
 
 
@@ -314,7 +319,10 @@ class Target(models.Model):
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="targets", verbose_name=_("plan"))
     area = models.ForeignKey(Area, models.PROTECT, related_name="targets", verbose_name=_("area"))
     code = models.CharField(
-        _("code"), max_length=40, help_text=_("Stable code, unique within the plan; used in Excel.")
+        _("code"),
+        max_length=40,
+        validators=[validate_code],
+        help_text=_("Stable code, unique within the plan; used in Excel."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("name"), max_length=200)
@@ -760,7 +768,17 @@ class ClosedYear(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("closed by")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    closed_by_name = models.CharField(
+        _("closed by (name)"),
+        max_length=150,
+        blank=True,
+        help_text=_("Kept when the account is deleted."),
     )
     closed_at = models.DateTimeField(_("closed"), auto_now_add=True)
     reason = models.TextField(_("reason"), blank=True)
@@ -778,6 +796,10 @@ class ClosedYear(models.Model):
     def __str__(self) -> str:
         return f"{self.plan} {self.year}"
 
+    @property
+    def closer(self) -> str:
+        return display_user(self.closed_by, self.closed_by_name)
+
 
 class ImportBatch(models.Model):
     """An applied upload: who, when, which file, what it changed; revertible."""
@@ -788,7 +810,17 @@ class ImportBatch(models.Model):
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="imports", verbose_name=_("plan"))
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("imported by")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    imported_by_name = models.CharField(
+        _("imported by (name)"),
+        max_length=150,
+        blank=True,
+        help_text=_("Kept when the account is deleted."),
     )
     created_at = models.DateTimeField(_("imported"), auto_now_add=True)
     file_name = models.CharField(_("file name"), max_length=255)
@@ -808,6 +840,13 @@ class ImportBatch(models.Model):
         verbose_name=_("reverted by"),
     )
     reverted_at = models.DateTimeField(_("reverted"), null=True, blank=True)
+    preview = models.UUIDField(
+        _("confirmed preview"),
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("The preview this import confirmed: a preview is applied once."),
+    )
 
     class Meta:
         verbose_name = _("import")
@@ -819,6 +858,10 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tracker:import", args=[self.plan.slug])
+
+    @property
+    def importer(self) -> str:
+        return display_user(self.imported_by, self.imported_by_name)
 
     @property
     def change_reason(self) -> str:

@@ -2,15 +2,51 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-# The largest magnitude a stored figure can hold (20 digits, 6 after the point).
-LIMIT = Decimal(10) ** 14
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+# Every figure stays below 10^12 in its unit: far beyond any county's or province's figure in
+# the units plans use (亿元, 万人, %), and well inside what the columns hold (20 digits, 6
+# after the point), so every sum and ratio the engine forms stays exact enough to show.
+LIMIT = Decimal(10) ** 12
+
+validate_code = RegexValidator(
+    re.compile(r"\A[A-Za-z0-9_-]{1,40}\Z"),
+    message=_("A code has 1 to 40 letters (A-Z, a-z), digits, “-” or “_”, and nothing else."),
+    code="invalid_code",
+)
 
 
 class NotANumber(ValueError):
     """The text is not a number; the message says why, for a person."""
+
+
+class OutOfRange(NotANumber):
+    """A number, but beyond what any figure can be (|value| >= LIMIT)."""
+
+
+def out_of_range_message(value) -> str:
+    return str(
+        _(
+            "%(value)s is too large for a figure: figures stay below 10¹² in their unit. "
+            "Was it entered in a smaller unit (元 instead of 亿元)?"
+        )
+    ) % {"value": value}
+
+
+def within_limit(value: Decimal) -> bool:
+    return value.is_finite() and abs(value) < LIMIT
+
+
+def validate_figure(value: Decimal | None) -> None:
+    """Model validator: a stored figure is finite and below LIMIT."""
+    if value is not None and not within_limit(value):
+        raise ValidationError(out_of_range_message(value), code="out_of_range")
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -32,8 +68,8 @@ def parse_decimal(text: str) -> Decimal:
         raise NotANumber(text) from None
     if not value.is_finite():
         raise NotANumber(text)
-    if abs(value) >= LIMIT:
-        raise NotANumber(text)
+    if not within_limit(value):
+        raise OutOfRange(out_of_range_message(text))
     return value
 
 

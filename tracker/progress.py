@@ -12,7 +12,8 @@ ratio (1.0 by default), `behind` when at least the expected share times the behi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from enum import StrEnum
@@ -94,6 +95,24 @@ class Assessment:
     reference_growth: Decimal | None = None
 
 
+def _undefined_when_arithmetic_fails(function: Callable) -> Callable:
+    """None where the arithmetic has no answer for the figures given.
+
+    Every figure a field holds is accepted, however absurd (15820000000 亿元, a baseline of
+    0.000001): a quotient or power beyond what Decimal represents is "not defined" rather
+    than an error, like a division by zero.
+    """
+
+    @functools.wraps(function)
+    def guarded(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except ArithmeticError:  # decimal's InvalidOperation, Overflow, DivisionByZero
+            return None
+
+    return guarded
+
+
 def _divide(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     try:
         return numerator / denominator
@@ -101,6 +120,7 @@ def _divide(numerator: Decimal, denominator: Decimal) -> Decimal | None:
         return None
 
 
+@_undefined_when_arithmetic_fails
 def goal_value(spec: Spec) -> Decimal | None:
     """The level the target asks for in its target year, or None where there is no level.
 
@@ -130,6 +150,7 @@ def _time_share(spec: Spec, year: int) -> Decimal | None:
     return Decimal(elapsed) / Decimal(spec.span)
 
 
+@_undefined_when_arithmetic_fails
 def expected_value(spec: Spec, year: int) -> Decimal | None:
     """The value the plan's path expects in `year`.
 
@@ -149,6 +170,7 @@ def expected_value(spec: Spec, year: int) -> Decimal | None:
     return base + (goal - base) * share
 
 
+@_undefined_when_arithmetic_fails
 def share_of_distance(spec: Spec, value: Decimal) -> Decimal | None:
     """(value - baseline) / (goal - baseline): 0 at the baseline, 1 at the target."""
     goal = goal_value(spec)
@@ -174,6 +196,7 @@ def is_met(spec: Spec, value: Decimal) -> bool | None:
     return value <= goal if spec.lower_is_better else value >= goal
 
 
+@_undefined_when_arithmetic_fails
 def required_annual_rate(spec: Spec, year: int, value: Decimal) -> Decimal | None:
     """The average yearly growth still needed from `value` in `year` to reach the goal.
 
@@ -189,6 +212,7 @@ def required_annual_rate(spec: Spec, year: int, value: Decimal) -> Decimal | Non
     return (goal / value) ** (ONE / years_left) - ONE
 
 
+@_undefined_when_arithmetic_fails
 def projected_value(spec: Spec, year: int, value: Decimal) -> Decimal | None:
     """The value in the target year if the trend from the baseline to `value` goes on.
 
@@ -206,6 +230,7 @@ def projected_value(spec: Spec, year: int, value: Decimal) -> Decimal | None:
     return base + (value - base) * Decimal(spec.span) / Decimal(elapsed)
 
 
+@_undefined_when_arithmetic_fails
 def growth_rate(values: Mapping[int, Decimal], year: int) -> Decimal | None:
     """The growth from `year - 1` to `year` as a fraction: 100 then 106 is 0.06."""
     current, previous = values.get(year), values.get(year - 1)

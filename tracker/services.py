@@ -24,6 +24,7 @@ from tracker.models import (
     Plan,
     ProgressEntry,
     Target,
+    display_user,
 )
 from tracker.payload import (
     TARGET_FIELDS,
@@ -136,7 +137,9 @@ def close_year(plan: Plan, year: int, *, by, reason: str = "") -> ClosedYear:
     lock = plan.year_lock(year)
     if lock:
         raise Refused(lock)
-    closed = ClosedYear(plan=plan, year=year, closed_by=by, reason=reason)
+    closed = ClosedYear(
+        plan=plan, year=year, closed_by=by, closed_by_name=display_user(by), reason=reason
+    )
     closed._history_user = by
     closed._change_reason = reason
     try:
@@ -209,6 +212,7 @@ def apply_import(
     batch = ImportBatch.objects.create(
         plan=plan,
         imported_by=user,
+        imported_by_name=display_user(user),
         file_name=file_name[:255],
         sha256=sha256,
         new_count=counts["new"],

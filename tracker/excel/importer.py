@@ -22,7 +22,14 @@ from tracker.excel.common import NO, QUALITY_WORDS, YES
 from tracker.excel.reader import Problem, RawRow, normalise, plain, read_workbook
 from tracker.excel.safety import UnsafeFile, inspect_xlsx
 from tracker.models import Plan, ProgressEntry, Target
-from tracker.numbers import NotANumber, decimal_places, parse_decimal
+from tracker.numbers import (
+    NotANumber,
+    OutOfRange,
+    decimal_places,
+    out_of_range_message,
+    parse_decimal,
+    within_limit,
+)
 from tracker.payload import FigureRow, change_counts, dump
 
 logger = logging.getLogger(__name__)
@@ -227,11 +234,17 @@ def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | N
         percent = text.endswith(("%", "％"))
         try:
             number = parse_decimal(plausibility.split_unit_sign(text, target.unit)[0])
+        except OutOfRange as refusal:
+            fail(str(refusal), "out_of_range")
+            return None
         except NotANumber:
             fail(_("“%(text)s” is not a number.") % {"text": text}, "not_a_number")
             return None
     if raw.percent:
         number = number * 100
+    if not within_limit(number):
+        fail(out_of_range_message(value), "out_of_range")
+        return None
     if percent and target.unit.strip() not in ("%", "％"):
         fail(
             _("A percentage, but %(target)s is measured in %(unit)s.")

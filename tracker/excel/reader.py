@@ -105,6 +105,21 @@ def ref(row: int, col: int) -> str:
     return f"{get_column_letter(col + 1)}{row + 1}"
 
 
+def sheet_grid(sheet) -> list[list]:
+    """A sheet's rows, indexed as the sheet numbers them, from its first filled cell on.
+
+    Only the rectangle from the first to the last filled cell is read, not the one from
+    A1 (the safety check has already refused sheets whose cells reach too far); rows above
+    the first filled one are empty lists, and row lists may be shorter than the header.
+    """
+    start = sheet.start
+    if start is None:
+        return []
+    first_row, first_column = start
+    padding = [None] * first_column
+    return [[] for _ in range(first_row)] + [padding + row for row in sheet.to_python()]
+
+
 def read_workbook(data: bytes, inspection: Inspection) -> ReadResult:
     """Read every sheet that looks like a template or a year matrix."""
     result = ReadResult()
@@ -116,7 +131,7 @@ def read_workbook(data: bytes, inspection: Inspection) -> ReadResult:
     found = False
     for name in workbook.sheet_names:
         try:
-            grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            grid = sheet_grid(workbook.get_sheet_by_name(name))
         except Exception:
             result.errors.append(Problem(name, "", _("This sheet cannot be read.")))
             continue

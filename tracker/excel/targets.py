@@ -27,10 +27,17 @@ from tracker.excel.common import (
     sheet,
 )
 from tracker.excel.importer import Preview
-from tracker.excel.reader import Problem, blank, normalise, ref
+from tracker.excel.reader import Problem, blank, normalise, ref, sheet_grid
 from tracker.excel.safety import UnsafeFile, inspect_xlsx
 from tracker.models import Department, Plan, Target
-from tracker.numbers import NotANumber, parse_decimal
+from tracker.numbers import (
+    NotANumber,
+    OutOfRange,
+    out_of_range_message,
+    parse_decimal,
+    validate_code,
+    within_limit,
+)
 from tracker.payload import TARGET_FIELDS, TARGET_NUMBERS, TARGET_TEXTS, TargetRow
 
 SHEET = ("指标定义", "Targets")
@@ -118,7 +125,7 @@ def preview_targets(data: bytes, *, plan: Plan, file_name: str, max_bytes: int) 
     try:
         inspect_xlsx(data, max_bytes=max_bytes)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        grid = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        grid = sheet_grid(book.get_sheet_by_index(0))
         name = book.sheet_names[0]
     except UnsafeFile as refusal:
         preview.errors.append(Problem("", "", str(refusal)))
@@ -188,7 +195,11 @@ def _judge_rows(name, grid, columns, preview: Preview) -> None:
             elif key in NUMBERS:
                 try:
                     number = Decimal(repr(raw)) if isinstance(raw, float) else parse_decimal(text)
+                    if not within_limit(number):
+                        raise OutOfRange(out_of_range_message(text))
                     values[key] = str(number)
+                except OutOfRange as refusal:
+                    error(key, str(refusal))
                 except NotANumber:
                     error(key, _("“%(text)s” is not a number.") % {"text": text})
             elif key in ("baseline_year", "target_year", "decimal_places"):
@@ -202,6 +213,11 @@ def _judge_rows(name, grid, columns, preview: Preview) -> None:
             else:
                 values[key] = text
         code = values.get("code") or ""
+        try:
+            validate_code(code)
+        except ValidationError as refusal:
+            if code:
+                error("code", refusal.messages[0])
         if code in codes_in_file:
             error("code", _("The code %(code)s appears twice.") % {"code": code})
         codes_in_file.add(code)

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 
 from tracker import status as status_display
 from tracker.display import format_figure, format_share, goal_text, milestone_word, state_word
-from tracker.models import localized
+from tracker.models import display_user, localized
 
 register = template.Library()
 
@@ -46,6 +46,12 @@ def due_year(plan):
     """The year whose figures are due now: last year, within the plan's entry years."""
     year = timezone.localdate().year - 1
     return min(max(year, plan.baseline_year), plan.end_year)
+
+
+@register.filter
+def person(user, name=""):
+    """A person by name; a dash (or the stored name) when the account is gone."""
+    return display_user(user, name or "")
 
 
 @register.filter

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,6 +30,7 @@ from tracker.models import (
 from tracker.payload import FigureRow, TargetRow, change_counts, dump, load_rows
 from tracker.permissions import require_admin
 from tracker.standing import plan_targets, standings
+from tracker.uploads import upload_limit
 from tracker.views.common import requested_year
 
 
@@ -68,16 +70,40 @@ def template_download(request, slug, year):
     )
 
 
-def _pending_for(request, plan, pk, kind) -> PendingImport:
-    """The user's own preview, if it has not expired."""
+def _pending_for(request, plan, pk, kind) -> PendingImport | None:
+    """The user's own preview, if it has not expired; None if the user confirmed it already."""
     PendingImport.objects.filter(created_at__lt=_preview_deadline()).delete()
-    return get_object_or_404(PendingImport, pk=pk, plan=plan, user=request.user, kind=kind)
+    pending = PendingImport.objects.filter(pk=pk, plan=plan, user=request.user, kind=kind).first()
+    if pending is None:
+        if ImportBatch.objects.filter(preview=pk, plan=plan, imported_by=request.user).exists():
+            return None
+        raise Http404(_("This preview has expired, was cancelled, or is not yours."))
+    return pending
 
 
 def _preview_deadline():
     return timezone.now() - timedelta(minutes=settings.IMPORT_PREVIEW_MINUTES)
 
 
+def _claim(pending: PendingImport) -> bool:
+    """Take the preview for this confirm, inside its transaction; False if it is gone.
+
+    Deleting the row is the claim: of two confirms at the same moment, the second waits on
+    the first's delete (a row lock on PostgreSQL, the write lock on SQLite) and then finds
+    nothing to delete. If applying fails, the transaction rolls back and the preview is back.
+    """
+    deleted, _counts = PendingImport.objects.filter(pk=pending.pk).delete()
+    return deleted > 0
+
+
+def _already_applied(request, page: str, plan: Plan):
+    messages.info(
+        request, _("This import was already confirmed (or cancelled); nothing more was written.")
+    )
+    return redirect(page, slug=plan.slug)
+
+
+@upload_limit("IMPORT_MAX_BYTES")
 def import_page(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -87,9 +113,12 @@ def import_page(request, slug):
         preview = build_preview(upload.read(), file_name=upload.name, user=request.user, plan=plan)
         if preview.ok:
             pending = PendingImport.objects.create(
-                plan=plan, user=request.user, file_name=upload.name[:255],
-                sha256=preview.sha256, payload=preview.payload(),
-            )  # fmt: skip
+                plan=plan,
+                user=request.user,
+                file_name=upload.name[:255],
+                sha256=preview.sha256,
+                payload=preview.payload(),
+            )
             return redirect(pending)
     batches = ImportBatch.objects.filter(plan=plan).select_related("imported_by", "reverted_by")
     context = {"plan": plan, "form": form, "preview": preview, "batches": batches[:50]}
@@ -99,6 +128,8 @@ def import_page(request, slug):
 def import_preview(request, slug, pk):
     plan = get_object_or_404(Plan, slug=slug)
     pending = _pending_for(request, plan, pk, PendingImport.Kind.FIGURES)
+    if pending is None:
+        return _already_applied(request, "tracker:import", plan)
     rows = load_rows(pending.payload, FigureRow)
     if request.method == "POST":
         if "confirm" not in request.POST:
@@ -106,10 +137,19 @@ def import_preview(request, slug, pk):
             messages.info(request, _("The import was cancelled; nothing was written."))
             return redirect("tracker:import", slug=plan.slug)
         try:
-            batch = services.apply_import(
-                plan=plan, user=request.user, rows=rows, file_name=pending.file_name,
-                sha256=pending.sha256, submit=request.POST.get("state") == "submitted",
-            )  # fmt: skip
+            with transaction.atomic():
+                if not _claim(pending):
+                    return _already_applied(request, "tracker:import", plan)
+                batch = services.apply_import(
+                    plan=plan,
+                    user=request.user,
+                    rows=rows,
+                    file_name=pending.file_name,
+                    sha256=pending.sha256,
+                    submit=request.POST.get("state") == "submitted",
+                )
+                batch.preview = pending.pk
+                batch.save(update_fields=["preview"])
         except services.ImportRefused as refusal:
             for problem in refusal.problems:
                 messages.error(request, problem)
@@ -117,20 +157,27 @@ def import_preview(request, slug, pk):
         except services.Refused as refusal:
             messages.error(request, str(refusal))
             return redirect("tracker:import", slug=plan.slug)
-        pending.delete()
         messages.success(
             request,
             _("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")
-            % {"new": batch.new_count, "changed": batch.changed_count,
-               "unchanged": batch.unchanged_count},
-        )  # fmt: skip
+            % {
+                "new": batch.new_count,
+                "changed": batch.changed_count,
+                "unchanged": batch.unchanged_count,
+            },
+        )
         return redirect("tracker:import", slug=plan.slug)
     counts = change_counts(rows)
     qualities = dict(ProgressEntry.Quality.choices)
     for row in rows:
         row.quality_label = qualities.get(row.quality, row.quality)
-    context = {"plan": plan, "pending": pending, "rows": rows, "counts": counts,
-               "warnings": pending.payload["warnings"]}  # fmt: skip
+    context = {
+        "plan": plan,
+        "pending": pending,
+        "rows": rows,
+        "counts": counts,
+        "warnings": pending.payload["warnings"],
+    }
     return render(request, "tracker/import_preview.html", context)
 
 
@@ -156,6 +203,7 @@ def targets_export(request, slug):
     )
 
 
+@upload_limit("IMPORT_MAX_BYTES")
 def targets_import(request, slug):
     require_admin(request.user)
     plan = get_object_or_404(Plan, slug=slug)
@@ -168,10 +216,13 @@ def targets_import(request, slug):
         )
         if preview.ok:
             pending = PendingImport.objects.create(
-                kind=PendingImport.Kind.TARGETS, plan=plan, user=request.user,
-                file_name=upload.name[:255], sha256=preview.sha256,
+                kind=PendingImport.Kind.TARGETS,
+                plan=plan,
+                user=request.user,
+                file_name=upload.name[:255],
+                sha256=preview.sha256,
                 payload=dump(preview.rows, preview.warnings),
-            )  # fmt: skip
+            )
             return redirect(pending)
     context = {"plan": plan, "form": form, "preview": preview}
     return render(request, "tracker/targets_import.html", context)
@@ -185,18 +236,27 @@ def targets_preview(request, slug, pk):
     if request.method == "POST":
         if "confirm" in request.POST:
             try:
-                count = services.apply_targets(
-                    plan=plan, user=request.user, rows=rows, file_name=pending.file_name
-                )
+                with transaction.atomic():
+                    if not _claim(pending):
+                        return _already_applied(request, "tracker:targets-import", plan)
+                    count = services.apply_targets(
+                        plan=plan, user=request.user, rows=rows, file_name=pending.file_name
+                    )
             except services.Refused as refusal:
                 messages.error(request, str(refusal))
                 return redirect("tracker:targets-import", slug=plan.slug)
             messages.success(request, _("%(count)d targets created or changed.") % {"count": count})
+            return redirect(plan)
         else:
             messages.info(request, _("The import was cancelled; nothing was written."))
         pending.delete()
         return redirect(plan)
     counts = change_counts(rows)
-    context = {"plan": plan, "pending": pending, "rows": rows, "counts": counts,
-               "warnings": pending.payload["warnings"]}  # fmt: skip
+    context = {
+        "plan": plan,
+        "pending": pending,
+        "rows": rows,
+        "counts": counts,
+        "warnings": pending.payload["warnings"],
+    }
     return render(request, "tracker/targets_preview.html", context)

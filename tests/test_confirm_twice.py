@@ -1,0 +1,94 @@
+"""A preview is applied once: a second confirm, even at the same moment, says so."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from tests import factory
+from tests.test_excel_import import XLSX, filled
+from tracker.models import ImportBatch, PendingImport, ProgressEntry
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """The groups a migration creates: another transactional test's flush removed them."""
+    from django.contrib.auth.models import Group
+
+    for name in ("administrators", "reporters"):
+        Group.objects.get_or_create(name=name)
+
+
+@pytest.fixture
+def plan(department):
+    plan = factory.make_plan(slug="twice")
+    factory.make_target(plan, code="GDP", lead_department=department)
+    return plan
+
+
+def preview_url(client, plan, reporter) -> str:
+    data = filled(plan, reporter, 2023, F5=150)
+    response = client.post(
+        reverse("tracker:import", args=[plan.slug]),
+        {"file": SimpleUploadedFile("twice.xlsx", data, XLSX)},
+    )
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def said(response) -> str:
+    return " ".join(str(m) for m in get_messages(response.wsgi_request))
+
+
+def test_confirming_again_says_it_was_applied(client, plan, reporter):
+    client.force_login(reporter)
+    url = preview_url(client, plan, reporter)
+    first = client.post(url, {"confirm": "1", "state": "draft"})
+    assert "导入完成" in said(first)
+    second = client.post(url, {"confirm": "1", "state": "draft"})
+    assert second.status_code == 302
+    assert "已经确认" in said(second) or "already confirmed" in said(second)
+    assert ImportBatch.objects.count() == 1 and ProgressEntry.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_confirms_at_the_same_moment(roles, plan, reporter):
+    if connection.vendor == "sqlite":
+        # The in-memory test database shares one cache between threads, and its table locks
+        # fail at once instead of waiting as the file database does (timeout 20 s).
+        pytest.skip("needs a database that waits for locks between threads: run on PostgreSQL")
+    client = Client()
+    client.force_login(reporter)
+    url = preview_url(client, plan, reporter)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def confirm():
+        browser = Client()
+        browser.force_login(reporter)
+        barrier.wait()
+        try:
+            response = browser.post(url, {"confirm": "1", "state": "draft"})
+            outcomes.append((response.status_code, said(response)))
+        except Exception as error:  # a 500 raises through the test client
+            outcomes.append((500, repr(error)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(status for status, _said in outcomes) == [302, 302], outcomes
+    words = " ".join(text for _status, text in outcomes)
+    assert "已经确认" in words or "already confirmed" in words, outcomes
+    assert ImportBatch.objects.count() == 1
+    assert ProgressEntry.objects.count() == 1
+    assert not PendingImport.objects.exists()

@@ -1,0 +1,95 @@
+"""Error pages look like the site, speak the user's language, say why and lead back."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import path, reverse
+
+from lingyuan import urls as site_urls
+
+
+def boom(request):
+    raise ZeroDivisionError("a bug")
+
+
+def bad(request):
+    from django.core.exceptions import SuspiciousOperation
+
+    raise SuspiciousOperation("tampered")
+
+
+def forbidden(request):
+    raise PermissionDenied("只有管理员可以处理这个年份。")
+
+
+urlpatterns = [
+    path("boom/", boom),
+    path("bad/", bad),
+    path("forbidden/", forbidden),
+    *site_urls.urlpatterns,
+]
+handler400 = site_urls.handler400
+handler403 = site_urls.handler403
+handler404 = site_urls.handler404
+
+
+@pytest.fixture
+def signed_in(client, reporter, settings):
+    settings.ROOT_URLCONF = __name__
+    client.raise_request_exception = False
+    client.force_login(reporter)
+    return client
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+def test_a_missing_page(signed_in):
+    response = signed_in.get("/plans/no-such-plan/")
+    assert response.status_code == 404
+    text = page(response)
+    assert "找不到页面" in text and 'href="/"' in text and "tracker.css" in text
+    assert "matches the given query" not in text
+
+
+def test_a_missing_page_in_english(signed_in):
+    signed_in.post(reverse("set_language"), {"language": "en"})
+    text = page(signed_in.get("/plans/no-such-plan/"))
+    assert "Page not found" in text and "Back to the plans" in text
+
+
+def test_permission_denied_says_why(signed_in, outsider, client):
+    response = signed_in.get("/forbidden/")
+    assert response.status_code == 403
+    assert "只有管理员可以处理这个年份。" in page(response)
+    response = signed_in.get(reverse("tracker:targets-export", args=["x"]))
+    assert response.status_code == 403 and "只有管理员" in page(response)
+
+
+def test_a_bad_request(signed_in):
+    response = signed_in.get("/bad/")
+    assert response.status_code == 400 and "请求" in page(response)
+
+
+def test_a_server_error_is_shown_kindly_and_logged(signed_in, caplog):
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = signed_in.get("/boom/")
+    assert response.status_code == 500
+    assert "服务器出错" in page(response) and 'href="/"' in page(response)
+    record = next(r for r in caplog.records if r.name == "django.request")
+    assert record.exc_info and record.exc_info[0] is ZeroDivisionError
+    assert "/boom/" in record.getMessage()
+
+
+def test_an_expired_form_says_what_to_do(reporter):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(reporter)
+    response = browser.post(reverse("tracker:approvals"))
+    assert response.status_code == 403
+    assert "安全令牌" in page(response) and "tracker.css" in page(response)

@@ -1,0 +1,101 @@
+"""Target codes are letters, digits, - and _ (at most 40): a "/" never reaches an address."""
+
+from __future__ import annotations
+
+import importlib
+
+import openpyxl
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from tests import factory
+from tests.test_target_definitions import upload
+from tracker.models import Target
+
+HEADER = ["指标代码", "指标名称", "类别", "单位", "类型", "方向", "属性", "基期值", "目标值"]
+
+
+@pytest.mark.parametrize("code", ["GDP/2", "国内生产总值", "a b", "x" * 41, "GDP?", ""])
+def test_the_model_refuses_bad_codes(code, db):
+    target = factory.make_target()
+    target.code = code
+    with pytest.raises(ValidationError) as refusal:
+        target.full_clean()
+    assert "code" in refusal.value.message_dict
+
+
+@pytest.mark.parametrize("code", ["GDP", "INCOME-GROWTH", "pm2_5", "A" * 40])
+def test_good_codes_pass(code, db):
+    target = factory.make_target(code=code)
+    target.full_clean()
+
+
+def test_the_admin_refuses_a_slash(client, db):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("root", password=factory.PASSWORD))
+    target = factory.make_target(code="GDP")
+    page = client.get(reverse("admin:tracker_target_change", args=[target.pk]))
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    data.update(code="GDP/2", plan=target.plan_id, area=target.area_id)
+    response = client.post(reverse("admin:tracker_target_change", args=[target.pk]), data)
+    assert response.status_code == 200
+    assert "code" in response.context["adminform"].form.errors
+    target.refresh_from_db()
+    assert target.code == "GDP"
+
+
+def test_the_target_import_refuses_a_slash(client, admin_user):
+    client.force_login(admin_user)
+    plan = factory.make_plan(slug="codes")
+    wb = openpyxl.Workbook()
+    wb.active.append(HEADER)
+    wb.active.append(
+        ["GDP/2", "地区生产总值", "经济", "亿元", "水平值", "越高越好", "预期性", 100, 200]
+    )
+    response = upload(client, plan, wb)
+    assert response.status_code == 200
+    assert "A2" in response.content.decode() and not Target.objects.filter(plan=plan).exists()
+
+
+def test_existing_bad_codes_are_mended_by_the_migration(client, admin_user):
+    plan = factory.make_plan(slug="mended")
+    area = factory.make_area(plan)
+    factory.make_target(plan, code="GDP-2", area=area)
+    Target.objects.bulk_create(
+        [
+            Target(
+                plan=plan,
+                area=area,
+                code="GDP/2",
+                name="a",
+                kind="level",
+                baseline_year=2020,
+                target_year=2025,
+                target_value=1,
+            ),
+            Target(
+                plan=plan,
+                area=area,
+                code="生产总值",
+                name="b",
+                kind="level",
+                baseline_year=2020,
+                target_year=2025,
+                target_value=1,
+            ),
+        ]
+    )
+    migration = importlib.import_module("tracker.migrations.0010_codes_and_figures")
+    migration.mend_codes(apps, None)
+    codes = sorted(Target.objects.filter(plan=plan).values_list("code", flat=True))
+    for code in codes:
+        Target(code=code).clean_fields(
+            exclude=[f.name for f in Target._meta.fields if f.name != "code"]
+        )
+    assert len(codes) == 3 and "GDP-2" in codes
+    client.force_login(admin_user)
+    assert client.get(reverse("tracker:plan-dashboard", args=[plan.slug])).status_code == 200
