@@ -301,8 +301,10 @@ def changes_since(evaluation: Evaluation) -> list[Revision]:
         if record.history_date <= evaluation.frozen_at:
             continue
         deleted = record.history_type == "-"
-        if before and not deleted and all(
-            getattr(before, name) == getattr(record, name) for name in watched
+        if (
+            before
+            and not deleted
+            and all(getattr(before, name) == getattr(record, name) for name in watched)
         ):
             continue
         target = targets[record.target_id]

@@ -48,6 +48,14 @@ class PlanQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
+    def with_final_evaluation(self) -> PlanQuerySet:
+        """Annotate whether a final evaluation is frozen, for `Plan.phase()`."""
+        return self.annotate(
+            has_final_evaluation=models.Exists(
+                Evaluation.objects.filter(plan=models.OuterRef("pk"), kind=Evaluation.Kind.FINAL)
+            )
+        )
+
 
 class Plan(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -140,6 +148,10 @@ class Plan(models.Model):
         if has_final is None:
             has_final = self.evaluations.filter(kind=Evaluation.Kind.FINAL).exists()
         return self.Phase.ENDED if has_final else self.Phase.UNDER_EVALUATION
+
+    @property
+    def phase_label(self) -> str:
+        return self.Phase(self.phase()).label
 
     def latest_approved_year(self) -> int | None:
         """The latest plan year with an approved figure: the default year of every status."""
@@ -810,9 +822,7 @@ class FrozenFigure(models.Model):
 class EvaluationDeletion(models.Model):
     """The record a superuser leaves when deleting an evaluation: what it was, who, why."""
 
-    plan = models.ForeignKey(
-        Plan, models.CASCADE, related_name="+", verbose_name=_("plan")
-    )
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="+", verbose_name=_("plan"))
     evaluation_number = models.PositiveIntegerField(_("evaluation number"))
     description = models.CharField(_("evaluation"), max_length=300)
     deleted_by = models.ForeignKey(

@@ -103,9 +103,7 @@ def start_next_plan(
     reason = _("Carried over from %(plan)s") % {"plan": source.slug}
     new_targets = {}
     for old in old_targets:
-        final = next(
-            (e for e in old.entries.all() if e.year == baseline_year and e.counts), None
-        )
+        final = next((e for e in old.entries.all() if e.year == baseline_year and e.counts), None)
         achieved = old.is_milestone and any(old.approved_achieved().values())
         carried = {
             f.attname: getattr(old, f.attname)
@@ -141,7 +139,8 @@ def start_next_plan(
                 achieved=True,
                 quality=final.quality if final else ProgressEntry.Quality.FINAL,
                 state=ProgressEntry.State.APPROVED,
-                note=_("Achieved in %(year)s under %(plan)s.") % {"year": when, "plan": source.name},
+                note=_("Achieved in %(year)s under %(plan)s.")
+                % {"year": when, "plan": source.name},
                 entered_by=by,
                 reviewed_by=by,
                 reviewed_at=timezone.now(),

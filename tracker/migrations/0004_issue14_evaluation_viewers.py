@@ -3,7 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-MODELS = ["evaluation", "evaluationdeletion"]
+MODELS = ["evaluation", "frozentarget", "evaluationdeletion"]
 
 
 def grant(apps, schema_editor):

@@ -20,11 +20,12 @@ from tracker.models import (
 )
 from tracker.standing import plan_targets, standings, status_counts
 from tracker.tables import standing_table
+from tracker.views import evaluations
 from tracker.views.common import requested_year
 
 
 def plan_list(request):
-    plans = Plan.objects.annotate(target_count=Count("targets"))
+    plans = Plan.objects.annotate(target_count=Count("targets")).with_final_evaluation()
     return render(request, "tracker/plan_list.html", {"plans": plans})
 
 
@@ -108,6 +109,8 @@ def api_plan(request, slug):
     if not request.user.is_authenticated:
         return JsonResponse({"detail": "Authentication required."}, status=401)
     plan = get_object_or_404(Plan, slug=slug)
+    if "evaluation" in request.GET:
+        return evaluations.api_evaluation(request, plan, request.GET["evaluation"])
     requested = request.GET.get("year")
     if requested is not None and (not requested.isdigit() or int(requested) not in plan.years):
         return JsonResponse(
