@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tracker.models import Area, Plan, ProgressEntry, Target
@@ -78,6 +79,12 @@ def start_next_plan(
     Raises ValidationError (nothing written) for a taken slug or years that do not follow.
     """
     _check(source, slug, name, start_year, end_year)
+    # Stored words (description, notes, history reasons) in the office's own language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _start(source, slug, name, name_en, start_year, end_year, by)
+
+
+def _start(source, slug, name, name_en, start_year, end_year, by) -> Carried:
     baseline_year = source.end_year
     plan = Plan.objects.create(
         slug=slug,
