@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -165,3 +167,23 @@ def _start(source, slug, name, name_en, start_year, end_year, by) -> Carried:
             target._change_reason = reason
             target.save(update_fields=["reference_target"])
     return result
+
+
+def linked_series(target: Target) -> list[tuple[int, Decimal]]:
+    """Approved figures, baselines included, of the same code in the plan before or after.
+
+    The previous plan is the one the target's baseline came from; the next, any plan whose
+    target of this code took its baseline from this target's plan.
+    """
+    others = Target.objects.filter(code=target.code).exclude(pk=target.pk)
+    link = Q(baseline_source=target.plan_id)
+    if target.baseline_source_id:
+        link |= Q(plan=target.baseline_source_id)
+    points = {}
+    for other in others.filter(link).with_entries().select_related("plan"):
+        values = other.approved_values()
+        if other.baseline_value is not None:
+            values.setdefault(other.baseline_year, other.baseline_value)
+        for year, value in values.items():
+            points.setdefault(year, value)
+    return sorted(points.items())

@@ -18,6 +18,7 @@ from tracker.models import (
     ProgressEntry,
     Target,
 )
+from tracker.next_plan import linked_series
 from tracker.standing import plan_targets, standings, status_counts
 from tracker.tables import standing_table
 from tracker.views import evaluations
@@ -68,7 +69,7 @@ def target_detail(request, slug, code):
         "target": target,
         "year": year,
         "row": row,
-        "chart": target_chart(target, row),
+        "chart": target_chart(target, row, linked_series(target)),
         "changes": change_log(target),
         "has_sample": any(e.is_sample for e in target.entries.all()),
     }
