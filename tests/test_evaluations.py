@@ -340,7 +340,7 @@ class TestPlanStage:
         freeze(demo_plan, year=2025, kind="final", title="终期评估")
         assert demo_plan.phase(date(2026, 6, 1)) == "ended"
 
-    def test_the_plan_list_shows_each_plans_period_and_stage(self, client, demo_plan):
+    def test_the_plan_list_shows_each_plans_period_and_stage(self, client, demo_plans):
         client.login(username="keji", password=PASSWORD)
         html = client.get(reverse("tracker:plan-list")).content.decode()
         assert "2021–2025" in html and "2026–2030" in html

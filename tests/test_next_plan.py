@@ -95,7 +95,7 @@ def test_bad_input_is_refused_and_nothing_is_written(finals):
         start(slug="lingyuan-14th")
     with pytest.raises(CommandError, match="No plan"):
         start(source="nowhere")
-    assert Plan.objects.count() == 2  # the 14th and the demo's 15th
+    assert Plan.objects.count() == 1
 
 
 def test_an_administrator_starts_it_from_the_admin_with_a_small_form(client, finals):
@@ -154,3 +154,21 @@ def test_a_target_page_shows_both_plans_as_one_line(client, finals):
     polyline = html.split('<polyline class="approved" points="')[1].split('"')[0]
     assert len(polyline.split()) == 7  # 2020-2024 before, the 2025 baseline, 2026
     assert "承接自凌源市“十四五”规划" in html
+
+
+def test_the_demo_has_a_labelled_15th_plan_started_from_the_14th_and_loads_twice(demo_plans):
+    from tracker import demo
+
+    fourteenth, fifteenth = demo_plans
+    assert "示例数据" in fifteenth.name and "sample data" in fifteenth.name_en
+    assert (fifteenth.baseline_year, fifteenth.start_year, fifteenth.end_year) == (2025, 2026, 2030)
+    targets = fifteenth.targets.all()
+    assert {t.code for t in targets} == set(fourteenth.targets.values_list("code", flat=True))
+    assert {t.baseline_source for t in targets} == {fourteenth}
+    gdp = fifteenth.targets.get(code="GDP")
+    assert gdp.factor == Decimal("1.4") and "示例数据" in gdp.notes
+    assert gdp.entries.get(year=2026).is_sample
+    assert all(e.note.startswith("示例数据") for e in ProgressEntry.objects.all())
+    counts = (Plan.objects.count(), Target.objects.count(), ProgressEntry.objects.count())
+    demo.load(next_plan=True)
+    assert (Plan.objects.count(), Target.objects.count(), ProgressEntry.objects.count()) == counts
