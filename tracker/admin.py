@@ -265,7 +265,7 @@ class PendingImportAdmin(ReadOnlyAdmin):
 
 class FrozenTargetInline(admin.TabularInline):
     model = FrozenTarget
-    fields = ["position", "code", "status", "explanation"]
+    fields = ["position", "code", "frozen_status", "explanation"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -275,6 +275,10 @@ class FrozenTargetInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("status"))
+    def frozen_status(self, obj):
+        return status.badge(obj.status)
 
 
 @admin.register(Evaluation)

@@ -37,7 +37,8 @@ def target_chart(target, standing, linked=()) -> str:
     linked_years = [y for y, _v in linked]
     first = min([target.baseline_year, *linked_years])
     years = list(range(first, max([target.target_year, *linked_years]) + 1))
-    path = [(y, progress.expected_value(spec, y)) for y in years]
+    own = range(target.baseline_year, target.target_year + 1)
+    path = [(y, progress.expected_value(spec, y)) for y in own]
     path = [(y, v) for y, v in path if v is not None]
     approved = [
         (y, e.value)

@@ -778,7 +778,7 @@ class FrozenTarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.evaluation}: {self.code}"
+        return self.code
 
 
 class FrozenFigure(models.Model):
