@@ -163,6 +163,7 @@ class TargetAdmin(SimpleHistoryAdmin):
                     "target_year",
                     "target_value",
                     "factor",
+                    "baseline_source",
                 ]
             },
         ),

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.models import (
@@ -80,7 +81,9 @@ def freeze(
         errors["title"] = _("An evaluation needs a title.")
     if errors:
         raise ValidationError(errors)
-    # 1. Lock the plan's figures against concurrent writes for the length of the copy.
+    # 1. The moment of the freeze comes first, so that any change saved while the copy is
+    #    made is listed as a change since; the plan's figures are locked meanwhile.
+    frozen_at = timezone.now()
     list(ProgressEntry.objects.select_for_update().filter(target__plan=plan).values("pk"))
     targets = list(plan_targets(plan))
     rows = standings(targets, year)
@@ -96,6 +99,7 @@ def freeze(
         year=year,
         summary=summary,
         frozen_by=by,
+        frozen_at=frozen_at,
         frozen_plan={
             "plan": _fields(plan),
             "areas": [_fields(area) for area in plan.areas.all()],
