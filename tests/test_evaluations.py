@@ -346,3 +346,23 @@ class TestPlanStage:
         assert "2021–2025" in html and "2026–2030" in html
         for plan in Plan.objects.with_final_evaluation():
             assert str(plan.phase_label) in html
+
+
+def test_evaluation_pages_need_a_sign_in(client, demo_plan):
+    evaluation = freeze(demo_plan)
+    for url in [
+        evaluation.get_absolute_url(),
+        reverse("tracker:evaluation-report", args=[demo_plan.slug, evaluation.pk]),
+        reverse("tracker:evaluation-compare", args=[demo_plan.slug, evaluation.pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+
+
+def test_the_page_speaks_english_when_asked(client, demo_plan):
+    evaluation = freeze(demo_plan)
+    client.login(username="keji", password=PASSWORD)
+    client.cookies["django_language"] = "en"
+    html = client.get(evaluation.get_absolute_url()).content.decode()
+    assert "Mid-term evaluation" in html and "Changes since" in html
+    assert "Lingyuan 14th Five-Year Plan" in html
