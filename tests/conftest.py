@@ -25,6 +25,15 @@ def demo_plan(db):
 
 
 @pytest.fixture
+def demo_plans(db):
+    """Everything `load_demo` loads: the 14th plan and the 15th started from it."""
+    from tracker import demo as demo_data
+
+    demo_data.load(next_plan=True)
+    return Plan.objects.get(slug="lingyuan-14th"), Plan.objects.get(slug="lingyuan-15th")
+
+
+@pytest.fixture
 def department(db):
     return factory.make_department(name="统计局")
 

@@ -8,6 +8,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, OuterRef, Subquery
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,9 @@ from tracker.models import (
     ClosedYear,
     Deadline,
     Department,
+    Evaluation,
+    EvaluationDeletion,
+    FrozenTarget,
     ImportBatch,
     PendingImport,
     Plan,
@@ -35,12 +40,59 @@ class AreaInline(admin.TabularInline):
     extra = 0
 
 
+def start_next_plan(modeladmin, request, queryset):
+    """Start the plan that follows the selected one, after a small form (slug, name, years)."""
+    from tracker.forms import NextPlanForm
+    from tracker.next_plan import start_next_plan as start
+
+    if queryset.count() != 1:
+        modeladmin.message_user(
+            request, _("Select exactly one plan to start the next from."), messages.ERROR
+        )
+        return None
+    source = queryset.get()
+    form = NextPlanForm(request.POST if "apply" in request.POST else None, source=source)
+    if form.is_valid():
+        try:
+            result = start(source=source, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            modeladmin.message_user(
+                request,
+                _(
+                    "%(plan)s started with %(count)d targets; baselines from %(year)s. "
+                    "Set the target values and factors."
+                )
+                % {
+                    "plan": result.plan,
+                    "count": result.targets,
+                    "year": result.plan.baseline_year,
+                },
+            )
+            return redirect(reverse("admin:tracker_plan_change", args=[result.plan.pk]))
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Start the next plan from %(plan)s") % {"plan": source},
+        "source": source,
+        "form": form,
+        "opts": modeladmin.model._meta,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/tracker/plan/start_next_plan.html", context)
+
+
+start_next_plan.short_description = _("Start the next plan from the selected plan")
+start_next_plan.allowed_permissions = ["add"]
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "region", "baseline_year", "start_year", "end_year"]
     search_fields = ["name", "slug", "region"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [AreaInline]
+    actions = [start_next_plan]
 
 
 @admin.register(Area)
@@ -161,6 +213,7 @@ class TargetAdmin(SimpleHistoryAdmin):
                     "target_year",
                     "target_value",
                     "factor",
+                    "baseline_source",
                 ]
             },
         ),
@@ -435,8 +488,77 @@ class SentMailAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "address", "subject"]
     readonly_fields = [f.name for f in SentMail._meta.fields]
 
+
+class FrozenTargetInline(admin.TabularInline):
+    model = FrozenTarget
+    fields = ["position", "code", "frozen_status", "explanation"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("status"))
+    def frozen_status(self, obj):
+        return status.badge(obj.status)
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    """Frozen as published: nobody edits one; only a superuser deletes one, giving a reason."""
+
+    list_display = ["title", "plan", "kind", "year", "date", "frozen_by", "frozen_at"]
+    list_filter = ["plan", "kind", "year"]
+    search_fields = ["title", "summary"]
+    exclude = ["frozen_plan"]
+    readonly_fields = ["page"]
+    inlines = [FrozenTargetInline]
+
+    @admin.display(description=_("page"))
+    def page(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.get_absolute_url())
+
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method == "POST" and not request.POST.get("reason", "").strip():
+            self.message_user(request, _("Give a reason; nothing was deleted."), messages.ERROR)
+            return redirect(request.path)
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        from tracker import evaluations
+
+        evaluations.delete(obj, by=request.user, reason=request.POST["reason"])
+
+
+@admin.register(EvaluationDeletion)
+class EvaluationDeletionAdmin(ReadOnlyAdmin):
+    list_display = [
+        "description",
+        "plan",
+        "evaluation_number",
+        "deleted_by",
+        "deleted_at",
+        "reason",
+    ]
+    list_filter = ["plan"]
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -24,16 +24,21 @@ def _scale(low: float, high: float, size: float, flip: bool):
     return to_pixels
 
 
-def target_chart(target, standing) -> str:
+def target_chart(target, standing, linked=()) -> str:
     """Baseline, expected path, approved and unapproved figures, target and projection.
 
+    `linked` holds (year, value) approved figures of the same target in the previous or
+    next plan: they join this plan's approved figures as one line (2020-2030).
     Returns an empty string for milestones (nothing to plot) or without any number.
     """
     if target.is_milestone:
         return ""
     spec = standing.spec
-    years = list(range(target.baseline_year, target.target_year + 1))
-    path = [(y, progress.expected_value(spec, y)) for y in years]
+    linked_years = [y for y, _v in linked]
+    first = min([target.baseline_year, *linked_years])
+    years = list(range(first, max([target.target_year, *linked_years]) + 1))
+    own = range(target.baseline_year, target.target_year + 1)
+    path = [(y, progress.expected_value(spec, y)) for y in own]
     path = [(y, v) for y, v in path if v is not None]
     approved = [
         (y, e.value)
@@ -47,6 +52,8 @@ def target_chart(target, standing) -> str:
     ]
     if target.baseline_value is not None:
         approved = [(target.baseline_year, spec.baseline_value), *approved]
+    own_years = {y for y, _v in approved}
+    approved = sorted([*approved, *((y, v) for y, v in linked if y not in own_years)])
     goal = standing.assessment.goal_value
     projection = []
     a = standing.assessment

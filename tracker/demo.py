@@ -5,6 +5,10 @@ below is invented for the demonstration and is marked `is_sample` wherever it is
 The 2020 figures stand in for baselines the plan does not state. Figures up to 2024 are
 approved; 2025's are still in the workflow (submitted, draft, returned), so the statuses
 as of 2024 show every case: achieved, on track, behind, off track, pending and no data.
+
+The 15th plan (2026-2030) is started from the 14th as `start_next_plan` does; the demo's
+2025 figures are still in the workflow, so its baselines stay empty except where sample
+values below stand in for them, each saying so in the target's notes.
 """
 
 from __future__ import annotations
@@ -19,9 +23,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker.models import Deadline, Department, Plan, ProgressEntry, Target
+from tracker.next_plan import start_next_plan
 from tracker.permissions import ADMINISTRATORS, REPORTERS
 
 PLAN_SLUG = "lingyuan-14th"
+NEXT_PLAN = {
+    "slug": "lingyuan-15th",
+    "name": "凌源市“十五五”规划（示例数据）",
+    "name_en": "Lingyuan 15th Five-Year Plan (sample data)",
+    "start_year": 2026,
+    "end_year": 2030,
+}
+NEXT_PLAN_NOTE = "示例数据：基期值为2025年预计数，待统计局最终数审核后更新；目标值为示例。"
+# code: (baseline, target value, factor, 2026 figure), all invented for the demonstration
+NEXT_PLAN_SAMPLES = {
+    "GDP": ("205.0", None, "1.4", "218.6"),
+    "BUDGET-REVENUE": ("25.8", None, "1.4", "27.9"),
+    "RD-SHARE": ("2.30", "3.00", None, "2.45"),
+    "URBAN-POPULATION": ("30.40", "33.00", None, "31.10"),
+}
 PASSWORD = "lingyuan-demo-2025"
 ADMIN = ("admin", "示例管理员")
 
@@ -121,11 +141,13 @@ def _user(username: str, *, first_name: str, group: Group, staff: bool = False):
 
 
 @transaction.atomic
-def load() -> list[tuple[str, str, str]]:
+def load(*, next_plan: bool = False) -> list[tuple[str, str, str]]:
     """Load the seed plan if missing, then the sample data; safe to run again.
 
     Existing figures are left as they are, so a second run neither duplicates nor resets
-    what somebody entered. Returns (user name, password, role) for each demo account.
+    what somebody entered. `next_plan=True` (as `load_demo` does) adds the 15th plan;
+    without it a code names one target, as many tests expect. Returns (user name,
+    password, role) for each demo account.
     """
     if not Plan.objects.filter(slug=PLAN_SLUG).exists():
         call_command("loaddata", "lingyuan_14th_fyp", verbosity=0)
@@ -152,7 +174,46 @@ def load() -> list[tuple[str, str, str]]:
     Deadline.objects.get_or_create(
         plan=plan, year=DEADLINE[0], target=None, defaults={"due": DEADLINE[1], "note": DEADLINE[2]}
     )
+    if next_plan:
+        _next_plan(plan, admin)
     return accounts
+
+
+def _next_plan(source: Plan, admin) -> None:
+    """The 15th plan, started from the 14th, with a few sample goals and 2026 figures."""
+    if Plan.objects.filter(slug=NEXT_PLAN["slug"]).exists():
+        return
+    plan = start_next_plan(source=source, by=admin, **NEXT_PLAN).plan
+    plan.description = f"示例数据 sample data. {plan.description}"
+    plan.save(update_fields=["description"])
+    for entry in ProgressEntry.objects.filter(target__plan=plan):
+        entry.note = f"示例数据：{entry.note}"
+        entry.save(update_fields=["note"])
+    for target in Target.objects.filter(plan=plan, code__in=NEXT_PLAN_SAMPLES):
+        baseline, goal, factor, figure = NEXT_PLAN_SAMPLES[target.code]
+        if target.baseline_value is None:
+            target.baseline_value = Decimal(baseline)
+            target.baseline_quality = ProgressEntry.Quality.ESTIMATE
+            target.notes = NEXT_PLAN_NOTE
+        target.target_value = goal and Decimal(goal)
+        target.factor = factor and Decimal(factor)
+        target._history_user = admin
+        target._change_reason = "示例数据 sample data"
+        target.save()
+        entry = ProgressEntry(
+            target=target,
+            year=2026,
+            value=Decimal(figure),
+            quality=ProgressEntry.Quality.PRELIMINARY,
+            state=ProgressEntry.State.APPROVED,
+            entered_by=admin,
+            reviewed_by=admin,
+            is_sample=True,
+            note="示例数据",
+        )
+        entry._history_user = admin
+        entry._change_reason = "示例数据 sample data"
+        entry.save()
 
 
 def _figures(target: Target, reporter, admin) -> None:

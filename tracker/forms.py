@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker import plausibility
 from tracker.evidence import kind_of
-from tracker.models import ProgressEntry, Target
+from tracker.models import Evaluation, Plan, ProgressEntry, Target
 from tracker.numbers import NotANumber, OutOfRange, decimal_places, parse_decimal
 
 ACHIEVED_CHOICES = [("", "—"), ("yes", _("Yes, achieved")), ("no", _("No, not yet"))]
@@ -248,3 +248,67 @@ class TargetsImportForm(ImportForm):
             "The targets sheet downloaded above, edited: one row per target, with the same "
             "headers. Not a data-entry template or a progress report."
         )
+
+
+class EvaluationForm(forms.ModelForm):
+    """What an administrator gives when freezing an evaluation; the rest comes from the plan."""
+
+    class Meta:
+        model = Evaluation
+        fields = ["kind", "year", "title", "date", "summary"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["year"] = forms.TypedChoiceField(
+            label=_("Status as of"),
+            choices=[(y, y) for y in plan.years],
+            coerce=int,
+            initial=plan.status_year(),
+        )
+
+
+class NextPlanForm(forms.Form):
+    """The new plan's identity and years; everything else is carried over from the source."""
+
+    slug = forms.SlugField(label=_("Slug"), max_length=80)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    name_en = forms.CharField(label=_("English name"), max_length=200, required=False)
+    start_year = forms.IntegerField(label=_("First year"), min_value=1949, max_value=2100)
+    end_year = forms.IntegerField(label=_("Last year"), min_value=1949, max_value=2100)
+
+    def __init__(self, *args, source: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = source
+        self.fields["start_year"].initial = source.end_year + 1
+        self.fields["end_year"].initial = source.end_year + 5
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if Plan.objects.filter(slug=slug).exists():
+            raise ValidationError(
+                _("A plan with the slug “%(slug)s” exists already."),
+                code="slug_taken",
+                params={"slug": slug},
+            )
+        return slug
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_year"), cleaned.get("end_year")
+        if start is not None and start <= self.source.end_year:
+            self.add_error(
+                "start_year",
+                ValidationError(
+                    _("The next plan must begin after %(year)s, the last year of %(plan)s."),
+                    code="overlaps_source",
+                    params={"year": self.source.end_year, "plan": self.source.name},
+                ),
+            )
+        if start is not None and end is not None and end < start:
+            self.add_error(
+                "end_year",
+                ValidationError(_("The last year cannot come before the first."), code="order"),
+            )
+        return cleaned

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -62,6 +63,14 @@ def display_user(user, name: str = "") -> str:
 class PlanQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+    def with_final_evaluation(self) -> PlanQuerySet:
+        """Annotate whether a final evaluation is frozen, for `Plan.phase()`."""
+        return self.annotate(
+            has_final_evaluation=models.Exists(
+                Evaluation.objects.filter(plan=models.OuterRef("pk"), kind=Evaluation.Kind.FINAL)
+            )
+        )
 
 
 class Plan(models.Model):
@@ -167,7 +176,7 @@ class Plan(models.Model):
             )
             % {
                 "year": year,
-                "who": display_user(closed.closed_by),
+                "who": closed.closer,
                 "date": timezone.localtime(closed.closed_at).strftime("%Y-%m-%d"),
                 "reason": closed.reason or "—",
             },
@@ -185,6 +194,30 @@ class Plan(models.Model):
     def forget_closed_years(self) -> None:
         """Read the closed years afresh next time: a write is about to rely on them."""
         self.__dict__.pop("_closed_by_year", None)
+
+    class Phase(models.TextChoices):
+        UPCOMING = "upcoming", _("Not yet begun")
+        CURRENT = "current", _("Current")
+        UNDER_EVALUATION = "under_evaluation", _("Under evaluation")
+        ENDED = "ended", _("Ended")
+
+    def phase(self, today=None) -> str:
+        """Where the plan is in its life: an ended plan stays under evaluation until its
+        final evaluation (终期评估) is frozen. Uses a `has_final_evaluation` annotation
+        when the queryset carries one."""
+        year = (today or timezone.localdate()).year
+        if year < self.start_year:
+            return self.Phase.UPCOMING
+        if year <= self.end_year:
+            return self.Phase.CURRENT
+        has_final = getattr(self, "has_final_evaluation", None)
+        if has_final is None:
+            has_final = self.evaluations.filter(kind=Evaluation.Kind.FINAL).exists()
+        return self.Phase.ENDED if has_final else self.Phase.UNDER_EVALUATION
+
+    @property
+    def phase_label(self) -> str:
+        return self.Phase(self.phase()).label
 
     def latest_approved_year(self) -> int | None:
         """The latest plan year with an approved figure: the default year of every status."""
@@ -409,6 +442,15 @@ class Target(models.Model):
     )
     plausible_maximum = models.DecimalField(
         _("highest plausible figure"), null=True, blank=True, **FIGURE
+    )
+    baseline_source = models.ForeignKey(
+        Plan,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("baseline carried over from"),
+        help_text=_("The previous plan whose final approved figure is this baseline."),
     )
     source_text = models.TextField(_("wording in the plan"), blank=True)
     data_source = models.CharField(_("data source"), max_length=200, blank=True)
@@ -1061,3 +1103,145 @@ class SentMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sent_on:%Y-%m-%d} {self.address}: {self.subject}"
+
+
+class Evaluation(models.Model):
+    """A plan's standing as of a year, frozen as published: it never changes afterwards.
+
+    The snapshot is stored in the rows below (`FrozenTarget`, `FrozenFigure`) and in
+    `frozen_plan` (the plan, its areas and departments as they were); later corrections are
+    listed against it ("changes since"), never applied to it.
+    """
+
+    class Kind(models.TextChoices):
+        MIDTERM = "midterm", _("Mid-term evaluation")
+        FINAL = "final", _("Final evaluation")
+        ANNUAL = "annual", _("Annual evaluation")
+
+    plan = models.ForeignKey(
+        Plan, models.PROTECT, related_name="evaluations", verbose_name=_("plan")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"), default=timezone.localdate)
+    year = models.PositiveSmallIntegerField(_("status as of"))
+    summary = models.TextField(_("summary"), blank=True)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("frozen by")
+    )
+    frozen_at = models.DateTimeField(_("frozen"), default=timezone.now, editable=False)
+    frozen_plan = models.JSONField(
+        _("plan as frozen"), encoder=DjangoJSONEncoder, editable=False, default=dict
+    )
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["plan", "-year", "-frozen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_kind_display()}, {self.year})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:evaluation", args=[self.plan.slug, self.pk])
+
+
+class FrozenTarget(models.Model):
+    """One target's standing in an evaluation: its definition, assessment and explanation."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, models.CASCADE, related_name="targets", verbose_name=_("evaluation")
+    )
+    target = models.ForeignKey(
+        Target,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("target"),
+    )
+    position = models.PositiveIntegerField(_("position"))
+    code = models.CharField(_("code"), max_length=40)
+    status = models.CharField(_("status"), max_length=12)
+    definition = models.JSONField(_("target as frozen"), encoder=DjangoJSONEncoder)
+    assessment = models.JSONField(_("assessment"), encoder=DjangoJSONEncoder)
+    explanation = models.TextField(_("reasons and measures"), blank=True)
+
+    class Meta:
+        verbose_name = _("frozen target")
+        verbose_name_plural = _("frozen targets")
+        ordering = ["evaluation", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "code"], name="frozen_target_code_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class FrozenFigure(models.Model):
+    """A yearly figure as it stood when its evaluation was frozen, whatever its state."""
+
+    frozen_target = models.ForeignKey(
+        FrozenTarget, models.CASCADE, related_name="figures", verbose_name=_("frozen target")
+    )
+    entry = models.ForeignKey(
+        ProgressEntry,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("progress entry"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("value"), null=True, blank=True, **FIGURE)
+    achieved = models.BooleanField(_("achieved"), null=True, blank=True)
+    quality = models.CharField(_("data quality"), max_length=12, choices=Quality.choices)
+    state = models.CharField(_("state"), max_length=10, choices=ProgressEntry.State.choices)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+
+    class Meta:
+        verbose_name = _("frozen figure")
+        verbose_name_plural = _("frozen figures")
+        ordering = ["frozen_target", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["frozen_target", "year"], name="frozen_figure_one_per_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.frozen_target.code} {self.year}"
+
+
+class EvaluationDeletion(models.Model):
+    """The record a superuser leaves when deleting an evaluation: what it was, who, why."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="+", verbose_name=_("plan"))
+    evaluation_number = models.PositiveIntegerField(_("evaluation number"))
+    description = models.CharField(_("evaluation"), max_length=300)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("deleted by")
+    )
+    deleted_at = models.DateTimeField(_("deleted"), auto_now_add=True)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("deleted evaluation")
+        verbose_name_plural = _("deleted evaluations")
+        ordering = ["-deleted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="evaluation_deletion_has_reason",
+                violation_error_message=_("Deleting an evaluation needs a reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.deleted_at:%Y-%m-%d})"

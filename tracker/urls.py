@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.views import approvals, dashboard, entry, excel, profile
+from tracker.views import approvals, dashboard, entry, evaluations, excel, profile
 
 app_name = "tracker"
 
@@ -28,6 +28,22 @@ urlpatterns = [
         "plans/<slug:slug>/targets-import/<uuid:pk>/",
         excel.targets_preview,
         name="targets-preview",
+    ),
+    path("plans/<slug:slug>/evaluations/new/", evaluations.freeze, name="evaluation-freeze"),
+    path(
+        "plans/<slug:slug>/evaluations/<int:pk>/",
+        evaluations.evaluation_detail,
+        name="evaluation",
+    ),
+    path(
+        "plans/<slug:slug>/evaluations/<int:pk>/report.xlsx",
+        evaluations.evaluation_report,
+        name="evaluation-report",
+    ),
+    path(
+        "plans/<slug:slug>/evaluations/<int:pk>/compare/",
+        evaluations.compare,
+        name="evaluation-compare",
     ),
     path("approvals/", approvals.approvals, name="approvals"),
     path("approvals/approve/", approvals.approve, name="approve"),

@@ -20,9 +20,11 @@ from tracker.models import (
     ProgressEntry,
     Target,
 )
+from tracker.next_plan import linked_series
 from tracker.permissions import is_admin
 from tracker.standing import plan_targets, standings, status_counts
 from tracker.tables import standing_table
+from tracker.views import evaluations
 from tracker.views.common import requested_year
 
 # The administrator's home lists this many years that cannot be closed yet, then a count.
@@ -31,7 +33,7 @@ BLOCKED_SHOWN = 12
 
 def plan_list(request):
     """The home page: what the person has to do next, then the plans."""
-    plans = Plan.objects.annotate(target_count=Count("targets"))
+    plans = Plan.objects.annotate(target_count=Count("targets")).with_final_evaluation()
     context = {"plans": plans, "imports": work.pending_imports(request.user)}
     if is_admin(request.user):
         context["waiting"] = work.waiting_for_approval()
@@ -137,7 +139,7 @@ def target_detail(request, slug, code):
         "year_problem": year_problem,
         "row": row,
         "figures": figures,
-        "chart": target_chart(target, row),
+        "chart": target_chart(target, row, linked_series(target)),
         "changes": _visible_changes(change_log(target), target, request.user),
         "has_sample": any(e.is_sample for e in target.entries.all()),
     }
@@ -186,6 +188,8 @@ def api_plan(request, slug):
     if not request.user.is_authenticated:
         return JsonResponse({"detail": "Authentication required."}, status=401)
     plan = get_object_or_404(Plan, slug=slug)
+    if "evaluation" in request.GET:
+        return evaluations.api_evaluation(request, plan, request.GET["evaluation"])
     requested = request.GET.get("year")
     if requested is not None and (not requested.isdigit() or int(requested) not in plan.years):
         return JsonResponse(

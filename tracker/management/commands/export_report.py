@@ -1,17 +1,19 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from tracker.evaluations import frozen_standings
 from tracker.excel.report import write_report
 from tracker.models import Plan
 from tracker.standing import plan_targets, standings
 
 
 class Command(BaseCommand):
-    help = "Write a plan's Excel progress report."
+    help = "Write a plan's Excel progress report, live or as an evaluation froze it."
 
     def add_arguments(self, parser):
         parser.add_argument("--plan", required=True, help="the plan's slug")
         parser.add_argument("--output", required=True, help="the .xlsx file to write")
         parser.add_argument("--year", type=int, help="status as of this year (default: latest)")
+        parser.add_argument("--evaluation", type=int, help="the report of this evaluation, frozen")
         parser.add_argument("--language", default="zh-hans", choices=["zh-hans", "en"])
         parser.add_argument(
             "--include-unapproved",
@@ -19,11 +21,33 @@ class Command(BaseCommand):
             help="add figures not yet approved, on a sheet of their own (never counted)",
         )
 
-    def handle(self, *args, plan, output, year, language, include_unapproved, **options):
+    def handle(
+        self, *args, plan, output, year, evaluation, language, include_unapproved, **options
+    ):
         try:
             plan = Plan.objects.get(slug=plan)
         except Plan.DoesNotExist:
             raise CommandError(f"No plan with the slug {plan!r}.") from None
+        if evaluation is not None:
+            if year is not None:
+                raise CommandError("--year and --evaluation exclude each other.")
+            found = plan.evaluations.select_related("frozen_by").filter(pk=evaluation).first()
+            if found is None:
+                raise CommandError(f"No evaluation {evaluation} of {plan.slug}.")
+            frozen, rows = frozen_standings(found)
+            with open(output, "wb") as out:
+                write_report(
+                    out,
+                    frozen,
+                    found.year,
+                    rows,
+                    user=found.frozen_by,
+                    now=found.frozen_at,
+                    language=language,
+                    include_unapproved=include_unapproved,
+                )
+            self.stdout.write(f"{output}: {len(rows)} targets, {found} (frozen)")
+            return
         if year is not None and year not in plan.years:
             raise CommandError(f"--year must lie in {plan.start_year}-{plan.end_year}.")
         year = plan.status_year(year)

@@ -7,7 +7,7 @@ class Command(BaseCommand):
     help = "Load the seed plan (if missing) and the sample data, and print the demo accounts."
 
     def handle(self, *args, **options):
-        accounts = demo.load()
+        accounts = demo.load(next_plan=True)
         self.stdout.write("示例账号 Demo accounts (sample data):")
         for username, password, role in accounts:
             self.stdout.write(f"  {username:<10} {password}   {role}")

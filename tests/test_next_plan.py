@@ -1,0 +1,174 @@
+"""The next plan starts from the previous one: same targets, its finals as baselines."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from tests import factory
+from tracker.models import Plan, ProgressEntry, Target
+from tracker.next_plan import linked_series
+
+PASSWORD = "lingyuan-demo-2025"
+
+
+@pytest.fixture
+def finals(demo_plan):
+    """The 14th plan with its 2025 figures approved, as once the statistics are final."""
+    admin = factory.make_user("approver", role="admin")
+    for entry in ProgressEntry.objects.filter(target__plan=demo_plan, year=2025):
+        entry.state = ProgressEntry.State.APPROVED
+        entry.quality = ProgressEntry.Quality.FINAL
+        entry.reviewed_by = admin
+        entry.save()
+    return demo_plan
+
+
+def start(**options):
+    out = io.StringIO()
+    arguments = {
+        "source": "lingyuan-14th",
+        "slug": "next",
+        "name": "凌源市“十五五”规划",
+        "start": "2026",
+        "end": "2030",
+        "user": "admin",
+        **options,
+    }
+    call_command("start_next_plan", *[f"--{k}={v}" for k, v in arguments.items()], stdout=out)
+    return out.getvalue()
+
+
+def test_the_next_plans_baselines_equal_the_finals(finals):
+    output = start()
+    plan = Plan.objects.get(slug="next")
+    assert (plan.baseline_year, plan.start_year, plan.end_year) == (2025, 2026, 2030)
+    assert plan.region == finals.region
+    assert list(plan.areas.values_list("name", "order")) == list(
+        finals.areas.values_list("name", "order")
+    )
+    old = {t.code: t for t in Target.objects.filter(plan=finals)}
+    new = {t.code: t for t in Target.objects.filter(plan=plan)}
+    assert new.keys() == old.keys()
+    for code, target in new.items():
+        before = old[code]
+        fields = ["name", "name_en", "unit", "kind", "direction", "lead_department_id"]
+        for name in fields:
+            assert getattr(target, name) == getattr(before, name), (code, name)
+        assert target.area.name == before.area.name
+        assert (target.target_value, target.factor) == (None, None)
+        assert (target.baseline_year, target.target_year) == (2025, 2030)
+        assert target.baseline_source == finals
+        final = before.entries.filter(year=2025, state="approved").first()
+        if before.is_milestone:
+            assert target.baseline_value is None
+        elif final is None:
+            assert target.baseline_value is None and code in output
+        else:
+            assert (target.baseline_value, target.baseline_quality) == (final.value, final.quality)
+    assert new["GDP"].baseline_value == Decimal("205.0")
+    assert new["INCOME-GROWTH"].reference_target == new["GDP"]
+    assert "2030" in output
+
+
+def test_milestones_already_achieved_are_flagged_not_open(finals):
+    start()
+    plan = Plan.objects.get(slug="next")
+    zone = plan.targets.get(code="ECON-DEV-ZONE")  # achieved in 2023
+    assert zone.assess(2026).status == "achieved"
+    eco_city = plan.targets.get(code="ECO-CITY")  # achieved in 2025 once approved
+    assert eco_city.assess(2026).status == "achieved"
+    high_tech = plan.targets.get(code="HIGH-TECH-ZONE")  # not achieved: stays open
+    assert high_tech.assess(2026).status == "pending"
+    assert not high_tech.entries.exists()
+
+
+def test_bad_input_is_refused_and_nothing_is_written(finals):
+    with pytest.raises(CommandError, match="2025"):
+        start(start="2025")
+    with pytest.raises(CommandError, match="lingyuan-14th"):
+        start(slug="lingyuan-14th")
+    with pytest.raises(CommandError, match="No plan"):
+        start(source="nowhere")
+    assert Plan.objects.count() == 1
+
+
+def test_an_administrator_starts_it_from_the_admin_with_a_small_form(client, finals):
+    client.login(username="admin", password=PASSWORD)
+    url = reverse("admin:tracker_plan_changelist")
+    chosen = {"action": "start_next_plan", "_selected_action": [finals.pk]}
+    form = client.post(url, chosen)
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert 'name="slug"' in html and 'value="2026"' in html
+    # a start year inside the source plan is refused, saying why, and nothing is written
+    refused = client.post(
+        url,
+        {
+            **chosen,
+            "apply": "1",
+            "slug": "next",
+            "name": "十五五",
+            "start_year": "2025",
+            "end_year": "2030",
+        },
+    )
+    assert "2025" in refused.content.decode()
+    assert not Plan.objects.filter(slug="next").exists()
+    done = client.post(
+        url,
+        {
+            **chosen,
+            "apply": "1",
+            "slug": "next",
+            "name": "十五五",
+            "start_year": "2026",
+            "end_year": "2030",
+        },
+    )
+    plan = Plan.objects.get(slug="next")
+    assert done.status_code == 302
+    assert plan.targets.get(code="GDP").baseline_value == Decimal("205.0")
+
+
+def test_a_target_page_shows_both_plans_as_one_line(client, finals):
+    start()
+    plan = Plan.objects.get(slug="next")
+    gdp = plan.targets.get(code="GDP")
+    entry = ProgressEntry(target=gdp, year=2026, value=Decimal("218.6"), state="approved")
+    entry._history_user = get_user_model().objects.get(username="tongji")
+    entry.save()
+    old_gdp = finals.targets.get(code="GDP")
+    series = linked_series(old_gdp)
+    assert series[-1] == (2026, Decimal("218.6"))
+    assert [y for y, _v in linked_series(gdp)] == [2020, 2021, 2022, 2023, 2024, 2025]
+    client.login(username="keji", password=PASSWORD)
+    html = client.get(gdp.get_absolute_url()).content.decode()
+    for year in range(2020, 2031):
+        assert f">{year}</text>" in html
+    polyline = html.split('<polyline class="approved" points="')[1].split('"')[0]
+    assert len(polyline.split()) == 7  # 2020-2024 before, the 2025 baseline, 2026
+    assert "承接自凌源市“十四五”规划" in html
+
+
+def test_the_demo_has_a_labelled_15th_plan_started_from_the_14th_and_loads_twice(demo_plans):
+    from tracker import demo
+
+    fourteenth, fifteenth = demo_plans
+    assert "示例数据" in fifteenth.name and "sample data" in fifteenth.name_en
+    assert (fifteenth.baseline_year, fifteenth.start_year, fifteenth.end_year) == (2025, 2026, 2030)
+    targets = fifteenth.targets.all()
+    assert {t.code for t in targets} == set(fourteenth.targets.values_list("code", flat=True))
+    assert {t.baseline_source for t in targets} == {fourteenth}
+    gdp = fifteenth.targets.get(code="GDP")
+    assert gdp.factor == Decimal("1.4") and "示例数据" in gdp.notes
+    assert gdp.entries.get(year=2026).is_sample
+    assert all(e.note.startswith("示例数据") for e in ProgressEntry.objects.all())
+    counts = (Plan.objects.count(), Target.objects.count(), ProgressEntry.objects.count())
+    demo.load(next_plan=True)
+    assert (Plan.objects.count(), Target.objects.count(), ProgressEntry.objects.count()) == counts

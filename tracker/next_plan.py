@@ -1,0 +1,189 @@
+"""Starting the next plan from the previous one: its areas and targets, its finals as baselines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tracker.models import Area, Plan, ProgressEntry, Target
+
+# What the next plan decides afresh: its wording, its goals, and (below) its baselines.
+NOT_CARRIED = {
+    "id",
+    "plan",
+    "area",
+    "baseline_value",
+    "baseline_year",
+    "baseline_quality",
+    "baseline_source",
+    "target_value",
+    "target_year",
+    "factor",
+    "reference_target",
+    "source_text",
+    "notes",
+}
+
+
+@dataclass
+class Carried:
+    """What start_next_plan did, for the command's and the admin's message."""
+
+    plan: Plan
+    targets: int = 0
+    baselines: dict[str, int] = field(default_factory=dict)  # quality -> count
+    without_baseline: list[str] = field(default_factory=list)
+    achieved_milestones: list[str] = field(default_factory=list)
+
+
+def _check(source: Plan, slug: str, name: str, start_year: int, end_year: int) -> None:
+    errors = {}
+    if Plan.objects.filter(slug=slug).exists():
+        errors["slug"] = _("A plan with the slug “%(slug)s” exists already.") % {"slug": slug}
+    if not name.strip():
+        errors["name"] = _("The new plan needs a name.")
+    if start_year <= source.end_year:
+        errors["start_year"] = _(
+            "The next plan must begin after %(year)s, the last year of %(plan)s."
+        ) % {"year": source.end_year, "plan": source.name}
+    if end_year < start_year:
+        errors["end_year"] = _("The last year cannot come before the first.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def start_next_plan(
+    *,
+    source: Plan,
+    slug: str,
+    name: str,
+    start_year: int,
+    end_year: int,
+    by,
+    name_en: str = "",
+) -> Carried:
+    """Create the plan that follows `source`, ready for administrators to set its goals.
+
+    1. The same areas, and targets with the same codes, names, units, kinds, directions
+       and departments; target values and factors are left empty.
+    2. The baseline year is the source's last year; each baseline value is the approved
+       figure of that year, with its data quality and the source plan recorded.
+    3. A milestone already achieved in the source is carried with an approved "achieved"
+       figure for the baseline year, so it shows as achieved, not as an open goal.
+    Raises ValidationError (nothing written) for a taken slug or years that do not follow.
+    """
+    _check(source, slug, name, start_year, end_year)
+    # Stored words (description, notes, history reasons) in the office's own language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _start(source, slug, name, name_en, start_year, end_year, by)
+
+
+def _start(source, slug, name, name_en, start_year, end_year, by) -> Carried:
+    baseline_year = source.end_year
+    plan = Plan.objects.create(
+        slug=slug,
+        name=name.strip(),
+        name_en=name_en.strip(),
+        region=source.region,
+        baseline_year=baseline_year,
+        start_year=start_year,
+        end_year=end_year,
+        on_track_ratio=source.on_track_ratio,
+        behind_ratio=source.behind_ratio,
+        description=_("Started from %(plan)s on %(date)s; baselines are its %(year)s figures.")
+        % {"plan": source.name, "date": timezone.localdate(), "year": baseline_year},
+    )
+    areas = {
+        area.pk: Area.objects.create(
+            plan=plan, name=area.name, name_en=area.name_en, order=area.order
+        )
+        for area in source.areas.all()
+    }
+    result = Carried(plan=plan)
+    old_targets = list(Target.objects.for_plan(source).with_entries())
+    reason = _("Carried over from %(plan)s") % {"plan": source.slug}
+    new_targets = {}
+    for old in old_targets:
+        final = next((e for e in old.entries.all() if e.year == baseline_year and e.counts), None)
+        achieved = old.is_milestone and any(old.approved_achieved().values())
+        carried = {
+            f.attname: getattr(old, f.attname)
+            for f in Target._meta.concrete_fields
+            if f.name not in NOT_CARRIED
+        }
+        target = Target(
+            **carried,
+            plan=plan,
+            area=areas[old.area_id],
+            baseline_year=baseline_year,
+            target_year=end_year,
+            baseline_source=source,
+        )
+        if final is not None and not old.is_milestone and final.value is not None:
+            target.baseline_value = final.value
+            target.baseline_quality = final.quality
+            result.baselines[final.quality] = result.baselines.get(final.quality, 0) + 1
+        elif not old.is_milestone:
+            result.without_baseline.append(old.code)
+        target._history_user = by
+        target._change_reason = reason
+        target.save()
+        target.co_departments.set(old.co_departments.all())
+        new_targets[old.pk] = target
+        result.targets += 1
+        if achieved:
+            # 3. Flagged as achieved in the baseline year, never copied as open.
+            when = max(y for y, done in old.approved_achieved().items() if done)
+            entry = ProgressEntry(
+                target=target,
+                year=baseline_year,
+                achieved=True,
+                quality=final.quality if final else ProgressEntry.Quality.FINAL,
+                state=ProgressEntry.State.APPROVED,
+                note=_("Achieved in %(year)s under %(plan)s.")
+                % {"year": when, "plan": source.name},
+                entered_by=by,
+                reviewed_by=by,
+                reviewed_at=timezone.now(),
+                is_sample=any(e.is_sample for e in old.entries.all()),
+            )
+            entry._history_user = by
+            entry._change_reason = reason
+            entry.save()
+            result.achieved_milestones.append(old.code)
+    for old in old_targets:
+        if old.reference_target_id in new_targets:
+            target = new_targets[old.pk]
+            target.reference_target = new_targets[old.reference_target_id]
+            target._history_user = by
+            target._change_reason = reason
+            target.save(update_fields=["reference_target"])
+    return result
+
+
+def linked_series(target: Target) -> list[tuple[int, Decimal]]:
+    """Approved figures, baselines included, of the same code in the plan before or after.
+
+    The previous plan is the one the target's baseline came from; the next, any plan whose
+    target of this code took its baseline from this target's plan.
+    """
+    others = Target.objects.filter(code=target.code).exclude(pk=target.pk)
+    link = Q(baseline_source=target.plan_id)
+    if target.baseline_source_id:
+        link |= Q(plan=target.baseline_source_id)
+    points = {}
+    for other in others.filter(link).with_entries().select_related("plan"):
+        values = other.approved_values()
+        if other.baseline_value is not None:
+            values.setdefault(other.baseline_year, other.baseline_value)
+        for year, value in values.items():
+            points.setdefault(year, value)
+    return sorted(points.items())
