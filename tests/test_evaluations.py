@@ -208,6 +208,9 @@ class TestFrozen:
         # old -> new, who, why, and the evaluation's own figure
         assert "178.5" in changes and "180.1" in changes
         assert "统计局修订2023年地区生产总值" in changes
+        # the workflow's reasons read in the reader's language, not as stored code words
+        assert "重新打开: 统计局修订2023年地区生产总值" in changes
+        assert "reopened:" not in changes and ">submitted<" not in changes
         assert "示例管理员" in changes and "统计局填报员" in changes
         revisions = evaluations.changes_since(evaluation)
         values = [(r.old_value, r.new_value) for r in revisions]
@@ -366,3 +369,32 @@ def test_the_page_speaks_english_when_asked(client, demo_plan):
     html = client.get(evaluation.get_absolute_url()).content.decode()
     assert "Mid-term evaluation" in html and "Changes since" in html
     assert "Lingyuan 14th Five-Year Plan" in html
+
+
+def test_a_frozen_figure_keeps_its_plausibility_flag_and_explanation(client, demo_plan):
+    """A figure confirmed although questioned stays marked in the evaluation, its report
+    and its API, even after the live figure is corrected and the flag cleared."""
+    entry = ProgressEntry.objects.get(target__plan=demo_plan, target__code="GDP", year=2023)
+    entry.plausibility_flag = "是上年（166.0）的 3.2 倍，请核对单位（亿元）。"
+    entry.plausibility_note = "含新并入园区"
+    entry.save()
+    evaluation = freeze(demo_plan)
+    entry.refresh_from_db()
+    entry.plausibility_flag = entry.plausibility_note = ""
+    entry.save()
+    figure = FrozenFigure.objects.get(
+        frozen_target__evaluation=evaluation, year=2023, frozen_target__code="GDP"
+    )
+    assert (figure.plausibility_flag, figure.plausibility_note) == (
+        "是上年（166.0）的 3.2 倍，请核对单位（亿元）。",
+        "含新并入园区",
+    )
+    _plan, rows = evaluations.frozen_standings(evaluation)
+    gdp = next(row for row in rows if row.target.code == "GDP")
+    assert gdp.entries[2023].is_flagged and gdp.entries[2023].plausibility_note == "含新并入园区"
+    client.login(username="keji", password=PASSWORD)
+    api = client.get(f"/api/plans/{demo_plan.slug}/?evaluation={evaluation.pk}").json()
+    figures = next(t for t in api["targets"] if t["code"] == "GDP")["entries"]
+    frozen_2023 = next(f for f in figures if f["year"] == 2023)
+    assert "3.2" in frozen_2023["plausibility_flag"]
+    assert frozen_2023["plausibility_note"] == "含新并入园区"

@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tracker.history import shown_reason
 from tracker.models import (
     Area,
     Department,
@@ -135,6 +136,8 @@ def freeze(
             state=entry.state,
             return_reason=entry.return_reason,
             note=entry.note,
+            plausibility_flag=entry.plausibility_flag,
+            plausibility_note=entry.plausibility_note,
             version=entry.version,
             is_sample=entry.is_sample,
         )
@@ -226,6 +229,8 @@ def frozen_standings(evaluation: Evaluation) -> tuple[Plan, list[Standing]]:
                     state=figure.state,
                     return_reason=figure.return_reason,
                     note=figure.note,
+                    plausibility_flag=figure.plausibility_flag,
+                    plausibility_note=figure.plausibility_note,
                     version=figure.version,
                     is_sample=figure.is_sample,
                 )
@@ -331,7 +336,7 @@ def changes_since(evaluation: Evaluation) -> list[Revision]:
                 frozen_value=_shown(frozen.get((target.pk, record.year)), target),
                 quality=quality.get(record.quality, record.quality),
                 state=_("Deleted") if deleted else state.get(record.state, record.state),
-                reason=record.history_change_reason or "",
+                reason=shown_reason(record.history_change_reason),
                 target_url=target.get_absolute_url(),
             )
         )

@@ -1202,6 +1202,8 @@ class FrozenFigure(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=ProgressEntry.State.choices)
     return_reason = models.TextField(_("reason for return"), blank=True)
     note = models.TextField(_("note"), blank=True)
+    plausibility_flag = models.TextField(_("plausibility findings"), blank=True)
+    plausibility_note = models.TextField(_("explanation of the figure"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     is_sample = models.BooleanField(_("sample data"), default=False)
 
