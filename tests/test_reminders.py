@@ -83,6 +83,10 @@ class TestTheDemoWithADeadlinePassed:
         tongji = next(m for m in mail.outbox if m.to == ["tongji@example.org"])
         assert "URBAN-POPULATION" in tongji.body and "INCOME-GROWTH" in tongji.body
         assert "GDP" not in tongji.body  # submitted: the administrators have it
+        fagai = next(m for m in mail.outbox if m.to == ["fagai@example.org"])
+        assert "FIXED-ASSET-INVESTMENT" in fagai.body and "COUNTY-RANK" in fagai.body
+        # the economic development zone was approved as completed in 2023: nothing to ask
+        assert "ECON-DEV-ZONE" not in fagai.body
 
     def test_the_link_opens_the_entry_page_with_the_figures(self, overdue_demo, client):
         run()

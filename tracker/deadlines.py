@@ -12,12 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tracker.models import ClosedYear, Deadline, Plan, ProgressEntry, Target
 from tracker.permissions import is_admin
+from tracker.work import expects_figure
 
 OUTSTANDING_STATES = (ProgressEntry.State.DRAFT, ProgressEntry.State.RETURNED)
 
@@ -110,7 +112,9 @@ def outstanding(plan: Plan, years=None, *, deadlines: PlanDeadlines | None = Non
     """The plan's outstanding figures of `years` (default: the years with a deadline).
 
     Closed years are left out: nobody can enter their figures any more. Targets without a
-    lead department are left out: nobody is asked for them.
+    lead department are left out: nobody is asked for them. Nor is anyone asked for a
+    figure the target does not need (tracker.work.expects_figure): a milestone completed
+    in an earlier year, or the baseline year's figure where the plan states the baseline.
     """
     deadlines = deadlines or PlanDeadlines(plan)
     years = set(deadlines.years() if years is None else years) & set(plan.entry_years)
@@ -126,10 +130,26 @@ def outstanding(plan: Plan, years=None, *, deadlines: PlanDeadlines | None = Non
         (e.target_id, e.year): e
         for e in ProgressEntry.objects.filter(target__in=targets, year__in=years)
     }
+    completed = dict(
+        ProgressEntry.objects.filter(
+            target__in=targets, achieved=True, state=ProgressEntry.State.APPROVED
+        )
+        .values("target")
+        .annotate(first=Min("year"))
+        .values_list("target", "first")
+    )
     items = []
     for year in sorted(years):
         for target in targets:
             entry = entries.get((target.pk, year))
+            if entry is None and not expects_figure(
+                year,
+                baseline_year=plan.baseline_year,
+                states_baseline=target.baseline_value is not None,
+                milestone=target.is_milestone,
+                completed=completed.get(target.pk),
+            ):
+                continue
             if entry is None or entry.state in OUTSTANDING_STATES:
                 items.append(Outstanding(target, year, entry, deadlines.get(year, target)))
     return items
