@@ -170,6 +170,10 @@ class TestEntryPage:
         assert "口径调整：含新并入街道" in reason
         html = as_reporter.get(entry_url(plan)).content.decode()
         assert "口径调整：含新并入街道" in html  # the row shows its flag afterwards
+        # the target page's history reads the reason in Chinese, not as a stored code word
+        page = as_reporter.get(population.get_absolute_url()).content.decode()
+        assert "提交，存疑数据经填报人确认无误: 口径调整：含新并入街道" in page
+        assert "although questioned" not in page
 
     def test_a_confirmation_counts_only_for_the_figure_it_was_given_for(
         self, as_reporter, plan, population
