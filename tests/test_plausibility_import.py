@@ -52,6 +52,18 @@ def test_each_implausible_figure_is_a_warning_naming_its_cell(plan, reporter):
     assert "2.5" in found[1]
 
 
+def test_a_proportion_is_questioned_as_typed_not_as_rounded(plan, reporter):
+    """RD keeps 3 decimals; with 2, 0.025 rounds to 0.03, yet 2.5 is what was meant."""
+    plan.targets.filter(code="RD").update(decimal_places=2)
+    result = preview(filled(plan, reporter, F7=0.025), reporter, plan)
+    assert [str(w) for w in result.warnings if w.code == "rounded"] == [
+        "填报!F7: 0.025 已四舍五入为 0.03（本指标保留 2 位小数）。"
+    ]
+    (found,) = warnings(result)
+    assert found.startswith("填报!F7: 0.025 像是比例")
+    assert "2.5% 应填 2.5" in found and "3% 应填 3" not in found
+
+
 def test_a_unit_sign_typed_in_a_cell_is_a_warning(plan, reporter):
     result = preview(filled(plan, reporter, F6="304000人"), reporter, plan)
     assert warnings(result)[0].startswith("填报!F6: 输入带有“人”")

@@ -179,7 +179,10 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
             cell = raw.code_cell if lock.code == "forbidden" else raw.value_cell
             error(cell, str(lock), lock.code)
             continue
-        figure = _figure(raw, target, preview)
+        # The plausibility check reads the figure as typed: 0.025 for a percent target
+        # is questioned as 2.5, not as the 0.03 it rounds to.
+        typed_figure = _figure(raw, target, preview)
+        figure = _rounded(raw, target, typed_figure, preview)
         quality = _quality(raw, entry, preview)
         note = "" if raw.note is None else str(raw.note).strip()
         if len(preview.errors) > problems_before:
@@ -188,16 +191,18 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
         if lock and row.status != "unchanged":
             error(raw.value_cell, str(lock), lock.code)
             continue
-        _check_plausibility(row, raw, target, entry, figure, preview)
+        _check_plausibility(row, raw, target, entry, figure, typed_figure, preview)
         preview.rows.append(row)
 
 
-def _check_plausibility(row: FigureRow, raw: RawRow, target, entry, figure, preview) -> None:
+def _check_plausibility(
+    row: FigureRow, raw: RawRow, target, entry, figure, typed_figure, preview
+) -> None:
     """Warn of a new figure that looks implausible; confirming the import keeps the flag."""
     if target.is_milestone or (entry is not None and entry.value == figure):
         return
     typed = raw.value if isinstance(raw.value, str) else ""
-    findings = target.check_figure(figure, raw.year, typed)
+    findings = target.check_figure(typed_figure, raw.year, typed)
     for finding in findings:
         preview.warnings.append(Problem(raw.sheet, raw.value_cell, str(finding), "implausible"))
     row.flag = plausibility.flag_text(findings)
@@ -255,16 +260,21 @@ def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | N
     if number < 0 and not target.allow_negative:
         fail(_("%(target)s cannot be negative.") % {"target": target.name}, "negative")
         return None
-    if decimal_places(number) > target.decimal_places:
-        rounded = number.quantize(Decimal(1).scaleb(-target.decimal_places), ROUND_HALF_UP)
-        message = _("%(old)s rounded to %(new)s (%(places)s decimal places for this target).") % {
-            "old": number,
-            "new": rounded,
-            "places": target.decimal_places,
-        }
-        preview.warnings.append(Problem(raw.sheet, raw.value_cell, message, "rounded"))
-        number = rounded
     return number
+
+
+def _rounded(raw: RawRow, target: Target, number, preview: Preview):
+    """The figure to the target's decimal places, with a warning when that changed it."""
+    if not isinstance(number, Decimal) or decimal_places(number) <= target.decimal_places:
+        return number
+    rounded = number.quantize(Decimal(1).scaleb(-target.decimal_places), ROUND_HALF_UP)
+    message = _("%(old)s rounded to %(new)s (%(places)s decimal places for this target).") % {
+        "old": number,
+        "new": rounded,
+        "places": target.decimal_places,
+    }
+    preview.warnings.append(Problem(raw.sheet, raw.value_cell, message, "rounded"))
+    return rounded
 
 
 def _quality(raw: RawRow, entry, preview: Preview) -> str:
