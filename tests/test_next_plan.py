@@ -172,3 +172,67 @@ def test_the_demo_has_a_labelled_15th_plan_started_from_the_14th_and_loads_twice
     counts = (Plan.objects.count(), Target.objects.count(), ProgressEntry.objects.count())
     demo.load(next_plan=True)
     assert (Plan.objects.count(), Target.objects.count(), ProgressEntry.objects.count()) == counts
+
+
+def test_figures_awaiting_approval_are_named_and_filled_in_once_approved(client, demo_plan):
+    """The demo's 2025 figures are partly only submitted when the 15th plan starts: the
+    administrator is told which, and fills those baselines once they are approved."""
+    output = start()
+    assert "2025 figure awaiting approval, no baseline yet: GDP, BUDGET-REVENUE" in output
+    assert "--fill-baselines" in output
+    assert "no 2025 figure, no baseline: COUNTY-RANK, RD-SHARE" in output
+    plan = Plan.objects.get(slug="next")
+    assert plan.targets.get(code="GDP").baseline_value is None
+    # the statistics bureau's 2025 GDP is approved later
+    gdp = ProgressEntry.objects.get(target__plan=demo_plan, target__code="GDP", year=2025)
+    client.login(username="admin", password=PASSWORD)
+    client.post(reverse("tracker:approve"), {"entry": [f"{gdp.pk}:{gdp.version}"]})
+    out = io.StringIO()
+    call_command("start_next_plan", "--slug=next", "--fill-baselines", "--user=admin", stdout=out)
+    assert out.getvalue().startswith("next: 1 baselines filled (1 estimate)")
+    target = plan.targets.get(code="GDP")
+    assert (target.baseline_value, target.baseline_quality) == (Decimal("205.0"), "estimate")
+    assert target.history.latest().history_user.username == "admin"
+    # the admin action does the same, and tells what still lacks a baseline
+    budget = ProgressEntry.objects.get(
+        target__plan=demo_plan, target__code="BUDGET-REVENUE", year=2025
+    )
+    client.post(reverse("tracker:approve"), {"entry": [f"{budget.pk}:{budget.version}"]})
+    response = client.post(
+        reverse("admin:tracker_plan_changelist"),
+        {"action": "fill_baselines", "_selected_action": [plan.pk]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "已按2025年数据补填 1 个基期值" in html
+    assert "以下指标无2025年数据，因此没有基期值" in html
+    assert plan.targets.get(code="BUDGET-REVENUE").baseline_value == Decimal("25.8")
+    assert plan.targets.get(code="GDP").baseline_value == Decimal("205.0")  # kept
+
+
+def test_the_admin_names_the_targets_left_without_a_baseline(client, demo_plan):
+    client.login(username="admin", password=PASSWORD)
+    response = client.post(
+        reverse("admin:tracker_plan_changelist"),
+        {
+            "action": "start_next_plan",
+            "_selected_action": [demo_plan.pk],
+            "apply": "1",
+            "slug": "next",
+            "name": "十五五",
+            "start_year": "2026",
+            "end_year": "2030",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "以下指标的2025年数据尚待审核，暂无基期值：GDP, BUDGET-REVENUE" in html
+    assert "已完成：ECON-DEV-ZONE。" in html
+
+
+def test_fill_baselines_needs_an_existing_plan_and_start_needs_its_options(demo_plan):
+    with pytest.raises(CommandError, match="No plan"):
+        call_command("start_next_plan", "--slug=nowhere", "--fill-baselines", "--user=admin")
+    with pytest.raises(CommandError, match="--source, --name"):
+        call_command("start_next_plan", "--slug=next", "--start=2026", "--end=2030")
+    assert not Plan.objects.filter(slug="next").exists()

@@ -70,6 +70,8 @@ def start_next_plan(modeladmin, request, queryset):
                     "year": result.plan.baseline_year,
                 },
             )
+            if result.without_baseline or result.achieved_milestones:
+                modeladmin.message_user(request, result.explanation(), messages.WARNING)
             return redirect(reverse("admin:tracker_plan_change", args=[result.plan.pk]))
     context = {
         **modeladmin.admin_site.each_context(request),
@@ -86,13 +88,34 @@ start_next_plan.short_description = _("Start the next plan from the selected pla
 start_next_plan.allowed_permissions = ["add"]
 
 
+def fill_baselines(modeladmin, request, queryset):
+    """Give the selected plans' targets without a baseline the figures approved since."""
+    from tracker.next_plan import fill_baselines as fill
+
+    for plan in queryset:
+        result = fill(plan, by=request.user)
+        modeladmin.message_user(
+            request,
+            _("%(plan)s: %(count)d baselines filled from %(year)s.")
+            % {"plan": plan, "count": result.targets, "year": plan.baseline_year},
+        )
+        if result.without_baseline:
+            modeladmin.message_user(request, result.explanation(), messages.WARNING)
+
+
+fill_baselines.short_description = _(
+    "Fill empty baselines from the previous plan's approved figures"
+)
+fill_baselines.allowed_permissions = ["change"]
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "region", "baseline_year", "start_year", "end_year"]
     search_fields = ["name", "slug", "region"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [AreaInline]
-    actions = [start_next_plan]
+    actions = [start_next_plan, fill_baselines]
 
 
 @admin.register(Area)

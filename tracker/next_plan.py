@@ -40,7 +40,35 @@ class Carried:
     targets: int = 0
     baselines: dict[str, int] = field(default_factory=dict)  # quality -> count
     without_baseline: list[str] = field(default_factory=list)
+    # Of those, the codes whose baseline-year figure is entered but not approved yet.
+    awaiting_approval: list[str] = field(default_factory=list)
     achieved_milestones: list[str] = field(default_factory=list)
+
+    def explanation(self) -> str:
+        """What is missing and what to do about it, for the command's and the admin's message."""
+        parts = []
+        year = self.plan.baseline_year
+        waiting = self.awaiting_approval
+        absent = [code for code in self.without_baseline if code not in waiting]
+        if waiting:
+            parts.append(
+                _(
+                    "No baseline yet where the %(year)s figure awaits approval: %(codes)s. "
+                    "Once approved, fill the baselines with start_next_plan --fill-baselines "
+                    "or the admin action."
+                )
+                % {"year": year, "codes": ", ".join(waiting)}
+            )
+        if absent:
+            parts.append(
+                _("No %(year)s figure, so no baseline: %(codes)s.")
+                % {"year": year, "codes": ", ".join(absent)}
+            )
+        if self.achieved_milestones:
+            parts.append(
+                _("Already achieved: %(codes)s.") % {"codes": ", ".join(self.achieved_milestones)}
+            )
+        return " ".join(parts)
 
 
 def _check(source: Plan, slug: str, name: str, start_year: int, end_year: int) -> None:
@@ -133,6 +161,8 @@ def _start(source, slug, name, name_en, start_year, end_year, by) -> Carried:
             result.baselines[final.quality] = result.baselines.get(final.quality, 0) + 1
         elif not old.is_milestone:
             result.without_baseline.append(old.code)
+            if any(e.year == baseline_year and e.value is not None for e in old.entries.all()):
+                result.awaiting_approval.append(old.code)
         target._history_user = by
         target._change_reason = reason
         target.save()
@@ -166,6 +196,48 @@ def _start(source, slug, name, name_en, start_year, end_year, by) -> Carried:
             target._history_user = by
             target._change_reason = reason
             target.save(update_fields=["reference_target"])
+    return result
+
+
+@transaction.atomic
+def fill_baselines(plan: Plan, *, by) -> Carried:
+    """Give the plan's targets still without a baseline their source plan's approved figure.
+
+    For a plan started before its predecessor's last figures were approved: once they are,
+    this carries them over as start_next_plan would have. Baselines already set stay.
+    """
+    result = Carried(plan=plan)
+    targets = Target.objects.filter(
+        plan=plan, baseline_value__isnull=True, baseline_source__isnull=False
+    ).exclude(kind=Target.Kind.MILESTONE)
+    with translation.override(settings.LANGUAGE_CODE):
+        for target in targets.select_related("baseline_source"):
+            source = target.baseline_source
+            final = ProgressEntry.objects.filter(
+                target__plan=source,
+                target__code=target.code,
+                year=plan.baseline_year,
+                state=ProgressEntry.State.APPROVED,
+                value__isnull=False,
+            ).first()
+            if final is None:
+                result.without_baseline.append(target.code)
+                pending = ProgressEntry.objects.filter(
+                    target__plan=source,
+                    target__code=target.code,
+                    year=plan.baseline_year,
+                    value__isnull=False,
+                )
+                if pending.exists():
+                    result.awaiting_approval.append(target.code)
+                continue
+            target.baseline_value = final.value
+            target.baseline_quality = final.quality
+            target._history_user = by
+            target._change_reason = _("Carried over from %(plan)s") % {"plan": source.slug}
+            target.save(update_fields=["baseline_value", "baseline_quality"])
+            result.baselines[final.quality] = result.baselines.get(final.quality, 0) + 1
+            result.targets += 1
     return result
 
 

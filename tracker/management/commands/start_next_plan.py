@@ -7,22 +7,46 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tracker.management.commands.freeze_evaluation import acting_user
 from tracker.models import Plan
-from tracker.next_plan import start_next_plan
+from tracker.next_plan import fill_baselines, start_next_plan
 
 
 class Command(BaseCommand):
-    help = "Create the next plan: same areas and targets, baselines from the source's last year."
+    help = (
+        "Create the next plan: same areas and targets, baselines from the source's last year. "
+        "With --fill-baselines, give an existing plan's targets still without a baseline the "
+        "figures approved since."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--source", required=True, help="the previous plan's slug")
+        parser.add_argument("--source", help="the previous plan's slug")
         parser.add_argument("--slug", required=True, help="the new plan's slug")
-        parser.add_argument("--name", required=True, help="the new plan's name")
+        parser.add_argument("--name", help="the new plan's name")
         parser.add_argument("--name-en", default="", help="its English name")
-        parser.add_argument("--start", type=int, required=True, help="its first year")
-        parser.add_argument("--end", type=int, required=True, help="its last year")
+        parser.add_argument("--start", type=int, help="its first year")
+        parser.add_argument("--end", type=int, help="its last year")
         parser.add_argument("--user", help="the administrator doing it (default: a superuser)")
+        parser.add_argument(
+            "--fill-baselines",
+            action="store_true",
+            help="fill the empty baselines of the plan SLUG started earlier",
+        )
 
     def handle(self, *args, source, slug, name, name_en, start, end, user, **options):
+        if options["fill_baselines"]:
+            self.fill(slug, user)
+            return
+        missing = [
+            f"--{option}"
+            for option, value in (
+                ("source", source),
+                ("name", name),
+                ("start", start),
+                ("end", end),
+            )
+            if value is None
+        ]
+        if missing:
+            raise CommandError(f"Give {', '.join(missing)} to start a plan.")
         try:
             source = Plan.objects.get(slug=source)
         except Plan.DoesNotExist:
@@ -45,10 +69,29 @@ class Command(BaseCommand):
             f"{plan.slug}: {result.targets} targets, baseline {plan.baseline_year} "
             f"({qualities}), period {plan.start_year}-{plan.end_year}"
         )
-        if result.without_baseline:
+        self.report(result)
+        self.stdout.write("target values and factors are empty: set them in the admin")
+
+    def fill(self, slug, user):
+        try:
+            plan = Plan.objects.get(slug=slug)
+        except Plan.DoesNotExist:
+            raise CommandError(f"No plan with the slug {slug!r}.") from None
+        result = fill_baselines(plan, by=acting_user(user))
+        qualities = ", ".join(f"{n} {q}" for q, n in sorted(result.baselines.items())) or "none"
+        self.stdout.write(f"{plan.slug}: {result.targets} baselines filled ({qualities})")
+        self.report(result)
+
+    def report(self, result):
+        year = result.plan.baseline_year
+        waiting = result.awaiting_approval
+        absent = [code for code in result.without_baseline if code not in waiting]
+        if waiting:
             self.stdout.write(
-                f"no approved {plan.baseline_year} figure: {', '.join(result.without_baseline)}"
+                f"{year} figure awaiting approval, no baseline yet: {', '.join(waiting)}"
+                " (approve it, then run again with --fill-baselines)"
             )
+        if absent:
+            self.stdout.write(f"no {year} figure, no baseline: {', '.join(absent)}")
         if result.achieved_milestones:
             self.stdout.write(f"already achieved: {', '.join(result.achieved_milestones)}")
-        self.stdout.write("target values and factors are empty: set them in the admin")
