@@ -149,9 +149,31 @@ class TestFreezing:
         )
         html = response.content.decode()
         assert "frozen-banner" in html and "终期评估" in html and "总体完成良好" in html
+        # the demo's 2025 figures are partly still in the workflow: said, not hidden
+        assert "已填报但尚未审核、因而不计入评价的数据：2025年 5 项。" in html
         # and it is listed on the plan's page
         html = as_admin.get(demo_plan.get_absolute_url()).content.decode()
         assert evaluation.get_absolute_url() in html
+
+    def test_the_form_and_the_command_say_which_figures_are_not_approved_yet(
+        self, as_admin, demo_plan
+    ):
+        url = reverse("tracker:evaluation-freeze", args=[demo_plan.slug])
+        html = as_admin.get(url).content.decode()
+        assert "已填报但尚未审核、因而不计入评价的数据：2025年 5 项。" in html
+        out = io.StringIO()
+        call_command(
+            "freeze_evaluation",
+            *("--plan", demo_plan.slug, "--year", "2025", "--kind", "final"),
+            *("--title", "终期评估", "--user", "admin"),
+            stdout=out,
+        )
+        lines = out.getvalue().strip().splitlines()
+        assert lines[-2] == "not yet approved, so not counted: 2025: 5"
+        assert lines[-1] == f"evaluation {Evaluation.objects.get().pk}"
+        # as of 2023 everything is approved: nothing to say
+        assert freeze(demo_plan).year == 2023
+        assert evaluations.unapproved(demo_plan, 2023) == {}
 
     def test_a_form_with_a_year_outside_the_plan_writes_nothing(self, as_admin, demo_plan):
         url = reverse("tracker:evaluation-freeze", args=[demo_plan.slug])

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tracker.history import shown_reason
 from tracker.models import (
@@ -146,6 +147,34 @@ def freeze(
         if entry.year <= year
     )
     return evaluation
+
+
+def unapproved(plan: Plan, year: int | None = None) -> dict[int, int]:
+    """Per year (up to `year`), how many figures are entered but not approved yet.
+
+    An evaluation keeps them with their state, but they count toward no status: an
+    administrator freezing one should know.
+    """
+    entries = ProgressEntry.objects.filter(target__plan=plan).exclude(
+        state=ProgressEntry.State.APPROVED
+    )
+    entries = entries.filter(models.Q(value__isnull=False) | models.Q(achieved__isnull=False))
+    if year is not None:
+        entries = entries.filter(year__lte=year)
+    counts = entries.values("year").annotate(n=models.Count("pk")).order_by("year")
+    return {row["year"]: row["n"] for row in counts}
+
+
+def unapproved_text(counts: dict[int, int]) -> str:
+    """“Not yet approved, so not counted: 2025: 5 figures.”, or "" when all are approved."""
+    if not counts:
+        return ""
+    years = ", ".join(
+        ngettext("%(year)s: %(count)d figure", "%(year)s: %(count)d figures", n)
+        % {"year": y, "count": n}
+        for y, n in counts.items()
+    )
+    return _("Entered but not yet approved, so not counted: %(years)s.") % {"years": years}
 
 
 @transaction.atomic

@@ -38,8 +38,16 @@ def freeze(request, slug):
             form.add_error(None, error)
         else:
             messages.success(request, _("Frozen: %(evaluation)s.") % {"evaluation": evaluation})
+            pending = evaluations.unapproved(plan, evaluation.year)
+            if pending:
+                messages.warning(request, evaluations.unapproved_text(pending))
             return redirect(evaluation)
-    context = {"plan": plan, "form": form, "evaluations": plan.evaluations.all()}
+    context = {
+        "plan": plan,
+        "form": form,
+        "evaluations": plan.evaluations.all(),
+        "unapproved": evaluations.unapproved_text(evaluations.unapproved(plan)),
+    }
     return render(request, "tracker/evaluation_freeze.html", context)
 
 

@@ -58,4 +58,8 @@ class Command(BaseCommand):
             f"{evaluation.title}: {evaluation.targets.count()} targets as of {year}, "
             f"frozen by {evaluation.frozen_by.username}"
         )
+        pending = evaluations.unapproved(plan, year)
+        if pending:
+            years = ", ".join(f"{y}: {n}" for y, n in pending.items())
+            self.stdout.write(f"not yet approved, so not counted: {years}")
         self.stdout.write(f"evaluation {evaluation.pk}")
