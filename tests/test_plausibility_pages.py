@@ -343,3 +343,30 @@ def test_the_dashboard_marks_an_approved_flagged_figure(as_admin, admin_user, pl
     html = as_admin.get(reverse("tracker:plan-dashboard", args=[plan.slug])).content.decode()
     assert 'class="flagged" title="是上年（30.40）的 40.6 倍' in html
     assert "口径调整：含新并入街道" in html
+
+
+def test_a_figure_changed_in_the_admin_is_questioned_and_flagged_for_the_approver(
+    admin_client, demo_plan
+):
+    """The admin's form is another way in: an implausible figure saved there carries the
+    flag, the reason for the change standing as its explanation, and the approver is asked."""
+    entry = ProgressEntry.objects.get(target__code="FIXED-ASSET-INVESTMENT", year=2025)
+    url = reverse("admin:tracker_progressentry_change", args=[entry.pk])
+    data = {
+        "value": "11800",
+        "quality": "estimate",
+        "note": "",
+        "is_sample": "on",
+        "change_reason": "按统计局快报更正",
+        "read_version": entry.version,
+    }
+    response = admin_client.post(url, data, follow=True)
+    assert "数据存疑，已标注供审核人查看" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.value == Decimal("11800") and "108.0" in entry.plausibility_flag
+    assert entry.plausibility_note == "按统计局快报更正"
+    # corrected back to a plausible figure, the flag goes
+    data.update(value="118.5", read_version=entry.version, change_reason="更正单位")
+    admin_client.post(url, data)
+    entry.refresh_from_db()
+    assert (entry.plausibility_flag, entry.plausibility_note) == ("", "")

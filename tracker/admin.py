@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import status, workflow
+from tracker import plausibility, status, workflow
 from tracker.history import shown_reason
 from tracker.models import (
     Area,
@@ -420,6 +420,20 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
+        # A figure changed here is questioned as on the entry page; the reason for the
+        # change stands as its explanation, and the approver sees the flag.
+        findings = []
+        if "value" in form.changed_data:
+            if obj.value is not None:
+                findings = obj.target.check_figure(obj.value, obj.year)
+            obj.plausibility_flag = plausibility.flag_text(findings)
+            obj.plausibility_note = form.cleaned_data["change_reason"] if findings else ""
+        if findings:
+            messages.warning(
+                request,
+                _("Questioned, and flagged for the approver: %(findings)s")
+                % {"findings": obj.plausibility_flag},
+            )
         workflow.admin_edit(
             obj,
             by=request.user,
