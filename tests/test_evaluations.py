@@ -420,3 +420,12 @@ def test_a_frozen_figure_keeps_its_plausibility_flag_and_explanation(client, dem
     frozen_2023 = next(f for f in figures if f["year"] == 2023)
     assert "3.2" in frozen_2023["plausibility_flag"]
     assert frozen_2023["plausibility_note"] == "含新并入园区"
+    report = client.get(reverse("tracker:evaluation-report", args=[demo_plan.slug, evaluation.pk]))
+    notes = [
+        cell
+        for rows in workbook_values(report.content).values()
+        for row in rows
+        for cell in row
+        if isinstance(cell, str)
+    ]
+    assert any("3.2 倍" in cell and "含新并入园区" in cell for cell in notes)
