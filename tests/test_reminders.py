@@ -112,6 +112,11 @@ class TestTheDemoWithADeadlinePassed:
         assert mail.outbox == [] and not SentMail.objects.exists()
         assert "would send 4 mails" in output
         assert "zhujian <zhujian@example.org>" in output and "BUILT-UP-AREA" in output
+        # one reporter left: "1 mail", not "1 mails"
+        for user in get_user_model().objects.filter(username__in=["fagai", "keji", "tongji"]):
+            Profile.objects.update_or_create(user=user, defaults={"reminders": False})
+        output = run("--dry-run", "--plan", overdue_demo.slug, "--year", "2025")
+        assert output.strip().endswith("would send 1 mail")
 
 
 class TestTheSchedule:

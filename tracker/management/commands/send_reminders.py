@@ -54,6 +54,7 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(f"{'sent' if sent else 'already sent today'} {mail}")
         verb = "would send" if dry_run else "sent"
-        self.stdout.write(f"{on:%Y-%m-%d}: {verb} {len(mails) - failed} mails")
+        count = len(mails) - failed
+        self.stdout.write(f"{on:%Y-%m-%d}: {verb} {count} mail{'' if count == 1 else 's'}")
         if failed:
             raise CommandError(f"{failed} mails could not be sent; the next run tries again.")
