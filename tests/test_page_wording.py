@@ -43,3 +43,25 @@ def test_the_entry_page_tells_a_person_without_a_department_why_it_is_empty(
 def test_the_import_page_names_the_sheet_in_english(english_admin, demo_plan):
     html = english_admin.get(reverse("tracker:import", args=[demo_plan.slug])).content.decode()
     assert "“Yearly data” sheet" in html and "年度数据" not in html
+
+
+def test_the_import_preview_names_targets_and_writes_figures_as_every_page_does(client, demo_plan):
+    import io
+
+    import openpyxl
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.login(username="tongji", password=PASSWORD)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    template = client.get(reverse("tracker:template", args=[demo_plan.slug, 2025]))
+    wb = openpyxl.load_workbook(io.BytesIO(template.content))
+    sheet = wb.worksheets[0]
+    row = next(r for r in sheet.iter_rows() if r[0].value == "INCOME-GROWTH")
+    row[5].value = 34100
+    out = io.BytesIO()
+    wb.save(out)
+    upload = SimpleUploadedFile("f.xlsx", out.getvalue(), "application/octet-stream")
+    response = client.post(reverse("tracker:import", args=[demo_plan.slug]), {"file": upload})
+    html = client.get(response["Location"]).content.decode()
+    assert "Growth of per-capita disposable income" in html
+    assert "34,100" in html  # grouped from five digits, as on the dashboard
