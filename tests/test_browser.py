@@ -168,6 +168,9 @@ MAIN_PAGES = {
     "approvals": "/approvals/",
     "import": "/plans/lingyuan-14th/import/",
     "target definitions": "/plans/lingyuan-14th/targets-import/",
+    "close year": "/plans/lingyuan-14th/years/2025/close/",
+    "freeze an evaluation": "/plans/lingyuan-14th/evaluations/new/",
+    "profile": "/profile/",
 }
 
 
@@ -194,6 +197,22 @@ def test_no_page_is_wider_than_the_screen(open_as, language, width):
     box = page.locator(".table-scroll").first
     inner = box.evaluate("element => element.scrollWidth - element.clientWidth")
     assert width == 390 or inner <= 0
+
+
+def test_an_evaluation_and_its_comparison_fit_a_phone(open_as, demo_plan):
+    from django.contrib.auth import get_user_model
+
+    from tracker import evaluations
+
+    admin = get_user_model().objects.get(username="admin")
+    evaluation = evaluations.freeze(
+        plan=demo_plan, year=2023, kind="midterm", title="中期评估", by=admin
+    )
+    page = open_as("admin")
+    page.set_viewport_size({"width": 390, "height": 800})
+    for url in (evaluation.get_absolute_url(), f"{evaluation.get_absolute_url()}compare/"):
+        page.goto(url)
+        assert page_width(page) <= 390, url
 
 
 def test_the_sign_in_page_fits_a_phone(browser, live_server):

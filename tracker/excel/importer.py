@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from tracker import plausibility
+from tracker import display, plausibility
 from tracker.excel.common import NO, QUALITY_WORDS, YES
 from tracker.excel.reader import Problem, RawRow, normalise, plain, read_workbook
 from tracker.excel.safety import UnsafeFile, inspect_xlsx
@@ -294,8 +294,8 @@ def _shown(figure, target: Target) -> str:
     if figure is None:
         return ""
     if isinstance(figure, bool):
-        return _("Achieved") if figure else _("Not achieved")
-    return f"{figure:.{target.decimal_places}f}"
+        return display.milestone_word(figure)
+    return display.format_figure(figure, target.decimal_places)
 
 
 def _compare(raw, target, entry, figure, quality, note) -> FigureRow:

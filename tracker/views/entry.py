@@ -85,6 +85,7 @@ def data_entry(request, slug, year):
         "closed": plan.closed_by_year().get(year),
         "open_rows": sum(1 for row in rows if not row.lock),
         "has_errors": any(row.form.errors for row in rows),
+        "has_department": bool(rows) or request.user.departments.exists(),
     }
     return render(request, "tracker/data_entry.html", context)
 

@@ -169,8 +169,10 @@ def import_preview(request, slug, pk):
         return redirect("tracker:import", slug=plan.slug)
     counts = change_counts(rows)
     qualities = dict(ProgressEntry.Quality.choices)
+    names = {t.pk: t.display_name for t in Target.objects.filter(plan=plan)}
     for row in rows:
         row.quality_label = qualities.get(row.quality, row.quality)
+        row.name = names.get(row.target_id, row.name)  # in the reader's language
     context = {
         "plan": plan,
         "pending": pending,
