@@ -102,6 +102,7 @@ class Context:
     lang: int
     made_on: str  # ISO date
     include_unapproved: bool
+    evaluation: str = ""  # the frozen evaluation's title and kind, for its report
 
     @property
     def years(self) -> list[int]:
@@ -116,11 +117,23 @@ class Context:
         print_setup(
             ws,
             header_left=self.plan.display_name,
-            header_right=_("As of %(year)s") % {"year": self.year},
+            header_right=" · ".join(
+                t for t in (self.evaluation, _("As of %(year)s") % {"year": self.year}) if t
+            ),
             footer_right=_("Generated %(date)s") % {"date": self.made_on},
             landscape=landscape,
             page_of=_("Page &P of &N"),
         )
+
+
+def _evaluation_label(evaluation) -> str:
+    """ "中期评估 (mid-term evaluation)", the kind left out where the title already says it."""
+    if evaluation is None:
+        return ""
+    title, kind = clean_text(evaluation.title), str(evaluation.get_kind_display())
+    if title == kind:
+        return title
+    return _("%(title)s (%(kind)s)") % {"title": title, "kind": kind}
 
 
 def _as_of(row: Standing, year: int) -> dict[int, ProgressEntry]:
@@ -424,6 +437,8 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
         "plan": plan.display_name,
         "year": year,
     }
+    if ctx.evaluation:
+        title = f"{title} · {ctx.evaluation}"
     ws.row_dimensions[1].height = 22
     ws.append([cell(ws, title, font=TITLE_FONT, border=None)])
     ws.row_dimensions[2].height = LINE_HEIGHT * wrapped_lines(made, sum(widths)) + 2
@@ -838,6 +853,7 @@ def _notes(wb, ctx: Context, rows: list[Standing], made: str, charted: bool, who
         (_("Region"), plan.region),
         (_("Period"), f"{plan.start_year}-{plan.end_year}, {_('baseline')} {plan.baseline_year}"),
         (_("Status as of"), str(year)),
+        *([(_("Frozen evaluation"), ctx.evaluation)] if ctx.evaluation else []),
         (_("Reporting deadlines"), deadlines.report_note(plan, up_to=year)),
         (_("Made"), made),
         (_("Made by"), who),
@@ -948,12 +964,14 @@ def write_report(
     language: str | None = None,
     now: datetime | None = None,
     include_unapproved: bool = False,
+    evaluation=None,
 ) -> None:
     """Write the progress report of `plan` as of `year` to the file-like `out`.
 
     `rows` are the plan's standings for `year` (tracker.standing.standings), in table order.
     Figures of later years are left out; figures not yet approved appear only with
-    `include_unapproved`, on a sheet of their own.
+    `include_unapproved`, on a sheet of their own. The report of a frozen `evaluation`
+    names it in its title, its page headers and its notes.
     """
     with translation.override(language or translation.get_language()):
         made_at = timezone.localtime(now or timezone.now())
@@ -963,6 +981,7 @@ def write_report(
             lang=language_index(translation.get_language()),
             made_on=made_at.date().isoformat(),
             include_unapproved=include_unapproved,
+            evaluation=_evaluation_label(evaluation),
         )
         who = display_user(user)
         by = (
