@@ -248,6 +248,22 @@ class TestYearMatrix:
         assert len(rows["GDP"]) == 5  # nothing after 2024, the report's year
         assert rows["ECON-DEV-ZONE"][3] == "是"
         assert rows["RD-SHARE"][0] == pytest.approx(1.2)  # the sample baseline-year figure
+        # A preliminary milestone is marked like a preliminary figure, and still reads 否.
+        eco = [r for r in ws.iter_rows(min_row=2) if r[0].value == "HIGH-TECH-ZONE"][0]
+        assert eco[3 + 4].value == "否" and eco[3 + 4].number_format == '@"†"'
+        assert eco[3 + 3].number_format == "@"
+
+    @pytest.mark.parametrize("language", ["zh-hans", "en"])
+    def test_the_summary_fits_the_width_for_9_points_in_2025(self, demo_plan, language):
+        from tracker.excel.report import WIDTH_BUDGET
+
+        wb = report(demo_plan, 2025, language=language, include_unapproved=True)[1]
+        ws = wb.worksheets[0]
+        widths = [ws.column_dimensions[c.column_letter].width for c in ws[3]]
+        if language == "zh-hans":
+            assert sum(widths) <= WIDTH_BUDGET + 0.01
+        # Text columns gave up room; figures kept theirs, words were not broken.
+        assert min(widths) >= 4.5
 
     def test_english_names_the_sheet_and_header_in_english(self, demo_plan):
         wb = report(demo_plan, language="en")[1]

@@ -305,6 +305,16 @@ def _year_column(entries, places) -> float:
     return _column(texts)
 
 
+def _within_budget(widths: list[float], floors: list[float]) -> list[float]:
+    """`widths` narrowed toward `floors`, each in proportion to its room, to WIDTH_BUDGET."""
+    over = sum(widths) - WIDTH_BUDGET
+    room = [max(0.0, w - f) for w, f in zip(widths, floors, strict=True)]
+    if over <= 0 or not sum(room):
+        return widths
+    share = min(1.0, over / sum(room))
+    return [w - r * share for w, r in zip(widths, room, strict=True)]
+
+
 def _percents(values) -> list[str]:
     return [f"{float(v) * 100:.1f}%" for v in values if isinstance(v, Decimal | float)]
 
@@ -423,6 +433,57 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
     widths[1] = max(10, min(_column(texts("name"), 10, 18), left * 0.45))
     widths[1] = max([widths[1]] + [_longest_word(t) for t in texts("name")])
     widths[-1] = max([10, min(28, left - widths[1])] + [_longest_word(t) for t in texts("reason")])
+    # Too wide for 9 pt (many years, long English words): text columns give up room down
+    # to a floor and wrap, inside a word if they must; figures keep the room they need.
+    goal = 4 + n_years
+    floors = [4.5, 8, 4.5, fixed[3]]
+    for index in range(n_years):
+        entries = [b["years"][index] for b in body]
+        floors.append(
+            _column(
+                [
+                    _numeral(e.value, p, e.quality)
+                    for e, p in zip(entries, places, strict=True)
+                    if e is not None and e.achieved is None
+                ]
+            )
+        )
+    floors.append(_column(numerals(texts("goal"))))
+    floors += [fixed[goal + 1], fixed[goal + 2], 5, fixed[goal + 4], fixed[goal + 5]]
+    floors += [5.5, 4.5, fixed[goal + 8], 5, 8]
+    # Words are not broken: a column keeps its longest word, header or body (CJK text
+    # wraps anywhere and has none).
+    milestones = [
+        [_milestone_word(e.achieved) for e in column if e is not None and e.achieved is not None]
+        for column in zip(*texts("years"), strict=True)
+    ]
+    words = [
+        texts("area"),
+        texts("name"),
+        texts("unit"),
+        [],
+        *milestones,
+        texts("goal"),
+        texts("planned"),
+        texts("actual"),
+        texts("nature"),
+        [],
+        texts("progress"),
+        [statuses[s] for s in texts("status")],
+        texts("projection"),
+        [],
+        texts("departments"),
+        texts("reason"),
+    ]
+    floors = [
+        max(
+            floor,
+            _longest_word(header) * 1.15,  # bold
+            *[_longest_word(t) * (1.15 if i == 0 else 1) for t in column if isinstance(t, str)],
+        )
+        for i, (floor, header, column) in enumerate(zip(floors, headers, words, strict=True))
+    ]
+    widths = _within_budget(widths, floors)
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     last = get_column_letter(len(headers))
@@ -602,7 +663,10 @@ def _matrix(wb, ctx: Context, rows: list[Standing]):
             elif target.is_milestone:
                 achieved = entry.achieved
                 word = None if achieved is None else (YES if achieved else NO)[lang]
-                values.append(cell(ws, word, alignment=CENTER))
+                # The quality mark as a text format: the cell still reads 是 or 否.
+                mark = QUALITY_MARKS[entry.quality or "final"]
+                fmt = f'@"{mark}"' if mark else "@"
+                values.append(cell(ws, word, alignment=CENTER, number_format=fmt))
             else:
                 fmt = quality_format(target.decimal_places, entry.quality)
                 values.append(cell(ws, entry.value, number_format=fmt))
