@@ -255,7 +255,8 @@ def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | N
     if number < 0 and not target.allow_negative:
         fail(_("%(target)s cannot be negative.") % {"target": target.name}, "negative")
         return None
-    if decimal_places(number) > target.decimal_places:
+    # Trailing zeros are no decimals: calamine reads a whole 32300 as the float 32300.0.
+    if decimal_places(number.normalize()) > target.decimal_places:
         rounded = number.quantize(Decimal(1).scaleb(-target.decimal_places), ROUND_HALF_UP)
         message = _("%(old)s rounded to %(new)s (%(places)s decimal places for this target).") % {
             "old": number,
