@@ -285,9 +285,13 @@ def column_ranges(column: str, rows: list[int]) -> MultiCellRange:
     )
 
 
+INSTRUCTIONS_WIDTH = 84
+
+
 def _instructions(wb, plan: Plan, year: int, lang: int) -> None:
     ws = sheet(wb, _("Instructions"))
-    ws.column_dimensions["A"].width = 100
+    # Portrait A4 holds about 86 units of LibreOffice's CJK face (6.35 pt each) unscaled.
+    ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     print_setup(
         ws,
         header_left=plan.display_name,
@@ -323,5 +327,7 @@ def _instructions(wb, plan: Plan, year: int, lang: int) -> None:
         "",
         _("Plan and year are read from the cells above the header: keep them."),
     ]
-    for line in lines:
+    for index, line in enumerate(lines, start=1):
+        # Set, or LibreOffice prints every wrapped line over the next.
+        ws.row_dimensions[index].height = row_height([(line, INSTRUCTIONS_WIDTH)])
         ws.append([cell(ws, line, alignment=WRAP, border=None)])
