@@ -483,3 +483,14 @@ class TestTemplateLocksAndRules:
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
         assert ws.print_title_rows == "$4:$4"
+
+
+def test_a_wrapped_unit_gets_the_height_it_needs_on_the_unapproved_sheet(demo_plan):
+    from tracker.excel.common import LINE_HEIGHT
+
+    wb = report(demo_plan, 2025, language="en", include_unapproved=True)[1]
+    ws = wb["Figures not yet approved"]
+    gdp = [r[0].row for r in ws.iter_rows(min_row=4) if r[0].value == "GDP"][0]
+    assert ws.cell(gdp, 3).value == "100 million yuan"
+    assert ws.column_dimensions["C"].width < 16  # wraps to two lines
+    assert ws.row_dimensions[gdp].height >= 2 * LINE_HEIGHT

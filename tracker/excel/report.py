@@ -729,7 +729,7 @@ def _unapproved(wb, ctx: Context, rows: list[Standing]):
     for index, (target, y, entry) in enumerate(found, start=4):
         note = entry.return_reason if entry.state == entry.State.RETURNED else entry.note
         ws.row_dimensions[index].height = row_height(
-            [(target.display_name, widths[1]), (note, widths[-1])]
+            [(target.display_name, widths[1]), (_unit(target), widths[2]), (note, widths[-1])]
         )
         ws.append(
             [
