@@ -470,6 +470,18 @@ class TestTemplateLocksAndRules:
             "F5": "AND(ISNUMBER(F5),ROUND(F5,1)=F5,F5>=0)",
             "F6": "AND(ISNUMBER(F6),ROUND(F6,2)=F6)",
         }
+        assert [dv.error for dv in rules] == [
+            "请输入不小于零的数字，最多 1 位小数。",
+            "请输入数字，最多 2 位小数。",
+        ]
+
+    def test_a_target_without_decimals_asks_for_a_whole_number(self, db, department):
+        plan = factory.make_plan()
+        income = factory.make_target(plan, decimal_places=0)
+        ws = template(plan, 2022, [income])["填报"]
+        [rule] = [dv for dv in ws.data_validations.dataValidation if dv.type == "custom"]
+        assert rule.formula1 == "AND(ISNUMBER(F5),ROUND(F5,0)=F5,F5>=0)"
+        assert rule.error == "请输入不小于零的整数。"
 
     def test_the_instructions_explain_the_quality_words(self, demo_plan):
         wb = template(demo_plan, 2025, [])

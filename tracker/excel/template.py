@@ -78,7 +78,13 @@ def _validation(target: Target, first_row: int) -> DataValidation:
     rules = [f"ISNUMBER({first})", f"ROUND({first},{places})={first}"]
     if not target.allow_negative:
         rules.append(f"{first}>=0")
-    if target.allow_negative:
+    if places == 0:
+        error = (
+            _("Enter a whole number.")
+            if target.allow_negative
+            else _("Enter a whole number of zero or more.")
+        )
+    elif target.allow_negative:
         error = _("Enter a number with at most %(places)s decimal places.")
     else:
         error = _("Enter a number of zero or more, with at most %(places)s decimal places.")
