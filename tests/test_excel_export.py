@@ -489,6 +489,15 @@ class TestTemplateLocksAndRules:
         for phrase in ["预计：", "初步：", "最终：", "灰色"]:
             assert phrase in text, phrase
 
+    @pytest.mark.parametrize("language", ["zh-hans", "en"])
+    def test_the_columns_fit_a4_at_9_points(self, demo_plan, language):
+        from tracker.excel.template import TEMPLATE_WIDTH_BUDGET
+
+        targets = list(Target.objects.for_plan(demo_plan).with_entries())
+        ws = template(demo_plan, 2025, targets, language=language).worksheets[0]
+        widths = [ws.column_dimensions[c].width for c in "ABCDEFGHI"]
+        assert sum(widths) <= TEMPLATE_WIDTH_BUDGET
+
     def test_fits_a4_width_headed_and_numbered(self, demo_plan):
         ws = template(demo_plan, 2025, [])["填报"]
         assert ws.page_setup.paperSize == 9 and ws.page_setup.fitToWidth == 1

@@ -98,6 +98,10 @@ def _validation(target: Target, first_row: int) -> DataValidation:
     )
 
 
+# Landscape A4 at 90% holds about 141 units (6.35 pt each in LibreOffice's CJK face).
+TEMPLATE_WIDTH_BUDGET = 140
+
+
 def write_template(
     out, plan: Plan, year: int, targets: list[Target], *, language: str | None = None
 ) -> None:
@@ -136,6 +140,11 @@ def write_template(
             30,
             max(display_width(titles[8]), 12) + 2,
         ]
+        # Within what landscape A4 holds at 90% (9 pt text): the name and the note wrap.
+        for index, floor in ((1, 16), (7, 20)):
+            over = sum(widths) - TEMPLATE_WIDTH_BUDGET
+            if over > 0:
+                widths[index] = max(floor, widths[index] - over)
         for index, width in enumerate(widths):
             ws.column_dimensions["ABCDEFGHI"[index]].width = width
         ws.freeze_panes = f"C{HEADER_ROW + 1}"
