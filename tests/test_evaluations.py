@@ -269,6 +269,40 @@ class TestFrozen:
                 str(path),
             )
 
+    def test_the_frozen_report_says_which_evaluation_it_is(self, demo_plan, tmp_path):
+        evaluation = freeze(demo_plan)
+        for language, kind, sheets in [
+            ("zh-hans", "中期评估", ("汇总", "说明")),
+            ("en", "Mid-term evaluation", ("Summary", "Notes")),
+        ]:
+            path = tmp_path / f"frozen-{language}.xlsx"
+            call_command(
+                "export_report",
+                f"--plan={demo_plan.slug}",
+                f"--evaluation={evaluation.pk}",
+                f"--language={language}",
+                f"--output={path}",
+                stdout=io.StringIO(),
+            )
+            book = load_workbook(path)
+            label = f"凌源市“十四五”规划中期评估（{kind}）"
+            if language == "en":
+                label = f"凌源市“十四五”规划中期评估 ({kind})"
+            for ws in book.worksheets:
+                if ws.sheet_state == "visible":  # the charts' data sheet is hidden
+                    assert label in ws.oddHeader.right.text, ws.title
+            summary, notes = (book[name] for name in sheets)
+            assert label in summary["A1"].value
+            assert label in [row[1] for row in notes.iter_rows(values_only=True)]
+
+    def test_the_live_report_names_no_evaluation(self, client, demo_plan):
+        client.login(username="admin", password=PASSWORD)
+        book = load_workbook(
+            io.BytesIO(client.get(reverse("tracker:report", args=[demo_plan.slug])).content)
+        )
+        assert book["汇总"].oddHeader.right.text == "截至2024年"
+        assert "评估" not in book["汇总"]["A1"].value
+
     def test_a_renamed_plan_and_changed_thresholds_leave_the_evaluation_alone(
         self, client, demo_plan
     ):

@@ -248,6 +248,22 @@ class TestYearMatrix:
         assert len(rows["GDP"]) == 5  # nothing after 2024, the report's year
         assert rows["ECON-DEV-ZONE"][3] == "是"
         assert rows["RD-SHARE"][0] == pytest.approx(1.2)  # the sample baseline-year figure
+        # A preliminary milestone is marked like a preliminary figure, and still reads 否.
+        eco = [r for r in ws.iter_rows(min_row=2) if r[0].value == "HIGH-TECH-ZONE"][0]
+        assert eco[3 + 4].value == "否" and eco[3 + 4].number_format == '@"†"'
+        assert eco[3 + 3].number_format == "@"
+
+    @pytest.mark.parametrize("language", ["zh-hans", "en"])
+    def test_the_summary_fits_the_width_for_9_points_in_2025(self, demo_plan, language):
+        from tracker.excel.report import WIDTH_BUDGET
+
+        wb = report(demo_plan, 2025, language=language, include_unapproved=True)[1]
+        ws = wb.worksheets[0]
+        widths = [ws.column_dimensions[c.column_letter].width for c in ws[3]]
+        if language == "zh-hans":
+            assert sum(widths) <= WIDTH_BUDGET + 0.01
+        # Text columns gave up room; figures kept theirs, words were not broken.
+        assert min(widths) >= 4.5
 
     def test_english_names_the_sheet_and_header_in_english(self, demo_plan):
         wb = report(demo_plan, language="en")[1]
@@ -454,6 +470,18 @@ class TestTemplateLocksAndRules:
             "F5": "AND(ISNUMBER(F5),ROUND(F5,1)=F5,F5>=0)",
             "F6": "AND(ISNUMBER(F6),ROUND(F6,2)=F6)",
         }
+        assert [dv.error for dv in rules] == [
+            "请输入不小于零的数字，最多 1 位小数。",
+            "请输入数字，最多 2 位小数。",
+        ]
+
+    def test_a_target_without_decimals_asks_for_a_whole_number(self, db, department):
+        plan = factory.make_plan()
+        income = factory.make_target(plan, decimal_places=0)
+        ws = template(plan, 2022, [income])["填报"]
+        [rule] = [dv for dv in ws.data_validations.dataValidation if dv.type == "custom"]
+        assert rule.formula1 == "AND(ISNUMBER(F5),ROUND(F5,0)=F5,F5>=0)"
+        assert rule.error == "请输入不小于零的整数。"
 
     def test_the_instructions_explain_the_quality_words(self, demo_plan):
         wb = template(demo_plan, 2025, [])
@@ -461,9 +489,29 @@ class TestTemplateLocksAndRules:
         for phrase in ["预计：", "初步：", "最终：", "灰色"]:
             assert phrase in text, phrase
 
+    @pytest.mark.parametrize("language", ["zh-hans", "en"])
+    def test_the_columns_fit_a4_at_9_points(self, demo_plan, language):
+        from tracker.excel.template import TEMPLATE_WIDTH_BUDGET
+
+        targets = list(Target.objects.for_plan(demo_plan).with_entries())
+        ws = template(demo_plan, 2025, targets, language=language).worksheets[0]
+        widths = [ws.column_dimensions[c].width for c in "ABCDEFGHI"]
+        assert sum(widths) <= TEMPLATE_WIDTH_BUDGET
+
     def test_fits_a4_width_headed_and_numbered(self, demo_plan):
         ws = template(demo_plan, 2025, [])["填报"]
         assert ws.page_setup.paperSize == 9 and ws.page_setup.fitToWidth == 1
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
         assert ws.print_title_rows == "$4:$4"
+
+
+def test_a_wrapped_unit_gets_the_height_it_needs_on_the_unapproved_sheet(demo_plan):
+    from tracker.excel.common import LINE_HEIGHT
+
+    wb = report(demo_plan, 2025, language="en", include_unapproved=True)[1]
+    ws = wb["Figures not yet approved"]
+    gdp = [r[0].row for r in ws.iter_rows(min_row=4) if r[0].value == "GDP"][0]
+    assert ws.cell(gdp, 3).value == "100 million yuan"
+    assert ws.column_dimensions["C"].width < 16  # wraps to two lines
+    assert ws.row_dimensions[gdp].height >= 2 * LINE_HEIGHT

@@ -96,9 +96,11 @@ class TestPrinted:
         for word in ["严重滞后", "平方公里", "109.1%", "原因及措施", "预计能否完成"]:
             assert word in whole, word
 
-    def test_body_text_prints_at_9_points_or_more(self, demo_plan, tmp_path):
-        pdf = printed(demo_plan, 2024, tmp_path)
-        assert word_size(pdf, "统计局") >= 8.9  # the responsible department, a body cell
+    @pytest.mark.parametrize("year", [2024, 2025])
+    def test_body_text_prints_at_9_points_or_more(self, demo_plan, tmp_path, year):
+        # 2025 adds a year column: the text columns give up room, the text stays at 9 pt.
+        pdf = printed(demo_plan, year, tmp_path)
+        assert word_size(pdf, "统计局") >= 9.0  # the responsible department, a body cell
 
     def test_a_chinese_face_for_regular_and_bold_text(self, demo_plan, tmp_path):
         pdf = printed(demo_plan, 2024, tmp_path)
@@ -128,3 +130,35 @@ class TestPrinted:
             assert english in whole, english
         for chinese in ["亿元", "平方公里", "严重滞后"]:
             assert chinese not in whole, chinese
+
+
+@pytest.mark.usefixtures("tools")
+def test_the_template_instructions_print_whole_on_a4(demo_plan, tmp_path):
+    """Every instruction printed in full, none cut at the page's edges or over the next."""
+    from django.utils import translation
+
+    from tracker.excel.template import write_template
+    from tracker.models import Target
+
+    xlsx = tmp_path / "template.xlsx"
+    targets = list(Target.objects.for_plan(demo_plan).with_entries())
+    with translation.override("en"), xlsx.open("wb") as out:
+        write_template(out, demo_plan, 2025, targets)
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+        + ["--outdir", str(tmp_path), str(xlsx)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    texts = pages(xlsx.with_suffix(".pdf"))
+    assert len(texts) == 2
+    instructions = " ".join(texts[1].split())
+    for sentence in [
+        "1. Fill the yellow cells of the first sheet: value, data quality and note.",
+        "and no negatives unless the target allows them;",
+        "To correct one, ask an administrator to reopen it.",
+        "Plan and year are read from the cells above the header: keep them.",
+    ]:
+        assert sentence in instructions, sentence

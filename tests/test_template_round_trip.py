@@ -57,6 +57,23 @@ def test_an_unchanged_template_with_approved_figures_imports_as_nothing_changed(
     assert list(ProgressEntry.objects.values_list("pk", "version", "state")) == before
 
 
+def test_a_whole_number_sent_back_is_not_said_to_be_rounded(plan, reporter, department):
+    income = factory.make_target(
+        plan,
+        code="INCOME",
+        name="城镇居民人均可支配收入",
+        unit="元",
+        decimal_places=0,
+        area=plan.areas.first(),
+        lead_department=department,
+    )
+    factory.make_entry(income, 2023, "32300", quality="preliminary")
+    result = preview(template_bytes(plan, 2023, reporter), reporter)
+    assert result.ok, messages(result)
+    assert result.counts == {"new": 0, "changed": 0, "unchanged": 4}
+    assert [str(w) for w in result.warnings] == []
+
+
 def test_an_unchanged_closed_year_imports_as_nothing_changed(plan, reporter, admin_user):
     ClosedYear.objects.create(plan=plan, year=2023, closed_by=admin_user)
     result = preview(template_bytes(plan, 2023, reporter), reporter)

@@ -6,7 +6,6 @@ spelled out in both languages here rather than left to the translation catalogue
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from copy import copy
@@ -249,7 +248,44 @@ def wrapped_lines(text, width: float) -> int:
     if text is None or text == "":
         return 1
     usable = max(1.0, width - 1)
-    return sum(max(1, math.ceil(text_units(part) / usable)) for part in str(text).split("\n"))
+    return sum(_lines(part, usable) for part in str(text).split("\n"))
+
+
+def _tokens(text: str):
+    """(space before, token): words of narrow characters, and each wide (CJK) character."""
+    space, word = "", ""
+    for ch in text:
+        if ch.isspace() or display_width(ch) == 2:
+            if word:
+                yield space, word
+                space, word = "", ""
+            if ch.isspace():
+                space += ch
+            else:
+                yield space, ch
+                space = ""
+        else:
+            word += ch
+    if word:
+        yield space, word
+
+
+def _lines(text: str, usable: float) -> int:
+    """Lines a paragraph wraps to: between words and CJK characters, inside a word only
+    where the word is longer than a line (as Excel and LibreOffice do)."""
+    lines, used = 1, 0.0
+    for space, token in _tokens(text):
+        size = text_units(token)
+        gap = text_units(space) if used and space else 0
+        if used + gap + size <= usable:
+            used += gap + size
+            continue
+        if used:
+            lines, used = lines + 1, 0.0
+        while size > usable:
+            lines, size = lines + 1, size - usable
+        used = size
+    return lines
 
 
 def row_height(cells) -> float:

@@ -265,7 +265,11 @@ def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | N
 
 def _rounded(raw: RawRow, target: Target, number, preview: Preview):
     """The figure to the target's decimal places, with a warning when that changed it."""
-    if not isinstance(number, Decimal) or decimal_places(number) <= target.decimal_places:
+    # Trailing zeros are no decimals: calamine reads a whole 32300 as the float 32300.0.
+    if (
+        not isinstance(number, Decimal)
+        or decimal_places(number.normalize()) <= target.decimal_places
+    ):
         return number
     rounded = number.quantize(Decimal(1).scaleb(-target.decimal_places), ROUND_HALF_UP)
     message = _("%(old)s rounded to %(new)s (%(places)s decimal places for this target).") % {

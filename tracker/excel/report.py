@@ -102,6 +102,7 @@ class Context:
     lang: int
     made_on: str  # ISO date
     include_unapproved: bool
+    evaluation: str = ""  # the frozen evaluation's title and kind, for its report
 
     @property
     def years(self) -> list[int]:
@@ -116,11 +117,23 @@ class Context:
         print_setup(
             ws,
             header_left=self.plan.display_name,
-            header_right=_("As of %(year)s") % {"year": self.year},
+            header_right=" · ".join(
+                t for t in (self.evaluation, _("As of %(year)s") % {"year": self.year}) if t
+            ),
             footer_right=_("Generated %(date)s") % {"date": self.made_on},
             landscape=landscape,
             page_of=_("Page &P of &N"),
         )
+
+
+def _evaluation_label(evaluation) -> str:
+    """ "中期评估 (mid-term evaluation)", the kind left out where the title already says it."""
+    if evaluation is None:
+        return ""
+    title, kind = clean_text(evaluation.title), str(evaluation.get_kind_display())
+    if title == kind:
+        return title
+    return _("%(title)s (%(kind)s)") % {"title": title, "kind": kind}
 
 
 def _as_of(row: Standing, year: int) -> dict[int, ProgressEntry]:
@@ -292,6 +305,16 @@ def _year_column(entries, places) -> float:
     return _column(texts)
 
 
+def _within_budget(widths: list[float], floors: list[float]) -> list[float]:
+    """`widths` narrowed toward `floors`, each in proportion to its room, to WIDTH_BUDGET."""
+    over = sum(widths) - WIDTH_BUDGET
+    room = [max(0.0, w - f) for w, f in zip(widths, floors, strict=True)]
+    if over <= 0 or not sum(room):
+        return widths
+    share = min(1.0, over / sum(room))
+    return [w - r * share for w, r in zip(widths, room, strict=True)]
+
+
 def _percents(values) -> list[str]:
     return [f"{float(v) * 100:.1f}%" for v in values if isinstance(v, Decimal | float)]
 
@@ -410,6 +433,57 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
     widths[1] = max(10, min(_column(texts("name"), 10, 18), left * 0.45))
     widths[1] = max([widths[1]] + [_longest_word(t) for t in texts("name")])
     widths[-1] = max([10, min(28, left - widths[1])] + [_longest_word(t) for t in texts("reason")])
+    # Too wide for 9 pt (many years, long English words): text columns give up room down
+    # to a floor and wrap, inside a word if they must; figures keep the room they need.
+    goal = 4 + n_years
+    floors = [4.5, 8, 4.5, fixed[3]]
+    for index in range(n_years):
+        entries = [b["years"][index] for b in body]
+        floors.append(
+            _column(
+                [
+                    _numeral(e.value, p, e.quality)
+                    for e, p in zip(entries, places, strict=True)
+                    if e is not None and e.achieved is None
+                ]
+            )
+        )
+    floors.append(_column(numerals(texts("goal"))))
+    floors += [fixed[goal + 1], fixed[goal + 2], 5, fixed[goal + 4], fixed[goal + 5]]
+    floors += [5.5, 4.5, fixed[goal + 8], 5, 8]
+    # Words are not broken: a column keeps its longest word, header or body (CJK text
+    # wraps anywhere and has none).
+    milestones = [
+        [_milestone_word(e.achieved) for e in column if e is not None and e.achieved is not None]
+        for column in zip(*texts("years"), strict=True)
+    ]
+    words = [
+        texts("area"),
+        texts("name"),
+        texts("unit"),
+        [],
+        *milestones,
+        texts("goal"),
+        texts("planned"),
+        texts("actual"),
+        texts("nature"),
+        [],
+        texts("progress"),
+        [statuses[s] for s in texts("status")],
+        texts("projection"),
+        [],
+        texts("departments"),
+        texts("reason"),
+    ]
+    floors = [
+        max(
+            floor,
+            _longest_word(header) * 1.15,  # bold
+            *[_longest_word(t) * (1.15 if i == 0 else 1) for t in column if isinstance(t, str)],
+        )
+        for i, (floor, header, column) in enumerate(zip(floors, headers, words, strict=True))
+    ]
+    widths = _within_budget(widths, floors)
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     last = get_column_letter(len(headers))
@@ -424,6 +498,8 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
         "plan": plan.display_name,
         "year": year,
     }
+    if ctx.evaluation:
+        title = f"{title} · {ctx.evaluation}"
     ws.row_dimensions[1].height = 22
     ws.append([cell(ws, title, font=TITLE_FONT, border=None)])
     ws.row_dimensions[2].height = LINE_HEIGHT * wrapped_lines(made, sum(widths)) + 2
@@ -587,7 +663,10 @@ def _matrix(wb, ctx: Context, rows: list[Standing]):
             elif target.is_milestone:
                 achieved = entry.achieved
                 word = None if achieved is None else (YES if achieved else NO)[lang]
-                values.append(cell(ws, word, alignment=CENTER))
+                # The quality mark as a text format: the cell still reads 是 or 否.
+                mark = QUALITY_MARKS[entry.quality or "final"]
+                fmt = f'@"{mark}"' if mark else "@"
+                values.append(cell(ws, word, alignment=CENTER, number_format=fmt))
             else:
                 fmt = quality_format(target.decimal_places, entry.quality)
                 values.append(cell(ws, entry.value, number_format=fmt))
@@ -650,7 +729,7 @@ def _unapproved(wb, ctx: Context, rows: list[Standing]):
     for index, (target, y, entry) in enumerate(found, start=4):
         note = entry.return_reason if entry.state == entry.State.RETURNED else entry.note
         ws.row_dimensions[index].height = row_height(
-            [(target.display_name, widths[1]), (note, widths[-1])]
+            [(target.display_name, widths[1]), (_unit(target), widths[2]), (note, widths[-1])]
         )
         ws.append(
             [
@@ -838,6 +917,7 @@ def _notes(wb, ctx: Context, rows: list[Standing], made: str, charted: bool, who
         (_("Region"), plan.region),
         (_("Period"), f"{plan.start_year}-{plan.end_year}, {_('baseline')} {plan.baseline_year}"),
         (_("Status as of"), str(year)),
+        *([(_("Frozen evaluation"), ctx.evaluation)] if ctx.evaluation else []),
         (_("Reporting deadlines"), deadlines.report_note(plan, up_to=year)),
         (_("Made"), made),
         (_("Made by"), who),
@@ -948,12 +1028,14 @@ def write_report(
     language: str | None = None,
     now: datetime | None = None,
     include_unapproved: bool = False,
+    evaluation=None,
 ) -> None:
     """Write the progress report of `plan` as of `year` to the file-like `out`.
 
     `rows` are the plan's standings for `year` (tracker.standing.standings), in table order.
     Figures of later years are left out; figures not yet approved appear only with
-    `include_unapproved`, on a sheet of their own.
+    `include_unapproved`, on a sheet of their own. The report of a frozen `evaluation`
+    names it in its title, its page headers and its notes.
     """
     with translation.override(language or translation.get_language()):
         made_at = timezone.localtime(now or timezone.now())
@@ -963,6 +1045,7 @@ def write_report(
             lang=language_index(translation.get_language()),
             made_on=made_at.date().isoformat(),
             include_unapproved=include_unapproved,
+            evaluation=_evaluation_label(evaluation),
         )
         who = display_user(user)
         by = (

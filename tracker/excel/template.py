@@ -78,7 +78,13 @@ def _validation(target: Target, first_row: int) -> DataValidation:
     rules = [f"ISNUMBER({first})", f"ROUND({first},{places})={first}"]
     if not target.allow_negative:
         rules.append(f"{first}>=0")
-    if target.allow_negative:
+    if places == 0:
+        error = (
+            _("Enter a whole number.")
+            if target.allow_negative
+            else _("Enter a whole number of zero or more.")
+        )
+    elif target.allow_negative:
         error = _("Enter a number with at most %(places)s decimal places.")
     else:
         error = _("Enter a number of zero or more, with at most %(places)s decimal places.")
@@ -90,6 +96,10 @@ def _validation(target: Target, first_row: int) -> DataValidation:
         errorTitle=_("Not a valid figure"),
         error=error % {"places": places},
     )
+
+
+# Landscape A4 at 90% holds about 141 units (6.35 pt each in LibreOffice's CJK face).
+TEMPLATE_WIDTH_BUDGET = 140
 
 
 def write_template(
@@ -130,6 +140,11 @@ def write_template(
             30,
             max(display_width(titles[8]), 12) + 2,
         ]
+        # Within what landscape A4 holds at 90% (9 pt text): the name and the note wrap.
+        for index, floor in ((1, 16), (7, 20)):
+            over = sum(widths) - TEMPLATE_WIDTH_BUDGET
+            if over > 0:
+                widths[index] = max(floor, widths[index] - over)
         for index, width in enumerate(widths):
             ws.column_dimensions["ABCDEFGHI"[index]].width = width
         ws.freeze_panes = f"C{HEADER_ROW + 1}"
@@ -285,9 +300,13 @@ def column_ranges(column: str, rows: list[int]) -> MultiCellRange:
     )
 
 
+INSTRUCTIONS_WIDTH = 84
+
+
 def _instructions(wb, plan: Plan, year: int, lang: int) -> None:
     ws = sheet(wb, _("Instructions"))
-    ws.column_dimensions["A"].width = 100
+    # Portrait A4 holds about 86 units of LibreOffice's CJK face (6.35 pt each) unscaled.
+    ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     print_setup(
         ws,
         header_left=plan.display_name,
@@ -323,5 +342,7 @@ def _instructions(wb, plan: Plan, year: int, lang: int) -> None:
         "",
         _("Plan and year are read from the cells above the header: keep them."),
     ]
-    for line in lines:
+    for index, line in enumerate(lines, start=1):
+        # Set, or LibreOffice prints every wrapped line over the next.
+        ws.row_dimensions[index].height = row_height([(line, INSTRUCTIONS_WIDTH)])
         ws.append([cell(ws, line, alignment=WRAP, border=None)])

@@ -80,6 +80,7 @@ def evaluation_report(request, slug, pk):
             rows,
             user=evaluation.frozen_by,
             now=evaluation.frozen_at,
+            evaluation=evaluation,
         ),
         f"{slug}-evaluation-{evaluation.pk}-{evaluation.year}"
         f"-{timezone.localtime(evaluation.frozen_at):%Y%m%d}.xlsx",

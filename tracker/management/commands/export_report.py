@@ -45,6 +45,7 @@ class Command(BaseCommand):
                     now=found.frozen_at,
                     language=language,
                     include_unapproved=include_unapproved,
+                    evaluation=found,
                 )
             self.stdout.write(f"{output}: {len(rows)} targets, {found} (frozen)")
             return
