@@ -12,6 +12,7 @@ from tracker.api import plan_payload
 from tracker.charts import target_chart
 from tracker.filters import TargetFilter
 from tracker.history import change_log
+from tracker.loading import plan_standings
 from tracker.models import (
     Department,
     Plan,
@@ -114,5 +115,5 @@ def api_plan(request, slug):
             {"detail": f"year must be one of {plan.start_year}-{plan.end_year}"}, status=400
         )
     year = plan.status_year(int(requested) if requested else None)
-    rows = standings(plan_targets(plan), year)
+    rows = plan_standings(plan, year)
     return JsonResponse(plan_payload(plan, year, rows), json_dumps_params={"ensure_ascii": False})
