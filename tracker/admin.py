@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import status
+from tracker import status, store
 from tracker.models import (
     Area,
     ClosedYear,
@@ -20,17 +21,42 @@ from tracker.models import (
 )
 
 
+class ForgetsStandings:
+    """Changes made here drop the stored standings they could change (tracker/store.py):
+    after a save, and before a delete (the rows measured against a deleted target go too)."""
+
+    def forget(self, objects) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.forget([obj])
+
+    def delete_model(self, request, obj):
+        self.forget([obj])
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        self.forget(list(queryset))
+        super().delete_queryset(request, queryset)
+
+
 class AreaInline(admin.TabularInline):
     model = Area
     extra = 0
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ForgetsStandings, admin.ModelAdmin):
     list_display = ["name", "slug", "region", "baseline_year", "start_year", "end_year"]
     search_fields = ["name", "slug", "region"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [AreaInline]
+
+    def forget(self, objects):
+        for plan in objects:
+            store.forget(plan=plan)
 
 
 @admin.register(Area)
@@ -75,7 +101,7 @@ def _latest_approved_year_in_plan():
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(ForgetsStandings, SimpleHistoryAdmin):
     list_display = ["code", "name", "plan", "area", "kind", "nature", "lead_department", "status"]
     list_display_links = ["code", "name"]
     list_filter = ["plan", "area", "lead_department", "kind", "nature"]
@@ -120,6 +146,10 @@ class TargetAdmin(SimpleHistoryAdmin):
             if isinstance(entry_form.instance, ProgressEntry) and entry_form.has_changed():
                 _bump_version(entry_form.instance)
         super().save_formset(request, form, formset, change)
+        self.forget([form.instance])
+
+    def forget(self, objects):
+        store.forget(targets=objects)
 
     def get_queryset(self, request):
         return (
@@ -147,7 +177,7 @@ approve_entries.short_description = _("Approve the selected figures")
 
 
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(SimpleHistoryAdmin):
+class ProgressEntryAdmin(ForgetsStandings, SimpleHistoryAdmin):
     list_display = [
         "target",
         "year",
@@ -177,6 +207,9 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
         _bump_version(obj)
         super().save_model(request, obj, form, change)
 
+    def forget(self, objects):
+        store.forget(targets={entry.target_id for entry in objects})
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Records written by the app's own pages, shown here for reference only."""
@@ -189,9 +222,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClosedYear)
-class ClosedYearAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class ClosedYearAdmin(ForgetsStandings, SimpleHistoryAdmin, ReadOnlyAdmin):
     list_display = ["plan", "year", "closed_by", "closed_at", "reason"]
     list_filter = ["plan", "year"]
+
+    def forget(self, objects):
+        for closed in objects:
+            store.forget(plan=closed.plan)
 
 
 @admin.register(ImportBatch)

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
 
+from tracker import store
 from tracker.models import Department, Plan, ProgressEntry, Target
 from tracker.permissions import ADMINISTRATORS, REPORTERS
 
@@ -144,6 +145,7 @@ def load() -> list[tuple[str, str, str]]:
                 target.lead_department = department
                 target.save(update_fields=["lead_department"])
             _figures(target, reporter, admin)
+    store.forget(plan=plan)
     return accounts
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from tracker import store
 from tracker.excel.common import change_counts
 from tracker.models import (
     ClosedYear,
@@ -183,6 +184,7 @@ def save_entries(
                 )
             ) from None
         saved.append(entry)
+    store.forget(targets={entry.target_id for entry in saved})
     return saved
 
 
@@ -194,7 +196,7 @@ def approve_entries(
 
     Each item is an entry, or (entry, version read) to refuse one changed meanwhile.
     """
-    count = 0
+    count, approved = 0, set()
     closed_cache: dict[tuple[int, int], ClosedYear | None] = {}
     for item in entries:
         entry, version = item if isinstance(item, tuple) else (item, item.version)
@@ -211,6 +213,8 @@ def approve_entries(
         entry.reviewed_by, entry.reviewed_at = by, timezone.now()
         record(entry, by=by, reason=_("approved"))
         count += 1
+        approved.add(entry.target_id)
+    store.forget(targets=approved)
     return count
 
 
@@ -224,6 +228,7 @@ def return_entry(entry: ProgressEntry, *, by, reason: str, version: int) -> None
     entry.return_reason = reason
     entry.reviewed_by, entry.reviewed_at = by, timezone.now()
     record(entry, by=by, reason=_("returned: %(reason)s") % {"reason": reason})
+    store.forget(targets=[entry.target_id])
 
 
 @transaction.atomic
@@ -239,6 +244,7 @@ def reopen_entry(entry: ProgressEntry, *, by, reason: str, version: int) -> None
     entry.return_reason = _("Reopened: %(reason)s") % {"reason": reason}
     entry.reviewed_by, entry.reviewed_at = by, timezone.now()
     record(entry, by=by, reason=entry.return_reason)
+    store.forget(targets=[entry.target_id])
 
 
 @transaction.atomic
@@ -251,6 +257,7 @@ def close_year(plan: Plan, year: int, *, by, reason: str = "") -> ClosedYear:
     closed._history_user = by
     closed._change_reason = reason
     closed.save()
+    store.forget(plan=plan)
     return closed
 
 
@@ -262,6 +269,7 @@ def reopen_year(plan: Plan, year: int, *, by, reason: str) -> None:
     closed._history_user = by
     closed._change_reason = reason
     closed.delete()
+    store.forget(plan=plan)
 
 
 # -- imports ---------------------------------------------------------------------------
@@ -335,6 +343,7 @@ def apply_import(
     options = dict(batch_size=500, default_user=user, default_change_reason=batch.change_reason)
     bulk_create_with_history(created, ProgressEntry, **options)
     bulk_update_with_history(changed, ProgressEntry, ENTRY_FIELDS, **options)
+    store.forget(targets={row["target_id"] for row in writes})
     return batch
 
 
@@ -431,6 +440,7 @@ def revert_import(batch: ImportBatch, *, by) -> None:
         timezone.now(),
     )
     batch.save(update_fields=["state", "reverted_by", "reverted_at"])
+    store.forget(targets={record.target_id for record in written})
 
 
 # -- target definitions ------------------------------------------------------------------
@@ -479,6 +489,7 @@ def apply_targets(*, plan: Plan, user, rows: list[dict], file_name: str) -> int:
         target.reference_target = stored[reference]
         target._history_user, target._change_reason = user, reason
         target.save(update_fields=["reference_target"])
+    store.forget(plan=plan)
     return saved
 
 

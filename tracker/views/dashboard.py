@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
+from tracker import store
 from tracker.api import plan_payload
 from tracker.charts import target_chart
 from tracker.filters import TargetFilter
@@ -19,7 +20,7 @@ from tracker.models import (
     ProgressEntry,
     Target,
 )
-from tracker.standing import plan_targets, standings, status_counts
+from tracker.standing import standings
 from tracker.tables import standing_table
 from tracker.views.common import requested_year
 
@@ -32,25 +33,25 @@ def plan_list(request):
 def plan_dashboard(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     year = plan.status_year(requested_year(request))
-    rows = {row.target.pk: row for row in standings(plan_targets(plan), year)}
+    store.ensure(plan, year)
     filterset = TargetFilter(
         request.GET,
-        queryset=Target.objects.filter(plan=plan),
+        queryset=store.with_standing(Target.objects.filter(plan=plan), year),
         plan=plan,
-        statuses={pk: row.status for pk, row in rows.items()},
     )
-    shown = [rows[pk] for pk in filterset.qs.values_list("pk", flat=True)]
-    table = standing_table(shown, plan.years)
+    rows = store.StoredRows(plan, year, filterset.qs)
+    table = standing_table(rows, plan.years)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    counts = store.status_counts(plan, year)
     context = {
         "plan": plan,
         "year": year,
         "filter": filterset,
         "table": table,
-        "counts": status_counts(rows.values()),
-        "total": len(rows),
-        "shown": len(shown),
-        "has_sample": any(e.is_sample for row in rows.values() for e in row.entries.values()),
+        "counts": counts,
+        "total": sum(n for _status, n in counts),
+        "shown": len(rows),
+        "has_sample": ProgressEntry.objects.filter(target__plan=plan, is_sample=True).exists(),
     }
     return render(request, "tracker/plan_dashboard.html", context)
 
