@@ -32,6 +32,9 @@ from tracker.models import Plan, StoredStanding, Target
 from tracker.progress import ORDER, Status
 
 
+BATCH = 2000
+
+
 def _lock(plan_ids: Iterable[int]) -> None:
     """Take the plans' rows for the rest of the transaction (see the module's docstring).
 
@@ -47,12 +50,12 @@ def forget(*, plan: Plan | None = None, targets: Iterable[Target | int] | None =
     if plan is not None:
         _lock([plan.pk])
         StoredStanding.objects.filter(plan=plan).delete()
-    ids = {getattr(target, "pk", target) for target in targets or ()} - {None}
-    if not ids:
-        return
-    affected = Target.objects.filter(Q(pk__in=ids) | Q(reference_target_id__in=ids))
-    _lock(set(affected.values_list("plan_id", flat=True)))
-    StoredStanding.objects.filter(target__in=affected).delete()
+    ids = sorted({getattr(target, "pk", target) for target in targets or ()} - {None})
+    for start in range(0, len(ids), BATCH):  # SQLite takes only so many parameters
+        chunk = ids[start : start + BATCH]
+        affected = Target.objects.filter(Q(pk__in=chunk) | Q(reference_target_id__in=chunk))
+        _lock(set(affected.values_list("plan_id", flat=True)))
+        StoredStanding.objects.filter(target__in=affected).delete()
 
 
 def _missing(plan: Plan, year: int):
