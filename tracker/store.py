@@ -31,7 +31,6 @@ from tracker.loading import plan_standings
 from tracker.models import Plan, StoredStanding, Target
 from tracker.progress import ORDER, Status
 
-
 BATCH = 2000
 
 
