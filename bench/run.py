@@ -185,11 +185,11 @@ def rss_of_export(slug: str, path: Path) -> float:
     """Peak resident memory of a whole `manage.py export_report` process, in MB."""
     code = (
         "import resource, sys; from django.core.management import execute_from_command_line; "
-        "execute_from_command_line(sys.argv); "
+        "execute_from_command_line(['manage.py', *sys.argv[1:]]); "
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code, "manage.py", "export_report", "--plan", slug,
+        [sys.executable, "-c", code, "export_report", "--plan", slug,
          "--output", str(path)],
         cwd=ROOT, env=os.environ, capture_output=True, text=True, check=True,
     )  # fmt: skip
