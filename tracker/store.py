@@ -68,6 +68,8 @@ def ensure(plan: Plan, year: int) -> None:
     with transaction.atomic():
         _lock([plan.pk])
         missing = list(_missing(plan, year).values_list("pk", flat=True))
+        if not missing:  # built by another request while this one waited for the lock
+            return
         whole = len(missing) == Target.objects.filter(plan=plan).count()
         StoredStanding.objects.bulk_create(
             (
