@@ -192,14 +192,53 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+
+
+def file_storage(env) -> dict:
+    """Where evidence files live: MEDIA_ROOT on local disk by default, or an S3-compatible
+    bucket when FILE_STORAGE=s3, so that several app servers share them (see README).
+    """
+    kind = env.get("FILE_STORAGE", "local") or "local"
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(f"FILE_STORAGE must be local or s3, not {kind!r}")
+    if not env.get("S3_BUCKET"):
+        raise ImproperlyConfigured("FILE_STORAGE=s3 needs S3_BUCKET")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env["S3_BUCKET"],
+            # Empty for Amazon itself; the address of MinIO, Ceph or a cloud's own service.
+            "endpoint_url": env.get("S3_ENDPOINT_URL") or None,
+            "region_name": env.get("S3_REGION") or None,
+            # Empty: boto3 finds credentials itself (instance role, ~/.aws, AWS_* variables).
+            "access_key": env.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env.get("S3_SECRET_ACCESS_KEY") or None,
+            "location": env.get("S3_PREFIX", ""),
+            # Evidence is served through the app, which checks who is signed in; the bucket
+            # stays private and two files of the same name never replace each other.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(os.environ),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# No state in a process or on its disk, so that several app servers can share one database:
+# sessions and login lockouts are rows in it, and nothing is cached per process.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tracker:plan-list"

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -15,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import plausibility, status, workflow
+from tracker import plausibility, status, store, workflow
 from tracker.history import shown_reason
 from tracker.models import (
     Area,
@@ -33,6 +34,27 @@ from tracker.models import (
     Target,
 )
 from tracker.permissions import ANY_ADMINISTRATOR
+
+
+class ForgetsStandings:
+    """Changes made here drop the stored standings they could change (tracker/store.py):
+    after a save, and before a delete (the rows measured against a deleted target go too)."""
+
+    def forget(self, objects) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.forget([obj])
+
+    def delete_model(self, request, obj):
+        self.forget([obj])
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        self.forget(list(queryset))
+        super().delete_queryset(request, queryset)
 
 
 class AreaInline(admin.TabularInline):
@@ -110,12 +132,16 @@ fill_baselines.allowed_permissions = ["change"]
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ForgetsStandings, admin.ModelAdmin):
     list_display = ["name", "slug", "region", "baseline_year", "start_year", "end_year"]
     search_fields = ["name", "slug", "region"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [AreaInline]
     actions = [start_next_plan, fill_baselines]
+
+    def forget(self, objects):
+        for plan in objects:
+            store.forget(plan=plan)
 
 
 @admin.register(Area)
@@ -202,7 +228,7 @@ def _latest_approved_year_in_plan():
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(ForgetsStandings, SimpleHistoryAdmin):
     list_display = ["code", "name", "plan", "area", "kind", "nature", "lead_department", "status"]
     list_display_links = ["code", "name"]
     list_filter = ["plan", "area", "lead_department", "kind", "nature"]
@@ -250,6 +276,9 @@ class TargetAdmin(SimpleHistoryAdmin):
         ),
         (_("Source"), {"fields": ["source_text", "data_source", "notes"]}),
     ]
+
+    def forget(self, objects):
+        store.forget(targets=objects)
 
     def get_queryset(self, request):
         return (
@@ -452,6 +481,9 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("lock"))
     def lock(self, entry):
         return _lock_shown(entry)
+
+    def forget(self, objects):
+        store.forget(targets={entry.target_id for entry in objects})
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -22,6 +22,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from tracker import store
 from tracker.models import Deadline, Department, Plan, ProgressEntry, Target
 from tracker.next_plan import start_next_plan
 from tracker.permissions import ADMINISTRATORS, REPORTERS
@@ -176,6 +177,7 @@ def load(*, next_plan: bool = False) -> list[tuple[str, str, str]]:
     )
     if next_plan:
         _next_plan(plan, admin)
+    store.forget(plan=plan)
     return accounts
 
 

@@ -34,10 +34,9 @@ class TargetFilter(django_filters.FilterSet):
         model = Target
         fields = ["q", "area", "lead_department", "status", "nature", "kind"]
 
-    def __init__(self, data=None, *args, plan, statuses: dict[int, str], **kwargs):
-        """`statuses` maps target ids to their status, from the engine."""
+    def __init__(self, data=None, *args, plan, **kwargs):
+        """Filters `queryset`, the plan's targets from tracker.store.with_standing()."""
         super().__init__(data, *args, **kwargs)
-        self.statuses = statuses
         self.filters["area"].queryset = Area.objects.filter(plan=plan)
         for field in self.form.fields.values():
             if hasattr(field, "label_from_instance"):
@@ -49,4 +48,4 @@ class TargetFilter(django_filters.FilterSet):
         )
 
     def filter_status(self, queryset, name, value):
-        return queryset.filter(pk__in=[pk for pk, found in self.statuses.items() if found == value])
+        return queryset.filter(stored_status=value)

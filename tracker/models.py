@@ -1247,3 +1247,33 @@ class EvaluationDeletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.description} ({self.deleted_at:%Y-%m-%d})"
+
+
+class StoredStanding(models.Model):
+    """A target's status as of a year, kept so that the dashboard filters, sorts and counts
+    in the database instead of assessing every target on every request.
+
+    tracker/store.py builds the rows and forgets them in every write that could change them.
+    """
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="+", verbose_name=_("plan"))
+    target = models.ForeignKey(
+        Target, models.CASCADE, related_name="stored_standings", verbose_name=_("target")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("status"), max_length=12)
+    status_rank = models.PositiveSmallIntegerField(_("status rank"))
+    # A sort key only: the progress share, or -99 without one (as Standing.progress_sort).
+    progress_sort = models.FloatField(_("progress"))
+
+    class Meta:
+        verbose_name = _("stored standing")
+        verbose_name_plural = _("stored standings")
+        ordering = ["plan", "year", "target"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "year"], name="stored_standing_once"),
+        ]
+        indexes = [models.Index(fields=["plan", "year", "status"], name="stored_standing_status")]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.year}: {self.status}"

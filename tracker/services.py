@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from tracker import history, workflow
+from tracker import history, store, workflow
 from tracker.models import (
     Area,
     ClosedYear,
@@ -148,6 +148,7 @@ def close_year(plan: Plan, year: int, *, by, reason: str = "") -> ClosedYear:
     except IntegrityError:
         raise Refused(_("Year %(year)s is already closed.") % {"year": year}) from None
     plan.forget_closed_years()
+    store.forget(plan=plan)
     return closed
 
 
@@ -163,6 +164,7 @@ def reopen_year(plan: Plan, year: int, *, by, reason: str) -> None:
     closed._change_reason = reason
     closed.delete()
     plan.forget_closed_years()
+    store.forget(plan=plan)
 
 
 # -- imports ---------------------------------------------------------------------------
@@ -266,6 +268,7 @@ def apply_import(
     options = dict(batch_size=500, default_user=user, default_change_reason=batch.change_reason)
     bulk_create_with_history(created, ProgressEntry, **options)
     bulk_update_with_history(changed, ProgressEntry, ENTRY_FIELDS, **options)
+    store.forget(targets={row.target_id for row in writes})
     return batch
 
 
@@ -383,6 +386,7 @@ def revert_import(batch: ImportBatch, *, by) -> None:
         timezone.now(),
     )
     batch.save(update_fields=["state", "reverted_by", "reverted_at"])
+    store.forget(targets={record.target_id for record in written})
 
 
 def _listed(items: list[str]) -> str:
@@ -434,6 +438,7 @@ def apply_targets(*, plan: Plan, user, rows: list[TargetRow], file_name: str) ->
         target.reference_target = stored[reference]
         target._history_user, target._change_reason = user, reason
         target.save(update_fields=["reference_target"])
+    store.forget(plan=plan)
     return saved
 
 

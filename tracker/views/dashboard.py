@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Count
+from django.db.models import Count, Max, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from tracker import work
+from tracker import store, work
 from tracker.api import plan_payload
 from tracker.charts import target_chart
 from tracker.filters import TargetFilter
 from tracker.history import change_log
+from tracker.loading import plan_standings
 from tracker.models import (
     Department,
     Plan,
@@ -22,7 +23,7 @@ from tracker.models import (
 )
 from tracker.next_plan import linked_series
 from tracker.permissions import is_admin
-from tracker.standing import plan_targets, standings, status_counts
+from tracker.standing import standings
 from tracker.tables import standing_table
 from tracker.views import evaluations
 from tracker.views.common import requested_year
@@ -86,38 +87,50 @@ def _chosen_year(request, plan) -> tuple[int, str | None]:
     return year, None
 
 
-def _columns(plan, year: int, chosen: bool, rows) -> list[int]:
-    """The year columns: up to the chosen year; by default up to the latest figure shown."""
-    if not chosen:
-        year = max([year, *(y for row in rows for y in row.entries)])
-    return [y for y in plan.years if y <= year]
+def _latest_shown_year(plan, user) -> int | None:
+    """The latest year with a figure `user` sees on the dashboard (see `_unapproved_visible`)."""
+    entries = ProgressEntry.objects.filter(target__plan=plan)
+    if not is_admin(user):
+        own = user.departments.values("pk")
+        entries = entries.filter(
+            Q(state=ProgressEntry.State.APPROVED) | Q(target__lead_department__in=own)
+        )
+    return entries.aggregate(latest=Max("year"))["latest"]
+
+
+def _columns(plan, year: int, latest: int | None) -> list[int]:
+    """The year columns: up to the status year, or further up to `latest`, the latest
+    figure shown, when no year was chosen."""
+    last = max(year, latest or year)
+    return [y for y in plan.years if y <= last]
 
 
 def plan_dashboard(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     year, year_problem = _chosen_year(request, plan)
-    found = standings(plan_targets(plan), year)
-    _hide_others_unapproved(found, request.user)
-    rows = {row.target.pk: row for row in found}
+    store.ensure(plan, year)
     filterset = TargetFilter(
         request.GET,
-        queryset=Target.objects.filter(plan=plan),
+        queryset=store.with_standing(Target.objects.filter(plan=plan), year),
         plan=plan,
-        statuses={pk: row.status for pk, row in rows.items()},
     )
-    shown = [rows[pk] for pk in filterset.qs.values_list("pk", flat=True)]
-    table = standing_table(shown, _columns(plan, year, "year" in request.GET, found))
+    rows = store.StoredRows(
+        plan, year, filterset.qs, prepare=lambda page: _hide_others_unapproved(page, request.user)
+    )
+    latest = None if "year" in request.GET else _latest_shown_year(plan, request.user)
+    table = standing_table(rows, _columns(plan, year, latest))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    counts = store.status_counts(plan, year)
     context = {
         "plan": plan,
         "year": year,
         "year_problem": year_problem,
         "filter": filterset,
         "table": table,
-        "counts": status_counts(rows.values()),
-        "total": len(rows),
-        "shown": len(shown),
-        "has_sample": any(e.is_sample for row in rows.values() for e in row.entries.values()),
+        "counts": counts,
+        "total": sum(n for _status, n in counts),
+        "shown": len(rows),
+        "has_sample": ProgressEntry.objects.filter(target__plan=plan, is_sample=True).exists(),
     }
     return render(request, "tracker/plan_dashboard.html", context)
 
@@ -196,5 +209,5 @@ def api_plan(request, slug):
             {"detail": f"year must be one of {plan.start_year}-{plan.end_year}"}, status=400
         )
     year = plan.status_year(int(requested) if requested else None)
-    rows = standings(plan_targets(plan), year)
+    rows = plan_standings(plan, year)
     return JsonResponse(plan_payload(plan, year, rows), json_dumps_params={"ensure_ascii": False})

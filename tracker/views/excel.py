@@ -20,6 +20,7 @@ from tracker.excel.report import write_report
 from tracker.excel.targets import preview_targets, write_targets
 from tracker.excel.template import write_template
 from tracker.forms import ImportForm, TargetsImportForm
+from tracker.loading import plan_standings
 from tracker.models import (
     ImportBatch,
     PendingImport,
@@ -29,7 +30,6 @@ from tracker.models import (
 )
 from tracker.payload import FigureRow, TargetRow, change_counts, dump, load_rows
 from tracker.permissions import require_admin
-from tracker.standing import plan_targets, standings
 from tracker.uploads import upload_limit
 from tracker.views.common import requested_year
 
@@ -48,7 +48,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def report_download(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     year = plan.status_year(requested_year(request))
-    rows = standings(plan_targets(plan), year)
+    rows = plan_standings(plan, year)
     include_unapproved = request.GET.get("include_unapproved") == "1"
     return _xlsx_response(
         lambda out: write_report(

@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tracker.evaluations import frozen_standings
 from tracker.excel.report import write_report
+from tracker.loading import plan_standings
 from tracker.models import Plan
-from tracker.standing import plan_targets, standings
 
 
 class Command(BaseCommand):
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         if year is not None and year not in plan.years:
             raise CommandError(f"--year must lie in {plan.start_year}-{plan.end_year}.")
         year = plan.status_year(year)
-        rows = standings(plan_targets(plan), year)
+        rows = plan_standings(plan, year)
         with open(output, "wb") as out:
             write_report(
                 out, plan, year, rows, language=language, include_unapproved=include_unapproved

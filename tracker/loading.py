@@ -1,0 +1,177 @@
+"""What the engine and the renderers need of a plan, loaded as plain values.
+
+One query per table (areas, departments, targets, entries, co-departments) feeds light
+objects instead of ORM instances: building a model instance costs far more than
+the row it holds, and a province-sized plan has tens of thousands of rows. The objects
+carry the attributes and methods the dashboard, the API and the report read of a target and
+an entry, borrowing the models' own methods so that every rule keeps one home.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tracker.models import Area, Department, Plan, ProgressEntry, Target
+from tracker.standing import Standing
+
+APPROVED = ProgressEntry.State.APPROVED
+
+
+@dataclass(slots=True, eq=False)
+class LoadedArea:
+    pk: int
+    name: str
+    name_en: str
+    order: int
+
+    display_name = Area.display_name
+
+
+@dataclass(slots=True, eq=False)
+class LoadedDepartment:
+    pk: int
+    name: str
+    name_en: str
+
+    display_name = Department.display_name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _columns(model) -> list[str]:
+    """Every stored column of `model`, by attribute name (`area_id` for the area)."""
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+TARGET_FIELDS = _columns(Target)
+ENTRY_FIELDS = _columns(ProgressEntry)
+
+
+class Related(list):
+    """Objects of a many-to-many relation, read like a prefetched manager: `.all()`."""
+
+    def all(self) -> list:
+        return self
+
+
+class LoadedTarget:
+    """A target as the engine and the renderers read it: every stored column as an
+    attribute, its area, departments, reference target and entries by year as objects."""
+
+    Kind, Direction, Nature = Target.Kind, Target.Direction, Target.Nature
+    display_name = Target.display_name
+    is_milestone = Target.is_milestone
+    get_absolute_url = Target.get_absolute_url
+    get_kind_display = Target.get_kind_display
+    get_nature_display = Target.get_nature_display
+    get_direction_display = Target.get_direction_display
+    get_baseline_quality_display = Target.get_baseline_quality_display
+    _get_FIELD_display = Target._get_FIELD_display
+    spec = Target.spec
+    assess = Target.assess
+
+    def __init__(self, values: dict, plan: Plan):
+        self.__dict__.update(values)
+        self.pk, self.plan = self.id, plan
+        self.area = self.lead_department = self.reference_target = None
+        self.co_departments = Related()
+        self.by_year: dict[int, LoadedEntry] = {}
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def approved_values(self) -> dict[int, Decimal]:
+        return {
+            year: e.value
+            for year, e in self.by_year.items()
+            if e.state == APPROVED and e.value is not None
+        }
+
+    def approved_achieved(self) -> dict[int, bool]:
+        return {
+            year: bool(e.achieved)
+            for year, e in self.by_year.items()
+            if e.state == APPROVED and e.achieved is not None
+        }
+
+
+class LoadedEntry:
+    """A yearly figure: every stored column as an attribute, and its target."""
+
+    State, Quality = ProgressEntry.State, ProgressEntry.Quality
+    counts = ProgressEntry.counts
+    display_value = ProgressEntry.display_value
+    is_flagged = ProgressEntry.is_flagged
+    get_state_display = ProgressEntry.get_state_display
+    get_quality_display = ProgressEntry.get_quality_display
+    _get_FIELD_display = ProgressEntry._get_FIELD_display
+
+    def __init__(self, values: dict, target: LoadedTarget):
+        self.__dict__.update(values)
+        self.pk, self.target = self.id, target
+
+
+def load_targets(plan: Plan, ids: Collection[int] | None = None) -> list[LoadedTarget]:
+    """The plan's targets (or those of `ids`) in the order of its indicator table.
+
+    Each comes with its area, departments, entries by year, and its reference target with
+    that one's entries, whether or not the reference is among those asked for.
+    """
+    query = Target.objects.filter(plan=plan)
+    if ids is not None:
+        query = query.filter(pk__in=ids)
+    targets = {row["id"]: LoadedTarget(row, plan) for row in query.values(*TARGET_FIELDS)}
+    asked = list(targets.values())
+    missing = {t.reference_target_id for t in asked} - set(targets) - {None}
+    if missing:
+        plans = {plan.pk: plan}
+        for row in Target.objects.filter(pk__in=missing).values(*TARGET_FIELDS):
+            if row["plan_id"] not in plans:
+                plans[row["plan_id"]] = Plan.objects.get(pk=row["plan_id"])
+            targets[row["id"]] = LoadedTarget(row, plans[row["plan_id"]])
+    entries = ProgressEntry.objects.all()
+    if ids is None and not missing:
+        entries = entries.filter(target__plan=plan)
+    else:
+        entries = entries.filter(target_id__in=list(targets))
+    for row in entries.values(*ENTRY_FIELDS):
+        target = targets[row["target_id"]]
+        target.by_year[row["year"]] = LoadedEntry(row, target)
+    areas = {
+        row[0]: LoadedArea(*row)
+        for row in Area.objects.filter(pk__in={t.area_id for t in targets.values()}).values_list(
+            "pk", "name", "name_en", "order"
+        )
+    }
+    departments = {
+        row[0]: LoadedDepartment(*row)
+        for row in Department.objects.values_list("pk", "name", "name_en")
+    }
+    co = Target.co_departments.through.objects.filter(target_id__in=list(targets))
+    for target_id, department_id in co.values_list("target_id", "department_id"):
+        targets[target_id].co_departments.append(departments[department_id])
+    for target in targets.values():
+        target.area = areas[target.area_id]
+        target.lead_department = departments.get(target.lead_department_id)
+        target.reference_target = targets.get(target.reference_target_id)
+    asked.sort(key=lambda t: (t.area.order, t.order, t.code))
+    return asked
+
+
+def assessed(targets: list[LoadedTarget], year: int) -> list[Standing]:
+    """Where each target stands as of `year`, in the order given."""
+    rows = []
+    for target in targets:
+        values = target.approved_values()
+        spec = target.spec(values)
+        assessment = target.assess(year, values=values, spec=spec)
+        rows.append(Standing(target, assessment, target.by_year, spec, values))
+    return rows
+
+
+def plan_standings(plan: Plan, year: int, ids: Collection[int] | None = None) -> list[Standing]:
+    """The standings every renderer reads: the plan's targets (or `ids`), assessed."""
+    return assessed(load_targets(plan, ids), year)

@@ -1,0 +1,168 @@
+"""The standings store: each target's status per plan and year, kept in the database.
+
+The dashboard filters, sorts and counts on it, and assesses only the rows of the page it
+shows. It is never stale:
+- every write that could change a status (a figure, a target, a plan's ratios, a closed
+  year) calls `forget()` inside its own transaction, and the rows of the targets it touched,
+  and of the targets measured against them, go;
+- a read calls `ensure()` first, which assesses and stores whatever is missing.
+
+With requests running at once, both take the same lock, the plan's row, and hold it to the
+end of their transaction. If `ensure()` has it first, it stores what it read and the writer,
+waiting for the lock, then forgets those rows; if the writer has it first, `ensure()` waits
+until the write is committed and reads it. On SQLite the lock is the database's single
+write lock, which a build takes before it reads.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F, FilteredRelation, Q, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
+from django_tables2.data import TableData
+from django_tables2.utils import OrderBy
+
+from tracker.loading import plan_standings
+from tracker.models import Plan, StoredStanding, Target
+from tracker.progress import ORDER, Status
+
+BATCH = 2000
+
+
+def _lock(plan_ids: Iterable[int]) -> None:
+    """Take the plans' rows for the rest of the transaction (see the module's docstring).
+
+    An UPDATE that changes nothing: on PostgreSQL it locks the row, on SQLite it takes the
+    write lock; either way before anything is read.
+    """
+    Plan.objects.filter(pk__in=sorted(plan_ids)).update(slug=F("slug"))
+
+
+def forget(*, plan: Plan | None = None, targets: Iterable[Target | int] | None = None) -> None:
+    """Drop the stored standings of the whole `plan`, or of `targets` and of every target
+    measured against one of them. Call it inside the write's transaction."""
+    if plan is not None:
+        _lock([plan.pk])
+        StoredStanding.objects.filter(plan=plan).delete()
+    ids = sorted({getattr(target, "pk", target) for target in targets or ()} - {None})
+    for start in range(0, len(ids), BATCH):  # SQLite takes only so many parameters
+        chunk = ids[start : start + BATCH]
+        affected = Target.objects.filter(Q(pk__in=chunk) | Q(reference_target_id__in=chunk))
+        _lock(set(affected.values_list("plan_id", flat=True)))
+        StoredStanding.objects.filter(target__in=affected).delete()
+
+
+def _missing(plan: Plan, year: int):
+    return Target.objects.filter(plan=plan).exclude(stored_standings__year=year)
+
+
+def ensure(plan: Plan, year: int) -> None:
+    """Assess and store the plan's targets that have no stored standing for `year`."""
+    if not _missing(plan, year).exists():
+        return
+    with transaction.atomic():
+        _lock([plan.pk])
+        missing = list(_missing(plan, year).values_list("pk", flat=True))
+        if not missing:  # built by another request while this one waited for the lock
+            return
+        whole = len(missing) == Target.objects.filter(plan=plan).count()
+        StoredStanding.objects.bulk_create(
+            (
+                StoredStanding(
+                    plan=plan,
+                    target_id=row.target.pk,
+                    year=year,
+                    status=row.status,
+                    status_rank=row.status_rank,
+                    progress_sort=float(row.progress_sort),
+                )
+                for row in plan_standings(plan, year, None if whole else missing)
+            ),
+            batch_size=2000,
+        )
+
+
+def with_standing(targets, year: int):
+    """Targets annotated with their stored standing for `year`: `stored_status`,
+    `stored_rank` and `stored_progress` (call `ensure()` first)."""
+    return targets.annotate(
+        stored=FilteredRelation("stored_standings", condition=Q(stored_standings__year=year))
+    ).annotate(
+        stored_status=F("stored__status"),
+        stored_rank=F("stored__status_rank"),
+        stored_progress=F("stored__progress_sort"),
+    )
+
+
+def status_counts(plan: Plan, year: int) -> list[tuple[Status, int]]:
+    """How many targets have each status, best first, leaving out statuses nobody has."""
+    counts = Counter(
+        StoredStanding.objects.filter(plan=plan, year=year).values_list("status", flat=True)
+    )
+    return [(status, counts[status.value]) for status in ORDER if counts[status.value]]
+
+
+def _localized(field: str):
+    """Sort by the English name where one is set, when the page is in English."""
+    if (get_language() or "").startswith("en"):
+        return Coalesce(NullIf(f"{field}_en", Value("")), field)
+    return F(field)
+
+
+class StoredRows(TableData):
+    """The dashboard table's rows: ordered, counted and sliced in the database, from the
+    store; only the rows of the page shown are loaded and assessed."""
+
+    # What each sort key of StandingTable means as a column of the targets' query.
+    SORT_KEYS = {
+        "target__area__order": lambda: F("area__order"),
+        "target__code": lambda: F("code"),
+        "target__display_name": lambda: _localized("name"),
+        "target__nature": lambda: F("nature"),
+        "target__lead_department__display_name": lambda: _localized("lead_department__name"),
+        "status_rank": lambda: F("stored_rank"),
+        "progress_sort": lambda: F("stored_progress"),
+    }
+
+    def __init__(self, plan: Plan, year: int, targets, prepare=None):
+        """`targets`: a query of the plan's targets from `with_standing()`, filtered;
+        `prepare`, if given, is called with the rows of each page before they are shown."""
+        super().__init__(targets)
+        self.plan, self.year, self.prepare = plan, year, prepare
+
+    @cached_property
+    def _count(self) -> int:
+        return self.data.count()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self):
+        return iter(self[0 : len(self)])
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self[key : key + 1][0]
+        ids = list(self.data.values_list("pk", flat=True)[key])
+        rows = {row.target.pk: row for row in plan_standings(self.plan, self.year, ids)}
+        page = [rows[pk] for pk in ids]
+        if self.prepare is not None:
+            self.prepare(page)
+        return page
+
+    def order_by(self, aliases) -> None:
+        keys = []
+        for alias in aliases:
+            column = self.table.columns[OrderBy(alias).bare]
+            accessors = column.order_by
+            if alias[0] != column.order_by_alias[0]:
+                accessors = accessors.opposite
+            for accessor in accessors:
+                key = self.SORT_KEYS[accessor.bare]()
+                keys.append(key.desc() if accessor.is_descending else key.asc())
+        self.data = self.data.order_by(*keys, "area__order", "order", "code")
