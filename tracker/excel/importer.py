@@ -257,12 +257,15 @@ def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | N
         return None
     if decimal_places(number) > target.decimal_places:
         rounded = number.quantize(Decimal(1).scaleb(-target.decimal_places), ROUND_HALF_UP)
-        message = _("%(old)s rounded to %(new)s (%(places)s decimal places for this target).") % {
-            "old": number,
-            "new": rounded,
-            "places": target.decimal_places,
-        }
-        preview.warnings.append(Problem(raw.sheet, raw.value_cell, message, "rounded"))
+        if not within_limit(rounded):
+            fail(out_of_range_message(value), "out_of_range")
+            return None
+        if rounded != number:
+            # 5000.0 from a number cell is 5000, not a figure rounded.
+            message = _(
+                "%(old)s rounded to %(new)s (%(places)s decimal places for this target)."
+            ) % {"old": number, "new": rounded, "places": target.decimal_places}
+            preview.warnings.append(Problem(raw.sheet, raw.value_cell, message, "rounded"))
         number = rounded
     return number
 
