@@ -172,6 +172,22 @@ class TestApprovedFigures:
         record = entry.history.latest()
         assert record.history_change_reason == "reopened: 统计局更正"
 
+    def test_a_reason_longer_than_the_form_keeps_is_refused_saying_so(
+        self, as_admin, plan, gdp, admin_user
+    ):
+        entry = factory.make_entry(gdp, YEAR, "120.0")
+        url = reverse("tracker:reopen-entry", args=[entry.pk])
+        response = as_admin.post(
+            url, {"reason": "长" * 2001, "version": entry.version}, follow=True
+        )
+        shown = " ".join(str(m) for m in response.context["messages"])
+        # "Nothing was changed: keep it to at most 2000 characters (it has 2001)."
+        assert "未做任何更改" in shown and "2000" in shown and "2001" in shown
+        entry.refresh_from_db()
+        assert entry.state == "approved"
+        response = as_admin.post(url, {"reason": "", "version": entry.version}, follow=True)
+        assert "请填写原因。" in " ".join(str(m) for m in response.context["messages"])
+
     def test_an_approved_figure_in_a_file_is_refused_until_reopened(
         self, as_admin, plan, gdp, admin_user
     ):

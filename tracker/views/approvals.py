@@ -108,7 +108,11 @@ def _reasoned(request, action, *args, **kwargs):
     """Run a write that needs a reason; messages say what happened."""
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give a reason; nothing was changed."))
+        # Empty, or longer than the form keeps: say which, in the form's own words.
+        messages.error(
+            request,
+            _("Nothing was changed: %(why)s") % {"why": " ".join(form.errors["reason"])},
+        )
         return False
     try:
         action(*args, by=request.user, reason=form.cleaned_data["reason"], **kwargs)
