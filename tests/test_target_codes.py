@@ -61,6 +61,21 @@ def test_the_target_import_refuses_a_slash(client, admin_user):
     assert "A2" in response.content.decode() and not Target.objects.filter(plan=plan).exists()
 
 
+@pytest.mark.parametrize("code", ["GDP/2", "x" * 41, None])
+def test_the_target_import_says_each_bad_code_once(client, admin_user, code):
+    client.force_login(admin_user)
+    plan = factory.make_plan(slug="codes")
+    wb = openpyxl.Workbook()
+    wb.active.append(HEADER)
+    wb.active.append(
+        [code, "地区生产总值", "经济", "亿元", "水平值", "越高越好", "预期性", 100, 200]
+    )
+    response = upload(client, plan, wb)
+    problems = [(p.cell, str(p.message)) for p in response.context["preview"].errors]
+    assert len(problems) == 1 and problems[0][0].endswith("A2"), problems
+    assert not Target.objects.filter(plan=plan).exists()
+
+
 def test_existing_bad_codes_are_mended_by_the_migration(client, admin_user):
     plan = factory.make_plan(slug="mended")
     area = factory.make_area(plan)

@@ -171,7 +171,10 @@ def _judge_rows(name, grid, columns, preview: Preview) -> None:
             continue
         before = len(preview.errors)
 
-        def error(key, message, r=r):
+        said = set()
+
+        def error(key, message, r=r, said=said):
+            said.add(key)
             preview.errors.append(Problem(name, ref(r, columns.get(key, columns["code"])), message))
 
         values = {}
@@ -242,7 +245,7 @@ def _judge_rows(name, grid, columns, preview: Preview) -> None:
                     _("No department named “%(name)s”; create it first.") % {"name": department},
                 )
         values["co_departments"] = co
-        _check_rules(values, plan, error)
+        _check_rules(values, plan, error, said)
         if len(preview.errors) > before:
             continue
         target_row = TargetRow(row=r + 1, code=code, values=values)
@@ -270,11 +273,12 @@ def _split(text: str) -> list[str]:
     return text.split(LIST_SEPARATORS[0])
 
 
-def _check_rules(values: dict, plan: Plan, error) -> None:
+def _check_rules(values: dict, plan: Plan, error, said: set) -> None:
     """The model's own rules (Target.full_clean), each said at its cell.
 
     Relations are checked by name above; the rules on the remaining fields run as they
-    do in the admin, and an error on no one column is said at the code.
+    do in the admin, and an error on no one column is said at the code. A column already
+    refused above (`said`) is not refused twice.
     """
     target = Target(plan=plan)
     for key in TARGET_FIELDS:
@@ -287,6 +291,8 @@ def _check_rules(values: dict, plan: Plan, error) -> None:
         target.full_clean(exclude=RELATIONS, validate_unique=False)
     except ValidationError as invalid:
         for key, messages in invalid.message_dict.items():
+            if key in said:
+                continue
             for message in messages:
                 error(key if key in COLUMNS else "code", message)
 
