@@ -513,3 +513,18 @@ def test_a_target_with_figures_is_not_deleted_in_the_admin(as_admin, gdp):
     url = reverse("admin:tracker_target_delete", args=[gdp.pk])
     assert as_admin.post(url, {"post": "yes"}).status_code == 403
     assert ProgressEntry.objects.filter(target=gdp).exists()
+
+
+def test_a_department_member_without_the_reporters_role_is_told_why(client, plan, gdp, department):
+    member = factory.make_user("member", departments=[department])
+    client.force_login(member)
+    response = client.get(entry_url(plan))
+    assert "填报数据需要“填报员”角色" in page(response)
+    assert f'name="t{gdp.pk}-value"' not in page(response)
+    response = post_entry(client, plan, gdp, "120")
+    assert not ProgressEntry.objects.exists()
+    data = io.BytesIO(workbook([["指标代码", YEAR], ["GDP", 130]]))
+    data.name = "f.xlsx"
+    response = client.post(reverse("tracker:import", args=[plan.slug]), {"file": data})
+    assert "填报数据需要“填报员”角色" in page(response)
+    assert "该指标由统计局牵头" not in page(response) and not ProgressEntry.objects.exists()

@@ -38,6 +38,12 @@ def localized(obj, field: str = "name") -> str:
     return getattr(obj, field)
 
 
+NO_ROLE = _(
+    "Entering figures needs the reporters role, which your account does not have: "
+    "ask an administrator."
+)
+
+
 class Lock(str):
     """Why a figure may not change, for a person; `code` names the rule for programs."""
 
@@ -747,12 +753,14 @@ class ProgressEntry(models.Model):
         3. the state: an approved figure changes only after a reopen; only submitted
            figures are approved or returned; only approved ones reopened.
         """
-        from tracker.permissions import can_enter, is_admin
+        from tracker.permissions import can_enter, is_admin, is_reporter
 
         target = self.target
         lock = target.plan.year_lock(self.year)
         if lock:
             return lock
+        if action == self.Action.EDIT and not (is_reporter(user) or is_admin(user)):
+            return Lock(NO_ROLE, "forbidden")
         if action == self.Action.EDIT and not can_enter(user, target):
             return Lock(
                 _("You may not change figures of %(target)s: it is led by %(department)s.")

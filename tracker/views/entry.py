@@ -16,6 +16,7 @@ from tracker import services
 from tracker.forms import EntryForm
 from tracker.models import Plan, ProgressEntry, Target
 from tracker.standing import Standing
+from tracker.permissions import is_admin, is_reporter
 
 
 @dataclass
@@ -85,6 +86,7 @@ def data_entry(request, slug, year):
         "closed": plan.closed_by_year().get(year),
         "open_rows": sum(1 for row in rows if not row.lock),
         "has_errors": any(row.form.errors for row in rows),
+        "no_role": not (is_reporter(request.user) or is_admin(request.user)),
     }
     return render(request, "tracker/data_entry.html", context)
 
