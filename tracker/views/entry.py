@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from tracker import services
 from tracker.forms import EntryForm
 from tracker.models import Plan, ProgressEntry, Target
-from tracker.standing import Standing
 from tracker.permissions import is_admin, is_reporter
+from tracker.standing import Standing
 
 
 @dataclass
