@@ -300,6 +300,13 @@ class TestNothingDone:
         response = as_admin.post(reverse("tracker:approve"), follow=True)
         assert notices(response) == [("info", "未审核任何数据：没有勾选数据。")]
 
+    def test_approving_figures_that_are_gone_is_a_warning(self, as_admin, plan, gdp):
+        entry = factory.make_entry(gdp, YEAR, "35", state="submitted")
+        ticked = {"entry": f"{entry.pk}:{entry.version}"}
+        entry.delete()
+        response = as_admin.post(reverse("tracker:approve"), ticked, follow=True)
+        assert notices(response) == [("warning", "未审核任何数据：所勾选的数据已不存在。")]
+
 
 class TestHistoryReasons:
     def test_reasons_are_codes_shown_in_the_readers_language(

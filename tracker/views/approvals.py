@@ -91,7 +91,12 @@ def approve(request):
     except services.Refused as refusal:
         messages.error(request, _("Nothing was approved. %(why)s") % {"why": refusal})
     else:
-        messages.success(request, _("%(count)d figures approved.") % {"count": count})
+        if count:
+            messages.success(request, _("%(count)d figures approved.") % {"count": count})
+        else:
+            messages.warning(
+                request, _("Nothing was approved: the ticked figures no longer exist.")
+            )
     return redirect("tracker:approvals")
 
 
