@@ -356,6 +356,35 @@ class TestAdmin:
             admin_user,
         )
 
+    @pytest.mark.parametrize(
+        "typed, said",
+        [
+            ("999999999999.999999", "decimal places"),
+            ("36.25", "decimal places"),
+            ("-5", "cannot be negative"),
+            ("1E+13", "10¹²"),
+        ],
+    )
+    def test_a_figure_follows_the_targets_rules_as_on_the_entry_page(
+        self, as_admin, entry, typed, said
+    ):
+        as_admin.cookies["django_language"] = "en"
+        response = as_admin.post(
+            self.change_url(entry), self.form(entry, value=typed, change_reason="更正")
+        )
+        assert response.status_code == 200 and said in page(response)
+        entry.refresh_from_db()
+        assert entry.value == Decimal("35")
+
+    def test_a_new_figure_follows_the_targets_rules(self, as_admin, gdp):
+        as_admin.cookies["django_language"] = "en"
+        data = {"target": gdp.pk, "year": 2024, "value": "1.25", "achieved": "True"}
+        data.update(quality="final", note="", change_reason="补录", read_version=0)
+        response = as_admin.post(reverse("admin:tracker_progressentry_add"), data)
+        html = page(response)
+        assert "decimal places" in html and "Only a milestone is achieved or not" in html
+        assert not ProgressEntry.objects.exists()
+
     def test_the_state_cannot_be_set_in_the_admin(self, as_admin, entry):
         html = page(as_admin.get(self.change_url(entry)))
         assert 'name="state"' not in html and 'name="return_reason"' not in html
