@@ -27,7 +27,7 @@ from tracker.excel.common import (
     sheet,
 )
 from tracker.excel.importer import Preview
-from tracker.excel.reader import Problem, blank, normalise, ref, sheet_grid
+from tracker.excel.reader import Problem, blank, normalise, ref, sheet_grid, unsaved_formula
 from tracker.excel.safety import UnsafeFile, inspect_xlsx
 from tracker.models import Department, Plan, Target
 from tracker.numbers import (
@@ -123,7 +123,7 @@ def preview_targets(data: bytes, *, plan: Plan, file_name: str, max_bytes: int) 
     """Check, read and judge a target-definition sheet; nothing is written."""
     preview = Preview(plan, file_name, hashlib.sha256(data).hexdigest())
     try:
-        inspect_xlsx(data, max_bytes=max_bytes)
+        inspection = inspect_xlsx(data, max_bytes=max_bytes)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         grid = sheet_grid(book.get_sheet_by_index(0))
         name = book.sheet_names[0]
@@ -151,11 +151,11 @@ def preview_targets(data: bytes, *, plan: Plan, file_name: str, max_bytes: int) 
         preview.errors.append(Problem(name, "A1", _("Columns missing: %(columns)s.") % {
             "columns": ", ".join(missing)}))  # fmt: skip
         return preview
-    _judge_rows(name, grid, columns, preview)
+    _judge_rows(name, grid, columns, preview, inspection.unsaved_formulas.get(name, set()))
     return preview
 
 
-def _judge_rows(name, grid, columns, preview: Preview) -> None:
+def _judge_rows(name, grid, columns, preview: Preview, formulas: set[str]) -> None:
     plan = preview.plan
     targets = Target.objects.filter(plan=plan).select_related(
         "area", "lead_department", "reference_target"
@@ -180,6 +180,12 @@ def _judge_rows(name, grid, columns, preview: Preview) -> None:
         values = {}
         for key in COLUMNS:
             raw = cells.get(key)
+            if key in columns and ref(r, columns[key]) in formulas:
+                # Read as empty, it would silently clear the field: refuse it instead.
+                said.add(key)
+                preview.errors.append(unsaved_formula(name, ref(r, columns[key])))
+                values[key] = None
+                continue
             if blank(raw):
                 if COLUMNS[key][2]:
                     error(key, _("This column must be filled."))
