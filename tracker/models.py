@@ -529,6 +529,22 @@ class Target(models.Model):
             errors["area"] = _("The area belongs to another plan.")
         if self.kind == self.Kind.RELATIVE and not self.reference_target_id:
             errors["reference_target"] = _("A relative target needs a reference target.")
+        if self.reference_target_id and self.reference_target_id == self.pk:
+            errors["reference_target"] = _("A target cannot be its own reference.")
+        elif self.reference_target_id and self.plan_id:
+            reference_plan = (
+                Target.objects.filter(pk=self.reference_target_id)
+                .values_list("plan_id", flat=True)
+                .first()
+            )
+            if reference_plan not in (None, self.plan_id):
+                errors["reference_target"] = _("The reference target belongs to another plan.")
+        for name in ("baseline_value", "target_value"):
+            value = getattr(self, name)
+            if value is not None and value < 0 and not self.allow_negative:
+                errors[name] = _(
+                    "This target cannot be negative; tick “negative figures allowed” if it can be."
+                )
         if self.kind in (self.Kind.LEVEL, self.Kind.RANK, self.Kind.ANNUAL_GROWTH) and (
             self.target_value is None
         ):

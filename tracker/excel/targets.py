@@ -251,7 +251,7 @@ def _judge_rows(name, grid, columns, preview: Preview, formulas: set[str]) -> No
                     _("No department named “%(name)s”; create it first.") % {"name": department},
                 )
         values["co_departments"] = co
-        _check_rules(values, plan, error, said)
+        _check_rules(values, plan, error, said, stored.get(code))
         if len(preview.errors) > before:
             continue
         target_row = TargetRow(row=r + 1, code=code, values=values)
@@ -263,7 +263,15 @@ def _judge_rows(name, grid, columns, preview: Preview, formulas: set[str]) -> No
     known = set(stored) | codes_in_file
     for target_row in preview.rows:
         reference = target_row.values.get("reference_target")
-        if reference and reference not in known:
+        if reference and reference == target_row.code:
+            preview.errors.append(
+                Problem(
+                    name,
+                    ref(target_row.row - 1, columns.get("reference_target", 0)),
+                    _("A target cannot be its own reference."),
+                )
+            )
+        elif reference and reference not in known:
             preview.errors.append(
                 Problem(
                     name,
@@ -279,14 +287,15 @@ def _split(text: str) -> list[str]:
     return text.split(LIST_SEPARATORS[0])
 
 
-def _check_rules(values: dict, plan: Plan, error, said: set) -> None:
+def _check_rules(values: dict, plan: Plan, error, said: set, current: Target | None) -> None:
     """The model's own rules (Target.full_clean), each said at its cell.
 
     Relations are checked by name above; the rules on the remaining fields run as they
     do in the admin, and an error on no one column is said at the code. A column already
     refused above (`said`) is not refused twice.
     """
-    target = Target(plan=plan)
+    # The sheet has no column for negatives: a changed target keeps what the admin set.
+    target = Target(plan=plan, allow_negative=bool(current and current.allow_negative))
     for key in TARGET_FIELDS:
         value = values.get(key)
         if key in NUMBERS and value is not None:
