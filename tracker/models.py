@@ -146,6 +146,37 @@ class Plan(models.Model):
     def display_region(self) -> str:
         return localized(self, "region")
 
+    def clean(self):
+        """A changed period still holds every figure, closed year and target year it has."""
+        if self.pk is None:
+            return
+        spans = [
+            ProgressEntry.objects.filter(target__plan=self).aggregate(
+                first=models.Min("year"), last=models.Max("year")
+            ),
+            ClosedYear.objects.filter(plan=self).aggregate(
+                first=models.Min("year"), last=models.Max("year")
+            ),
+            Target.objects.filter(plan=self).aggregate(
+                first=models.Min("baseline_year"), last=models.Max("target_year")
+            ),
+        ]
+        firsts = [span["first"] for span in spans if span["first"] is not None]
+        lasts = [span["last"] for span in spans if span["last"] is not None]
+        errors = {}
+        if firsts and self.baseline_year and min(firsts) < self.baseline_year:
+            errors["baseline_year"] = _(
+                "This plan has figures, targets or closed years from %(year)s: "
+                "its baseline year cannot be later."
+            ) % {"year": min(firsts)}
+        if lasts and self.end_year and max(lasts) > self.end_year:
+            errors["end_year"] = _(
+                "This plan has figures, targets or closed years up to %(year)s: "
+                "its last year cannot be earlier."
+            ) % {"year": max(lasts)}
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def years(self) -> range:
         """The plan's own years, without the baseline year."""
