@@ -84,3 +84,29 @@ def test_an_edit_in_the_admin_refuses_forms_opened_before_it(admin_client, demo_
 
     with pytest.raises(workflow.StaleEntry):
         workflow.claim(entry, version_read_by_reporter)
+
+
+def test_a_plan_period_cannot_shrink_past_its_figures(client, admin_user):
+    plan = factory.make_plan(slug="period")
+    target = factory.make_target(plan)
+    factory.make_entry(target, plan.end_year, "1")
+    client.force_login(admin_user)
+    url = reverse("admin:tracker_plan_change", args=[plan.pk])
+    page = client.get(url)
+    data = {k: v for k, v in page.context["adminform"].form.initial.items() if v is not None}
+    for formset in page.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
+        for form in formset.formset.initial_forms:
+            data.update({form.add_prefix(k): v for k, v in form.initial.items() if v is not None})
+            data[form.add_prefix("id")] = form.instance.pk
+    data["end_year"] = plan.end_year - 1
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "end_year" in errors and str(plan.end_year) in errors["end_year"][0]
+    plan.refresh_from_db()
+    assert plan.end_year == target.target_year
+    data["end_year"] = plan.end_year
+    response = client.post(url, data)
+    assert response.status_code == 302

@@ -1,4 +1,5 @@
-"""A preview is applied once: a second confirm, even at the same moment, says so."""
+"""A preview is applied once, a year reopened once: a second try, even at the same moment,
+says so."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from django.urls import reverse
 
 from tests import factory
 from tests.test_excel_import import XLSX, filled
-from tracker.models import ImportBatch, PendingImport, ProgressEntry
+from tracker import services
+from tracker.models import ClosedYear, ImportBatch, PendingImport, ProgressEntry
 
 
 @pytest.fixture
@@ -92,3 +94,35 @@ def test_two_confirms_at_the_same_moment(roles, plan, reporter):
     assert ImportBatch.objects.count() == 1
     assert ProgressEntry.objects.count() == 1
     assert not PendingImport.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reopens_of_a_year_at_the_same_moment(roles, plan, admin_user):
+    if connection.vendor == "sqlite":
+        pytest.skip("needs a database that waits for locks between threads: run on PostgreSQL")
+    services.close_year(plan, 2023, by=admin_user, reason="公报已发布")
+    url = reverse("tracker:reopen-year", args=[plan.slug, 2023])
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def reopen():
+        browser = Client()
+        browser.force_login(admin_user)
+        barrier.wait()
+        try:
+            response = browser.post(url, {"reason": "更正"})
+            outcomes.append((response.status_code, said(response)))
+        except Exception as error:
+            outcomes.append((500, repr(error)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=reopen) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(status for status, _said in outcomes) == [302, 302], outcomes
+    words = sorted(text for _status, text in outcomes)
+    assert words == ["2023 年度已重新打开。", "2023 年度未关闭。"], words
+    assert ClosedYear.history.filter(history_type="-").count() == 1

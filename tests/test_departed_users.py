@@ -128,3 +128,35 @@ def test_an_administrator_cannot_make_itself_superuser(client, admin_user):
     client.post(url, data)
     admin_user.refresh_from_db()
     assert not admin_user.is_superuser
+
+
+def test_an_administrator_cannot_lock_itself_out(client, admin_user, reporter):
+    factory.make_entry(factory.make_target(factory.make_plan()), 2022, 1, entered_by=admin_user)
+    client.force_login(admin_user)
+    delete_url = reverse("admin:auth_user_delete", args=[admin_user.pk])
+    response = client.post(delete_url, {"deactivate": "1"}, follow=True)
+    assert "不能停用或删除自己的账号" in response.content.decode()
+    change_url = reverse("admin:auth_user_change", args=[admin_user.pk])
+    page = client.get(change_url).content.decode()
+    assert 'name="is_active"' not in page and 'name="groups"' not in page
+    data = {
+        "username": admin_user.username,
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+        "_save": "1",
+    }
+    client.post(change_url, data)
+    admin_user.refresh_from_db()
+    assert admin_user.is_active and admin_user.groups.filter(name="administrators").exists()
+    changelist = reverse("admin:auth_user_changelist")
+    action = {"action": "deactivate", "_selected_action": [admin_user.pk]}
+    response = client.post(changelist, action, follow=True)
+    shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert ("warning", "没有停用任何账号。") in shown
+    admin_user.refresh_from_db()
+    assert admin_user.is_active
+    action["_selected_action"] = [reporter.pk]
+    response = client.post(changelist, action, follow=True)
+    reporter.refresh_from_db()
+    assert not reporter.is_active
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]

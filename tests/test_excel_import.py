@@ -187,6 +187,20 @@ class TestValues:
         assert result.rows[0].value == "0.3"
         assert "0.30000000000000004" in str(result.warnings[0]) and "F5" in str(result.warnings[0])
 
+    def test_a_whole_figure_sent_back_unchanged_is_not_reported_as_rounded(self, plan, reporter):
+        Target.objects.filter(plan=plan, code="GDP").update(decimal_places=0)
+        gdp = Target.objects.get(plan=plan, code="GDP")
+        factory.make_entry(gdp, 2023, "5000", state="draft", entered_by=reporter)
+        result = preview(filled(plan, reporter), reporter)
+        assert result.ok and not [w for w in result.warnings if w.code == "rounded"]
+
+    def test_a_figure_that_rounds_up_to_the_limit_is_refused(self, plan, reporter):
+        # GDP keeps one decimal place: this text would be stored as 10^12, beyond any figure.
+        result = preview(filled(plan, reporter, F5="999999999999.999999"), reporter)
+        assert not result.ok
+        assert "F5" in messages(result)[0] and "10¹²" in messages(result)[0]
+        assert not ProgressEntry.objects.exists()
+
     @pytest.mark.parametrize(
         "typed, expected",
         [("1,234.5", "1234.5"), ("１２３", "123"), (" 98.6 ", "98.6"), ("12", "12")],

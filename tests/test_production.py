@@ -20,6 +20,7 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "tracker.example.org",
+    "SITE_URL": "https://tracker.example.org",
 }
 
 
@@ -44,10 +45,16 @@ def production_settings(**extra) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_check_deploy_is_clean_with_only_the_three_variables_set():
+def test_check_deploy_is_clean_with_only_the_four_variables_set():
     result = run("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_server_without_site_url_is_warned_before_mail_fails():
+    without = {k: v for k, v in PRODUCTION.items() if k != "SITE_URL"}
+    result = run("check", "--fail-level", "WARNING", env=without)
+    assert result.returncode != 0 and "tracker.W001" in result.stderr + result.stdout
 
 
 def test_secure_choices_are_the_defaults_when_debug_is_off():

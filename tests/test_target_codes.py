@@ -61,6 +61,21 @@ def test_the_target_import_refuses_a_slash(client, admin_user):
     assert "A2" in response.content.decode() and not Target.objects.filter(plan=plan).exists()
 
 
+@pytest.mark.parametrize("code", ["GDP/2", "x" * 41, None])
+def test_the_target_import_says_each_bad_code_once(client, admin_user, code):
+    client.force_login(admin_user)
+    plan = factory.make_plan(slug="codes")
+    wb = openpyxl.Workbook()
+    wb.active.append(HEADER)
+    wb.active.append(
+        [code, "地区生产总值", "经济", "亿元", "水平值", "越高越好", "预期性", 100, 200]
+    )
+    response = upload(client, plan, wb)
+    problems = [(p.cell, str(p.message)) for p in response.context["preview"].errors]
+    assert len(problems) == 1 and problems[0][0].endswith("A2"), problems
+    assert not Target.objects.filter(plan=plan).exists()
+
+
 def test_existing_bad_codes_are_mended_by_the_migration(client, admin_user):
     plan = factory.make_plan(slug="mended")
     area = factory.make_area(plan)
@@ -99,3 +114,39 @@ def test_existing_bad_codes_are_mended_by_the_migration(client, admin_user):
     assert len(codes) == 3 and "GDP-2" in codes
     client.force_login(admin_user)
     assert client.get(reverse("tracker:plan-dashboard", args=[plan.slug])).status_code == 200
+
+
+def test_a_target_refers_to_another_target_of_its_plan(db):
+    target = factory.make_target(code="GDP")
+    target.kind, target.reference_target = Target.Kind.RELATIVE, target
+    with pytest.raises(ValidationError) as refusal:
+        target.full_clean()
+    assert "reference_target" in refusal.value.message_dict
+    elsewhere = factory.make_target(plan=factory.make_plan(slug="other"), code="GDP")
+    target.reference_target = elsewhere
+    with pytest.raises(ValidationError) as refusal:
+        target.full_clean()
+    assert "reference_target" in refusal.value.message_dict
+
+
+def test_a_baseline_below_zero_needs_negatives_allowed(db):
+    target = factory.make_target(code="RATE", baseline_value=-1)
+    with pytest.raises(ValidationError) as refusal:
+        target.full_clean()
+    assert "baseline_value" in refusal.value.message_dict
+    target.allow_negative = True
+    target.full_clean()
+
+
+def test_the_target_import_refuses_a_target_that_is_its_own_reference(client, admin_user):
+    client.force_login(admin_user)
+    plan = factory.make_plan(slug="codes")
+    wb = openpyxl.Workbook()
+    wb.active.append([*HEADER, "参照指标代码"])
+    wb.active.append(
+        ["GDP", "地区生产总值", "经济", "亿元", "relative", "越高越好", "预期性", 100, None, "GDP"]
+    )
+    response = upload(client, plan, wb)
+    problems = [(p.cell, str(p.message)) for p in response.context["preview"].errors]
+    assert problems == [("J2", "指标不能以自身为参照指标。")], problems
+    assert not Target.objects.filter(plan=plan).exists()

@@ -173,3 +173,15 @@ def test_reporters_may_not_define_targets(client, reporter, seed_plan):
     client.force_login(reporter)
     assert client.get(reverse("tracker:targets-export", args=[seed_plan.slug])).status_code == 403
     assert client.get(reverse("tracker:targets-import", args=[seed_plan.slug])).status_code == 403
+
+
+def test_a_formula_without_a_saved_result_is_refused_not_read_as_empty(as_admin, seed_plan):
+    wb = export(as_admin, seed_plan)
+    ws = wb["指标定义"]
+    header = [c.value for c in ws[1]]
+    lead = ws.cell(row=2, column=header.index("牵头单位") + 1)
+    lead.value = '=HYPERLINK("http://example.org","统计局")'
+    response = upload(as_admin, seed_plan, wb)
+    problems = [(p.cell, p.code) for p in response.context["preview"].errors]
+    assert problems == [(lead.coordinate, "unsaved_formula")]
+    assert not PendingImport.objects.exists()

@@ -172,6 +172,22 @@ class TestApprovedFigures:
         record = entry.history.latest()
         assert record.history_change_reason == "reopened: 统计局更正"
 
+    def test_a_reason_longer_than_the_form_keeps_is_refused_saying_so(
+        self, as_admin, plan, gdp, admin_user
+    ):
+        entry = factory.make_entry(gdp, YEAR, "120.0")
+        url = reverse("tracker:reopen-entry", args=[entry.pk])
+        response = as_admin.post(
+            url, {"reason": "长" * 2001, "version": entry.version}, follow=True
+        )
+        shown = " ".join(str(m) for m in response.context["messages"])
+        # "Nothing was changed: keep it to at most 2000 characters (it has 2001)."
+        assert "未做任何更改" in shown and "2000" in shown and "2001" in shown
+        entry.refresh_from_db()
+        assert entry.state == "approved"
+        response = as_admin.post(url, {"reason": "", "version": entry.version}, follow=True)
+        assert "请填写原因。" in " ".join(str(m) for m in response.context["messages"])
+
     def test_an_approved_figure_in_a_file_is_refused_until_reopened(
         self, as_admin, plan, gdp, admin_user
     ):
@@ -284,6 +300,13 @@ class TestNothingDone:
         response = as_admin.post(reverse("tracker:approve"), follow=True)
         assert notices(response) == [("info", "未审核任何数据：没有勾选数据。")]
 
+    def test_approving_figures_that_are_gone_is_a_warning(self, as_admin, plan, gdp):
+        entry = factory.make_entry(gdp, YEAR, "35", state="submitted")
+        ticked = {"entry": f"{entry.pk}:{entry.version}"}
+        entry.delete()
+        response = as_admin.post(reverse("tracker:approve"), ticked, follow=True)
+        assert notices(response) == [("warning", "未审核任何数据：所勾选的数据已不存在。")]
+
 
 class TestHistoryReasons:
     def test_reasons_are_codes_shown_in_the_readers_language(
@@ -332,6 +355,35 @@ class TestAdmin:
             "admin-edit: 更正",
             admin_user,
         )
+
+    @pytest.mark.parametrize(
+        "typed, said",
+        [
+            ("999999999999.999999", "decimal places"),
+            ("36.25", "decimal places"),
+            ("-5", "cannot be negative"),
+            ("1E+13", "10¹²"),
+        ],
+    )
+    def test_a_figure_follows_the_targets_rules_as_on_the_entry_page(
+        self, as_admin, entry, typed, said
+    ):
+        as_admin.cookies["django_language"] = "en"
+        response = as_admin.post(
+            self.change_url(entry), self.form(entry, value=typed, change_reason="更正")
+        )
+        assert response.status_code == 200 and said in page(response)
+        entry.refresh_from_db()
+        assert entry.value == Decimal("35")
+
+    def test_a_new_figure_follows_the_targets_rules(self, as_admin, gdp):
+        as_admin.cookies["django_language"] = "en"
+        data = {"target": gdp.pk, "year": 2024, "value": "1.25", "achieved": "True"}
+        data.update(quality="final", note="", change_reason="补录", read_version=0)
+        response = as_admin.post(reverse("admin:tracker_progressentry_add"), data)
+        html = page(response)
+        assert "decimal places" in html and "Only a milestone is achieved or not" in html
+        assert not ProgressEntry.objects.exists()
 
     def test_the_state_cannot_be_set_in_the_admin(self, as_admin, entry):
         html = page(as_admin.get(self.change_url(entry)))
@@ -497,3 +549,18 @@ def test_a_target_with_figures_is_not_deleted_in_the_admin(as_admin, gdp):
     url = reverse("admin:tracker_target_delete", args=[gdp.pk])
     assert as_admin.post(url, {"post": "yes"}).status_code == 403
     assert ProgressEntry.objects.filter(target=gdp).exists()
+
+
+def test_a_department_member_without_the_reporters_role_is_told_why(client, plan, gdp, department):
+    member = factory.make_user("member", departments=[department])
+    client.force_login(member)
+    response = client.get(entry_url(plan))
+    assert "填报数据需要“填报员”角色" in page(response)
+    assert f'name="t{gdp.pk}-value"' not in page(response)
+    response = post_entry(client, plan, gdp, "120")
+    assert not ProgressEntry.objects.exists()
+    data = io.BytesIO(workbook([["指标代码", YEAR], ["GDP", 130]]))
+    data.name = "f.xlsx"
+    response = client.post(reverse("tracker:import", args=[plan.slug]), {"file": data})
+    assert "填报数据需要“填报员”角色" in page(response)
+    assert "该指标由统计局牵头" not in page(response) and not ProgressEntry.objects.exists()

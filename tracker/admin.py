@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import plausibility, status, store, workflow
+from tracker.forms import clean_figure
 from tracker.history import shown_reason
 from tracker.models import (
     Area,
@@ -355,8 +356,21 @@ class ProgressEntryAdminForm(PlainDecimalsForm):
             raise ValidationError(_("Give a reason."), code="required")
         return reason
 
+    def clean_value(self):
+        """The same rules as the entry page: the target's decimal places and sign."""
+        value = self.cleaned_data.get("value")
+        target = self.cleaned_data.get("target") or getattr(self.instance, "target", None)
+        if value is not None and target is not None:
+            clean_figure(plain(value), target)
+        return value
+
     def clean(self):
         cleaned = super().clean()
+        target = cleaned.get("target") or getattr(self.instance, "target", None)
+        if target is not None and target.is_milestone and cleaned.get("value") is not None:
+            self.add_error("value", _("A milestone is achieved or not; it has no value."))
+        if target is not None and not target.is_milestone and cleaned.get("achieved") is not None:
+            self.add_error("achieved", _("Only a milestone is achieved or not; give a value."))
         if self.instance.pk:
             stored = ProgressEntry.objects.select_related("target__plan").get(pk=self.instance.pk)
             if stored.version != (cleaned.get("read_version") or 0):

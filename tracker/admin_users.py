@@ -9,7 +9,7 @@ with superusers, and superusers' accounts are out of their reach.
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
@@ -24,6 +24,10 @@ from tracker.permissions import ADMINISTRATORS, REPORTERS
 
 User = get_user_model()
 POWERS = ["is_superuser", "is_staff", "user_permissions"]
+OWN_ACCOUNT = gettext_lazy(
+    "You cannot deactivate or delete your own account, nor take away your own role: "
+    "ask another administrator."
+)
 
 
 def has_recorded_work(user) -> bool:
@@ -38,8 +42,14 @@ def has_recorded_work(user) -> bool:
 
 @admin.action(description=gettext_lazy("Deactivate the selected accounts"))
 def deactivate(modeladmin, request, queryset):
-    count = queryset.exclude(pk=request.user.pk).update(is_active=False)
-    modeladmin.message_user(request, _("%(count)d accounts deactivated.") % {"count": count})
+    if queryset.filter(pk=request.user.pk).exists():
+        modeladmin.message_user(request, OWN_ACCOUNT, messages.WARNING)
+    count = queryset.exclude(pk=request.user.pk).filter(is_active=True).update(is_active=False)
+    if count:
+        message = _("%(count)d accounts deactivated.") % {"count": count}
+        modeladmin.message_user(request, message, messages.SUCCESS)
+    else:
+        modeladmin.message_user(request, _("No account was deactivated."), messages.WARNING)
 
 
 class AccountAdmin(UserAdmin):
@@ -53,6 +63,9 @@ class AccountAdmin(UserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            # Nobody locks themselves out by a slip of the mouse.
+            fields = [*fields, "is_active", "groups"]
         return fields if request.user.is_superuser else [*fields, *POWERS]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -67,6 +80,9 @@ class AccountAdmin(UserAdmin):
 
     def delete_view(self, request, object_id, extra_context=None):
         account = self.get_object(request, object_id)
+        if account is not None and account.pk == request.user.pk:
+            self.message_user(request, OWN_ACCOUNT, messages.ERROR)
+            return redirect("admin:auth_user_change", account.pk)
         if account is None or not has_recorded_work(account):
             return super().delete_view(request, object_id, extra_context)
         if not self.has_change_permission(request, account):

@@ -9,4 +9,4 @@ class TrackerConfig(AppConfig):
 
     def ready(self):
         # The accounts admin replaces django.contrib.auth's once every admin module is loaded.
-        from tracker import admin_users  # noqa: F401
+        from tracker import admin_users, checks  # noqa: F401

@@ -208,7 +208,10 @@ class ReasonForm(forms.Form):
     """A required reason: for returning a figure, reopening a figure or a year."""
 
     reason = forms.CharField(
-        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give a reason.")},
     )
 
     def clean_reason(self):

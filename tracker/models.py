@@ -38,6 +38,12 @@ def localized(obj, field: str = "name") -> str:
     return getattr(obj, field)
 
 
+NO_ROLE = _(
+    "Entering figures needs the reporters role, which your account does not have: "
+    "ask an administrator."
+)
+
+
 class Lock(str):
     """Why a figure may not change, for a person; `code` names the rule for programs."""
 
@@ -139,6 +145,37 @@ class Plan(models.Model):
     @property
     def display_region(self) -> str:
         return localized(self, "region")
+
+    def clean(self):
+        """A changed period still holds every figure, closed year and target year it has."""
+        if self.pk is None:
+            return
+        spans = [
+            ProgressEntry.objects.filter(target__plan=self).aggregate(
+                first=models.Min("year"), last=models.Max("year")
+            ),
+            ClosedYear.objects.filter(plan=self).aggregate(
+                first=models.Min("year"), last=models.Max("year")
+            ),
+            Target.objects.filter(plan=self).aggregate(
+                first=models.Min("baseline_year"), last=models.Max("target_year")
+            ),
+        ]
+        firsts = [span["first"] for span in spans if span["first"] is not None]
+        lasts = [span["last"] for span in spans if span["last"] is not None]
+        errors = {}
+        if firsts and self.baseline_year and min(firsts) < self.baseline_year:
+            errors["baseline_year"] = _(
+                "This plan has figures, targets or closed years from %(year)s: "
+                "its baseline year cannot be later."
+            ) % {"year": min(firsts)}
+        if lasts and self.end_year and max(lasts) > self.end_year:
+            errors["end_year"] = _(
+                "This plan has figures, targets or closed years up to %(year)s: "
+                "its last year cannot be earlier."
+            ) % {"year": max(lasts)}
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def years(self) -> range:
@@ -523,6 +560,22 @@ class Target(models.Model):
             errors["area"] = _("The area belongs to another plan.")
         if self.kind == self.Kind.RELATIVE and not self.reference_target_id:
             errors["reference_target"] = _("A relative target needs a reference target.")
+        if self.reference_target_id and self.reference_target_id == self.pk:
+            errors["reference_target"] = _("A target cannot be its own reference.")
+        elif self.reference_target_id and self.plan_id:
+            reference_plan = (
+                Target.objects.filter(pk=self.reference_target_id)
+                .values_list("plan_id", flat=True)
+                .first()
+            )
+            if reference_plan not in (None, self.plan_id):
+                errors["reference_target"] = _("The reference target belongs to another plan.")
+        for name in ("baseline_value", "target_value"):
+            value = getattr(self, name)
+            if value is not None and value < 0 and not self.allow_negative:
+                errors[name] = _(
+                    "This target cannot be negative; tick “negative figures allowed” if it can be."
+                )
         if self.kind in (self.Kind.LEVEL, self.Kind.RANK, self.Kind.ANNUAL_GROWTH) and (
             self.target_value is None
         ):
@@ -747,12 +800,14 @@ class ProgressEntry(models.Model):
         3. the state: an approved figure changes only after a reopen; only submitted
            figures are approved or returned; only approved ones reopened.
         """
-        from tracker.permissions import can_enter, is_admin
+        from tracker.permissions import can_enter, is_admin, is_reporter
 
         target = self.target
         lock = target.plan.year_lock(self.year)
         if lock:
             return lock
+        if action == self.Action.EDIT and not (is_reporter(user) or is_admin(user)):
+            return Lock(NO_ROLE, "forbidden")
         if action == self.Action.EDIT and not can_enter(user, target):
             return Lock(
                 _("You may not change figures of %(target)s: it is led by %(department)s.")

@@ -157,7 +157,7 @@ def reopen_year(plan: Plan, year: int, *, by, reason: str) -> None:
     _require_admin(by)
     if not (reason or "").strip():
         raise Refused(_("Give a reason."))
-    closed = ClosedYear.objects.filter(plan=plan, year=year).first()
+    closed = ClosedYear.objects.select_for_update().filter(plan=plan, year=year).first()
     if closed is None:
         raise Refused(_("Year %(year)s is not closed.") % {"year": year})
     closed._history_user = by

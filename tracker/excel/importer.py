@@ -272,6 +272,11 @@ def _rounded(raw: RawRow, target: Target, number, preview: Preview):
     ):
         return number
     rounded = number.quantize(Decimal(1).scaleb(-target.decimal_places), ROUND_HALF_UP)
+    if not within_limit(rounded):
+        preview.errors.append(
+            Problem(raw.sheet, raw.value_cell, out_of_range_message(raw.value), "out_of_range")
+        )
+        return None
     message = _("%(old)s rounded to %(new)s (%(places)s decimal places for this target).") % {
         "old": number,
         "new": rounded,

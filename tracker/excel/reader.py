@@ -249,7 +249,7 @@ def _template_rows(name, grid, header, columns, years, label_year, formulas, per
             result.errors.append(Problem(name, ref(r, code_col), _("This row has no target code.")))
             continue
         if value_ref in formulas:
-            result.errors.append(_unsaved_formula(name, value_ref))
+            result.errors.append(unsaved_formula(name, value_ref))
             continue
         if blank(cells.get("value")):
             if not blank(cells.get("quality")) or not blank(cells.get("note")):
@@ -294,7 +294,7 @@ def _matrix_rows(name, grid, header, columns, years, label_year, formulas, perce
         for col, value in values.items():
             cell_ref = ref(r, col)
             if cell_ref in formulas:
-                result.errors.append(_unsaved_formula(name, cell_ref))
+                result.errors.append(unsaved_formula(name, cell_ref))
                 continue
             result.rows.append(
                 RawRow(
@@ -312,10 +312,10 @@ def _matrix_rows(name, grid, header, columns, years, label_year, formulas, perce
         for col in years:
             cell_ref = ref(r, col)
             if cell_ref in formulas and col not in values:
-                result.errors.append(_unsaved_formula(name, cell_ref))
+                result.errors.append(unsaved_formula(name, cell_ref))
 
 
-def _unsaved_formula(sheet: str, cell: str) -> Problem:
+def unsaved_formula(sheet: str, cell: str) -> Problem:
     return Problem(
         sheet,
         cell,

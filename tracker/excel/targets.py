@@ -27,7 +27,7 @@ from tracker.excel.common import (
     sheet,
 )
 from tracker.excel.importer import Preview
-from tracker.excel.reader import Problem, blank, normalise, ref, sheet_grid
+from tracker.excel.reader import Problem, blank, normalise, ref, sheet_grid, unsaved_formula
 from tracker.excel.safety import UnsafeFile, inspect_xlsx
 from tracker.models import Department, Plan, Target
 from tracker.numbers import (
@@ -123,7 +123,7 @@ def preview_targets(data: bytes, *, plan: Plan, file_name: str, max_bytes: int) 
     """Check, read and judge a target-definition sheet; nothing is written."""
     preview = Preview(plan, file_name, hashlib.sha256(data).hexdigest())
     try:
-        inspect_xlsx(data, max_bytes=max_bytes)
+        inspection = inspect_xlsx(data, max_bytes=max_bytes)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         grid = sheet_grid(book.get_sheet_by_index(0))
         name = book.sheet_names[0]
@@ -151,11 +151,11 @@ def preview_targets(data: bytes, *, plan: Plan, file_name: str, max_bytes: int) 
         preview.errors.append(Problem(name, "A1", _("Columns missing: %(columns)s.") % {
             "columns": ", ".join(missing)}))  # fmt: skip
         return preview
-    _judge_rows(name, grid, columns, preview)
+    _judge_rows(name, grid, columns, preview, inspection.unsaved_formulas.get(name, set()))
     return preview
 
 
-def _judge_rows(name, grid, columns, preview: Preview) -> None:
+def _judge_rows(name, grid, columns, preview: Preview, formulas: set[str]) -> None:
     plan = preview.plan
     targets = Target.objects.filter(plan=plan).select_related(
         "area", "lead_department", "reference_target"
@@ -171,12 +171,21 @@ def _judge_rows(name, grid, columns, preview: Preview) -> None:
             continue
         before = len(preview.errors)
 
-        def error(key, message, r=r):
+        said = set()
+
+        def error(key, message, r=r, said=said):
+            said.add(key)
             preview.errors.append(Problem(name, ref(r, columns.get(key, columns["code"])), message))
 
         values = {}
         for key in COLUMNS:
             raw = cells.get(key)
+            if key in columns and ref(r, columns[key]) in formulas:
+                # Read as empty, it would silently clear the field: refuse it instead.
+                said.add(key)
+                preview.errors.append(unsaved_formula(name, ref(r, columns[key])))
+                values[key] = None
+                continue
             if blank(raw):
                 if COLUMNS[key][2]:
                     error(key, _("This column must be filled."))
@@ -242,7 +251,7 @@ def _judge_rows(name, grid, columns, preview: Preview) -> None:
                     _("No department named “%(name)s”; create it first.") % {"name": department},
                 )
         values["co_departments"] = co
-        _check_rules(values, plan, error)
+        _check_rules(values, plan, error, said, stored.get(code))
         if len(preview.errors) > before:
             continue
         target_row = TargetRow(row=r + 1, code=code, values=values)
@@ -254,7 +263,15 @@ def _judge_rows(name, grid, columns, preview: Preview) -> None:
     known = set(stored) | codes_in_file
     for target_row in preview.rows:
         reference = target_row.values.get("reference_target")
-        if reference and reference not in known:
+        if reference and reference == target_row.code:
+            preview.errors.append(
+                Problem(
+                    name,
+                    ref(target_row.row - 1, columns.get("reference_target", 0)),
+                    _("A target cannot be its own reference."),
+                )
+            )
+        elif reference and reference not in known:
             preview.errors.append(
                 Problem(
                     name,
@@ -270,13 +287,15 @@ def _split(text: str) -> list[str]:
     return text.split(LIST_SEPARATORS[0])
 
 
-def _check_rules(values: dict, plan: Plan, error) -> None:
+def _check_rules(values: dict, plan: Plan, error, said: set, current: Target | None) -> None:
     """The model's own rules (Target.full_clean), each said at its cell.
 
     Relations are checked by name above; the rules on the remaining fields run as they
-    do in the admin, and an error on no one column is said at the code.
+    do in the admin, and an error on no one column is said at the code. A column already
+    refused above (`said`) is not refused twice.
     """
-    target = Target(plan=plan)
+    # The sheet has no column for negatives: a changed target keeps what the admin set.
+    target = Target(plan=plan, allow_negative=bool(current and current.allow_negative))
     for key in TARGET_FIELDS:
         value = values.get(key)
         if key in NUMBERS and value is not None:
@@ -287,6 +306,8 @@ def _check_rules(values: dict, plan: Plan, error) -> None:
         target.full_clean(exclude=RELATIONS, validate_unique=False)
     except ValidationError as invalid:
         for key, messages in invalid.message_dict.items():
+            if key in said:
+                continue
             for message in messages:
                 error(key if key in COLUMNS else "code", message)
 

@@ -91,7 +91,12 @@ def approve(request):
     except services.Refused as refusal:
         messages.error(request, _("Nothing was approved. %(why)s") % {"why": refusal})
     else:
-        messages.success(request, _("%(count)d figures approved.") % {"count": count})
+        if count:
+            messages.success(request, _("%(count)d figures approved.") % {"count": count})
+        else:
+            messages.warning(
+                request, _("Nothing was approved: the ticked figures no longer exist.")
+            )
     return redirect("tracker:approvals")
 
 
@@ -108,7 +113,11 @@ def _reasoned(request, action, *args, **kwargs):
     """Run a write that needs a reason; messages say what happened."""
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give a reason; nothing was changed."))
+        # Empty, or longer than the form keeps: say which, in the form's own words.
+        messages.error(
+            request,
+            _("Nothing was changed: %(why)s") % {"why": " ".join(form.errors["reason"])},
+        )
         return False
     try:
         action(*args, by=request.user, reason=form.cleaned_data["reason"], **kwargs)

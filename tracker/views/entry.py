@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from tracker import services
 from tracker.forms import EntryForm
 from tracker.models import Plan, ProgressEntry, Target
+from tracker.permissions import is_admin, is_reporter
 from tracker.standing import Standing
 
 
@@ -86,6 +87,7 @@ def data_entry(request, slug, year):
         "open_rows": sum(1 for row in rows if not row.lock),
         "has_errors": any(row.form.errors for row in rows),
         "has_department": bool(rows) or request.user.departments.exists(),
+        "no_role": not (is_reporter(request.user) or is_admin(request.user)),
     }
     return render(request, "tracker/data_entry.html", context)
 
