@@ -101,6 +101,7 @@ MIDDLEWARE = [
     # Anonymous visitors see the login page and nothing else.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tracker.middleware.WrongMethodPage",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",

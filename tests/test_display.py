@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from tests import factory
 from tracker import display
 
 
@@ -50,3 +51,29 @@ def test_chart_ticks_step_by_one_two_or_five(low, high, whole, expected):
     ticks = display.nice_ticks(low, high, whole=whole)
     assert ticks == expected
     assert len(set(ticks)) == len(ticks)
+
+
+def test_the_approvals_page_and_the_dashboard_write_figures_with_the_one_formatter(
+    client, admin_user, department
+):
+    plan = factory.make_plan(slug="city-14th")
+    large = factory.make_target(plan, code="LARGE", decimal_places=2, lead_department=department)
+    small = factory.make_target(plan, code="SMALL", decimal_places=2, lead_department=department)
+    factory.make_entry(large, 2023, "12000")
+    factory.make_entry(large, 2024, "12345.6", state="submitted")
+    factory.make_entry(small, 2023, "1200")
+    factory.make_entry(small, 2024, "1234.5", state="submitted")
+    client.force_login(admin_user)
+    approvals = client.get("/approvals/").content.decode()
+    assert "12,000.00" in approvals and "12,345.60" in approvals and "+345.60" in approvals
+    assert "1234.50" in approvals  # four digits stay together (GB/T 15835), as everywhere
+    dashboard = client.get(plan.get_absolute_url(), {"year": 2024}).content.decode()
+    assert "12,345.60" in dashboard and "1234.50" in dashboard
+
+
+def test_a_warning_before_an_action_is_styled():
+    from django.contrib.staticfiles import finders
+
+    with open(finders.find("tracker/tracker.css"), encoding="utf-8") as f:
+        css = f.read()
+    assert ".warning {" in css

@@ -93,3 +93,14 @@ def test_an_expired_form_says_what_to_do(reporter):
     response = browser.post(reverse("tracker:approvals"))
     assert response.status_code == 403
     assert "安全令牌" in page(response) and "tracker.css" in page(response)
+
+
+def test_opening_a_post_only_address_shows_the_error_page(signed_in, demo_plan):
+    response = signed_in.get(reverse("tracker:approve"))
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    text = page(response)
+    assert "无法直接打开的地址" in text and "请返回该页面" in text
+    assert 'href="/"' in text and "tracker.css" in text
+    signed_in.post(reverse("set_language"), {"language": "en"})
+    text = page(signed_in.get(reverse("tracker:reopen-year", args=[demo_plan.slug, 2025])))
+    assert "Not a page to open" in text and "Back to the plans" in text

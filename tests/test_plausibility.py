@@ -7,7 +7,15 @@ from decimal import Decimal as D
 import pytest
 from django.utils import translation
 
-from tracker.plausibility import Known, Rules, check, flag_text, split_unit_sign, unit_sign
+from tracker.plausibility import (
+    Known,
+    Rules,
+    check,
+    flag_display,
+    flag_text,
+    split_unit_sign,
+    unit_sign,
+)
 
 POPULATION = Rules(unit="万人", places=2)
 PERCENT = Rules(unit="%", places=2)
@@ -23,10 +31,26 @@ def test_a_figure_forty_times_last_years_is_caught_with_the_numbers():
     assert str(findings[0]) == "是上年（30.40）的 40.6 倍，请核对单位（万人）。"
 
 
-def test_the_reason_is_in_the_users_language():
+def test_the_reason_is_in_the_readers_language():
+    findings = check(D("1234.5"), POPULATION, Known(2024, {2023: D("30.40")}))
     with translation.override("en"):
-        findings = check(D("1234.5"), POPULATION, Known(2024, {2023: D("30.40")}))
-    assert str(findings[0]) == "40.6 times last year's figure (30.40); check the unit (万人)."
+        assert str(findings[0]) == "40.6 times last year's figure (30.40); check the unit (万人)."
+
+
+def test_a_stored_flag_is_said_in_each_readers_language():
+    findings = check(D("1234.5"), POPULATION, Known(2024, {2023: D("30.40")}))
+    with translation.override("zh-hans"):
+        flag = flag_text(findings)
+    assert flag_display(flag) == "是上年（30.40）的 40.6 倍，请核对单位（万人）。"
+    with translation.override("en"):
+        assert flag_display(flag) == "40.6 times last year's figure (30.40); check the unit (万人)."
+
+
+def test_a_flag_stored_as_words_is_shown_as_it_is():
+    old = "是上年（30.40）的 40.6 倍，请核对单位（万人）。"
+    with translation.override("en"):
+        assert flag_display(old) == old
+    assert flag_display("") == ""
 
 
 def test_a_figure_far_below_last_years_is_caught_too():
@@ -145,4 +169,4 @@ def test_several_findings_make_one_flag_text():
     rules = Rules("万人", maximum=D("100"))
     findings = check(D("1234.5"), rules, Known(2024, {2023: D("30.40")}), typed="1234.5%")
     assert codes(findings) == ["percent_sign", "jump", "above_maximum"]
-    assert flag_text(findings).count("。") == 3
+    assert flag_display(flag_text(findings)).count("。") == 3

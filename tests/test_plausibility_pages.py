@@ -175,6 +175,36 @@ class TestEntryPage:
         assert "提交，存疑数据经填报人确认无误: 口径调整：含新并入街道" in page
         assert "although questioned" not in page
 
+    def test_a_flag_confirmed_in_chinese_reads_in_english_for_an_english_approver(
+        self, as_reporter, plan, population, admin_user
+    ):
+        questioned = fill(as_reporter, plan, population, "1234.5", action="submit")
+        resend(
+            as_reporter,
+            plan,
+            questioned,
+            population,
+            action="submit",
+            confirm="on",
+            explanation="口径调整：含新并入街道",
+        )
+        entry = ProgressEntry.objects.get(year=2024)
+        as_reporter.force_login(admin_user)
+        as_reporter.cookies["django_language"] = "en"
+        english = "40.6 times last year&#x27;s figure (30.40); check the unit (万人)."
+        html = as_reporter.get(reverse("tracker:approvals")).content.decode()
+        assert english in html and "倍" not in html
+        picked = {"entry": [f"{entry.pk}:{entry.version}"]}
+        html = as_reporter.post(reverse("tracker:approve"), picked).content.decode()
+        assert english in html and "倍" not in html
+        data = as_reporter.get(reverse("tracker:api-plan", args=[plan.slug])).json()
+        (row,) = [t for t in data["targets"] if t["code"] == "URBAN-POPULATION"]
+        flag = next(e for e in row["entries"] if e["year"] == 2024)["plausibility_flag"]
+        assert flag == "40.6 times last year's figure (30.40); check the unit (万人)."
+        as_reporter.cookies["django_language"] = "zh-hans"
+        html = as_reporter.get(reverse("tracker:approvals")).content.decode()
+        assert "是上年（30.40）的 40.6 倍，请核对单位（万人）。" in html
+
     def test_a_confirmation_counts_only_for_the_figure_it_was_given_for(
         self, as_reporter, plan, population
     ):

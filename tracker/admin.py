@@ -475,7 +475,7 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
             messages.warning(
                 request,
                 _("Questioned, and flagged for the approver: %(findings)s")
-                % {"findings": obj.plausibility_flag},
+                % {"findings": plausibility.flag_display(obj.plausibility_flag)},
             )
         workflow.admin_edit(
             obj,

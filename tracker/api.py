@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tracker.models import Plan
+from tracker.plausibility import flag_display
 from tracker.standing import Standing
 
 
@@ -47,7 +48,7 @@ def target_payload(row: Standing) -> dict:
                 "achieved": entry.achieved,
                 "quality": entry.quality,
                 "state": entry.state,
-                "plausibility_flag": entry.plausibility_flag or None,
+                "plausibility_flag": flag_display(entry.plausibility_flag) or None,
                 "plausibility_note": entry.plausibility_note or None,
             }
             for _year, entry in sorted(row.entries.items())

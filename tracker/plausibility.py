@@ -13,6 +13,7 @@ explanation, and the approver sees the flag.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -72,10 +73,18 @@ class Known:
 
 @dataclass(frozen=True)
 class Finding:
-    """Why a figure looks wrong, in the user's language, with the numbers."""
+    """Why a figure looks wrong: a code and the numbers, said in the reader's language.
+
+    A stored flag keeps the codes and numbers (`flag_text`), not the words, so each reader
+    sees it in their own language (`flag_display`).
+    """
 
     code: str
-    message: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return _describe(self.code, self.params)
 
     def __str__(self) -> str:
         return self.message
@@ -92,8 +101,8 @@ def _beyond(ratio: Decimal | None, factor: Decimal) -> bool:
     return ratio is not None and (ratio > factor or ratio * factor < 1)
 
 
-def _unit(rules: Rules) -> str:
-    return rules.unit.strip() or _("no unit")
+def _unit(unit: str) -> str:
+    return unit.strip() or _("no unit")
 
 
 def check(value: Decimal, rules: Rules, known: Known, *, typed: str = "") -> list[Finding]:
@@ -130,26 +139,24 @@ def _magnitude(value: Decimal, rules: Rules, known: Known) -> list[Finding]:
     if ratio is not None:
         if not _beyond(ratio, rules.factor):
             return []
-        names = {"previous": _fmt(previous, rules)}
-        if ratio > 1:
-            part = _("%(ratio)s times last year's figure (%(previous)s)")
-        else:
-            part = _("1/%(ratio)s of last year's figure (%(previous)s)")
-        return [Finding("jump", _joined(part % {**names, "ratio": _far(ratio)}, rules=rules))]
+        params = {"previous": _fmt(previous, rules), "ratio": _far(ratio), "up": ratio > 1}
+        return [Finding("jump", {**params, "unit": rules.unit})]
     path = _ratio(value, known.expected)
     if not _beyond(path, rules.factor):
         return []
-    names = {"year": known.year, "expected": _fmt(known.expected, rules), "ratio": _far(path)}
-    if path > 1:
-        parts = [_("%(ratio)s times the plan's path for %(year)s (%(expected)s)") % names]
-    else:
-        parts = [_("1/%(ratio)s of the plan's path for %(year)s (%(expected)s)") % names]
+    params = {
+        "year": known.year,
+        "expected": _fmt(known.expected, rules),
+        "ratio": _far(path),
+        "up": path > 1,
+        "unit": rules.unit,
+    }
     trend = known.trend
     if trend is not None:
         if not _beyond(_ratio(value, trend), rules.factor):
             return []
-        parts.append(_("far off the recent trend (%(trend)s) too") % {"trend": _fmt(trend, rules)})
-    return [Finding("off_path", _joined(*parts, rules=rules))]
+        params["trend"] = _fmt(trend, rules)
+    return [Finding("off_path", params)]
 
 
 def _far(ratio: Decimal) -> str:
@@ -157,26 +164,18 @@ def _far(ratio: Decimal) -> str:
     return f"{max(ratio, 1 / ratio):.1f}"
 
 
-def _joined(*parts: str, rules: Rules) -> str:
+def _joined(*parts: str, unit: str) -> str:
     """The parts, then the advice to check the unit: "…，请核对单位（万人）。"."""
-    advice = _("check the unit (%(unit)s).") % {"unit": _unit(rules)}
+    advice = _("check the unit (%(unit)s).") % {"unit": _unit(unit)}
     return _("; ").join([*parts, advice])
 
 
 def _range(value: Decimal, rules: Rules) -> list[Finding]:
-    names = {"value": _fmt(value, rules), "unit": _unit(rules)}
+    params = {"value": _fmt(value, rules), "unit": rules.unit}
     if rules.minimum is not None and value < rules.minimum:
-        names["limit"] = _fmt(rules.minimum, rules)
-        message = _(
-            "%(value)s is below this target's lowest plausible figure, %(limit)s (%(unit)s)."
-        )
-        return [Finding("below_minimum", message % names)]
+        return [Finding("below_minimum", {**params, "limit": _fmt(rules.minimum, rules)})]
     if rules.maximum is not None and value > rules.maximum:
-        names["limit"] = _fmt(rules.maximum, rules)
-        message = _(
-            "%(value)s is above this target's highest plausible figure, %(limit)s (%(unit)s)."
-        )
-        return [Finding("above_maximum", message % names)]
+        return [Finding("above_maximum", {**params, "limit": _fmt(rules.maximum, rules)})]
     return []
 
 
@@ -188,16 +187,54 @@ def _proportion(value: Decimal, rules: Rules, known: Known) -> Finding | None:
     reference = next((r for r in references if r is not None), None)
     if reference is None or reference < 1 or _beyond(_ratio(value * 100, reference), rules.factor):
         return None
-    names = {
+    params = {
         "value": f"{value.normalize():f}",
         "percent": f"{(value * 100).normalize():f}",
         "reference": _fmt(reference, rules),
     }
+    return Finding("proportion", params)
+
+
+def _describe(code: str, params: Mapping[str, object]) -> str:
+    """A finding's words in the active language, from its code and numbers."""
+    names = {**params, "unit": _unit(str(params.get("unit", "")))}
+    if code == "jump":
+        if params["up"]:
+            part = _("%(ratio)s times last year's figure (%(previous)s)")
+        else:
+            part = _("1/%(ratio)s of last year's figure (%(previous)s)")
+        return _joined(part % names, unit=str(params["unit"]))
+    if code == "off_path":
+        if params["up"]:
+            parts = [_("%(ratio)s times the plan's path for %(year)s (%(expected)s)") % names]
+        else:
+            parts = [_("1/%(ratio)s of the plan's path for %(year)s (%(expected)s)") % names]
+        if "trend" in params:
+            parts.append(_("far off the recent trend (%(trend)s) too") % names)
+        return _joined(*parts, unit=str(params["unit"]))
+    if code == "below_minimum":
+        message = _(
+            "%(value)s is below this target's lowest plausible figure, %(limit)s (%(unit)s)."
+        )
+        return message % names
+    if code == "above_maximum":
+        message = _(
+            "%(value)s is above this target's highest plausible figure, %(limit)s (%(unit)s)."
+        )
+        return message % names
+    if code == "proportion":
+        message = _(
+            "%(value)s reads as a proportion; this target is in percent, so %(percent)s%% is "
+            "entered as %(percent)s (compare %(reference)s)."
+        )
+        return message % names
+    if code == "percent_sign":
+        return _("Typed with %%, but this target is measured in %(unit)s, not in percent.") % names
     message = _(
-        "%(value)s reads as a proportion; this target is in percent, so %(percent)s%% is "
-        "entered as %(percent)s (compare %(reference)s)."
+        "Typed with “%(sign)s”, but this target is measured in %(unit)s: "
+        "enter the number in %(unit)s alone."
     )
-    return Finding("proportion", message % names)
+    return message % names
 
 
 def _normal(text: str) -> str:
@@ -238,17 +275,37 @@ def unit_sign(typed: str, unit: str) -> str:
 
 def _sign_finding(sign: str, rules: Rules) -> Finding:
     if sign == "%":
-        message = _("Typed with %%, but this target is measured in %(unit)s, not in percent.")
-        return Finding("percent_sign", message % {"unit": _unit(rules)})
-    message = _(
-        "Typed with “%(sign)s”, but this target is measured in %(unit)s: "
-        "enter the number in %(unit)s alone."
-    )
-    return Finding("unit_sign", message % {"sign": sign, "unit": _unit(rules)})
+        return Finding("percent_sign", {"unit": rules.unit})
+    return Finding("unit_sign", {"sign": sign, "unit": rules.unit})
 
 
 def flag_text(findings: list[Finding]) -> str:
-    """The findings as one text, as a confirmed figure's flag keeps them."""
+    """The findings as a confirmed figure's flag keeps them: their codes and numbers, as JSON.
+
+    `flag_display` says them in the reader's language.
+    """
+    if not findings:
+        return ""
+    kept = [{"code": f.code, "params": dict(f.params)} for f in findings]
+    return json.dumps(kept, ensure_ascii=False)
+
+
+def stored_findings(flag: str) -> list[Finding] | None:
+    """The findings a stored flag holds; None for a flag kept as words (older figures)."""
+    if not flag or not flag.startswith("["):
+        return None
+    try:
+        kept = json.loads(flag)
+        return [Finding(str(f["code"]), dict(f["params"])) for f in kept]
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def flag_display(flag: str) -> str:
+    """A stored flag in the active language; a flag kept as words is shown as it is."""
+    findings = stored_findings(flag or "")
+    if findings is None:
+        return flag or ""
     return " ".join(str(f) for f in findings)
 
 
@@ -262,7 +319,7 @@ def flagged_remark(entries: Mapping[int, object], up_to: int) -> str:
     for year, entry in sorted(entries.items()):
         if year > up_to or entry.state != "approved" or not entry.plausibility_flag:
             continue
-        names = {"year": year, "flag": entry.plausibility_flag}
+        names = {"year": year, "flag": flag_display(entry.plausibility_flag)}
         remark = _("%(year)s figure confirmed although questioned: %(flag)s") % names
         if entry.plausibility_note:
             remark += " " + _("Explanation: %(note)s") % {"note": entry.plausibility_note}

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker import display, status
 from tracker.display import format_figure
 from tracker.models import localized
+from tracker.plausibility import flag_display
 from tracker.templatetags.tracker import progress_bar
 
 
@@ -21,7 +22,7 @@ def entry_cell(entry, target) -> str:
     if entry.counts and entry.is_flagged:
         return format_html(
             '<span class="flagged" title="{}">{}<sup>{}</sup></span>',
-            f"{entry.plausibility_flag} {entry.plausibility_note}".strip(),
+            f"{flag_display(entry.plausibility_flag)} {entry.plausibility_note}".strip(),
             text,
             _t("Questioned"),
         )

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from tracker import status as status_display
 from tracker.display import format_figure, format_share, goal_text, milestone_word, state_word
 from tracker.models import display_user, localized
+from tracker.plausibility import flag_display
 
 register = template.Library()
 
@@ -27,6 +28,12 @@ def milestone(achieved):
 @register.filter
 def state(code):
     return state_word(code)
+
+
+@register.filter
+def findings(flag):
+    """A stored plausibility flag in the page's language."""
+    return flag_display(flag)
 
 
 @register.filter

@@ -37,6 +37,14 @@ def permission_denied(request, exception):
     return _page(request, 403, _("Not allowed"), reason)
 
 
+def method_not_allowed(request):
+    reason = _(
+        "This address carries out an action sent with a button on its page; it cannot be "
+        "opened as a page. Go back to the page and use its button."
+    )
+    return _page(request, 405, _("Not a page to open"), reason)
+
+
 def page_not_found(request, exception):
     reason = _reason(exception) or _("There is no such page, or what it showed was removed.")
     return _page(request, 404, _("Page not found"), reason)
