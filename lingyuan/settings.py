@@ -273,6 +273,8 @@ EMAIL_BACKEND = os.environ.get(
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+# For django.core.mail.backends.filebased.EmailBackend: the folder the mails are written to.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

@@ -5,7 +5,8 @@ from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.i18n import set_language
+
+from tracker.views.profile import SignIn, switch_language
 
 admin.site.site_header = _("Plan target tracker")
 admin.site.site_title = _("Plan target tracker")
@@ -20,11 +21,11 @@ def favicon(request):
 urlpatterns = [
     # Browsers ask for /favicon.ico on pages that do not name an icon, such as the admin's.
     path("favicon.ico", favicon),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", switch_language, name="set_language"),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        SignIn.as_view(),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

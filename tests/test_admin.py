@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from tests import factory
@@ -110,3 +111,21 @@ def test_a_plan_period_cannot_shrink_past_its_figures(client, admin_user):
     data["end_year"] = plan.end_year
     response = client.post(url, data)
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("state", ["submitted", "approved"])
+def test_a_figures_evidence_links_to_the_download_for_signed_in_users(
+    admin_client, demo_plan, settings, tmp_path, state
+):
+    settings.MEDIA_ROOT = tmp_path
+    entry = ProgressEntry.objects.filter(target__plan=demo_plan, state=state).first()
+    entry.evidence.save("公报.pdf", ContentFile(b"%PDF-1.4 evidence"))
+    html = admin_client.get(reverse("admin:tracker_progressentry_change", args=[entry.pk]))
+    html = html.content.decode()
+    download = reverse("tracker:evidence", args=[entry.pk])
+    assert f'href="{download}"' in html and "公报" in html
+    assert "/media/" not in html
+    response = admin_client.get(download)
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 evidence"
+    admin_client.logout()
+    assert admin_client.get(download).status_code == 302

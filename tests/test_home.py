@@ -96,3 +96,12 @@ def test_someone_in_no_department_is_told_why_there_is_nothing(client, outsider)
     client.force_login(outsider)
     html = client.get(HOME).content.decode()
     assert "您尚未加入任何单位" in html
+
+
+def test_a_department_member_without_the_reporters_role_is_told_so(client, demo_plan):
+    member = factory.make_user("member")
+    demo_plan.targets.get(code="GDP").lead_department.members.add(member)
+    client.force_login(member)
+    html = client.get(HOME).content.decode()
+    assert "填报数据需要“填报员”角色" in html
+    assert "暂无待办" not in html and "您尚未加入任何单位" not in html

@@ -174,6 +174,17 @@ def test_the_demo_has_a_labelled_15th_plan_started_from_the_14th_and_loads_twice
     assert (Plan.objects.count(), Target.objects.count(), ProgressEntry.objects.count()) == counts
 
 
+def test_the_english_plan_list_names_the_15th_plan_and_its_region_in_english(client, demo_plans):
+    fourteenth, fifteenth = demo_plans
+    assert fifteenth.region_en == fourteenth.region_en == "Lingyuan"
+    client.force_login(get_user_model().objects.get(username="admin"))
+    client.cookies["django_language"] = "en"
+    html = client.get("/").content.decode()
+    plans = html[html.index('id="plans"') :]
+    assert "Lingyuan 15th Five-Year Plan (sample data)" in plans
+    assert "凌源" not in plans
+
+
 def test_figures_awaiting_approval_are_named_and_filled_in_once_approved(client, demo_plan):
     """The demo's 2025 figures are partly only submitted when the 15th plan starts: the
     administrator is told which, and fills those baselines once they are approved."""

@@ -87,3 +87,19 @@ def test_every_string_has_a_compiled_chinese_translation():
         and catalog.gettext(msgid.replace('\\"', '"')) == msgid
     ]
     assert stale == [], "the .mo is older than the .po: run make messages"
+
+
+def test_the_filebased_mail_backend_writes_to_the_folder_from_the_environment(tmp_path):
+    code = "from django.core.mail import send_mail; send_mail('s', 'body', None, ['a@example.org'])"
+    result = manage(
+        "shell",
+        "-c",
+        code,
+        env={
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(tmp_path),
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    [written] = tmp_path.iterdir()
+    assert "a@example.org" in written.read_text()

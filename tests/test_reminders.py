@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import socket
 from datetime import date, timedelta
 from email import message_from_bytes, policy
@@ -406,6 +407,31 @@ class TestPages:
         )
         assert response.status_code == 200 and "有效的 Email 地址" in response.content.decode()
         assert not Profile.objects.filter(user=reporter).exists()
+
+    def test_the_header_switch_sets_the_profile_language_too(self, reporter, client):
+        client.force_login(reporter)
+        response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        assert response.status_code == 302 and response.cookies["django_language"].value == "en"
+        assert Profile.objects.get(user=reporter).language == "en"
+        html = client.get(reverse("tracker:profile")).content.decode()
+        assert 'lang="en"' in html
+        assert re.search(r'<input type="radio" name="language" value="en"[^>]*checked', html)
+        client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+        assert Profile.objects.get(user=reporter).language == "zh-hans"
+
+    def test_switching_before_signing_in_saves_no_profile(self, db, client):
+        response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        assert response.status_code == 302 and response.cookies["django_language"].value == "en"
+        assert not Profile.objects.exists()
+
+    def test_signing_in_brings_the_profiles_language(self, reporter, client):
+        Profile.objects.create(user=reporter, language="en")
+        client.cookies["django_language"] = "zh-hans"
+        response = client.post(
+            reverse("login"), {"username": reporter.username, "password": factory.PASSWORD}
+        )
+        assert response.status_code == 302 and response.cookies["django_language"].value == "en"
+        assert 'lang="en"' in client.get("/").content.decode()
 
     def test_the_report_notes_name_the_deadlines(self, demo_plan):
         def notes_text(year):

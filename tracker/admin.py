@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
@@ -329,6 +330,23 @@ def approve_entries(modeladmin, request, queryset):
         messages.warning(request, _("… and %(count)d more refused.") % {"count": len(refused) - 20})
 
 
+class EvidenceDownload:
+    """A stored evidence file, linked to the app's download view: /media/ is not served."""
+
+    def __init__(self, file):
+        self.name = file.name
+        self.url = reverse("tracker:evidence", args=[file.instance.pk])
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EvidenceWidget(AdminFileWidget):
+    def format_value(self, value):
+        value = super().format_value(value)
+        return EvidenceDownload(value) if value and value.instance.pk else value
+
+
 class ProgressEntryAdminForm(PlainDecimalsForm):
     """A figure's fields as an administrator may change them, with the reason required."""
 
@@ -345,6 +363,7 @@ class ProgressEntryAdminForm(PlainDecimalsForm):
     class Meta:
         model = ProgressEntry
         fields = ["target", "year", "value", "achieved", "quality", "note", "evidence", "is_sample"]
+        widgets = {"evidence": EvidenceWidget}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -432,14 +451,21 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
         if obj is not None:
             editable.remove("value" if obj.target.is_milestone else "achieved")
         if obj is not None and not self.has_change_permission(request, obj):
-            shown = ["lock", "target", "year", "figure", "quality", "note", "evidence"]
+            shown = ["lock", "target", "year", "figure", "quality", "note", "evidence_file"]
             return [*shown, "is_sample", *self.WORKFLOW_FIELDS[:-1]]
         return [*editable, "is_sample", "change_reason", "read_version", *self.WORKFLOW_FIELDS]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return self.WORKFLOW_FIELDS
-        return ["target", "year", "figure", *self.WORKFLOW_FIELDS]
+        return ["target", "year", "figure", "evidence_file", *self.WORKFLOW_FIELDS]
+
+    @admin.display(description=_("evidence"))
+    def evidence_file(self, entry):
+        if not entry.evidence:
+            return "—"
+        download = EvidenceDownload(entry.evidence)
+        return format_html('<a href="{}">{}</a>', download.url, download)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -121,6 +121,7 @@ def _start(source, slug, name, name_en, start_year, end_year, by) -> Carried:
         name=name.strip(),
         name_en=name_en.strip(),
         region=source.region,
+        region_en=source.region_en,
         baseline_year=baseline_year,
         start_year=start_year,
         end_year=end_year,

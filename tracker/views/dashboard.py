@@ -22,7 +22,7 @@ from tracker.models import (
     Target,
 )
 from tracker.next_plan import linked_series
-from tracker.permissions import is_admin
+from tracker.permissions import is_admin, is_reporter
 from tracker.standing import standings
 from tracker.tables import standing_table
 from tracker.views import evaluations
@@ -46,6 +46,7 @@ def plan_list(request):
     else:
         context["my_years"] = work.reporter_work(request.user)
         context["has_department"] = request.user.departments.exists()
+        context["no_role"] = not is_reporter(request.user)
     return render(request, "tracker/plan_list.html", context)
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.i18n import set_language
 
 from tracker.models import Profile
 
@@ -37,14 +40,50 @@ def profile(request):
         request.user.save(update_fields=["email"])
         response = redirect("tracker:profile")
         # The pages follow the language chosen here, as the language switch would.
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            form.cleaned_data["language"],
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        )
+        _pages_speak(response, form.cleaned_data["language"])
         messages.success(request, _("Your choices are saved."))
         return response
     return render(request, "tracker/profile.html", {"form": form})
+
+
+def _pages_speak(response, language: str) -> None:
+    """Set the language cookie the pages follow, as Django's set_language does."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
+
+
+@login_not_required
+def switch_language(request):
+    """The header's language switch: Django's set_language, and a signed-in user's profile.
+
+    So the profile page, the mail and the pages speak the language last chosen.
+    """
+    response = set_language(request)
+    language = request.POST.get("language")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in Profile.Language.values
+    ):
+        profile = Profile.of(request.user)
+        if profile.language != language:
+            profile.language = language
+            profile.save()
+    return response
+
+
+class SignIn(auth_views.LoginView):
+    """Signing in: the pages then speak the language of the user's profile."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        _pages_speak(response, Profile.of(form.get_user()).language)
+        return response
