@@ -38,6 +38,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from tracker import deadlines, plausibility, progress
 from tracker import status as status_display
+from tracker.display import milestone_word
 from tracker.excel.common import (
     BOLD,
     CENTER,
@@ -144,10 +145,6 @@ def _approved(row: Standing, year: int) -> dict[int, ProgressEntry]:
     return {y: e for y, e in _as_of(row, year).items() if e.counts}
 
 
-def _milestone_word(achieved: bool) -> str:
-    return _("Done") if achieved else _("Not done")
-
-
 def _unit(target) -> str:
     return localized(target, "unit")
 
@@ -167,7 +164,7 @@ def _figure(ws, entry: ProgressEntry | None, target, *, font=None):
     if target.is_milestone:
         if entry.achieved is None:
             return cell(ws, None)
-        word = _milestone_word(entry.achieved) + QUALITY_MARKS[entry.quality]
+        word = milestone_word(entry.achieved) + QUALITY_MARKS[entry.quality]
         return cell(ws, word, alignment=CENTER, font=font)
     if entry.value is None:
         return cell(ws, None)
@@ -299,7 +296,7 @@ def _year_column(entries, places) -> float:
         if entry is None:
             continue
         if entry.achieved is not None:
-            texts.append(_milestone_word(entry.achieved) + QUALITY_MARKS[entry.quality])
+            texts.append(milestone_word(entry.achieved) + QUALITY_MARKS[entry.quality])
         else:
             texts.append(_numeral(entry.value, p, entry.quality))
     return _column(texts)
@@ -340,7 +337,7 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
         approved = _approved(row, year)
         reason, flagged = _reason(row, year)
         progress_cell = (
-            (_milestone_word(a.status == progress.Status.ACHIEVED) if a.latest_year else None)
+            (milestone_word(a.status == progress.Status.ACHIEVED) if a.latest_year else None)
             if target.is_milestone
             else a.progress
         )
@@ -454,7 +451,7 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
     # Words are not broken: a column keeps its longest word, header or body (CJK text
     # wraps anywhere and has none).
     milestones = [
-        [_milestone_word(e.achieved) for e in column if e is not None and e.achieved is not None]
+        [milestone_word(e.achieved) for e in column if e is not None and e.achieved is not None]
         for column in zip(*texts("years"), strict=True)
     ]
     words = [
@@ -621,7 +618,7 @@ def _pace(ws, value):
 def _goal(row: Standing):
     target = row.target
     if target.is_milestone:
-        return _("Achieved")
+        return milestone_word(True)
     if target.kind == target.Kind.RELATIVE:
         return _("Growth above %(reference)s") % {"reference": _reference_name(target)}
     return row.goal
