@@ -371,18 +371,18 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
         _("Area"),
         _("Target"),
         _("Unit"),
-        _("%(year)s (baseline)") % {"year": plan.baseline_year},
+        _("%(year)s (base)") % {"year": plan.baseline_year},
         *[_("%(year)s") % {"year": y} for y in ctx.years],
         _("%(year)s target") % {"year": plan.end_year},
         _("Planned yearly growth"),
         _("Actual yearly growth"),
         _("Nature"),
-        _("Expected progress"),
-        _("Progress made"),
+        _("Due by now"),
+        _("Done so far"),
         _("Status"),
         _("Likely to be met"),
-        _("Growth on the year before"),
-        _("Responsible"),
+        _("vs. last year"),
+        _("Led by"),
         _("Reasons and measures"),
     ]
     n_years = len(ctx.years)
@@ -446,7 +446,8 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
             )
         )
     floors.append(_column(numerals(texts("goal"))))
-    floors += [fixed[goal + 1], fixed[goal + 2], 5, fixed[goal + 4], fixed[goal + 5]]
+    floors += [fixed[goal + 1], fixed[goal + 2], 5, fixed[goal + 4]]
+    floors.append(_column(_percents(texts("progress"))))
     floors += [5.5, 4.5, fixed[goal + 8], 5, 8]
     # Words are not broken: a column keeps its longest word, header or body (CJK text
     # wraps anywhere and has none).
