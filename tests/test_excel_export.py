@@ -114,6 +114,14 @@ class TestSummary:
         assert zone[COL["2022年"]].value == "未完成" and zone[COL["2023年"]].value == "已完成"
         assert zone[COL["预计能否完成"]].value == "已完成"
 
+    def test_a_milestone_aims_for_completed_in_the_words_of_the_pages(self, demo_plan):
+        zone = summary_rows(report(demo_plan)[1])["国家级经济开发区"]
+        assert zone[COL["2025年目标"]].value == "已完成"
+        english = summary_rows(report(demo_plan, language="en")[1], "Summary")
+        zone = english[Target.objects.get(plan=demo_plan, code="ECON-DEV-ZONE").name_en]
+        assert zone[COL["2025年目标"]].value == "Completed"
+        assert zone[COL["2023年"]].value == "Completed"
+
     def test_a_relative_target_prints_both_growth_rates(self, demo_report):
         income = summary_rows(demo_report)["人均可支配收入增速"]
         assert "地区生产总值" in income[COL["2025年目标"]].value
@@ -421,6 +429,15 @@ class TestTemplate:
         assert ws.protection.sheet
         assert ws["A5"].protection.locked and ws["E5"].protection.locked
         assert not ws["F5"].protection.locked and not ws["G5"].protection.locked
+
+    def test_a_milestone_aims_for_completed_in_the_words_of_the_pages(self, demo_plan):
+        targets = list(Target.objects.for_plan(demo_plan).with_entries())
+        for language, word in [("zh-hans", "已完成"), ("en", "Completed")]:
+            ws = template(demo_plan, 2025, targets, language=language).worksheets[0]
+            zone = next(
+                r for r in ws.iter_rows(min_row=5, values_only=True) if r[0] == "ECON-DEV-ZONE"
+            )
+            assert zone[4] == word, language
 
     def test_english_headers(self, demo_plan):
         ws = template(demo_plan, 2025, [], language="en").worksheets[0]

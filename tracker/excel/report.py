@@ -38,6 +38,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from tracker import deadlines, plausibility, progress
 from tracker import status as status_display
+from tracker.display import milestone_word
 from tracker.excel.common import (
     BOLD,
     CENTER,
@@ -144,10 +145,6 @@ def _approved(row: Standing, year: int) -> dict[int, ProgressEntry]:
     return {y: e for y, e in _as_of(row, year).items() if e.counts}
 
 
-def _milestone_word(achieved: bool) -> str:
-    return _("Done") if achieved else _("Not done")
-
-
 def _unit(target) -> str:
     return localized(target, "unit")
 
@@ -167,7 +164,7 @@ def _figure(ws, entry: ProgressEntry | None, target, *, font=None):
     if target.is_milestone:
         if entry.achieved is None:
             return cell(ws, None)
-        word = _milestone_word(entry.achieved) + QUALITY_MARKS[entry.quality]
+        word = milestone_word(entry.achieved) + QUALITY_MARKS[entry.quality]
         return cell(ws, word, alignment=CENTER, font=font)
     if entry.value is None:
         return cell(ws, None)
@@ -299,7 +296,7 @@ def _year_column(entries, places) -> float:
         if entry is None:
             continue
         if entry.achieved is not None:
-            texts.append(_milestone_word(entry.achieved) + QUALITY_MARKS[entry.quality])
+            texts.append(milestone_word(entry.achieved) + QUALITY_MARKS[entry.quality])
         else:
             texts.append(_numeral(entry.value, p, entry.quality))
     return _column(texts)
@@ -340,7 +337,7 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
         approved = _approved(row, year)
         reason, flagged = _reason(row, year)
         progress_cell = (
-            (_milestone_word(a.status == progress.Status.ACHIEVED) if a.latest_year else None)
+            (milestone_word(a.status == progress.Status.ACHIEVED) if a.latest_year else None)
             if target.is_milestone
             else a.progress
         )
@@ -374,18 +371,18 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
         _("Area"),
         _("Target"),
         _("Unit"),
-        _("%(year)s (baseline)") % {"year": plan.baseline_year},
+        _("%(year)s (base)") % {"year": plan.baseline_year},
         *[_("%(year)s") % {"year": y} for y in ctx.years],
         _("%(year)s target") % {"year": plan.end_year},
         _("Planned yearly growth"),
         _("Actual yearly growth"),
         _("Nature"),
-        _("Expected progress"),
-        _("Progress made"),
+        _("Due by now"),
+        _("Done so far"),
         _("Status"),
         _("Likely to be met"),
-        _("Growth on the year before"),
-        _("Responsible"),
+        _("vs. last year"),
+        _("Led by"),
         _("Reasons and measures"),
     ]
     n_years = len(ctx.years)
@@ -449,12 +446,13 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
             )
         )
     floors.append(_column(numerals(texts("goal"))))
-    floors += [fixed[goal + 1], fixed[goal + 2], 5, fixed[goal + 4], fixed[goal + 5]]
+    floors += [fixed[goal + 1], fixed[goal + 2], 5, fixed[goal + 4]]
+    floors.append(_column(_percents(texts("progress"))))
     floors += [5.5, 4.5, fixed[goal + 8], 5, 8]
     # Words are not broken: a column keeps its longest word, header or body (CJK text
     # wraps anywhere and has none).
     milestones = [
-        [_milestone_word(e.achieved) for e in column if e is not None and e.achieved is not None]
+        [milestone_word(e.achieved) for e in column if e is not None and e.achieved is not None]
         for column in zip(*texts("years"), strict=True)
     ]
     words = [
@@ -621,7 +619,7 @@ def _pace(ws, value):
 def _goal(row: Standing):
     target = row.target
     if target.is_milestone:
-        return _("Achieved")
+        return milestone_word(True)
     if target.kind == target.Kind.RELATIVE:
         return _("Growth above %(reference)s") % {"reference": _reference_name(target)}
     return row.goal

@@ -8,6 +8,7 @@ from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tracker import progress
+from tracker.display import milestone_word
 from tracker.excel.common import (
     BOLD,
     CENTER,
@@ -227,7 +228,7 @@ def write_template(
                     if not previous or previous.achieved is None
                     else (YES if previous.achieved else NO)[lang]
                 )
-                goal_cell = _("Achieved")
+                goal_cell = milestone_word(True)
                 fmt = None
             else:
                 key = (target.decimal_places, target.allow_negative)
