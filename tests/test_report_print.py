@@ -113,11 +113,6 @@ class TestPrinted:
         for word in ["Environment", "Development", "Indicative", "Completed", "Unlikely"]:
             assert word in words, word
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="20 columns of whole English words in LibreOffice's DejaVu Sans need about "
-        "170 width units; 9 pt leaves 137: the English 2025 summary prints at about 7.2 pt",
-    )
     def test_the_english_2025_report_prints_at_9_points_or_more(self, demo_plan, tmp_path):
         pdf = printed(demo_plan, 2025, tmp_path, language="en")
         assert word_size(pdf, "示例数据") >= 9.0  # a demo note, a body cell
@@ -138,11 +133,11 @@ class TestPrinted:
     def test_the_english_report_with_unapproved_figures(self, demo_plan, tmp_path):
         pdf = printed(demo_plan, 2024, tmp_path, language="en", include_unapproved=True)
         texts = pages(pdf)
-        assert len(texts) <= 8
+        assert len(texts) <= 10  # its summary at 9 pt takes more pages than the Chinese
         for number, text in enumerate(texts, start=1):
             assert "As of 2024" in text, number
             # "of N" is a field of its own: text extraction may set it apart from "Page X".
-            assert re.search(rf"Page\s+{number}\s+of\b", text), number
+            assert re.search(rf"Page\s+{number}\s+of", text), number
         assert f"Page 1 of {len(texts)}" in texts[0]
         whole = "\n".join(texts)
         assert "###" not in whole

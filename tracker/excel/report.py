@@ -367,14 +367,23 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
                 "target": target,
             }
         )
+    # In English, long words: an area heads its targets on a row of its own, the unit and
+    # the nature go under the target's name, and the planned and actual growth share a
+    # column. Four columns fewer, so that the summary prints at 9 pt.
+    english = ctx.lang != ZH
+    if english:
+        for b in body:
+            b["name"] = "\n".join([b["name"], " · ".join(t for t in (b["unit"], b["nature"]) if t)])
+            paces = [_pace_text(b["planned"]), _pace_text(b["actual"])]
+            b["planned"] = " / ".join(p or "—" for p in paces) if any(paces) else None
     headers = [
         _("Area"),
-        _("Target"),
+        _("Target (unit, nature)") if english else _("Target"),
         _("Unit"),
         _("%(year)s (base)") % {"year": plan.baseline_year},
         *[_("%(year)s") % {"year": y} for y in ctx.years],
         _("%(year)s target") % {"year": plan.end_year},
-        _("Planned yearly growth"),
+        _("Planned / actual yearly growth") if english else _("Planned yearly growth"),
         _("Actual yearly growth"),
         _("Nature"),
         _("Due by now"),
@@ -425,6 +434,9 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
         max(width, _longest_word(header)) if width is not None else None
         for width, header in zip(fixed, headers, strict=True)
     ]
+    dropped = {0, 2, n_years + 6, n_years + 7} if english else set()
+    for index in dropped:
+        widths[index] = 0
     # The name and the reasons share what the page has left, within reason.
     left = WIDTH_BUDGET - sum(w for w in widths if w is not None)
     widths[1] = max(10, min(_column(texts("name"), 10, 18), left * 0.45))
@@ -481,14 +493,26 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
         )
         for i, (floor, header, column) in enumerate(zip(floors, headers, words, strict=True))
     ]
-    widths = _within_budget(widths, floors)
-    for index, width in enumerate(widths, start=1):
+    kept = [i for i in range(len(headers)) if i not in dropped]
+    fitted = iter(_within_budget([widths[i] for i in kept], [floors[i] for i in kept]))
+    widths = [0 if i in dropped else next(fitted) for i in range(len(headers))]
+    shown = [widths[i] for i in kept]
+    headers = [headers[i] for i in kept]
+    for index, width in enumerate(shown, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     last = get_column_letter(len(headers))
     header_row = 3
-    ws.freeze_panes = f"C{header_row + 1}"
+    groups = []  # [area, first index, last index] of each run of one area's targets
+    for index, b in enumerate(body):
+        if groups and groups[-1][0] == b["area"]:
+            groups[-1][2] = index
+        else:
+            groups.append([b["area"], index, index])
+    ws.freeze_panes = f"{'B' if english else 'C'}{header_row + 1}"
     ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.auto_filter.ref = f"A{header_row}:{last}{len(rows) + header_row}"
+    ws.auto_filter.ref = (
+        f"A{header_row}:{last}{len(rows) + (len(groups) if english else 0) + header_row}"
+    )
     ctx.print_setup(ws)
 
     # 2. title, legend and header.
@@ -500,95 +524,99 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
         title = f"{title} · {ctx.evaluation}"
     ws.row_dimensions[1].height = 22
     ws.append([cell(ws, title, font=TITLE_FONT, border=None)])
-    ws.row_dimensions[2].height = LINE_HEIGHT * wrapped_lines(made, sum(widths)) + 2
+    ws.row_dimensions[2].height = LINE_HEIGHT * wrapped_lines(made, sum(shown)) + 2
     ws.append([cell(ws, made, font=MUTED_FONT, border=None, alignment=WRAP)])
     ws.merged_cells.add(f"A2:{last}2")
-    ws.row_dimensions[header_row].height = row_height(zip(headers, widths, strict=True))
+    ws.row_dimensions[header_row].height = row_height(zip(headers, shown, strict=True))
     ws.append([cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER) for h in headers])
 
-    # 3. one row per target; an area's name once, over its rows.
-    groups = []
-    for index, b in enumerate(body):
-        if groups and groups[-1][0] == b["area"]:
-            groups[-1][2] = index
-        else:
-            groups.append([b["area"], index, index])
+    # 3. one row per target; an area's name once, over its rows (in English, a row above).
     first_of = {start: (area, end - start + 1) for area, start, end in groups}
+    spans = []  # each area's first and last sheet row
+    row_number = header_row
     for index, b in enumerate(body):
+        if index in first_of:
+            spans.append([row_number + 1, row_number + first_of[index][1]])
+        if english and index in first_of:
+            row_number += 1
+            spans[-1][1] += 1
+            ws.row_dimensions[row_number].height = row_height([(b["area"], sum(shown))])
+            ws.append([cell(ws, b["area"], font=BOLD, alignment=MIDDLE)])
+            ws.merged_cells.add(f"A{row_number}:{last}{row_number}")
+        row_number += 1
         target = b["target"]
         places = target.decimal_places
         status = b["status"]
         area = first_of.get(index)
         texts_in_row = [
             (b["name"], widths[1]),
-            (b["unit"], widths[2]),
+            (None if english else b["unit"], widths[2]),
             (b["planned"], widths[4 + n_years + 1]),
-            (b["actual"], widths[4 + n_years + 2]),
-            (b["nature"], widths[4 + n_years + 3]),
+            (None if english else b["actual"], widths[4 + n_years + 2]),
+            (None if english else b["nature"], widths[4 + n_years + 3]),
             (statuses[status], widths[4 + n_years + 6]),
             (b["projection"], widths[4 + n_years + 7]),
             (b["departments"], widths[-2]),
             (b["reason"], widths[-1]),
         ]
         height = row_height(texts_in_row)
-        if area and area[1] == 1:
+        if area and area[1] == 1 and not english:
             height = max(height, row_height([(area[0], widths[0])]))
-        ws.row_dimensions[header_row + 1 + index].height = height
-        ws.append(
-            [
-                # At the top of its rows: a page break inside them leaves it readable.
-                cell(ws, area[0] if area else None, font=BOLD, alignment=AREA),
-                cell(ws, b["name"], alignment=MIDDLE),
-                cell(ws, b["unit"], alignment=CENTER),
-                cell(
-                    ws,
-                    b["baseline"],
-                    alignment=None,
-                    number_format=quality_format(places, b["baseline_quality"]),
-                ),
-                *[_figure(ws, entry, target) for entry in b["years"]],
-                cell(
-                    ws,
-                    b["goal"],
-                    number_format=number_format(places),
-                    alignment=CENTER if isinstance(b["goal"], str) else None,
-                ),
-                _pace(ws, b["planned"]),
-                _pace(ws, b["actual"]),
-                cell(ws, b["nature"], alignment=CENTER),
-                cell(ws, b["expected"], number_format=PERCENT),
-                cell(
-                    ws,
-                    b["progress"],
-                    number_format=PERCENT,
-                    alignment=CENTER if isinstance(b["progress"], str) else None,
-                ),
-                cell(
-                    ws,
-                    statuses[status],
-                    font=STATUS_FONT,
-                    fill=STATUS_FILLS[status],
-                    alignment=CENTER,
-                ),
-                cell(ws, b["projection"], alignment=CENTER),
-                cell(ws, b["growth"], number_format=PERCENT),
-                cell(ws, b["departments"], alignment=MIDDLE),
-                cell(
-                    ws,
-                    b["reason"] or None,
-                    alignment=MIDDLE,
-                    font=FLAG_FONT if b["flagged"] else None,
-                ),
-            ]
-        )
-    for _area, start, end in groups:
-        if end > start:
-            ws.merged_cells.add(f"A{header_row + 1 + start}:A{header_row + 1 + end}")
-    _keep_areas_together(ws, groups, widths, header_row)
+        ws.row_dimensions[row_number].height = height
+        row = [
+            # At the top of its rows: a page break inside them leaves it readable.
+            cell(ws, area[0] if area else None, font=BOLD, alignment=AREA),
+            cell(ws, b["name"], alignment=MIDDLE),
+            cell(ws, b["unit"], alignment=CENTER),
+            cell(
+                ws,
+                b["baseline"],
+                alignment=None,
+                number_format=quality_format(places, b["baseline_quality"]),
+            ),
+            *[_figure(ws, entry, target) for entry in b["years"]],
+            cell(
+                ws,
+                b["goal"],
+                number_format=number_format(places),
+                alignment=CENTER if isinstance(b["goal"], str) else None,
+            ),
+            _pace(ws, b["planned"]),
+            _pace(ws, b["actual"]),
+            cell(ws, b["nature"], alignment=CENTER),
+            cell(ws, b["expected"], number_format=PERCENT),
+            cell(
+                ws,
+                b["progress"],
+                number_format=PERCENT,
+                alignment=CENTER if isinstance(b["progress"], str) else None,
+            ),
+            cell(
+                ws,
+                statuses[status],
+                font=STATUS_FONT,
+                fill=STATUS_FILLS[status],
+                alignment=CENTER,
+            ),
+            cell(ws, b["projection"], alignment=CENTER),
+            cell(ws, b["growth"], number_format=PERCENT),
+            cell(ws, b["departments"], alignment=MIDDLE),
+            cell(
+                ws,
+                b["reason"] or None,
+                alignment=MIDDLE,
+                font=FLAG_FONT if b["flagged"] else None,
+            ),
+        ]
+        ws.append([row[i] for i in kept])
+    for first, end in spans:
+        if end > first and not english:
+            ws.merged_cells.add(f"A{first}:A{end}")
+    _keep_areas_together(ws, spans, shown, header_row)
     return ws
 
 
-def _keep_areas_together(ws, groups, widths, header_row: int) -> None:
+def _keep_areas_together(ws, spans, widths, header_row: int) -> None:
     """Break pages between areas, so that no page break cuts an area's merged name.
 
     Row heights are set, so a page holds a known height once the scale is known. Fitted
@@ -600,14 +628,19 @@ def _keep_areas_together(ws, groups, widths, header_row: int) -> None:
     room = PRINTABLE_HEIGHT / scale
     heights = ws.row_dimensions
     header = heights[header_row].height
-    used = sum(heights[r].height for r in range(1, header_row + 1))
-    for _area, start, end in groups:
-        first, last = header_row + 1 + start, header_row + 1 + end
+    used = top = sum(heights[r].height for r in range(1, header_row + 1))
+    for first, last in spans:
         group = sum(heights[r].height for r in range(first, last + 1))
-        if used + group > room and used > header:
+        if used + group > room and used > top:  # a page of its title and header alone: no
             ws.row_breaks.append(Break(id=first - 1))
-            used = header
+            used = top = header
         used += group
+
+
+def _pace_text(value) -> str | None:
+    if isinstance(value, Decimal | float):
+        return f"{float(value) * 100:.1f}%"
+    return value or None
 
 
 def _pace(ws, value):
