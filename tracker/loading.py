@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from decimal import Decimal
 
 from tracker.models import Area, Department, Plan, ProgressEntry, Target
 from tracker.standing import Standing
@@ -72,6 +71,8 @@ class LoadedTarget:
     _get_FIELD_display = Target._get_FIELD_display
     spec = Target.spec
     assess = Target.assess
+    approved_values = Target.approved_values
+    approved_achieved = Target.approved_achieved
 
     def __init__(self, values: dict, plan: Plan):
         self.__dict__.update(values)
@@ -83,19 +84,10 @@ class LoadedTarget:
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
-    def approved_values(self) -> dict[int, Decimal]:
-        return {
-            year: e.value
-            for year, e in self.by_year.items()
-            if e.state == APPROVED and e.value is not None
-        }
-
-    def approved_achieved(self) -> dict[int, bool]:
-        return {
-            year: bool(e.achieved)
-            for year, e in self.by_year.items()
-            if e.state == APPROVED and e.achieved is not None
-        }
+    @property
+    def entries(self) -> Related:
+        """The figures, read like the model's prefetched `entries`."""
+        return Related(self.by_year.values())
 
 
 class LoadedEntry:
