@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from tracker.models import Area, Department, Plan, ProgressEntry, Target
 from tracker.standing import Standing
 
-APPROVED = ProgressEntry.State.APPROVED
-
 
 @dataclass(slots=True, eq=False)
 class LoadedArea:
