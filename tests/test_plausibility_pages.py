@@ -297,9 +297,6 @@ class TestApproval:
         assert entry.state == "approved"
 
     def test_the_target_page_shows_an_approved_figures_flag(self, as_admin, admin_user, flagged):
-        # Rows made by the factory have history without a user, which the target page's
-        # history table does not yet survive (the robustness lane's display_user fix).
-        ProgressEntry.history.filter(history_user=None).update(history_user=admin_user)
         services.approve_entries([flagged], by=admin_user)
         html = as_admin.get(flagged.target.get_absolute_url()).content.decode()
         assert "40.6 倍" in html and "口径调整：含新并入街道" in html
