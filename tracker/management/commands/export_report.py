@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tracker.evaluations import frozen_standings
 from tracker.excel.report import write_report
 from tracker.loading import plan_standings
-from tracker.models import Plan
+from tracker.management.lookup import plan_by_slug
 
 
 class Command(BaseCommand):
@@ -24,10 +24,7 @@ class Command(BaseCommand):
     def handle(
         self, *args, plan, output, year, evaluation, language, include_unapproved, **options
     ):
-        try:
-            plan = Plan.objects.get(slug=plan)
-        except Plan.DoesNotExist:
-            raise CommandError(f"No plan with the slug {plan!r}.") from None
+        plan = plan_by_slug(plan)
         if evaluation is not None:
             if year is not None:
                 raise CommandError("--year and --evaluation exclude each other.")

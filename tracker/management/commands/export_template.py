@@ -2,7 +2,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from tracker.excel.template import write_template
-from tracker.models import Plan, Target
+from tracker.management.lookup import plan_by_slug
+from tracker.models import Target
 
 
 class Command(BaseCommand):
@@ -16,10 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--language", default="zh-hans", choices=["zh-hans", "en"])
 
     def handle(self, *args, plan, year, output, user, language, **options):
-        try:
-            plan = Plan.objects.get(slug=plan)
-        except Plan.DoesNotExist:
-            raise CommandError(f"No plan with the slug {plan!r}.") from None
+        plan = plan_by_slug(plan)
         if year not in plan.entry_years:
             raise CommandError(f"--year must lie in {plan.baseline_year}-{plan.end_year}.")
         targets = Target.objects.for_plan(plan).with_entries()

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from tracker import evaluations
-from tracker.models import Evaluation, Plan
-from tracker.permissions import is_admin
-
-
-def acting_user(username: str | None):
-    """The named administrator, or else the first superuser: whoever answers for the act."""
-    users = get_user_model().objects.filter(is_active=True)
-    if username:
-        user = users.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"No active user {username!r}.")
-        if not is_admin(user):
-            raise CommandError(f"{username!r} is not an administrator.")
-        return user
-    user = users.filter(is_superuser=True).order_by("pk").first()
-    if user is None:
-        raise CommandError("No superuser to act as: give --user USERNAME.")
-    return user
+from tracker.management.lookup import acting_user, plan_by_slug
+from tracker.models import Evaluation
 
 
 class Command(BaseCommand):
@@ -39,10 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="the administrator freezing it (default: a superuser)")
 
     def handle(self, *args, plan, year, kind, title, summary, user, **options):
-        try:
-            plan = Plan.objects.get(slug=plan)
-        except Plan.DoesNotExist:
-            raise CommandError(f"No plan with the slug {plan!r}.") from None
+        plan = plan_by_slug(plan)
         try:
             evaluation = evaluations.freeze(
                 plan=plan,

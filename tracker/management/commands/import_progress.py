@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from tracker import services
 from tracker.excel.importer import build_preview
-from tracker.models import Plan
+from tracker.management.lookup import plan_by_slug
 
 
 class Command(BaseCommand):
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         except get_user_model().DoesNotExist:
             raise CommandError(f"No user {user!r}.", returncode=2) from None
         if plan is not None:
-            plan = Plan.objects.filter(slug=plan).first() or self._no_plan(plan)
+            plan = plan_by_slug(plan, returncode=2)
         show_progress = sys.stderr.isatty()
 
         def progress(rows):
@@ -88,6 +88,3 @@ class Command(BaseCommand):
                 f"{len(questioned)} figure(s) look implausible (see the warnings); "
                 "applied, they are flagged for the approver"
             )
-
-    def _no_plan(self, slug):
-        raise CommandError(f"No plan with the slug {slug!r}.", returncode=2)

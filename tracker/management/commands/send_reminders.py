@@ -2,7 +2,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from tracker import deadlines, notify
-from tracker.models import Plan
+from tracker.management.lookup import plan_by_slug
 
 
 class Command(BaseCommand):
@@ -25,10 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, plan, year, dry_run, **options):
         if plan:
-            try:
-                plan = Plan.objects.get(slug=plan)
-            except Plan.DoesNotExist:
-                raise CommandError(f"No plan with the slug {plan!r}.") from None
+            plan = plan_by_slug(plan)
             if year is not None and year not in plan.entry_years:
                 raise CommandError(f"--year must lie in {plan.baseline_year}-{plan.end_year}.")
         on = deadlines.today()

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.management.commands.freeze_evaluation import acting_user
-from tracker.models import Plan
+from tracker.management.lookup import acting_user, plan_by_slug
 from tracker.next_plan import fill_baselines, start_next_plan
 
 
@@ -47,10 +46,7 @@ class Command(BaseCommand):
         ]
         if missing:
             raise CommandError(f"Give {', '.join(missing)} to start a plan.")
-        try:
-            source = Plan.objects.get(slug=source)
-        except Plan.DoesNotExist:
-            raise CommandError(f"No plan with the slug {source!r}.") from None
+        source = plan_by_slug(source)
         try:
             result = start_next_plan(
                 source=source,
@@ -73,10 +69,7 @@ class Command(BaseCommand):
         self.stdout.write("target values and factors are empty: set them in the admin")
 
     def fill(self, slug, user):
-        try:
-            plan = Plan.objects.get(slug=slug)
-        except Plan.DoesNotExist:
-            raise CommandError(f"No plan with the slug {slug!r}.") from None
+        plan = plan_by_slug(slug)
         result = fill_baselines(plan, by=acting_user(user))
         qualities = ", ".join(f"{n} {q}" for q, n in sorted(result.baselines.items())) or "none"
         self.stdout.write(f"{plan.slug}: {result.targets} baselines filled ({qualities})")
