@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tracker.excel.report import write_report
 from tracker.history import shown_reason
 from tracker.models import (
     Area,
@@ -285,6 +286,23 @@ def frozen_standings(evaluation: Evaluation) -> tuple[Plan, list[Standing]]:
         target = row.target
         target.reference_target = by_id.get(target.reference_target_id)
     return plan, rows
+
+
+def write_frozen_report(out, evaluation: Evaluation, **options) -> int:
+    """The evaluation's report as published: the writer fed from the snapshot, made by
+    whoever froze it, when they froze it. Returns how many targets it holds."""
+    frozen, rows = frozen_standings(evaluation)
+    write_report(
+        out,
+        frozen,
+        evaluation.year,
+        rows,
+        user=evaluation.frozen_by,
+        now=evaluation.frozen_at,
+        evaluation=evaluation,
+        **options,
+    )
+    return len(rows)
 
 
 # -- against live data -----------------------------------------------------------------

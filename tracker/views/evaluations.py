@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from tracker import evaluations
 from tracker.api import plan_payload
-from tracker.excel.report import write_report
 from tracker.forms import EvaluationForm
 from tracker.models import Evaluation, Plan
 from tracker.permissions import require_admin
@@ -71,17 +70,8 @@ def evaluation_detail(request, slug, pk):
 
 def evaluation_report(request, slug, pk):
     evaluation = _evaluation(slug, pk)
-    frozen, rows = evaluations.frozen_standings(evaluation)
     return _xlsx_response(
-        lambda out: write_report(
-            out,
-            frozen,
-            evaluation.year,
-            rows,
-            user=evaluation.frozen_by,
-            now=evaluation.frozen_at,
-            evaluation=evaluation,
-        ),
+        lambda out: evaluations.write_frozen_report(out, evaluation),
         f"{slug}-evaluation-{evaluation.pk}-{evaluation.year}"
         f"-{timezone.localtime(evaluation.frozen_at):%Y%m%d}.xlsx",
     )

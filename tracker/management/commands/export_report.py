@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.evaluations import frozen_standings
+from tracker.evaluations import write_frozen_report
 from tracker.excel.report import write_report
 from tracker.loading import plan_standings
 from tracker.management.lookup import plan_by_slug
@@ -31,20 +31,11 @@ class Command(BaseCommand):
             found = plan.evaluations.select_related("frozen_by").filter(pk=evaluation).first()
             if found is None:
                 raise CommandError(f"No evaluation {evaluation} of {plan.slug}.")
-            frozen, rows = frozen_standings(found)
             with open(output, "wb") as out:
-                write_report(
-                    out,
-                    frozen,
-                    found.year,
-                    rows,
-                    user=found.frozen_by,
-                    now=found.frozen_at,
-                    language=language,
-                    include_unapproved=include_unapproved,
-                    evaluation=found,
+                count = write_frozen_report(
+                    out, found, language=language, include_unapproved=include_unapproved
                 )
-            self.stdout.write(f"{output}: {len(rows)} targets, {found} (frozen)")
+            self.stdout.write(f"{output}: {count} targets, {found} (frozen)")
             return
         if year is not None and year not in plan.years:
             raise CommandError(f"--year must lie in {plan.start_year}-{plan.end_year}.")
