@@ -6,17 +6,27 @@ spelled out in both languages here rather than left to the translation catalogue
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from copy import copy
-from functools import cache, partial
+from decimal import Decimal
+from functools import cache, lru_cache, partial
+from typing import NamedTuple
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell._writer import etree_write_cell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import tostring, xmlfile
 
 ZH, EN = 0, 1
 
@@ -106,6 +116,26 @@ def clean_text(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
+class Styled(NamedTuple):
+    """A value and its style, registered with the workbook: a cell once its row is written."""
+
+    value: object
+    style: StyleArray
+    style_id: int
+    quote: bool
+
+
+class StyledCell(Cell):
+    """A write-only cell that carries its style's index in the workbook.
+
+    openpyxl would look the index up again as it writes each cell, hashing the style every
+    time; here it is found once per combination of styles.
+    """
+
+    __slots__ = ("style_id",)
+    has_style = True
+
+
 def cell(
     ws,
     value=None,
@@ -116,42 +146,38 @@ def cell(
     alignment=None,
     border=BORDER,
     protection=None,
-) -> WriteOnlyCell:
-    """A styled cell for a write-only sheet; text a user typed is never a formula.
+) -> Styled:
+    """A styled cell for a write-only sheet (see `sheet`); text a user typed is never a
+    formula.
 
     Style arguments must be long-lived objects (the constants above): each combination is
-    registered with the workbook once and later cells reuse its style indexes, since
+    registered with the workbook once and later cells reuse its style and its index, since
     openpyxl otherwise hashes every style object of every cell (most of an export's time).
     """
+    quote = False
     if isinstance(value, str):
         value = clean_text(value)
-    font = font or BODY_FONT
-    alignment = alignment or NUMBER
-    c = WriteOnlyCell(ws, value=value)
-    quote = isinstance(value, str) and value.startswith(FORMULA_STARTS)
-    if quote:
-        # Stored as a string with Excel's quote prefix: shown as typed, never run.
-        c.data_type = "s"
+        quote = value.startswith(FORMULA_STARTS)
     key = (id(font), id(fill), number_format, id(alignment), id(border), id(protection), quote)
-    styles = ws.parent.__dict__.setdefault("_registered_styles", {})
+    styles = ws.registered_styles
     known = styles.get(key)
-    if known is not None:
-        c._style = known  # shared: a write-only cell is written once and never restyled
-        return c
-    if quote:
-        c.quotePrefix = True
-    for name, style in (
-        ("font", font),
-        ("fill", fill),
-        ("number_format", number_format),
-        ("alignment", alignment),
-        ("border", border),
-        ("protection", protection),
-    ):
-        if style is not None:
-            setattr(c, name, style)
-    styles[key] = copy(c._style)
-    return c
+    if known is None:
+        scratch = StyledCell(ws)
+        # Stored as a string with Excel's quote prefix: shown as typed, never run.
+        scratch.quotePrefix = quote
+        for name, style in (
+            ("font", font or BODY_FONT),
+            ("fill", fill),
+            ("number_format", number_format),
+            ("alignment", alignment or NUMBER),
+            ("border", border),
+            ("protection", protection),
+        ):
+            if style is not None:
+                setattr(scratch, name, style)
+        style = copy(scratch._style)
+        known = styles[key] = (style, ws.parent._cell_styles.add(style))
+    return Styled(value, *known, quote)
 
 
 def new_workbook() -> Workbook:
@@ -169,22 +195,112 @@ def new_workbook() -> Workbook:
 
 
 def sheet(wb, title: str):
-    """A write-only sheet whose rows may mix ready cells (from `cell`) and plain values."""
+    """A write-only sheet whose rows may mix styled values (from `cell`) and plain ones."""
     ws = wb.create_sheet(title)
-    ws._values_to_row = partial(_cells_to_row, ws)
+    ws._values_to_row = lambda values, row_idx: values
+    # Styles by the identities of their parts, registered once for the whole workbook.
+    ws.registered_styles = wb.__dict__.setdefault("registered_styles", {})
+    ws._get_writer = partial(_get_row_writer, ws)
     return ws
 
 
-def _cells_to_row(ws, values, row_idx):
-    # openpyxl's own version first assigns each value to a scratch cell and, for a ready
-    # cell, recovers from the ValueError that raises: a formatted exception per styled
-    # cell, a third of a large export's time. Same cells out, without the detour.
-    for col_idx, value in enumerate(values, 1):
-        if value is None:
-            continue
-        c = value if isinstance(value, Cell) else WriteOnlyCell(ws, value=value)
+def _get_row_writer(ws) -> None:
+    # As WriteOnlyWorksheet._get_writer, with the writer below.
+    if ws._writer is None:
+        ws._writer = RowWriter(ws)
+        ws._writer.write_top()
+
+
+# Cell references by column number, and the values written as they are (see RowWriter).
+COLUMN_LETTERS = [""] + [get_column_letter(i) for i in range(1, 16385)]
+NUMBERS = {int, float, Decimal}
+TEXT_ESCAPES = {"\r": "&#13;"}
+
+
+class _Collected(list):
+    """Stands in for the XML stream when openpyxl writes a cell: keeps its element."""
+
+    write = list.append
+
+
+class RowWriter(WorksheetWriter):
+    """Writes each appended row as one piece of XML, straight from its values.
+
+    openpyxl's own writer binds every value to a cell object and streams it through lxml
+    element by element, looking its coordinate, type and style up again: most of the time
+    of a province-sized report. Here text and finite numbers, nearly all of a report's
+    cells, become the very XML openpyxl writes for them by formatting a string; anything
+    else (a date, a formula, an error code, a value quoted as text) is serialised by
+    openpyxl's own cell writer. The rest of the sheet (columns, print setup, merges) goes
+    through openpyxl's stream as usual, which is flushed before each row.
+    """
+
+    def get_stream(self):
+        # As WorksheetWriter.get_stream, on a file object that the rows are written to too.
+        with (
+            open(self.out, "wb") as self.file,
+            xmlfile(self.file) as xf,
+            xf.element("worksheet", xmlns=SHEET_MAIN_NS),
+        ):
+            try:
+                while True:
+                    element = yield
+                    if element is True:
+                        yield xf
+                    elif element is not None:
+                        xf.write(element)
+            except GeneratorExit:
+                pass
+
+    def write_row(self, xf, row, row_idx):
+        number = f"{row_idx}"
+        dimensions = "".join(f' {k}="{v}"' for k, v in self.ws.row_dimensions.get(row_idx, {}))
+        parts = [f'<row r="{number}"{dimensions}>']
+        for col_idx, value in enumerate(row, 1):
+            if value is None:
+                continue
+            ref = COLUMN_LETTERS[col_idx] + number
+            if isinstance(value, Styled):
+                text = _plain_xml(ref, value.value, f' s="{value.style_id}"', value.quote)
+            else:
+                text = _plain_xml(ref, value, "", False)
+            parts.append(text if text is not None else self._openpyxl_xml(value, col_idx, row_idx))
+        parts.append("</row>")
+        xf.flush()
+        self.file.write("".join(parts).encode())
+
+    def _openpyxl_xml(self, value, col_idx: int, row_idx: int) -> str:
+        if isinstance(value, Styled):
+            c = StyledCell(self.ws, value=value.value)
+            if value.quote:
+                c.data_type = "s"
+            c._style, c.style_id = value.style, value.style_id
+        else:
+            c = WriteOnlyCell(self.ws, value=value)
         c.column, c.row = col_idx, row_idx
-        yield c
+        collected = _Collected()
+        etree_write_cell(collected, self.ws, c, c.has_style)
+        return tostring(collected[0], encoding="unicode")
+
+
+def _plain_xml(ref: str, value, style: str, quote: bool) -> str | None:
+    """A cell's XML as openpyxl writes it, for empty cells, text and finite numbers; None
+    for anything else. `style` is its style attribute, or nothing."""
+    if value is None:
+        return f'<c r="{ref}"{style} t="n"/>'
+    if type(value) is str:
+        if quote or value in ERROR_CODES or value.startswith("="):
+            return None
+        if not value:
+            return f'<c r="{ref}"{style} t="inlineStr"/>'
+        value = value[:32767]
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        if "&" in value or "<" in value or ">" in value or "\r" in value:
+            value = escape(value, TEXT_ESCAPES)
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{value}</t></is></c>'
+    if type(value) in NUMBERS and math.isfinite(value):  # openpyxl writes "" for the rest
+        return f'<c r="{ref}"{style} t="n"><v>{value:.16g}</v></c>'
+    return None
 
 
 @cache
@@ -230,9 +346,28 @@ def _header_text(text: str) -> str:
     return clean_text(text).replace("&", "&&")
 
 
+class _CharWidths(dict):
+    """Columns a character needs, looked up in Unicode once per character."""
+
+    def __missing__(self, ch: str) -> int:
+        width = self[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        return width
+
+
+CHAR_WIDTHS = _CharWidths()
+
+# A report measures every text of every row, and a province's rows repeat their areas,
+# departments, units and words: each text is measured once.
+MEASURED = 1 << 16
+
+
+@lru_cache(maxsize=MEASURED)
 def display_width(text: str) -> float:
     """Columns a text needs: CJK characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+    text = str(text)
+    if text.isascii():
+        return len(text)
+    return sum(map(CHAR_WIDTHS.__getitem__, text))
 
 
 LINE_HEIGHT = 14.5  # points per line of 10 pt text (Noto Sans CJK sets lines loosely)
@@ -243,6 +378,7 @@ def text_units(text) -> float:
     return display_width(text) * 0.95
 
 
+@lru_cache(maxsize=MEASURED)
 def wrapped_lines(text, width: float) -> int:
     """Printed lines a wrapped text takes in a column of `width` (counted generously)."""
     if text is None or text == "":
@@ -255,7 +391,7 @@ def _tokens(text: str):
     """(space before, token): words of narrow characters, and each wide (CJK) character."""
     space, word = "", ""
     for ch in text:
-        if ch.isspace() or display_width(ch) == 2:
+        if ch.isspace() or CHAR_WIDTHS[ch] == 2:
             if word:
                 yield space, word
                 space, word = "", ""
@@ -300,8 +436,6 @@ def row_height(cells) -> float:
 
 def fit_widths(ws, columns: list[list[str]], minimum=6, maximum=50) -> None:
     """Set each column's width to fit its longest text (before rows are written)."""
-    from openpyxl.utils import get_column_letter
-
     for index, texts in enumerate(columns, start=1):
         width = max((display_width(t) for t in texts if t is not None), default=minimum)
         ws.column_dimensions[get_column_letter(index)].width = max(minimum, min(maximum, width + 2))

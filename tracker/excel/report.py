@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -48,6 +49,7 @@ from tracker.excel.common import (
     HEADER_FONT,
     LINE_HEIGHT,
     MATRIX_CODE,
+    MEASURED,
     MATRIX_SHEET,
     MIDDLE,
     MUTED_FONT,
@@ -278,6 +280,7 @@ def _column(texts, minimum: float = 5, maximum: float = 12, pad: float = 1.1) ->
     return max(minimum, min(maximum, longest + pad), *(_longest_word(t) for t in texts))
 
 
+@lru_cache(maxsize=MEASURED)
 def _longest_word(text: str) -> float:
     """Text may wrap between words, never inside one; CJK text wraps anywhere."""
     words = [w for w in text.replace("(", " (").split() if display_width(w) == len(w)]
