@@ -5,9 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import translation
 
-from tracker.models import Target
+from tracker import store
+from tracker.models import ProgressEntry, StoredPayload, Target
+from tracker.plausibility import Finding, flag_display, flag_text
 
 KEYS = {
     "code",
@@ -109,3 +114,39 @@ def test_a_bad_year_is_a_400_that_says_why(api, year):
 def test_an_unknown_plan_is_404(client, demo_plan):
     client.login(username="tongji", password="lingyuan-demo-2025")
     assert client.get(reverse("tracker:api-plan", args=["nope"])).status_code == 404
+
+
+def test_each_reader_gets_the_words_of_their_language_and_every_change_at_once(client, demo_plan):
+    """The API serves stored objects (tracker/store.py), one set per language."""
+    client.login(username="tongji", password="lingyuan-demo-2025")
+    url = reverse("tracker:api-plan", args=[demo_plan.slug])
+    entry = ProgressEntry.objects.get(target__plan=demo_plan, target__code="GDP", year=2024)
+    entry.plausibility_flag = flag_text([Finding("percent_sign", {"unit": "亿元"})])
+    entry.save()
+    store.forget(targets=[entry.target_id])
+
+    def flag(language):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # the language switch
+        data = client.get(url).json()
+        gdp = next(t for t in data["targets"] if t["code"] == "GDP")
+        return next(e for e in gdp["entries"] if e["year"] == 2024)["plausibility_flag"]
+
+    chinese, english = flag("zh-hans"), flag("en")
+    with translation.override("zh-hans"):
+        assert chinese == flag_display(entry.plausibility_flag) and "亿元" in chinese
+    with translation.override("en"):
+        assert english == flag_display(entry.plausibility_flag) != chinese
+    assert StoredPayload.objects.filter(target=entry.target, language="en").exists()
+
+    # A department renamed in the admin shows at once.
+    admin_user = get_user_model().objects.get(username="admin")
+    client.force_login(admin_user)
+    department = entry.target.lead_department
+    response = client.post(
+        reverse("admin:tracker_department_change", args=[department.pk]),
+        {"name": "统计局（新）", "name_en": department.name_en, "members": []},
+    )
+    assert response.status_code == 302
+    data = client.get(url).json()
+    gdp = next(t for t in data["targets"] if t["code"] == "GDP")
+    assert gdp["lead_department"] == "统计局（新）"

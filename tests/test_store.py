@@ -1,19 +1,33 @@
-"""The standings store never disagrees with a fresh assessment, whatever was written."""
+"""The standings store never disagrees with a fresh assessment, whatever was written: not
+the statuses the dashboard reads, nor the objects the API gives."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 from decimal import Decimal
 
 from django.contrib import admin
+from django.core.management import call_command
 from django.test import RequestFactory
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from tests import factory
 from tracker import services, store, workflow
-from tracker.models import ImportBatch, Plan, ProgressEntry, StoredStanding, Target
+from tracker.api import target_payload
+from tracker.models import (
+    Area,
+    Department,
+    ImportBatch,
+    Plan,
+    ProgressEntry,
+    StoredPayload,
+    StoredStanding,
+    Target,
+)
 from tracker.payload import FigureRow
 from tracker.standing import plan_targets, standings
 
@@ -39,26 +53,42 @@ WRITES = st.one_of(
     st.tuples(st.just("target"), target_index, figure),
     st.tuples(st.just("admin entry"), target_index, year, figure),
     st.tuples(st.just("delete target"), target_index),
+    st.tuples(st.just("rename area"), st.text(min_size=1, max_size=8)),
+    st.tuples(st.just("rename department"), st.text(min_size=1, max_size=8)),
     st.tuples(st.just("read"), year),
 )
 ON_A_TARGET = {"save", "target", "admin entry", "delete target"}  # fmt: skip
 
 
-def fresh(plan: Plan, year: int) -> dict[int, tuple[str, float]]:
-    """Statuses as the engine gives them now, through the ORM instances."""
+LANGUAGES = ["zh-hans", "en"]
+
+
+def fresh(plan: Plan, year: int) -> dict:
+    """Statuses and API objects as the engine gives them now, through the ORM instances."""
+    rows = standings(plan_targets(plan), year)
+    api = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            api[language] = [target_payload(row) for row in rows]
     return {
-        row.target.pk: (row.status, float(row.progress_sort))
-        for row in standings(plan_targets(plan), year)
+        "statuses": {row.target.pk: (row.status, float(row.progress_sort)) for row in rows},
+        "api": api,
     }
 
 
-def stored(plan: Plan, year: int) -> dict[int, tuple[str, float]]:
+def stored(plan: Plan, year: int) -> dict:
     store.ensure(plan, year)
     return {
-        target_id: (status, progress)
-        for target_id, status, progress in StoredStanding.objects.filter(
-            plan=plan, year=year
-        ).values_list("target_id", "status", "progress_sort")
+        "statuses": {
+            target_id: (status, progress)
+            for target_id, status, progress in StoredStanding.objects.filter(
+                plan=plan, year=year
+            ).values_list("target_id", "status", "progress_sort")
+        },
+        "api": {
+            language: [json.loads(text) for text in store.payloads(plan, year, language)]
+            for language in LANGUAGES
+        },
     }
 
 
@@ -70,7 +100,8 @@ class TestTheStoreIsAlwaysRight(TestCase):
         self.request = RequestFactory().post("/admin/")
         self.request.user = self.admin
         self.plan = factory.make_plan(slug="city-14th")
-        level = factory.make_target(self.plan, code="GDP")
+        self.department = factory.make_department()
+        level = factory.make_target(self.plan, code="GDP", lead_department=self.department)
         self.targets = [
             level,
             factory.make_target(
@@ -144,6 +175,14 @@ class TestTheStoreIsAlwaysRight(TestCase):
             target = Target.objects.filter(pk=self.targets[args[0]].pk).first()
             if target is not None:
                 admin.site._registry[Target].delete_model(self.request, target)
+        elif name == "rename area":
+            area = self.targets[0].area
+            area.name = args[0]
+            admin.site._registry[Area].save_model(self.request, area, None, True)
+        elif name == "rename department":
+            department = self.department
+            department.name = args[0]
+            admin.site._registry[Department].save_model(self.request, department, None, True)
         elif name == "read":
             assert stored(plan, args[0]) == fresh(plan, args[0])
 
@@ -224,3 +263,15 @@ class TestTheDashboardReadsTheStore(TestCase):
         response = self.client.get(plan.get_absolute_url() + "?year=2024&status=achieved")
         codes = [row.record.target.code for row in response.context["table"].page]
         assert codes == ["T000", *[f"T{i}" for i in range(100, 120)]]
+
+
+class TestAnUpgradeStartsAfresh(TestCase):
+    def test_migrate_forgets_everything_stored(self):
+        """Each deployment runs migrate: a new version may assess or word targets anew."""
+        plan = factory.make_plan()
+        factory.make_entry(factory.make_target(plan), 2023, 150)
+        store.ensure(plan, 2023)
+        store.payloads(plan, 2023, "en")
+        assert StoredStanding.objects.exists() and StoredPayload.objects.exists()
+        call_command("migrate", verbosity=0)
+        assert not StoredStanding.objects.exists() and not StoredPayload.objects.exists()

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -147,17 +147,25 @@ class PlanAdmin(ForgetsStandings, admin.ModelAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(ForgetsStandings, admin.ModelAdmin):
     list_display = ["name", "name_en", "plan", "order"]
     list_filter = ["plan"]
     search_fields = ["name", "name_en"]
 
+    def forget(self, objects):  # the API gives each target's area by name
+        for plan_id in {area.plan_id for area in objects}:
+            store.forget(plan=Plan(pk=plan_id))
+
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ForgetsStandings, admin.ModelAdmin):
     list_display = ["name", "name_en", "member_count", "is_sample"]
     search_fields = ["name", "name_en"]
     filter_horizontal = ["members"]
+
+    def forget(self, objects):  # the API gives each target's lead department by name
+        led = Q(lead_department__in=objects) | Q(co_departments__in=objects)
+        store.forget(targets=set(Target.objects.filter(led).values_list("pk", flat=True)))
 
     @admin.display(description=_("members"))
     def member_count(self, obj):

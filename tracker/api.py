@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from tracker.models import Plan
@@ -64,6 +65,16 @@ def target_payload(row: Standing) -> dict:
 
 
 def plan_payload(plan: Plan, year: int, rows: list[Standing]) -> dict:
+    return {**_head(plan, year), "targets": [target_payload(row) for row in rows]}
+
+
+def plan_json(plan: Plan, year: int, targets: list[str]) -> str:
+    """`plan_payload` as JSON text, from its targets' objects as JSON texts already."""
+    head = json.dumps(_head(plan, year), ensure_ascii=False)
+    return f'{head[:-1]}, "targets": [{", ".join(targets)}]}}'
+
+
+def _head(plan: Plan, year: int) -> dict:
     return {
         "plan": {
             "slug": plan.slug,
@@ -74,5 +85,4 @@ def plan_payload(plan: Plan, year: int, rows: list[Standing]) -> dict:
             "end_year": plan.end_year,
         },
         "as_of_year": year,
-        "targets": [target_payload(row) for row in rows],
     }

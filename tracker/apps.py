@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,6 @@ class TrackerConfig(AppConfig):
     def ready(self):
         # The accounts admin replaces django.contrib.auth's once every admin module is loaded.
         from tracker import admin_users, checks  # noqa: F401
+        from tracker.store import forget_all
+
+        post_migrate.connect(forget_all, sender=self)

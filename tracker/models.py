@@ -1332,3 +1332,34 @@ class StoredStanding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_id} {self.year}: {self.status}"
+
+
+class StoredPayload(models.Model):
+    """A target's object in the plan API as of a year, in one language, as JSON text.
+
+    The API joins these instead of assessing and encoding every target on every request;
+    tracker/store.py builds and forgets them with the standings. Only the words of a
+    plausibility flag depend on the language.
+    """
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="+", verbose_name=_("plan"))
+    target = models.ForeignKey(
+        Target, models.CASCADE, related_name="stored_payloads", verbose_name=_("target")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    language = models.CharField(_("language"), max_length=10)
+    json = models.TextField("JSON")
+
+    class Meta:
+        verbose_name = _("stored API object")
+        verbose_name_plural = _("stored API objects")
+        ordering = ["plan", "year", "language", "target"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "year", "language"], name="stored_payload_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["plan", "year", "language"], name="stored_payload_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.year} {self.language}"

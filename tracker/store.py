@@ -1,11 +1,13 @@
-"""The standings store: each target's status per plan and year, kept in the database.
+"""The standings store: each target's status per plan and year, kept in the database,
+and its object in the plan API, as JSON text in each language asked for.
 
-The dashboard filters, sorts and counts on it, and assesses only the rows of the page it
-shows. It is never stale:
+The dashboard filters, sorts and counts on the statuses, and assesses only the rows of the
+page it shows; the API joins the stored objects. Neither is ever stale:
 - every write that could change a status (a figure, a target, a plan's ratios, a closed
   year) calls `forget()` inside its own transaction, and the rows of the targets it touched,
   and of the targets measured against them, go;
-- a read calls `ensure()` first, which assesses and stores whatever is missing.
+- a read calls `ensure()` (or `payloads()`) first, which assesses and stores whatever is
+  missing.
 
 With requests running at once, both take the same lock, the plan's row, and hold it to the
 end of their transaction. If `ensure()` has it first, it stores what it read and the writer,
@@ -16,22 +18,26 @@ write lock, which a build takes before it reads.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import F, FilteredRelation, Q, Value
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django_tables2.data import TableData
 from django_tables2.utils import OrderBy
 
+from tracker.api import target_payload
 from tracker.loading import plan_standings
-from tracker.models import Plan, StoredStanding, Target
+from tracker.models import Plan, StoredPayload, StoredStanding, Target
 from tracker.progress import ORDER, Status
 
 BATCH = 2000
+STORED = (StoredStanding, StoredPayload)
 
 
 def _lock(plan_ids: Iterable[int]) -> None:
@@ -48,43 +54,85 @@ def forget(*, plan: Plan | None = None, targets: Iterable[Target | int] | None =
     measured against one of them. Call it inside the write's transaction."""
     if plan is not None:
         _lock([plan.pk])
-        StoredStanding.objects.filter(plan=plan).delete()
+        for model in STORED:
+            model.objects.filter(plan=plan).delete()
     ids = sorted({getattr(target, "pk", target) for target in targets or ()} - {None})
     for start in range(0, len(ids), BATCH):  # SQLite takes only so many parameters
         chunk = ids[start : start + BATCH]
         affected = Target.objects.filter(Q(pk__in=chunk) | Q(reference_target_id__in=chunk))
         _lock(set(affected.values_list("plan_id", flat=True)))
-        StoredStanding.objects.filter(target__in=affected).delete()
+        for model in STORED:
+            model.objects.filter(target__in=affected).delete()
 
 
-def _missing(plan: Plan, year: int):
-    return Target.objects.filter(plan=plan).exclude(stored_standings__year=year)
+def forget_all(using: str = "default", **kwargs) -> None:
+    """Drop every stored row. Run after each `migrate`, as every deployment does: a new
+    version may assess, word or shape them differently."""
+    for model in STORED:
+        model.objects.using(using).all().delete()
+
+
+def _fill(plan: Plan, year: int, model, missing, build) -> None:
+    """Store the `model` rows that the targets of `missing`, a query of the plan's targets,
+    lack as of `year`: `build` makes them from the targets' standings."""
+    if not missing.exists():
+        return
+    with transaction.atomic():
+        _lock([plan.pk])
+        ids = list(missing.values_list("pk", flat=True))
+        if not ids:  # built by another request while this one waited for the lock
+            return
+        whole = len(ids) == Target.objects.filter(plan=plan).count()
+        rows = plan_standings(plan, year, None if whole else ids)
+        model.objects.bulk_create(build(rows), batch_size=BATCH)
 
 
 def ensure(plan: Plan, year: int) -> None:
     """Assess and store the plan's targets that have no stored standing for `year`."""
-    if not _missing(plan, year).exists():
-        return
-    with transaction.atomic():
-        _lock([plan.pk])
-        missing = list(_missing(plan, year).values_list("pk", flat=True))
-        if not missing:  # built by another request while this one waited for the lock
-            return
-        whole = len(missing) == Target.objects.filter(plan=plan).count()
-        StoredStanding.objects.bulk_create(
-            (
-                StoredStanding(
+    _fill(
+        plan,
+        year,
+        StoredStanding,
+        Target.objects.filter(plan=plan).exclude(stored_standings__year=year),
+        lambda rows: [
+            StoredStanding(
+                plan=plan,
+                target_id=row.target.pk,
+                year=year,
+                status=row.status,
+                status_rank=row.status_rank,
+                progress_sort=float(row.progress_sort),
+            )
+            for row in rows
+        ],
+    )
+
+
+def payloads(plan: Plan, year: int, language: str) -> list[str]:
+    """The API objects of the plan's targets as of `year` in `language`, as JSON texts in
+    the order of its indicator table; those not stored yet are built and stored first."""
+    stored = StoredPayload.objects.filter(year=year, language=language)
+
+    def build(rows):
+        with translation.override(language):
+            return [
+                StoredPayload(
                     plan=plan,
                     target_id=row.target.pk,
                     year=year,
-                    status=row.status,
-                    status_rank=row.status_rank,
-                    progress_sort=float(row.progress_sort),
+                    language=language,
+                    json=json.dumps(target_payload(row), ensure_ascii=False),
                 )
-                for row in plan_standings(plan, year, None if whole else missing)
-            ),
-            batch_size=2000,
-        )
+                for row in rows
+            ]
+
+    missing = Target.objects.filter(plan=plan).exclude(Exists(stored.filter(target=OuterRef("pk"))))
+    _fill(plan, year, StoredPayload, missing, build)
+    return list(
+        stored.filter(plan=plan)
+        .order_by("target__area__order", "target__order", "target__code")
+        .values_list("json", flat=True)
+    )
 
 
 def with_standing(targets, year: int):

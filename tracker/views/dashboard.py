@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Max, Q
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from tracker import store, work
-from tracker.api import plan_payload
+from tracker.api import plan_json
 from tracker.charts import target_chart
 from tracker.filters import TargetFilter
 from tracker.history import change_log
-from tracker.loading import plan_standings
 from tracker.models import (
     Department,
     Plan,
@@ -210,5 +210,5 @@ def api_plan(request, slug):
             {"detail": f"year must be one of {plan.start_year}-{plan.end_year}"}, status=400
         )
     year = plan.status_year(int(requested) if requested else None)
-    rows = plan_standings(plan, year)
-    return JsonResponse(plan_payload(plan, year, rows), json_dumps_params={"ensure_ascii": False})
+    targets = store.payloads(plan, year, translation.get_language())
+    return HttpResponse(plan_json(plan, year, targets), content_type="application/json")
