@@ -16,7 +16,7 @@ from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell._writer import etree_write_cell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -125,17 +125,6 @@ class Styled(NamedTuple):
     quote: bool
 
 
-class StyledCell(Cell):
-    """A write-only cell that carries its style's index in the workbook.
-
-    openpyxl would look the index up again as it writes each cell, hashing the style every
-    time; here it is found once per combination of styles.
-    """
-
-    __slots__ = ("style_id",)
-    has_style = True
-
-
 def cell(
     ws,
     value=None,
@@ -162,7 +151,7 @@ def cell(
     styles = ws.registered_styles
     known = styles.get(key)
     if known is None:
-        scratch = StyledCell(ws)
+        scratch = WriteOnlyCell(ws)
         # Stored as a string with Excel's quote prefix: shown as typed, never run.
         scratch.quotePrefix = quote
         for name, style in (
@@ -198,6 +187,7 @@ def sheet(wb, title: str):
     """A write-only sheet whose rows may mix styled values (from `cell`) and plain ones."""
     ws = wb.create_sheet(title)
     ws._values_to_row = lambda values, row_idx: values
+    ws.row_dimensions = RowHeights()
     # Styles by the identities of their parts, registered once for the whole workbook.
     ws.registered_styles = wb.__dict__.setdefault("registered_styles", {})
     ws._get_writer = partial(_get_row_writer, ws)
@@ -215,6 +205,22 @@ def _get_row_writer(ws) -> None:
 COLUMN_LETTERS = [""] + [get_column_letter(i) for i in range(1, 16385)]
 NUMBERS = {int, float, Decimal}
 TEXT_ESCAPES = {"\r": "&#13;"}
+
+
+class RowHeight:
+    __slots__ = ("height",)
+
+    def __init__(self):
+        self.height = None
+
+
+class RowHeights(dict):
+    """A write-only sheet's rows, set as openpyxl's are (`ws.row_dimensions[n].height`) and
+    written by RowWriter: openpyxl's object for each row costs more than its cells."""
+
+    def __missing__(self, index: int) -> RowHeight:
+        row = self[index] = RowHeight()
+        return row
 
 
 class _Collected(list):
@@ -254,8 +260,11 @@ class RowWriter(WorksheetWriter):
 
     def write_row(self, xf, row, row_idx):
         number = f"{row_idx}"
-        dimensions = "".join(f' {k}="{v}"' for k, v in self.ws.row_dimensions.get(row_idx, {}))
-        parts = [f'<row r="{number}"{dimensions}>']
+        height = (
+            self.ws.row_dimensions[row_idx].height if row_idx in self.ws.row_dimensions else None
+        )
+        size = "" if height is None else f' ht="{float(height)}" customHeight="1"'
+        parts = [f'<row r="{number}"{size}>']
         for col_idx, value in enumerate(row, 1):
             if value is None:
                 continue
@@ -270,13 +279,14 @@ class RowWriter(WorksheetWriter):
         self.file.write("".join(parts).encode())
 
     def _openpyxl_xml(self, value, col_idx: int, row_idx: int) -> str:
+        c = WriteOnlyCell(self.ws)
         if isinstance(value, Styled):
-            c = StyledCell(self.ws, value=value.value)
+            c._style = copy(value.style)  # before the value: a date adds its number format
+            c.value = value.value
             if value.quote:
                 c.data_type = "s"
-            c._style, c.style_id = value.style, value.style_id
         else:
-            c = WriteOnlyCell(self.ws, value=value)
+            c.value = value
         c.column, c.row = col_idx, row_idx
         collected = _Collected()
         etree_write_cell(collected, self.ws, c, c.has_style)
