@@ -7,9 +7,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import openpyxl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from tracker.excel.common import BOLD, HEADER_FILL, cell, new_workbook, sheet
 
@@ -29,6 +31,7 @@ AWKWARD = [
     "",
     "x" * 40000,
     "control\x07character",
+    "non\ufffecharacter",
 ]
 VALUES = [
     *AWKWARD,
@@ -111,8 +114,22 @@ def test_awkward_values_styled_come_out_as_openpyxl_writes_them():
 
 
 def test_plain_values_come_out_as_openpyxl_writes_them():
-    rows = [[v for v in VALUES if v != "control\x07character"]]
+    rows = [[v for v in VALUES if v not in ("control\x07character", "non\ufffecharacter")]]
     _same(*_both(rows, styled=False))
+
+
+def test_text_xml_cannot_hold_is_refused_unstyled_and_cleaned_styled():
+    wb = new_workbook()
+    ws = sheet(wb, "S")
+    ws.append([cell(ws, "a\x07b\ufffec")])
+    with pytest.raises(IllegalCharacterError):  # rows are written as they are appended
+        ws.append(["a\x07b"])
+    wb = new_workbook()
+    ws = sheet(wb, "S")
+    ws.append([cell(ws, "a\x07b\ufffec")])
+    out = io.BytesIO()
+    wb.save(out)
+    assert openpyxl.load_workbook(out)["S"]["A1"].value == "abc"
 
 
 def test_numbers_keep_their_value():

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell._writer import etree_write_cell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
@@ -111,9 +111,14 @@ QUALITY_MARKS = {"estimate": "*", "preliminary": "†", "final": ""}
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
+# What XML 1.0 cannot hold: control characters (pasted from elsewhere), the two
+# non-characters and halves of surrogate pairs.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def clean_text(text: str) -> str:
-    """Text without the control characters (pasted from elsewhere) that XML cannot hold."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    """Text without the characters that XML cannot hold."""
+    return NOT_IN_XML.sub("", text)
 
 
 class Styled(NamedTuple):
@@ -271,6 +276,8 @@ class RowWriter(WorksheetWriter):
             ref = COLUMN_LETTERS[col_idx] + number
             if isinstance(value, Styled):
                 text = _plain_xml(ref, value.value, f' s="{value.style_id}"', value.quote)
+            elif isinstance(value, str) and NOT_IN_XML.search(value):
+                text = None  # openpyxl refuses it, as it would unstyled
             else:
                 text = _plain_xml(ref, value, "", False)
             parts.append(text if text is not None else self._openpyxl_xml(value, col_idx, row_idx))
