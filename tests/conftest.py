@@ -34,6 +34,16 @@ def demo_plans(db):
 
 
 @pytest.fixture
+def roles(transactional_db):
+    """For tests between threads: the groups a migration creates, which another
+    transactional test's flush removed."""
+    from django.contrib.auth.models import Group
+
+    for name in ("administrators", "reporters"):
+        Group.objects.get_or_create(name=name)
+
+
+@pytest.fixture
 def department(db):
     return factory.make_department(name="统计局")
 

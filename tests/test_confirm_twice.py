@@ -19,15 +19,6 @@ from tracker.models import ClosedYear, ImportBatch, PendingImport, ProgressEntry
 
 
 @pytest.fixture
-def roles(transactional_db):
-    """The groups a migration creates: another transactional test's flush removed them."""
-    from django.contrib.auth.models import Group
-
-    for name in ("administrators", "reporters"):
-        Group.objects.get_or_create(name=name)
-
-
-@pytest.fixture
 def plan(department):
     plan = factory.make_plan(slug="twice")
     factory.make_target(plan, code="GDP", lead_department=department)

@@ -3,9 +3,10 @@ and its object in the plan API, as JSON text in each language asked for.
 
 The dashboard filters, sorts and counts on the statuses, and assesses only the rows of the
 page it shows; the API joins the stored objects. Neither is ever stale:
-- every write that could change a status (a figure, a target, a plan's ratios, a closed
-  year) calls `forget()` inside its own transaction, and the rows of the targets it touched,
-  and of the targets measured against them, go;
+- every write that could change them (a figure, a target, a plan's ratios, a closed year,
+  the name of an area or a department) calls `forget()` inside its own transaction, and the
+  rows of the targets it touched, and of the targets measured against them, go; so does
+  every `migrate`, as a new release may assess or word them differently;
 - a read calls `ensure()` (or `payloads()`) first, which assesses and stores whatever is
   missing.
 
@@ -23,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Value
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
 from django.utils.functional import cached_property
@@ -50,7 +51,7 @@ def _lock(plan_ids: Iterable[int]) -> None:
 
 
 def forget(*, plan: Plan | None = None, targets: Iterable[Target | int] | None = None) -> None:
-    """Drop the stored standings of the whole `plan`, or of `targets` and of every target
+    """Drop the stored rows of the whole `plan`, or of `targets` and of every target
     measured against one of them. Call it inside the write's transaction."""
     if plan is not None:
         _lock([plan.pk])
@@ -126,13 +127,23 @@ def payloads(plan: Plan, year: int, language: str) -> list[str]:
                 for row in rows
             ]
 
-    missing = Target.objects.filter(plan=plan).exclude(Exists(stored.filter(target=OuterRef("pk"))))
-    _fill(plan, year, StoredPayload, missing, build)
-    return list(
-        stored.filter(plan=plan)
-        .order_by("target__area__order", "target__order", "target__code")
+    of_target = stored.filter(target=OuterRef("pk"))
+    # The targets and their objects in one statement, so in one snapshot: a write that
+    # forgets some after they were built leaves them missing here, and they are built again.
+    read = (
+        Target.objects.filter(plan=plan)
+        .order_by("area__order", "order", "code")
+        .annotate(json=Subquery(of_target.values("json")))
         .values_list("json", flat=True)
     )
+    for _attempt in range(3):
+        texts = list(read.all())  # each time anew
+        if None not in texts:
+            return texts
+        missing = Target.objects.filter(plan=plan).exclude(Exists(of_target))
+        _fill(plan, year, StoredPayload, missing, build)
+    # Written to faster than it can be read: the objects as they are, not stored.
+    return [payload.json for payload in build(plan_standings(plan, year))]
 
 
 def with_standing(targets, year: int):
