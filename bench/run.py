@@ -121,15 +121,17 @@ def bench_pages(admin, medians: dict) -> list[tuple]:
         ("plan list (202 plans)", "/"),
         ("dashboard, 50 targets", county.get_absolute_url()),
         ("dashboard, 2,000 targets", big.get_absolute_url()),
-        ("dashboard, 2,000 targets, filtered, sorted",
-         big.get_absolute_url() + "?status=behind&sort=-progress"),
+        (
+            "dashboard, 2,000 targets, filtered, sorted",
+            big.get_absolute_url() + "?status=behind&sort=-progress",
+        ),
         ("API, 50 targets", f"/api/plans/{county.slug}/"),
         ("API, 2,000 targets", f"/api/plans/{big.slug}/"),
         ("dashboard, 10,000 targets (the largest plan)", huge.get_absolute_url()),
         ("API, 10,000 targets (the largest plan)", f"/api/plans/{huge.slug}/"),
         ("target page", f"/plans/{big.slug}/targets/S00001/"),
         ("departments, 2,000 targets", f"/plans/{big.slug}/departments/"),
-    ]  # fmt: skip
+    ]
     rows = []
     for name, url in pages:
         for _ in range(2):
@@ -199,8 +201,12 @@ def rss_of_export(slug: str, path: Path) -> float:
     )
     done = subprocess.run(
         [sys.executable, "-c", code, "export_report", "--plan", slug, "--output", str(path)],
-        cwd=ROOT, env=os.environ, capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=os.environ,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(done.stderr.strip().splitlines()[-1]) / 1024
 
 
@@ -232,12 +238,22 @@ def bench_exports(admin) -> tuple[list[tuple], dict]:
         write_template(out, plan, 2025, targets)
         return out.getvalue()
 
-    results = [("loading and assessing 10,000 targets (tracker.loading)",
-                f"{statistics.median(load_times):.2f} s", "", "", "", "")]  # fmt: skip
+    results = [
+        (
+            "loading and assessing 10,000 targets (tracker.loading)",
+            f"{statistics.median(load_times):.2f} s",
+            "",
+            "",
+            "",
+            "",
+        )
+    ]
     goals = {}
-    for name, fn in [("export_report command, 10,000 targets x 5 years, end to end", command),
-                     ("report writer alone, from assessed targets in memory", report),
-                     ("template, 10,000 targets", template)]:  # fmt: skip
+    for name, fn in [
+        ("export_report command, 10,000 targets x 5 years, end to end", command),
+        ("report writer alone, from assessed targets in memory", report),
+        ("template, 10,000 targets", template),
+    ]:
         floor, cells = same_cells_bare(fn())
         ours = statistics.median(timed(fn, 3))
         bare = statistics.median(timed(floor, 3))
@@ -253,8 +269,9 @@ def bench_exports(admin) -> tuple[list[tuple], dict]:
             )
         )
         if fn is command:
-            goals.update(export=ours / bare, export_ours=ours, export_floor=bare,
-                         export_traced=ours_mb)  # fmt: skip
+            goals.update(
+                export=ours / bare, export_ours=ours, export_floor=bare, export_traced=ours_mb
+            )
     goals["export_rss"] = rss_of_export(plan.slug, OUT / "report-rss.xlsx")
     return results, goals
 
@@ -352,9 +369,10 @@ def bench_import(admin) -> tuple[list[tuple], dict]:
 
     class EntryResource(resources.ModelResource):
         target = fields.Field(
-            column_name="target", attribute="target",
+            column_name="target",
+            attribute="target",
             widget=widgets.ForeignKeyWidget(Target, field="code"),
-        )  # fmt: skip
+        )
 
         class Meta:
             model = ProgressEntry
@@ -420,9 +438,11 @@ def machine() -> str:
     database = connection.vendor
     if database == "sqlite":
         database += f" {connection.Database.sqlite_version}"
-    return (f"{cpu or platform.processor()} ({os.cpu_count()} cores{memory}), "
-            f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
-            f"Django {django.get_version()}, {database}")  # fmt: skip
+    return (
+        f"{cpu or platform.processor()} ({os.cpu_count()} cores{memory}), "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
+        f"Django {django.get_version()}, {database}"
+    )
 
 
 def table(header, rows) -> str:
@@ -441,22 +461,45 @@ def goals_table(medians: dict, export: dict, api: tuple[float, float]) -> str:
     huge = medians["dashboard, 10,000 targets (the largest plan)"] / small
     api_ratio = api[0] / api[1]
     rows = [
-        ("whole `export_report`, 10,000 targets, against openpyxl writing its cells bare",
-         "2x", f"{export['export']:.2f}x ({export['export_ours']:.2f} s / "
-         f"{export['export_floor']:.2f} s)", verdict(export["export"] <= 2)),
-        ("dashboard, 2,000 targets, against 50 targets", "3x",
-         f"{big:.2f}x ({ms(medians['dashboard, 2,000 targets'])} / {ms(small)})",
-         verdict(big <= 3)),
-        ("dashboard, 10,000 targets, against 50 targets", "5x",
-         f"{huge:.2f}x ({ms(medians['dashboard, 10,000 targets (the largest plan)'])} / "
-         f"{ms(small)})", verdict(huge <= 5)),
-        ("API, 10,000 targets, against `json.dumps` of its payload as plain dicts", "3x",
-         f"{api_ratio:.2f}x ({ms(api[0])} / {ms(api[1])})", verdict(api_ratio <= 3)),
-        ("peak memory of the 10,000-target export: Python allocations (tracemalloc)",
-         "200 MB", f"{export['export_traced']:.0f} MB", verdict(export["export_traced"] < 200)),
-        ("peak memory of the 10,000-target export: the whole process (peak RSS)", "200 MB",
-         f"{export['export_rss']:.0f} MB", verdict(export["export_rss"] < 200)),
-    ]  # fmt: skip
+        (
+            "whole `export_report`, 10,000 targets, against openpyxl writing its cells bare",
+            "2x",
+            f"{export['export']:.2f}x ({export['export_ours']:.2f} s / "
+            f"{export['export_floor']:.2f} s)",
+            verdict(export["export"] <= 2),
+        ),
+        (
+            "dashboard, 2,000 targets, against 50 targets",
+            "3x",
+            f"{big:.2f}x ({ms(medians['dashboard, 2,000 targets'])} / {ms(small)})",
+            verdict(big <= 3),
+        ),
+        (
+            "dashboard, 10,000 targets, against 50 targets",
+            "5x",
+            f"{huge:.2f}x ({ms(medians['dashboard, 10,000 targets (the largest plan)'])} / "
+            f"{ms(small)})",
+            verdict(huge <= 5),
+        ),
+        (
+            "API, 10,000 targets, against `json.dumps` of its payload as plain dicts",
+            "3x",
+            f"{api_ratio:.2f}x ({ms(api[0])} / {ms(api[1])})",
+            verdict(api_ratio <= 3),
+        ),
+        (
+            "peak memory of the 10,000-target export: Python allocations (tracemalloc)",
+            "200 MB",
+            f"{export['export_traced']:.0f} MB",
+            verdict(export["export_traced"] < 200),
+        ),
+        (
+            "peak memory of the 10,000-target export: the whole process (peak RSS)",
+            "200 MB",
+            f"{export['export_rss']:.0f} MB",
+            verdict(export["export_rss"] < 200),
+        ),
+    ]
     return table(["goal", "within", "measured", ""], rows)
 
 

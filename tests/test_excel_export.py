@@ -319,11 +319,19 @@ class TestCharts:
         plan = factory.make_plan()
         area = factory.make_area(plan)
         Target.objects.bulk_create(
-            Target(plan=plan, area=area, code=f"L{i}", name=f"指标{i}", kind="level",
-                   baseline_value=Decimal(1), baseline_year=2020, target_value=Decimal(2),
-                   target_year=2025)
+            Target(
+                plan=plan,
+                area=area,
+                code=f"L{i}",
+                name=f"指标{i}",
+                kind="level",
+                baseline_value=Decimal(1),
+                baseline_year=2020,
+                target_value=Decimal(2),
+                target_year=2025,
+            )
             for i in range(MAX_TARGET_CHARTS + 1)
-        )  # fmt: skip
+        )
         wb = report(plan, year=2021)[1]
         assert len(wb["图表"]._charts) == 1
         notes = " ".join(str(c.value) for row in wb["说明"].iter_rows() for c in row)
@@ -419,9 +427,16 @@ class TestTemplate:
         assert (ws["A1"].value, ws["B1"].value) == ("规划", "lingyuan-14th")
         assert (ws["A2"].value, ws["B2"].value) == ("年度", 2025)
         assert [c.value for c in ws[4]] == [
-            "指标代码", "指标名称", "单位", "2024年数值", "2025年目标", "2025年数值", "数据质量",
-            "备注", "审核状态",
-        ]  # fmt: skip
+            "指标代码",
+            "指标名称",
+            "单位",
+            "2024年数值",
+            "2025年目标",
+            "2025年数值",
+            "数据质量",
+            "备注",
+            "审核状态",
+        ]
         codes = [r[0] for r in ws.iter_rows(min_row=5, values_only=True)]
         assert codes == ["FIXED-ASSET-INVESTMENT", "COUNTY-RANK", "ECON-DEV-ZONE"]
         fai = list(ws.iter_rows(min_row=5, max_row=5, values_only=True))[0]
@@ -439,9 +454,10 @@ class TestTemplate:
         formulas = {dv.formula1 for dv in lists}
         assert '"预计,初步,最终"' in formulas and '"是,否"' in formulas
         milestone_rows = [
-            i for i, r in enumerate(ws.iter_rows(min_row=5, values_only=True), start=5)
+            i
+            for i, r in enumerate(ws.iter_rows(min_row=5, values_only=True), start=5)
             if r[0] in {"HIGH-TECH-ZONE", "ECON-DEV-ZONE", "ECO-CITY"}
-        ]  # fmt: skip
+        ]
         yes_no = next(dv for dv in lists if dv.formula1 == '"是,否"')
         assert all(f"F{i}" in str(yes_no.sqref) for i in milestone_rows)
         assert ws.protection.sheet
@@ -460,9 +476,16 @@ class TestTemplate:
     def test_english_headers(self, demo_plan):
         ws = template(demo_plan, 2025, [], language="en").worksheets[0]
         assert [c.value for c in ws[4]] == [
-            "Code", "Target", "Unit", "2024 value", "2025 target", "2025 value", "Quality",
-            "Note", "State",
-        ]  # fmt: skip
+            "Code",
+            "Target",
+            "Unit",
+            "2024 value",
+            "2025 target",
+            "2025 value",
+            "Quality",
+            "Note",
+            "State",
+        ]
         assert ws["A1"].value == "Plan"
 
     def test_the_entry_page_offers_the_template(self, client, demo_plan):

@@ -40,9 +40,16 @@ def plan(db, department):
     factory.make_target(plan, code="GDP", name="地区生产总值", **common)
     factory.make_target(plan, code="RD", name="研发投入占比", unit="%", decimal_places=2, **common)
     factory.make_target(
-        plan, code="ZONE", name="国家级开发区", kind="milestone", baseline_value=None,
-        target_value=None, unit="", decimal_places=0, **common,
-    )  # fmt: skip
+        plan,
+        code="ZONE",
+        name="国家级开发区",
+        kind="milestone",
+        baseline_value=None,
+        target_value=None,
+        unit="",
+        decimal_places=0,
+        **common,
+    )
     return plan
 
 
@@ -284,8 +291,9 @@ class TestStructure:
         result = preview(data, reporter)
         assert result.ok, messages(result)
         assert [(r.code, r.value, r.note) for r in result.rows] == [
-            ("GDP", "150.0", "注"), ("RD", "1", "")
-        ]  # fmt: skip
+            ("GDP", "150.0", "注"),
+            ("RD", "1", ""),
+        ]
         assert any("审核人" in str(w) and "C4" in str(w) for w in result.warnings)
 
     def test_unknown_codes_years_outside_the_plan_and_duplicates(self, plan, reporter):
@@ -380,9 +388,13 @@ class TestPreviewConfirmRevert:
     def test_revert_is_refused_when_a_figure_changed_since(self, plan, reporter, admin_user):
         result = preview(filled(plan, reporter, F5=150), reporter)
         batch = services.apply_import(
-            plan=plan, user=reporter, rows=result.rows, file_name="f.xlsx",
-            sha256=result.sha256, submit=True,
-        )  # fmt: skip
+            plan=plan,
+            user=reporter,
+            rows=result.rows,
+            file_name="f.xlsx",
+            sha256=result.sha256,
+            submit=True,
+        )
         entry = ProgressEntry.objects.get(target__code="GDP")
         services.approve_entries([entry], by=admin_user)
         with pytest.raises(services.Refused, match="GDP 2023"):
@@ -413,10 +425,16 @@ class TestPreviewConfirmRevert:
         client.force_login(reporter)
         url = self.upload(client, plan, filled(plan, reporter, F5=150))["Location"]
         services.save_entries(
-            plan=plan, year=2023, user=reporter, submit=False,
-            changes=[services.Change(target=gdp, figure=Decimal("111.0"), quality="final",
-                                     version=entry.version)],
-        )  # fmt: skip
+            plan=plan,
+            year=2023,
+            user=reporter,
+            submit=False,
+            changes=[
+                services.Change(
+                    target=gdp, figure=Decimal("111.0"), quality="final", version=entry.version
+                )
+            ],
+        )
         client.post(url, {"confirm": "1"})
         assert ProgressEntry.objects.get(target=gdp).value == Decimal("111.0")
         assert not ImportBatch.objects.exists()
@@ -454,8 +472,11 @@ class TestCommand:
     def test_usage_errors_from_the_shell_exit_with_2(self):
         result = subprocess.run(
             [sys.executable, "manage.py", "import_progress"],
-            cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 2 and "--user" in result.stderr
 
 
@@ -463,9 +484,13 @@ def test_round_trip_template_to_report(plan, reporter, admin_user):
     # 1. export the template, fill it, import it
     result = preview(filled(plan, reporter, F5=131.5, F6=1.85, F7="否"), reporter)
     services.apply_import(
-        plan=plan, user=reporter, rows=result.rows, file_name="t.xlsx",
-        sha256=result.sha256, submit=True,
-    )  # fmt: skip
+        plan=plan,
+        user=reporter,
+        rows=result.rows,
+        file_name="t.xlsx",
+        sha256=result.sha256,
+        submit=True,
+    )
     services.approve_entries(ProgressEntry.objects.all(), by=admin_user)
     # 2. export the report: the year matrix holds exactly what was filled in
     out = io.BytesIO()

@@ -47,11 +47,15 @@ def plan(db, department):
     area = factory.make_area(plan)
     for code, kind in [("A", "level"), ("B", "multiple"), ("M", "milestone")]:
         factory.make_target(
-            plan, area=area, code=code, kind=kind, lead_department=department,
+            plan,
+            area=area,
+            code=code,
+            kind=kind,
+            lead_department=department,
             factor=2 if kind == "multiple" else None,
             baseline_value=None if kind == "milestone" else 100,
             target_value=200 if kind == "level" else None,
-        )  # fmt: skip
+        )
     return plan
 
 
@@ -71,18 +75,28 @@ def check(data: bytes, plan, user) -> None:
         return
     with transaction.atomic():
         services.apply_import(
-            plan=plan, user=user, rows=preview.rows, file_name="fuzz.xlsx",
-            sha256=preview.sha256, submit=False,
-        )  # fmt: skip
+            plan=plan,
+            user=user,
+            rows=preview.rows,
+            file_name="fuzz.xlsx",
+            sha256=preview.sha256,
+            submit=False,
+        )
         counts = preview.counts
         assert ProgressEntry.objects.count() == before + counts["new"]
         transaction.set_rollback(True)
 
 
 @FUZZ
-@given(rows=st.lists(st.tuples(st.sampled_from(["A", "B", "M", "X", "", None]), cell_values,
-                               cell_values, cell_values), max_size=8),
-       year=st.one_of(st.integers(min_value=1990, max_value=2040), cell_values))  # fmt: skip
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["A", "B", "M", "X", "", None]), cell_values, cell_values, cell_values
+        ),
+        max_size=8,
+    ),
+    year=st.one_of(st.integers(min_value=1990, max_value=2040), cell_values),
+)
 def test_random_cell_values_in_a_template(plan, reporter, rows, year):
     wb = openpyxl.load_workbook(io.BytesIO(template(plan, reporter)))
     ws = wb.worksheets[0]
@@ -101,8 +115,11 @@ def test_random_cell_values_in_a_template(plan, reporter, rows, year):
 
 
 @FUZZ
-@given(seed=st.integers(min_value=0, max_value=2**32), flips=st.integers(min_value=1, max_value=40),
-       cut=st.one_of(st.none(), st.floats(min_value=0, max_value=1)))  # fmt: skip
+@given(
+    seed=st.integers(min_value=0, max_value=2**32),
+    flips=st.integers(min_value=1, max_value=40),
+    cut=st.one_of(st.none(), st.floats(min_value=0, max_value=1)),
+)
 def test_mutated_workbook_bytes(plan, reporter, seed, flips, cut):
     data = bytearray(template(plan, reporter))
     rng = random.Random(seed)

@@ -29,9 +29,13 @@ def run(*args, env):
         k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "SESSION_", "CSRF_"))
     }
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env={**clean, **env},
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def production_settings(**extra) -> dict:
@@ -59,16 +63,21 @@ def test_a_server_without_site_url_is_warned_before_mail_fails():
 
 def test_secure_choices_are_the_defaults_when_debug_is_off():
     assert production_settings() == {
-        "SECURE_SSL_REDIRECT": True, "SESSION_COOKIE_SECURE": True, "CSRF_COOKIE_SECURE": True,
-        "SECURE_HSTS_SECONDS": 31536000, "DEBUG": False,
-    }  # fmt: skip
+        "SECURE_SSL_REDIRECT": True,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "DEBUG": False,
+    }
 
 
 def test_each_secure_choice_is_switchable():
     found = production_settings(
-        SECURE_SSL_REDIRECT="0", SESSION_COOKIE_SECURE="0", CSRF_COOKIE_SECURE="0",
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
         SECURE_HSTS_SECONDS="0",
-    )  # fmt: skip
+    )
     assert not found["SECURE_SSL_REDIRECT"] and not found["SESSION_COOKIE_SECURE"]
     assert not found["CSRF_COOKIE_SECURE"] and found["SECURE_HSTS_SECONDS"] == 0
 

@@ -57,7 +57,7 @@ WRITES = st.one_of(
     st.tuples(st.just("rename department"), st.text(min_size=1, max_size=8)),
     st.tuples(st.just("read"), year),
 )
-ON_A_TARGET = {"save", "target", "admin entry", "delete target"}  # fmt: skip
+ON_A_TARGET = {"save", "target", "admin entry", "delete target"}
 
 
 LANGUAGES = ["zh-hans", "en"]

@@ -56,8 +56,22 @@ def test_a_new_plan_is_set_up_from_a_spreadsheet(as_admin, admin_user):
     department = factory.make_department(name="统计局")
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["指标代码", "指标名称", "类别", "单位", "类型", "方向", "属性", "基期值", "目标值",
-               "系数", "牵头单位", "参照指标代码"])  # fmt: skip
+    ws.append(
+        [
+            "指标代码",
+            "指标名称",
+            "类别",
+            "单位",
+            "类型",
+            "方向",
+            "属性",
+            "基期值",
+            "目标值",
+            "系数",
+            "牵头单位",
+            "参照指标代码",
+        ]
+    )
     ws.append(
         [
             "GDP",
