@@ -50,10 +50,24 @@ class FigureRow(_Row):
 
 # Target fields a definitions sheet sets directly; area and departments are by name.
 TARGET_FIELDS = [
-    "code", "name", "name_en", "unit", "unit_en", "kind", "direction", "nature", "baseline_year",
-    "baseline_value", "target_year", "target_value", "factor", "decimal_places",
-    "source_text", "data_source", "notes",
-]  # fmt: skip
+    "code",
+    "name",
+    "name_en",
+    "unit",
+    "unit_en",
+    "kind",
+    "direction",
+    "nature",
+    "baseline_year",
+    "baseline_value",
+    "target_year",
+    "target_value",
+    "factor",
+    "decimal_places",
+    "source_text",
+    "data_source",
+    "notes",
+]
 TARGET_NUMBERS = ("baseline_value", "target_value", "factor")
 TARGET_TEXTS = {"name_en", "unit", "unit_en", "source_text", "data_source", "notes"}
 

@@ -142,14 +142,25 @@ def preview_targets(data: bytes, *, plan: Plan, file_name: str, max_bytes: int) 
         if key:
             columns[key] = col
         elif not blank(title):
-            preview.warnings.append(Problem(name, ref(0, col), _(
-                "The column “%(title)s” is not one this file type has; it was ignored.")
-                % {"title": title}))  # fmt: skip
-    missing = [COLUMNS[k][0] for k, (_zh, _en, required) in COLUMNS.items()
-               if required and k not in columns]  # fmt: skip
+            preview.warnings.append(
+                Problem(
+                    name,
+                    ref(0, col),
+                    _("The column “%(title)s” is not one this file type has; it was ignored.")
+                    % {"title": title},
+                )
+            )
+    missing = [
+        COLUMNS[k][0]
+        for k, (_zh, _en, required) in COLUMNS.items()
+        if required and k not in columns
+    ]
     if missing:
-        preview.errors.append(Problem(name, "A1", _("Columns missing: %(columns)s.") % {
-            "columns": ", ".join(missing)}))  # fmt: skip
+        preview.errors.append(
+            Problem(
+                name, "A1", _("Columns missing: %(columns)s.") % {"columns": ", ".join(missing)}
+            )
+        )
         return preview
     _judge_rows(name, grid, columns, preview, inspection.unsaved_formulas.get(name, set()))
     return preview

@@ -6,7 +6,7 @@ from django.db import migrations
 ADMIN_MODELS = [
     "plan", "area", "department", "target", "progressentry", "closedyear", "importbatch",
     "pendingimport",
-]  # fmt: skip
+]
 
 
 def create_roles(apps, schema_editor):

@@ -33,8 +33,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=14)
         parser.add_argument("--replace", action="store_true", help="delete earlier plans first")
 
-    def handle(self, *args, plans, targets_per_plan, years, prefix, departments, seed, replace,
-               **options):  # fmt: skip
+    def handle(
+        self, *args, plans, targets_per_plan, years, prefix, departments, seed, replace, **options
+    ):
         if min(plans, targets_per_plan, departments) < 1 or not 1 <= years <= 5:
             raise CommandError("--plans, --targets-per-plan, --departments >= 1; 1 <= --years <= 5")
         if Plan.objects.filter(slug__startswith=prefix).exists():
@@ -54,12 +55,18 @@ def build(prefix, n_plans, per_plan, n_years, n_departments, rng) -> dict[str, i
     departments = [
         Department.objects.get_or_create(name=f"{LABEL}单位{d + 1:03d}")[0]
         for d in range(n_departments)
-    ]  # fmt: skip
+    ]
     Plan.objects.bulk_create(
-        Plan(slug=f"{prefix}{p + 1:04d}", name=f"{LABEL}规划 {p + 1:04d}",
-             region=f"{LABEL}县 {p + 1:04d}", baseline_year=2020, start_year=2021, end_year=2025)
+        Plan(
+            slug=f"{prefix}{p + 1:04d}",
+            name=f"{LABEL}规划 {p + 1:04d}",
+            region=f"{LABEL}县 {p + 1:04d}",
+            baseline_year=2020,
+            start_year=2021,
+            end_year=2025,
+        )
         for p in range(n_plans)
-    )  # fmt: skip
+    )
     plans = list(Plan.objects.filter(slug__startswith=prefix).order_by("slug"))
     Area.objects.bulk_create(
         Area(plan=plan, name=name, order=i + 1) for plan in plans for i, name in enumerate(AREAS)
@@ -70,8 +77,13 @@ def build(prefix, n_plans, per_plan, n_years, n_departments, rng) -> dict[str, i
         for t in range(per_plan):
             kind = KINDS[t % len(KINDS)]
             base = Decimal(rng.randint(50, 5000)) / 10
-            fields = dict(baseline_value=base, target_value=None, factor=None,
-                          direction="increase", unit="亿元")  # fmt: skip
+            fields = dict(
+                baseline_value=base,
+                target_value=None,
+                factor=None,
+                direction="increase",
+                unit="亿元",
+            )
             if kind == "level":
                 fields["target_value"] = base * Decimal("1.5")
             elif kind == "multiple":
@@ -79,8 +91,12 @@ def build(prefix, n_plans, per_plan, n_years, n_departments, rng) -> dict[str, i
             elif kind == "annual_growth":
                 fields["target_value"] = Decimal(rng.randint(3, 9))
             elif kind == "rank":
-                fields.update(baseline_value=Decimal(rng.randint(12, 40)), target_value=Decimal(10),
-                              direction="decrease", unit="位")  # fmt: skip
+                fields.update(
+                    baseline_value=Decimal(rng.randint(12, 40)),
+                    target_value=Decimal(10),
+                    direction="decrease",
+                    unit="位",
+                )
             else:
                 fields.update(baseline_value=None, unit="")
             targets.append(
@@ -97,21 +113,29 @@ def build(prefix, n_plans, per_plan, n_years, n_departments, rng) -> dict[str, i
                     lead_department=departments[(plan.pk + t) % n_departments],
                     nature="binding" if t % 4 == 0 else "anticipatory",
                     **fields,
-                )  # fmt: skip
+                )
             )
     Target.objects.bulk_create(targets, batch_size=2000)
     entries = []
-    for target in Target.objects.filter(plan__in=plans).only(
-        "pk", "kind", "baseline_value", "target_value", "factor", "direction"
-    ).iterator(chunk_size=5000):  # fmt: skip
+    for target in (
+        Target.objects.filter(plan__in=plans)
+        .only("pk", "kind", "baseline_value", "target_value", "factor", "direction")
+        .iterator(chunk_size=5000)
+    ):
         pace = Decimal(rng.randint(60, 130)) / 100  # how well this target is doing
         for y in range(n_years):
             year = 2021 + y
             state = (
                 "approved" if y < n_years - 1 else rng.choice(["approved", "submitted", "draft"])
             )
-            entry = ProgressEntry(target=target, year=year, state=state, quality="final",
-                                  note=f"{LABEL}", is_sample=True)  # fmt: skip
+            entry = ProgressEntry(
+                target=target,
+                year=year,
+                state=state,
+                quality="final",
+                note=f"{LABEL}",
+                is_sample=True,
+            )
             if target.kind == "milestone":
                 entry.achieved = y >= 3 and pace > 1
             elif target.kind == "rank":
