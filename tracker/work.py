@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from tracker.models import ClosedYear, PendingImport, Plan, ProgressEntry, Target
@@ -113,51 +113,93 @@ class OpenYear:
 
 
 def open_years(*, today=None) -> list[OpenYear]:
-    """Every plan year that is over and not yet closed, counted in a few flat queries.
+    """Every plan year that is over and not yet closed, with what stands in its way.
 
-    Reads plain rows rather than models: an administrator's home page covers every plan.
+    An administrator's home page covers every plan of a province, so the database counts:
+    figures by state, and targets and figures by whether they need a figure that year.
+    Only milestones, whose figures stop once one is completed, are gone through one by one.
     """
     today = today or timezone.localdate()
     plans = {plan.pk: plan for plan in Plan.objects.all()}
     closed = set(ClosedYear.objects.values_list("plan_id", "year"))
-    figures: dict[int, dict[int, tuple[str, bool]]] = {}
+    found = {
+        (plan.pk, year): OpenYear(plan, year)
+        for plan in plans.values()
+        for year in plan.entry_years
+        if year < today.year and (plan.pk, year) not in closed
+    }
+    by_state = ProgressEntry.objects.values_list("target__plan_id", "year", "state")
+    for plan_id, year, state, count in by_state.annotate(count=Count("pk")).order_by():
+        work = found.get((plan_id, year))
+        if work is None:
+            continue
+        if state == ProgressEntry.State.SUBMITTED:
+            work.waiting += count
+        elif state in (ProgressEntry.State.DRAFT, ProgressEntry.State.RETURNED):
+            work.with_departments += count
+    _count_missing_figures(found)
+    _count_missing_milestones(found)
+    return sorted(found.values(), key=lambda work: (work.plan.name, work.year))
+
+
+MILESTONE = Q(kind=Target.Kind.MILESTONE)
+WITH_FIGURE = Q(value__isnull=False) | Q(achieved__isnull=False)
+
+
+def _count_missing_figures(found: dict[tuple[int, int], OpenYear]) -> None:
+    """Figures missing of targets that are not milestones: every year needs one, the
+    baseline year only where the plan states no baseline."""
+    no_baseline = Q(baseline_value__isnull=True)
+    targets = {
+        plan_id: (every, without_baseline)
+        for plan_id, every, without_baseline in Target.objects.exclude(MILESTONE)
+        .values_list("plan_id")
+        .annotate(every=Count("pk"), without_baseline=Count("pk", filter=no_baseline))
+        .order_by()
+    }
+    figures = {
+        (plan_id, year): (every, without_baseline)
+        for plan_id, year, every, without_baseline in ProgressEntry.objects.filter(WITH_FIGURE)
+        .exclude(target__kind=Target.Kind.MILESTONE)
+        .values_list("target__plan_id", "year")
+        .annotate(
+            every=Count("pk"), without_baseline=Count("pk", filter=Q(target__baseline_value=None))
+        )
+        .order_by()
+    }
+    for (plan_id, year), work in found.items():
+        expected = targets.get(plan_id, (0, 0))
+        there = figures.get((plan_id, year), (0, 0))
+        which = 1 if year == work.plan.baseline_year else 0
+        work.missing += expected[which] - there[which]
+
+
+def _count_missing_milestones(found: dict[tuple[int, int], OpenYear]) -> None:
+    milestones = dict(Target.objects.filter(MILESTONE).values_list("pk", "plan_id"))
+    figures: dict[int, set[int]] = {}
     completed: dict[int, int] = {}
-    has_figure = ExpressionWrapper(
-        Q(value__isnull=False) | Q(achieved__isnull=False), output_field=BooleanField()
-    )
-    rows = ProgressEntry.objects.annotate(has_figure=has_figure).values_list(
-        "target_id", "year", "state", "has_figure", "achieved"
-    )
-    for target_id, year, state, figure, achieved in rows:
-        figures.setdefault(target_id, {})[year] = (state, bool(figure))
+    rows = ProgressEntry.objects.filter(target__kind=Target.Kind.MILESTONE)
+    for target_id, year, state, achieved in rows.filter(WITH_FIGURE).values_list(
+        "target_id", "year", "state", "achieved"
+    ):
+        figures.setdefault(target_id, set()).add(year)
         if achieved and state == ProgressEntry.State.APPROVED:
             completed[target_id] = min(year, completed.get(target_id, year))
-    found: dict[tuple[int, int], OpenYear] = {}
-    for pk, plan_id, kind, baseline in Target.objects.values_list(
-        "pk", "plan_id", "kind", "baseline_value"
-    ):
-        plan = plans[plan_id]
-        for year in plan.entry_years:
-            if year >= today.year:
-                break
-            if (plan_id, year) in closed:
-                continue
-            work = found.setdefault((plan_id, year), OpenYear(plan, year))
-            state, has_figure = figures.get(pk, {}).get(year, (None, False))
-            if state == ProgressEntry.State.SUBMITTED:
-                work.waiting += 1
-            elif state in (ProgressEntry.State.DRAFT, ProgressEntry.State.RETURNED):
-                work.with_departments += 1
+    open_of: dict[int, list[OpenYear]] = {}
+    for work in found.values():
+        open_of.setdefault(work.plan.pk, []).append(work)
+    for pk, plan_id in milestones.items():
+        for work in open_of.get(plan_id, ()):
+            year = work.year
             expected = expects_figure(
                 year,
-                baseline_year=plan.baseline_year,
-                states_baseline=baseline is not None,
-                milestone=kind == Target.Kind.MILESTONE,
+                baseline_year=work.plan.baseline_year,
+                states_baseline=False,
+                milestone=True,
                 completed=completed.get(pk),
             )
-            if expected and not has_figure:
+            if expected and year not in figures.get(pk, ()):
                 work.missing += 1
-    return sorted(found.values(), key=lambda work: (work.plan.name, work.year))
 
 
 def waiting_for_approval() -> int:
