@@ -57,6 +57,20 @@ def make_target(plan: Plan | None = None, **fields) -> Target:
     return Target.objects.create(plan=plan, **{**defaults, **fields})
 
 
+def make_milestone(plan: Plan, **fields) -> Target:
+    """A yes/no target, as the plan's national development zone."""
+    defaults = dict(
+        code="ZONE",
+        name="国家级开发区",
+        kind="milestone",
+        baseline_value=None,
+        target_value=None,
+        unit="",
+        decimal_places=0,
+    )
+    return make_target(plan, **{**defaults, **fields})
+
+
 def make_entry(target: Target, year: int, value=None, **fields) -> ProgressEntry:
     if value is not None and not isinstance(value, bool):
         fields["value"] = Decimal(str(value))

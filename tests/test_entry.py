@@ -26,16 +26,7 @@ def gdp(plan, department):
 
 @pytest.fixture
 def zone(plan, department):
-    return factory.make_target(
-        plan,
-        code="ZONE",
-        name="国家级开发区",
-        kind="milestone",
-        baseline_value=None,
-        target_value=None,
-        unit="",
-        lead_department=department,
-    )
+    return factory.make_milestone(plan, lead_department=department)
 
 
 @pytest.fixture

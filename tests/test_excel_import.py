@@ -39,17 +39,7 @@ def plan(db, department):
     common = dict(area=area, lead_department=department)
     factory.make_target(plan, code="GDP", name="地区生产总值", **common)
     factory.make_target(plan, code="RD", name="研发投入占比", unit="%", decimal_places=2, **common)
-    factory.make_target(
-        plan,
-        code="ZONE",
-        name="国家级开发区",
-        kind="milestone",
-        baseline_value=None,
-        target_value=None,
-        unit="",
-        decimal_places=0,
-        **common,
-    )
+    factory.make_milestone(plan, **common)
     return plan
 
 

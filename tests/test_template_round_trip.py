@@ -22,17 +22,7 @@ def plan(db, department):
     rd = factory.make_target(
         plan, code="RD", name="研发投入占比", unit="%", decimal_places=2, **common
     )
-    zone = factory.make_target(
-        plan,
-        code="ZONE",
-        name="国家级开发区",
-        kind="milestone",
-        baseline_value=None,
-        target_value=None,
-        unit="",
-        decimal_places=0,
-        **common,
-    )
+    zone = factory.make_milestone(plan, **common)
     factory.make_entry(gdp, 2023, "131.5", quality="preliminary", note="初步核算")
     factory.make_entry(rd, 2023, "1.85", quality="final")
     factory.make_entry(zone, 2023, False, quality="final")
