@@ -77,3 +77,16 @@ def decimal_places(value: Decimal) -> int:
     """How many digits follow the point: 2.50 has 2, 3 has 0."""
     exponent = value.as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+# The largest key or version a database column here holds (a signed 64-bit integer).
+KEY_LIMIT = 2**63
+
+
+def whole_number(text: str) -> int | None:
+    """A request's number (a key, a version, a year): ASCII digits that a database column
+    holds, or None. `str.isdigit()` alone lets "²" through, which `int()` refuses."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number < KEY_LIMIT else None

@@ -94,7 +94,7 @@ def as_year(value) -> int | None:
         year = int(value)
     else:
         text = normalise(value).removesuffix("年")
-        if not text.isdigit():
+        if not text.isdecimal():
             return None
         year = int(text)
     return year if 1900 <= year <= 2200 else None

@@ -224,7 +224,7 @@ def _judge_rows(name, grid, columns, preview: Preview, formulas: set[str]) -> No
                     error(key, _("“%(text)s” is not a number.") % {"text": text})
             elif key in ("baseline_year", "target_year", "decimal_places"):
                 number = raw if isinstance(raw, int | float) else None
-                if number is None and text.isdigit():
+                if number is None and text.isdecimal():
                     number = int(text)
                 if number is None or float(number) != int(number):
                     error(key, _("“%(text)s” is not a whole number.") % {"text": text})

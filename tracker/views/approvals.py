@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from tracker import services, workflow
 from tracker.forms import CloseYearForm, ReasonForm
 from tracker.models import Plan, ProgressEntry
+from tracker.numbers import whole_number
 from tracker.permissions import require_admin
 
 Action = ProgressEntry.Action
@@ -71,8 +72,9 @@ def approve(request):
     picked = []
     for value in request.POST.getlist("entry"):
         pk, _sep, version = value.partition(":")
-        if pk.isdigit() and version.isdigit():
-            picked.append((int(pk), int(version)))
+        pk, version = whole_number(pk), whole_number(version)
+        if pk is not None and version is not None:
+            picked.append((pk, version))
     if not picked:
         messages.info(request, _("Nothing was approved: no figure was ticked."))
         return redirect("tracker:approvals")
@@ -128,10 +130,8 @@ def _reasoned(request, action, *args, **kwargs):
 
 
 def _posted_version(request) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1
+    version = whole_number(request.POST.get("version", ""))
+    return -1 if version is None else version
 
 
 @require_POST

@@ -22,6 +22,7 @@ from tracker.models import (
     Target,
 )
 from tracker.next_plan import linked_series
+from tracker.numbers import whole_number
 from tracker.permissions import is_admin, is_reporter
 from tracker.standing import standings
 from tracker.tables import standing_table
@@ -205,10 +206,10 @@ def api_plan(request, slug):
     if "evaluation" in request.GET:
         return evaluations.api_evaluation(request, plan, request.GET["evaluation"])
     requested = request.GET.get("year")
-    if requested is not None and (not requested.isdigit() or int(requested) not in plan.years):
+    if requested is not None and whole_number(requested) not in plan.years:
         return JsonResponse(
             {"detail": f"year must be one of {plan.start_year}-{plan.end_year}"}, status=400
         )
-    year = plan.status_year(int(requested) if requested else None)
+    year = plan.status_year(whole_number(requested) if requested else None)
     targets = store.payloads(plan, year, translation.get_language())
     return HttpResponse(plan_json(plan, year, targets), content_type="application/json")

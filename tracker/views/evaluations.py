@@ -13,6 +13,7 @@ from tracker import evaluations
 from tracker.api import plan_payload
 from tracker.forms import EvaluationForm
 from tracker.models import Evaluation, Plan
+from tracker.numbers import whole_number
 from tracker.permissions import require_admin
 from tracker.standing import plan_targets, standings, status_counts
 from tracker.tables import standing_table
@@ -100,15 +101,12 @@ def compare(request, slug, pk):
 
 def api_evaluation(request, plan: Plan, number: str) -> JsonResponse:
     """The API's answer for ?evaluation=N: the frozen payload, with what the evaluation is."""
-    evaluation = (
-        plan.evaluations.select_related("frozen_by")
-        .filter(pk=int(number) if number.isdigit() else None)
-        .first()
-    )
+    pk = whole_number(number)
+    evaluation = plan.evaluations.select_related("frozen_by").filter(pk=pk).first()
     if evaluation is None:
         return JsonResponse(
             {"detail": f"evaluation must be the number of one of {plan.slug}'s evaluations"},
-            status=404 if number.isdigit() else 400,
+            status=400 if pk is None else 404,
         )
     frozen, rows = evaluations.frozen_standings(evaluation)
     payload = plan_payload(frozen, evaluation.year, rows)
