@@ -15,6 +15,7 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -173,3 +174,21 @@ def test_millions_of_empty_cells_are_refused_without_scanning_them_all(monkeypat
     with pytest.raises(UnsafeFile, match="年度数据"):
         inspect_xlsx(data, max_bytes=5 * 1024 * 1024)
     assert time.perf_counter() - started < 5
+
+
+def test_a_cell_of_hundreds_of_megabytes_of_text_is_refused_before_it_is_read(plan, reporter):
+    """Packed 80 to 1 it passes the zip-bomb check, and 300 MB is no plan's workbook."""
+    text = "".join(f"{i:08d}" + "凌源" * 40 for i in range(150 * 1024 * 1024 // 128))
+    data = rewrite_sheet(
+        far_workbook(),
+        lambda body: body.replace(b"<v>150</v>", b"<is><t>" + text.encode() + b"</t></is>").replace(
+            b'<c r="B2" t="n">', b'<c r="B2" t="inlineStr">'
+        ),
+    )
+    assert len(data) < settings.IMPORT_MAX_BYTES
+    started = time.perf_counter()
+    with pytest.raises(UnsafeFile):
+        inspect_xlsx(data, max_bytes=len(data) + 1)
+    assert time.perf_counter() - started < 10
+    preview = build_preview(data, file_name="text.xlsx", user=reporter, plan=plan)
+    assert not preview.ok and not PendingImport.objects.exists()
