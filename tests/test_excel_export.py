@@ -414,6 +414,11 @@ class TestDownloadAndCommand:
         with pytest.raises(CommandError, match="2021-2025"):
             call_command("export_report", plan="lingyuan-14th", output="x.xlsx", year=2030)
 
+    def test_export_report_says_why_it_cannot_write(self, demo_plan, tmp_path):
+        missing = tmp_path / "no such folder" / "x.xlsx"
+        with pytest.raises(CommandError, match="Cannot write .*no such folder"):
+            call_command("export_report", plan="lingyuan-14th", output=str(missing))
+
 
 class TestTemplate:
     def test_headers_labels_and_the_users_targets_only(self, demo_plan, tmp_path):

@@ -31,7 +31,7 @@ class Command(BaseCommand):
             found = plan.evaluations.select_related("frozen_by").filter(pk=evaluation).first()
             if found is None:
                 raise CommandError(f"No evaluation {evaluation} of {plan.slug}.")
-            with open(output, "wb") as out:
+            with _opened(output) as out:
                 count = write_frozen_report(
                     out, found, language=language, include_unapproved=include_unapproved
                 )
@@ -40,9 +40,17 @@ class Command(BaseCommand):
         if year is not None and year not in plan.years:
             raise CommandError(f"--year must lie in {plan.start_year}-{plan.end_year}.")
         year = plan.status_year(year)
-        rows = plan_standings(plan, year)
-        with open(output, "wb") as out:
+        with _opened(output) as out:
+            rows = plan_standings(plan, year)
             write_report(
                 out, plan, year, rows, language=language, include_unapproved=include_unapproved
             )
         self.stdout.write(f"{output}: {len(rows)} targets, status as of {year}")
+
+
+def _opened(path: str):
+    """The output file, or a message that says why it cannot be written."""
+    try:
+        return open(path, "wb")  # noqa: SIM115 (the caller's with block closes it)
+    except OSError as error:
+        raise CommandError(f"Cannot write {path}: {error.strerror}.") from error
