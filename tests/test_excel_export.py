@@ -578,3 +578,22 @@ def test_a_wrapped_unit_gets_the_height_it_needs_on_the_unapproved_sheet(demo_pl
     assert ws.cell(gdp, 3).value == "100 million yuan"
     assert ws.column_dimensions["C"].width < 16  # wraps to two lines
     assert ws.row_dimensions[gdp].height >= 2 * LINE_HEIGHT
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_every_text_of_the_summary_has_the_height_it_wraps_to(demo_plans, language):
+    """Goals in words (增速高于地区生产总值), milestone words and names alike: LibreOffice
+    keeps a row's set height, and a taller text would be cut."""
+    from tracker.excel.common import LINE_HEIGHT, wrapped_lines
+
+    for plan in demo_plans:
+        ws = report(plan, language=language)[1].worksheets[0]
+        for row in ws.iter_rows(min_row=4):
+            height = ws.row_dimensions[row[0].row].height
+            for c in row:
+                if isinstance(c.value, str) and ws.cell(3, c.column).value is not None:
+                    width = ws.column_dimensions[c.column_letter].width
+                    if c.coordinate in ws.merged_cells:
+                        continue  # an area's name over its rows, or its heading row
+                    lines = wrapped_lines(c.value, width)
+                    assert height >= lines * LINE_HEIGHT, (plan.slug, c.coordinate, c.value)

@@ -159,15 +159,19 @@ def _baseline_quality(row: Standing) -> str | None:
     return entry.quality if entry is not None and entry.counts else None
 
 
+def _milestone_text(entry: ProgressEntry) -> str | None:
+    """A milestone's yearly figure as printed: its word and the mark of its quality."""
+    if entry.achieved is None:
+        return None
+    return milestone_word(entry.achieved) + QUALITY_MARKS[entry.quality]
+
+
 def _figure(ws, entry: ProgressEntry | None, target, *, font=None):
     """A figure as a number with the mark of its quality; a milestone as a word."""
     if entry is None:
         return cell(ws, None)
     if target.is_milestone:
-        if entry.achieved is None:
-            return cell(ws, None)
-        word = milestone_word(entry.achieved) + QUALITY_MARKS[entry.quality]
-        return cell(ws, word, alignment=CENTER, font=font)
+        return cell(ws, _milestone_text(entry), alignment=CENTER, font=font)
     if entry.value is None:
         return cell(ws, None)
     return cell(
@@ -298,10 +302,7 @@ def _year_column(entries, places) -> float:
     for entry, p in zip(entries, places, strict=True):
         if entry is None:
             continue
-        if entry.achieved is not None:
-            texts.append(milestone_word(entry.achieved) + QUALITY_MARKS[entry.quality])
-        else:
-            texts.append(_numeral(entry.value, p, entry.quality))
+        texts.append(_milestone_text(entry) or _numeral(entry.value, p, entry.quality))
     return _column(texts)
 
 
@@ -551,9 +552,16 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
         places = target.decimal_places
         status = b["status"]
         area = first_of.get(index)
-        texts_in_row = [
+        texts_in_row = [  # numbers never wrap; row_height() reads only the texts
             (b["name"], widths[1]),
             (None if english else b["unit"], widths[2]),
+            *[
+                (_milestone_text(entry), widths[4 + i])
+                for i, entry in enumerate(b["years"])
+                if entry is not None
+            ],
+            (b["goal"], widths[goal]),
+            (b["progress"], widths[goal + 5]),
             (b["planned"], widths[4 + n_years + 1]),
             (None if english else b["actual"], widths[4 + n_years + 2]),
             (None if english else b["nature"], widths[4 + n_years + 3]),
