@@ -315,6 +315,22 @@ class TestCharts:
         assert charts[0].tagname == "barChart"
         assert {c.tagname for c in charts[1:]} == {"lineChart"}
 
+    def test_a_target_with_nothing_to_draw_gets_no_empty_chart(self, db):
+        plan = factory.make_plan()
+        factory.make_target(plan, code="GDP")
+        factory.make_target(
+            plan,
+            code="RANK",
+            kind="rank",
+            direction="decrease",
+            baseline_value=None,
+            target_value=None,
+        )
+        wb = report(plan, year=2022)[1]
+        charts = wb["图表"]._charts
+        assert len(charts) == 2  # the progress chart and GDP's
+        assert "RANK" not in str(charts[1].title.tx.rich.p[0].r[0].t)
+
     def test_a_very_large_plan_gets_the_progress_chart_alone(self, db):
         plan = factory.make_plan()
         area = factory.make_area(plan)
@@ -597,3 +613,9 @@ def test_every_text_of_the_summary_has_the_height_it_wraps_to(demo_plans, langua
                         continue  # an area's name over its rows, or its heading row
                     lines = wrapped_lines(c.value, width)
                     assert height >= lines * LINE_HEIGHT, (plan.slug, c.coordinate, c.value)
+
+
+def test_the_english_notes_name_the_region_in_english(demo_plan):
+    wb = report(demo_plan, language="en")[1]
+    notes = {row[0].value: row[1].value for row in wb["Notes"].iter_rows() if row[0].value}
+    assert notes["Region"] == "Lingyuan"

@@ -871,8 +871,14 @@ def _charts(wb, ctx: Context, rows: list[Standing]) -> bool:
     )
     bar.legend.position = "b"
     _show_axes(bar)
+    # A line chart of each target measured in numbers that has something to draw: an
+    # approved figure, a baseline or a goal.
     numeric = [
-        r for r in rows if not r.target.is_milestone and r.target.kind != r.target.Kind.RELATIVE
+        r
+        for r in rows
+        if not r.target.is_milestone
+        and r.target.kind != r.target.Kind.RELATIVE
+        and (r.baseline is not None or r.goal is not None or _approved(r, year))
     ]
     drawn = len(numeric) <= MAX_TARGET_CHARTS
     slots = 1 + (len(numeric) if drawn else 0)
@@ -956,7 +962,7 @@ def _notes(wb, ctx: Context, rows: list[Standing], made: str, charted: bool, who
     }
     lines = [
         (_("Plan"), f"{plan.display_name} ({plan.slug})"),
-        (_("Region"), plan.region),
+        (_("Region"), plan.display_region),
         (_("Period"), f"{plan.start_year}-{plan.end_year}, {_('baseline')} {plan.baseline_year}"),
         (_("Status as of"), str(year)),
         *([(_("Frozen evaluation"), ctx.evaluation)] if ctx.evaluation else []),
