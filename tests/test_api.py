@@ -113,7 +113,9 @@ def test_a_bad_year_is_a_400_that_says_why(api, year):
 
 def test_an_unknown_plan_is_404(client, demo_plan):
     client.login(username="tongji", password="lingyuan-demo-2025")
-    assert client.get(reverse("tracker:api-plan", args=["nope"])).status_code == 404
+    response = client.get(reverse("tracker:api-plan", args=["nope"]))
+    assert response.status_code == 404
+    assert "nope" in response.json()["detail"]
 
 
 def test_each_reader_gets_the_words_of_their_language_and_every_change_at_once(client, demo_plan):

@@ -202,7 +202,9 @@ def departments(request, slug):
 def api_plan(request, slug):
     if not request.user.is_authenticated:
         return JsonResponse({"detail": "Authentication required."}, status=401)
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = Plan.objects.filter(slug=slug).first()
+    if plan is None:
+        return JsonResponse({"detail": f"no plan has the slug {slug}"}, status=404)
     if "evaluation" in request.GET:
         return evaluations.api_evaluation(request, plan, request.GET["evaluation"])
     requested = request.GET.get("year")
