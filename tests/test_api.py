@@ -152,3 +152,21 @@ def test_each_reader_gets_the_words_of_their_language_and_every_change_at_once(c
     data = client.get(url).json()
     gdp = next(t for t in data["targets"] if t["code"] == "GDP")
     assert gdp["lead_department"] == "统计局（新）"
+
+
+@pytest.mark.parametrize(
+    ("username", "sees_gdp_2025", "sees_budget_2025"),
+    [("tongji", True, False), ("caizheng", False, True), ("admin", True, True)],
+)
+def test_figures_not_yet_approved_are_shown_as_on_the_dashboard(
+    client, demo_plan, username, sees_gdp_2025, sees_budget_2025
+):
+    """A reporter sees the unapproved figures of their own department's targets only."""
+    client.login(username=username, password="lingyuan-demo-2025")
+    data = client.get(reverse("tracker:api-plan", args=[demo_plan.slug])).json()
+    years = {t["code"]: {e["year"]: e["state"] for e in t["entries"]} for t in data["targets"]}
+    assert ProgressEntry.objects.get(target__code="GDP", year=2025).state != "approved"
+    assert ProgressEntry.objects.get(target__code="BUDGET-REVENUE", year=2025).state != "approved"
+    assert (2025 in years["GDP"]) is sees_gdp_2025
+    assert (2025 in years["BUDGET-REVENUE"]) is sees_budget_2025
+    assert years["GDP"][2024] == "approved"  # approved figures are everyone's

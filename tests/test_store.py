@@ -70,6 +70,11 @@ def fresh(plan: Plan, year: int) -> dict:
     for language in LANGUAGES:
         with translation.override(language):
             api[language] = [target_payload(row) for row in rows]
+            # What a reader who may not see the figures not yet approved gets.
+            api[language, "approved"] = [
+                {**t, "entries": [e for e in t["entries"] if e["state"] == "approved"]}
+                for t in api[language]
+            ]
     return {
         "statuses": {row.target.pk: (row.status, float(row.progress_sort)) for row in rows},
         "api": api,
@@ -86,8 +91,17 @@ def stored(plan: Plan, year: int) -> dict:
             ).values_list("target_id", "status", "progress_sort")
         },
         "api": {
-            language: [json.loads(text) for text in store.payloads(plan, year, language)]
-            for language in LANGUAGES
+            **{
+                language: [json.loads(text) for text in store.payloads(plan, year, language)]
+                for language in LANGUAGES
+            },
+            **{
+                (language, "approved"): [
+                    json.loads(text)
+                    for text in store.payloads(plan, year, language, lambda lead: False)
+                ]
+                for language in LANGUAGES
+            },
         },
     }
 

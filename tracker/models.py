@@ -1349,6 +1349,8 @@ class StoredPayload(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     language = models.CharField(_("language"), max_length=10)
     json = models.TextField("JSON")
+    # The same with approved figures only: for readers who may not see the others.
+    json_approved = models.TextField(_("JSON, approved figures only"))
 
     class Meta:
         verbose_name = _("stored API object")

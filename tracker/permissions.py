@@ -42,6 +42,16 @@ def department_ids(user) -> set[int]:
     return cached
 
 
+def sees_unapproved(user):
+    """Whose figures not yet approved `user` sees: an administrator all, anyone else those
+    of the targets their departments lead. Returns a test of a target's lead department;
+    approved figures are everyone's."""
+    if is_admin(user):
+        return lambda lead_department_id: True
+    own = department_ids(user)
+    return lambda lead_department_id: lead_department_id in own
+
+
 def can_enter(user, target) -> bool:
     """Whether `user` may enter figures of `target`.
 

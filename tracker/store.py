@@ -34,11 +34,12 @@ from django_tables2.utils import OrderBy
 
 from tracker.api import target_payload
 from tracker.loading import plan_standings
-from tracker.models import Plan, StoredPayload, StoredStanding, Target
+from tracker.models import Plan, ProgressEntry, StoredPayload, StoredStanding, Target
 from tracker.progress import ORDER, Status
 
 BATCH = 2000
 STORED = (StoredStanding, StoredPayload)
+APPROVED = ProgressEntry.State.APPROVED.value
 
 
 def _lock(plan_ids: Iterable[int]) -> None:
@@ -109,23 +110,36 @@ def ensure(plan: Plan, year: int) -> None:
     )
 
 
-def payloads(plan: Plan, year: int, language: str) -> list[str]:
+def payloads(plan: Plan, year: int, language: str, sees_unapproved=None) -> list[str]:
     """The API objects of the plan's targets as of `year` in `language`, as JSON texts in
-    the order of its indicator table; those not stored yet are built and stored first."""
+    the order of its indicator table; those not stored yet are built and stored first.
+
+    `sees_unapproved`, a test of a target's lead department, says whose figures not yet
+    approved the reader sees (tracker.permissions); the others' objects list approved
+    figures only. Without it, every figure is listed.
+    """
     stored = StoredPayload.objects.filter(year=year, language=language)
 
     def build(rows):
+        built = []
         with translation.override(language):
-            return [
-                StoredPayload(
-                    plan=plan,
-                    target_id=row.target.pk,
-                    year=year,
-                    language=language,
-                    json=json.dumps(target_payload(row), ensure_ascii=False),
+            for row in rows:
+                whole = target_payload(row)
+                approved = {
+                    **whole,
+                    "entries": [e for e in whole["entries"] if e["state"] == APPROVED],
+                }
+                built.append(
+                    StoredPayload(
+                        plan=plan,
+                        target_id=row.target.pk,
+                        year=year,
+                        language=language,
+                        json=json.dumps(whole, ensure_ascii=False),
+                        json_approved=json.dumps(approved, ensure_ascii=False),
+                    )
                 )
-                for row in rows
-            ]
+        return built
 
     of_target = stored.filter(target=OuterRef("pk"))
     # The targets and their objects in one statement, so in one snapshot: a write that
@@ -133,17 +147,25 @@ def payloads(plan: Plan, year: int, language: str) -> list[str]:
     read = (
         Target.objects.filter(plan=plan)
         .order_by("area__order", "order", "code")
-        .annotate(json=Subquery(of_target.values("json")))
-        .values_list("json", flat=True)
+        .annotate(
+            json=Subquery(of_target.values("json")),
+            json_approved=Subquery(of_target.values("json_approved")),
+        )
+        .values_list("lead_department_id", "json", "json_approved")
     )
+    sees = sees_unapproved or (lambda lead_department_id: True)
     for _attempt in range(3):
-        texts = list(read.all())  # each time anew
-        if None not in texts:
-            return texts
+        rows = list(read.all())  # each time anew
+        if all(whole is not None for _lead, whole, _approved in rows):
+            return [whole if sees(lead) else approved for lead, whole, approved in rows]
         missing = Target.objects.filter(plan=plan).exclude(Exists(of_target))
         _fill(plan, year, StoredPayload, missing, build)
     # Written to faster than it can be read: the objects as they are, not stored.
-    return [payload.json for payload in build(plan_standings(plan, year))]
+    rows = plan_standings(plan, year)
+    return [
+        stored.json if sees(row.target.lead_department_id) else stored.json_approved
+        for row, stored in zip(rows, build(rows), strict=True)
+    ]
 
 
 def with_standing(targets, year: int):

@@ -23,7 +23,7 @@ from tracker.models import (
 )
 from tracker.next_plan import linked_series
 from tracker.numbers import whole_number
-from tracker.permissions import is_admin, is_reporter
+from tracker.permissions import is_admin, is_reporter, sees_unapproved
 from tracker.standing import standings
 from tracker.tables import standing_table
 from tracker.views import evaluations
@@ -52,14 +52,9 @@ def plan_list(request):
 
 
 def _unapproved_visible(user):
-    """Whose figures not yet approved `user` sees: an administrator all, a reporter their own.
-
-    Returns a test of a target; approved figures are visible to everyone.
-    """
-    if is_admin(user):
-        return lambda target: True
-    own = set(user.departments.values_list("pk", flat=True))
-    return lambda target: target.lead_department_id in own
+    """A test of a target: whether `user` sees its figures not yet approved."""
+    sees = sees_unapproved(user)
+    return lambda target: sees(target.lead_department_id)
 
 
 def _hide_others_unapproved(rows, user) -> None:
@@ -213,5 +208,5 @@ def api_plan(request, slug):
             {"detail": f"year must be one of {plan.start_year}-{plan.end_year}"}, status=400
         )
     year = plan.status_year(whole_number(requested) if requested else None)
-    targets = store.payloads(plan, year, translation.get_language())
+    targets = store.payloads(plan, year, translation.get_language(), sees_unapproved(request.user))
     return HttpResponse(plan_json(plan, year, targets), content_type="application/json")
