@@ -67,10 +67,15 @@ def forget(*, plan: Plan | None = None, targets: Iterable[Target | int] | None =
             model.objects.filter(target__in=affected).delete()
 
 
-def forget_all(using: str = "default", **kwargs) -> None:
+def forget_all(using: str = "default", apps=None, **kwargs) -> None:
     """Drop every stored row. Run after each `migrate`, as every deployment does: a new
     version may assess, word or shape them differently."""
     for model in STORED:
+        if apps is not None:  # as migrated, which may be back before the table existed
+            try:
+                model = apps.get_model("tracker", model.__name__)
+            except LookupError:
+                continue
         model.objects.using(using).all().delete()
 
 
