@@ -105,3 +105,8 @@ def test_a_department_member_without_the_reporters_role_is_told_so(client, demo_
     html = client.get(HOME).content.decode()
     assert "填报数据需要“填报员”角色" in html
     assert "暂无待办" not in html and "您尚未加入任何单位" not in html
+
+
+def test_a_plan_without_targets_has_no_year_to_close(db):
+    plan = factory.make_plan(start_year=2021, end_year=2021)
+    assert not [w for w in work.open_years() if w.plan == plan]

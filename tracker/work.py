@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from tracker.models import ClosedYear, PendingImport, Plan, ProgressEntry, Target
@@ -120,7 +120,8 @@ def open_years(*, today=None) -> list[OpenYear]:
     Only milestones, whose figures stop once one is completed, are gone through one by one.
     """
     today = today or timezone.localdate()
-    plans = {plan.pk: plan for plan in Plan.objects.all()}
+    with_targets = Plan.objects.filter(Exists(Target.objects.filter(plan=OuterRef("pk"))))
+    plans = {plan.pk: plan for plan in with_targets}
     closed = set(ClosedYear.objects.values_list("plan_id", "year"))
     found = {
         (plan.pk, year): OpenYear(plan, year)
