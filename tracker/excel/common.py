@@ -206,8 +206,7 @@ def _get_row_writer(ws) -> None:
         ws._writer.write_top()
 
 
-# Cell references by column number, and the values written as they are (see RowWriter).
-COLUMN_LETTERS = [""] + [get_column_letter(i) for i in range(1, 16385)]
+# The values written as they are (see RowWriter).
 NUMBERS = {int, float, Decimal}
 TEXT_ESCAPES = {"\r": "&#13;"}
 
@@ -265,19 +264,15 @@ class RowWriter(WorksheetWriter):
 
     def write_row(self, xf, row, row_idx):
         number = f"{row_idx}"
-        height = (
-            self.ws.row_dimensions[row_idx].height if row_idx in self.ws.row_dimensions else None
-        )
+        height = getattr(self.ws.row_dimensions.get(row_idx), "height", None)
         size = "" if height is None else f' ht="{float(height)}" customHeight="1"'
         parts = [f'<row r="{number}"{size}>']
         for col_idx, value in enumerate(row, 1):
             if value is None:
                 continue
-            ref = COLUMN_LETTERS[col_idx] + number
+            ref = get_column_letter(col_idx) + number
             if isinstance(value, Styled):
                 text = _plain_xml(ref, value.value, f' s="{value.style_id}"', value.quote)
-            elif isinstance(value, str) and NOT_IN_XML.search(value):
-                text = None  # openpyxl refuses it, as it would unstyled
             else:
                 text = _plain_xml(ref, value, "", False)
             parts.append(text if text is not None else self._openpyxl_xml(value, col_idx, row_idx))
@@ -302,11 +297,12 @@ class RowWriter(WorksheetWriter):
 
 def _plain_xml(ref: str, value, style: str, quote: bool) -> str | None:
     """A cell's XML as openpyxl writes it, for empty cells, text and finite numbers; None
-    for anything else. `style` is its style attribute, or nothing."""
+    for anything else, which openpyxl writes (or refuses) itself. `style` is its style
+    attribute, or nothing."""
     if value is None:
         return f'<c r="{ref}"{style} t="n"/>'
     if type(value) is str:
-        if quote or value in ERROR_CODES or value.startswith("="):
+        if quote or value in ERROR_CODES or value.startswith("=") or NOT_IN_XML.search(value):
             return None
         if not value:
             return f'<c r="{ref}"{style} t="inlineStr"/>'
