@@ -168,8 +168,8 @@ def payloads(plan: Plan, year: int, language: str, sees_unapproved=None) -> list
     # Written to faster than it can be read: the objects as they are, not stored.
     rows = plan_standings(plan, year)
     return [
-        stored.json if sees(row.target.lead_department_id) else stored.json_approved
-        for row, stored in zip(rows, build(rows), strict=True)
+        made.json if sees(row.target.lead_department_id) else made.json_approved
+        for row, made in zip(rows, build(rows), strict=True)
     ]
 
 

@@ -203,10 +203,11 @@ def api_plan(request, slug):
     if "evaluation" in request.GET:
         return evaluations.api_evaluation(request, plan, request.GET["evaluation"])
     requested = request.GET.get("year")
-    if requested is not None and whole_number(requested) not in plan.years:
+    asked = None if requested is None else whole_number(requested)
+    if requested is not None and asked not in plan.years:
         return JsonResponse(
             {"detail": f"year must be one of {plan.start_year}-{plan.end_year}"}, status=400
         )
-    year = plan.status_year(whole_number(requested) if requested else None)
+    year = plan.status_year(asked)
     targets = store.payloads(plan, year, translation.get_language(), sees_unapproved(request.user))
     return HttpResponse(plan_json(plan, year, targets), content_type="application/json")
