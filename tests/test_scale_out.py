@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import socket
+import threading
 import uuid
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -131,3 +134,84 @@ def test_no_state_is_kept_in_a_process():
         "django.core.cache.backends.db.DatabaseCache",
     )
     assert django_settings.MESSAGE_STORAGE.endswith(("FallbackStorage", "CookieStorage"))
+
+
+@pytest.fixture(params=["local", "s3"])
+def evidence_storage(request, settings, tmp_path):
+    """Evidence on local disk, and in a bucket (moto's S3 server) as app servers share it."""
+    if request.param == "s3":
+        return request.getfixturevalue("s3_storage")
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "default": file_storage({})}
+    return None
+
+
+def test_two_uploads_of_one_name_at_once_keep_both(evidence_storage, admin_user, client):
+    """Storage's "is the name free, then write" is not atomic: two servers storing files of
+    one name at the same moment both took one key, and one figure showed the other's file.
+    Here two departments' uploads of one name start together, round after round."""
+    plan = factory.make_plan(slug="city-14th")
+    departments = [factory.make_department(name=name) for name in ("统计局", "科技局")]
+    rounds = []
+    for number in range(8):
+        pair = []
+        for department in departments:
+            target = factory.make_target(
+                plan, code=f"R{number}D{department.pk}", lead_department=department
+            )
+            pair.append(factory.make_entry(target, 2023, 120))
+        rounds.append(pair)
+    contents = {
+        entry.pk: PDF + f"% {entry.target.code}\n".encode() * 2000
+        for pair in rounds
+        for entry in pair
+    }
+    name = "2023年 统计公报.pdf"
+
+    for pair in rounds:
+        start = threading.Barrier(len(pair))
+        problems = []
+
+        def upload(entry, start=start, problems=problems):
+            try:
+                start.wait(timeout=10)
+                entry.evidence.save(name, ContentFile(contents[entry.pk]), save=False)
+            except Exception as error:
+                problems.append(repr(error))
+
+        threads = [threading.Thread(target=upload, args=(entry,)) for entry in pair]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert not problems
+        for entry in pair:
+            entry.save()
+
+    entries = [entry for pair in rounds for entry in pair]
+    assert len({entry.evidence.name for entry in entries}) == len(entries)
+    client.force_login(admin_user)
+    for entry in entries:
+        response = client.get(reverse("tracker:evidence", args=[entry.pk]))
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == contents[entry.pk], entry.target.code
+        # The download keeps the name it was uploaded under, whatever its key.
+        assert quote(name) in response["Content-Disposition"]
+        assert name not in entry.evidence.name
+    if evidence_storage is not None:
+        s3, bucket = evidence_storage
+        assert len(s3.list_objects_v2(Bucket=bucket)["Contents"]) == len(entries)
+
+
+def test_files_stored_under_their_name_still_download_by_it(settings, tmp_path, admin_user, client):
+    """Evidence stored before each file had a key of its own: its key is its name."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "default": file_storage({})}
+    (tmp_path / "evidence" / "2024").mkdir(parents=True)
+    (tmp_path / "evidence" / "2024" / "公报_Ab3dE9x.pdf").write_bytes(PDF)
+    target = factory.make_target(factory.make_plan(slug="city-14th"), code="GDP")
+    entry = factory.make_entry(target, 2023, 120, evidence="evidence/2024/公报_Ab3dE9x.pdf")
+    client.force_login(admin_user)
+    response = client.get(reverse("tracker:evidence", args=[entry.pk]))
+    assert b"".join(response.streaming_content) == PDF
+    assert quote("公报_Ab3dE9x.pdf") in response["Content-Disposition"]

@@ -342,7 +342,7 @@ class EvidenceDownload:
     """A stored evidence file, linked to the app's download view: /media/ is not served."""
 
     def __init__(self, file):
-        self.name = file.name
+        self.name = file.instance.evidence_filename
         self.url = reverse("tracker:evidence", args=[file.instance.pk])
 
     def __str__(self) -> str:

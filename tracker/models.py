@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from decimal import Decimal
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +22,26 @@ from tracker import display, plausibility, progress
 from tracker.numbers import validate_code, validate_figure
 
 FIGURE = {"max_digits": 20, "decimal_places": 6, "validators": [validate_figure]}
+
+
+EVIDENCE_SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")
+
+
+def evidence_key(entry, filename: str) -> str:
+    """Where an uploaded evidence file is stored: a key of its own, which no other upload
+    can take. Storage's "is the name free, then write" is not atomic: two app servers
+    storing files of one name into one bucket at once both took the same key, and one file
+    replaced the other. The name it was uploaded under is kept beside it (`evidence_name`)
+    for its download; the key keeps only its extension, from which storage tells its type.
+    """
+    # Every path that stores a file passes here (entry page, admin, a script's
+    # `evidence.save()`). Saving the entry reads `evidence_name` after this has run, as the
+    # field is declared after `evidence`.
+    entry.evidence_name = PurePosixPath(filename).name[-255:]
+    suffix = PurePosixPath(filename).suffix.lower()
+    if not EVIDENCE_SUFFIX.fullmatch(suffix):
+        suffix = ""
+    return f"evidence/{timezone.now():%Y}/{uuid.uuid4().hex}{suffix}"
 
 
 class Quality(models.TextChoices):
@@ -710,7 +732,14 @@ class ProgressEntry(models.Model):
         blank=True,
         help_text=_("The reporter's explanation, given when confirming a questioned figure."),
     )
-    evidence = models.FileField(_("evidence"), upload_to="evidence/%Y/", blank=True)
+    evidence = models.FileField(_("evidence"), upload_to=evidence_key, blank=True)
+    evidence_name = models.CharField(
+        _("evidence file name"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("The name the evidence file was uploaded under, given to its download."),
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -762,6 +791,12 @@ class ProgressEntry(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.target.get_absolute_url()
+
+    @property
+    def evidence_filename(self) -> str:
+        """The name the evidence downloads under: as uploaded. Files stored before each had
+        a key of its own were stored under their name, which the key still ends with."""
+        return self.evidence_name or PurePosixPath(self.evidence.name).name
 
     def natural_key(self):
         return (*self.target.natural_key(), self.year)

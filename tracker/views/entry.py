@@ -165,5 +165,5 @@ def evidence(request, pk):
     return FileResponse(
         entry.evidence.open("rb"),
         as_attachment=True,
-        filename=entry.evidence.name.rsplit("/", 1)[-1],
+        filename=entry.evidence_filename,
     )
