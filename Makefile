@@ -1,4 +1,5 @@
 # make run   - set up the app on SQLite with the seed plan and sample data, and serve it
+# make release - once per release: migrate the database (see README, "Operations")
 # make test  - set up and run every test (lint, unit, web, browser; PostgreSQL too when
 #              POSTGRES_TEST_URL is set, as .ci/run does)
 PYTHON ?= python3
@@ -6,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run serve test lint format messages bench screenshots clean
+.PHONY: install run release serve test lint format messages bench screenshots clean
 
 install: $(VENV)/.installed
 
@@ -23,9 +24,16 @@ run: install
 	@echo "Serving on http://$(HOST)/ (Ctrl+C to stop)"
 	$(BIN)/python manage.py runserver $(HOST)
 
-# Production-style serving on the configured DATABASE_URL (see README, "Operations").
-serve: install
+# Once per release, on one server, before the servers start on it (see README, "Operations"):
+# the database's migrations, and the standings store emptied, as the new version may assess
+# targets differently.
+release: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py forget_standings
+
+# Production-style serving on the configured DATABASE_URL (see README, "Operations"). Every
+# server may run it, at each start: it migrates nothing (that is `make release`).
+serve: install
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/gunicorn lingyuan.wsgi --config gunicorn.conf.py --bind $(HOST) --workers $${WORKERS:-3}
 

@@ -5,8 +5,9 @@ The dashboard filters, sorts and counts on the statuses, and assesses only the r
 page it shows; the API joins the stored objects. Neither is ever stale:
 - every write that could change them (a figure, a target, a plan's ratios, a closed year,
   the name of an area or a department) calls `forget()` inside its own transaction, and the
-  rows of the targets it touched, and of the targets measured against them, go; so does
-  every `migrate`, as a new release may assess or word them differently;
+  rows of the targets it touched, and of the targets measured against them, go; all go
+  when a `migrate` applies a migration of the tracker, and at each release
+  (`forget_standings`), as a new version may assess or word them differently;
 - a read calls `ensure()` (or `payloads()`) first, which assesses and stores whatever is
   missing.
 
@@ -67,9 +68,19 @@ def forget(*, plan: Plan | None = None, targets: Iterable[Target | int] | None =
             model.objects.filter(target__in=affected).delete()
 
 
-def forget_all(using: str = "default", apps=None, **kwargs) -> None:
-    """Drop every stored row. Run after each `migrate`, as every deployment does: a new
-    version may assess, word or shape them differently."""
+def forget_all(using: str = "default", apps=None, plan=None, **kwargs) -> None:
+    """Drop every stored row; after a `migrate`, only if it applied or unapplied a migration
+    of the tracker.
+
+    Any of the tracker's migrations may change what the rows were built from: nearly every
+    model of the tracker feeds a standing or an API object, and a data migration changes
+    rows without naming the fields it touches, so none is told apart. Other apps'
+    migrations (auth, sessions, history, axes) change nothing stored. A `migrate` with
+    nothing to apply (`plan` empty) keeps them: servers that migrate as they start do not
+    rebuild the store at each restart.
+    """
+    if plan is not None and not any(migration.app_label == "tracker" for migration, _ in plan):
+        return
     for model in STORED:
         if apps is not None:  # as migrated, which may be back before the table existed
             try:
