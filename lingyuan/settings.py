@@ -13,22 +13,23 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import dotenv_values
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def _read_dotenv(path: Path) -> None:
-    """Put KEY=VALUE lines of a .env file into the environment, without overriding it."""
-    if not path.exists():
-        return
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#") and "=" in line:
-            key, value = line.split("=", 1)
-            os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+def read_dotenv(path: Path, environ=os.environ) -> None:
+    """Put a .env file's settings into the environment, without overriding it.
+
+    Read as a shell reads it: `export KEY=value`, quoted values, and a comment after a value
+    (`DEBUG=0   # production` is 0). Values are taken as written: `${NAME}` is not expanded.
+    """
+    for key, value in dotenv_values(path, interpolate=False, encoding="utf-8").items():
+        if value is not None:  # a bare KEY line sets nothing
+            environ.setdefault(key, value)
 
 
-_read_dotenv(BASE_DIR / ".env")
+read_dotenv(BASE_DIR / ".env")
 
 
 def envbool(name: str, default: bool) -> bool:
