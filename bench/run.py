@@ -529,7 +529,7 @@ does not move it much. What each timed span contains is said below the table.
   the targets and figures (tracker/loading.py, one query per table), assessing every target
   with the engine, measuring every text for column widths and row heights, writing the five
   sheets with styles, print setup and charts, saving. Median of 3. The report's rows are
-  written as XML text by its own row writer (tracker/excel/common.py, `RowWriter`), in
+  written as XML text by its own row writer (tracker/excel/openpyxl_adapter.py, `RowWriter`), in
   openpyxl's workbook. **Floor**: openpyxl (write-only) writing the same cells, read back
   from that very file, with their values and nothing else (no styles, charts, print setup),
   through its own writer, to memory. Median of 3.

@@ -6,27 +6,23 @@ spelled out in both languages here rather than left to the translation catalogue
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
-from copy import copy
-from decimal import Decimal
-from functools import cache, lru_cache, partial
-from typing import NamedTuple
-from xml.sax.saxutils import escape
+from functools import cache, lru_cache
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell._writer import etree_write_cell
-from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.indexed_list import IndexedList
-from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.page import PageMargins
-from openpyxl.xml.constants import SHEET_MAIN_NS
-from openpyxl.xml.functions import tostring, xmlfile
+
+# The rows' writer, and everything else that reaches into openpyxl's internals.
+from tracker.excel.openpyxl_adapter import (  # noqa: F401 (sheet: the writers' API)
+    NOT_IN_XML,
+    Styled,
+    register_style,
+    sheet,
+    workbook,
+)
 
 ZH, EN = 0, 1
 
@@ -111,23 +107,9 @@ QUALITY_MARKS = {"estimate": "*", "preliminary": "†", "final": ""}
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
-# What XML 1.0 cannot hold: control characters (pasted from elsewhere), the two
-# non-characters and halves of surrogate pairs.
-NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def clean_text(text: str) -> str:
     """Text without the characters that XML cannot hold."""
     return NOT_IN_XML.sub("", text)
-
-
-class Styled(NamedTuple):
-    """A value and its style, registered with the workbook: a cell once its row is written."""
-
-    value: object
-    style: StyleArray
-    style_id: int
-    quote: bool
 
 
 def cell(
@@ -156,21 +138,16 @@ def cell(
     styles = ws.registered_styles
     known = styles.get(key)
     if known is None:
-        scratch = WriteOnlyCell(ws)
-        # Stored as a string with Excel's quote prefix: shown as typed, never run.
-        scratch.quotePrefix = quote
-        for name, style in (
-            ("font", font or BODY_FONT),
-            ("fill", fill),
-            ("number_format", number_format),
-            ("alignment", alignment or NUMBER),
-            ("border", border),
-            ("protection", protection),
-        ):
-            if style is not None:
-                setattr(scratch, name, style)
-        style = copy(scratch._style)
-        known = styles[key] = (style, ws.parent._cell_styles.add(style))
+        known = styles[key] = register_style(
+            ws,
+            quote=quote,
+            font=font or BODY_FONT,
+            fill=fill,
+            number_format=number_format,
+            alignment=alignment or NUMBER,
+            border=border,
+            protection=protection,
+        )
     return Styled(value, *known, quote)
 
 
@@ -180,140 +157,9 @@ def new_workbook() -> Workbook:
     Column widths count digits of the default font. With Calibri 11 (openpyxl's default)
     LibreOffice on Linux substitutes a face whose digits are a third wider than Excel's, and
     a report sized for Excel printed there at three quarters of its size; with 等线 10 pt
-    both come within a fifth. openpyxl offers no public setter: the first font of a workbook
-    is its default, so it is replaced before any cell is styled.
+    both come within a fifth.
     """
-    wb = Workbook(write_only=True)
-    wb._fonts = IndexedList([BODY_FONT])
-    return wb
-
-
-def sheet(wb, title: str):
-    """A write-only sheet whose rows may mix styled values (from `cell`) and plain ones."""
-    ws = wb.create_sheet(title)
-    ws._values_to_row = lambda values, row_idx: values
-    ws.row_dimensions = RowHeights()
-    # Styles by the identities of their parts, registered once for the whole workbook.
-    ws.registered_styles = wb.__dict__.setdefault("registered_styles", {})
-    ws._get_writer = partial(_get_row_writer, ws)
-    return ws
-
-
-def _get_row_writer(ws) -> None:
-    # As WriteOnlyWorksheet._get_writer, with the writer below.
-    if ws._writer is None:
-        ws._writer = RowWriter(ws)
-        ws._writer.write_top()
-
-
-# The values written as they are (see RowWriter).
-NUMBERS = {int, float, Decimal}
-TEXT_ESCAPES = {"\r": "&#13;"}
-
-
-class RowHeight:
-    __slots__ = ("height",)
-
-    def __init__(self):
-        self.height = None
-
-
-class RowHeights(dict):
-    """A write-only sheet's rows, set as openpyxl's are (`ws.row_dimensions[n].height`) and
-    written by RowWriter: openpyxl's object for each row costs more than its cells."""
-
-    def __missing__(self, index: int) -> RowHeight:
-        row = self[index] = RowHeight()
-        return row
-
-
-class _Collected(list):
-    """Stands in for the XML stream when openpyxl writes a cell: keeps its element."""
-
-    write = list.append
-
-
-class RowWriter(WorksheetWriter):
-    """Writes each appended row as one piece of XML, straight from its values.
-
-    openpyxl's own writer binds every value to a cell object and streams it through lxml
-    element by element, looking its coordinate, type and style up again: most of the time
-    of a province-sized report. Here text and finite numbers, nearly all of a report's
-    cells, become the very XML openpyxl writes for them by formatting a string; anything
-    else (a date, a formula, an error code, a value quoted as text) is serialised by
-    openpyxl's own cell writer. The rest of the sheet (columns, print setup, merges) goes
-    through openpyxl's stream as usual, which is flushed before each row.
-    """
-
-    def get_stream(self):
-        # As WorksheetWriter.get_stream, on a file object that the rows are written to too.
-        with (
-            open(self.out, "wb") as self.file,
-            xmlfile(self.file) as xf,
-            xf.element("worksheet", xmlns=SHEET_MAIN_NS),
-        ):
-            try:
-                while True:
-                    element = yield
-                    if element is True:
-                        yield xf
-                    elif element is not None:
-                        xf.write(element)
-            except GeneratorExit:
-                pass
-
-    def write_row(self, xf, row, row_idx):
-        number = f"{row_idx}"
-        height = getattr(self.ws.row_dimensions.get(row_idx), "height", None)
-        size = "" if height is None else f' ht="{float(height)}" customHeight="1"'
-        parts = [f'<row r="{number}"{size}>']
-        for col_idx, value in enumerate(row, 1):
-            if value is None:
-                continue
-            ref = get_column_letter(col_idx) + number
-            if isinstance(value, Styled):
-                text = _plain_xml(ref, value.value, f' s="{value.style_id}"', value.quote)
-            else:
-                text = _plain_xml(ref, value, "", False)
-            parts.append(text if text is not None else self._openpyxl_xml(value, col_idx, row_idx))
-        parts.append("</row>")
-        xf.flush()
-        self.file.write("".join(parts).encode())
-
-    def _openpyxl_xml(self, value, col_idx: int, row_idx: int) -> str:
-        c = WriteOnlyCell(self.ws)
-        if isinstance(value, Styled):
-            c._style = copy(value.style)  # before the value: a date adds its number format
-            c.value = value.value
-            if value.quote:
-                c.data_type = "s"
-        else:
-            c.value = value
-        c.column, c.row = col_idx, row_idx
-        collected = _Collected()
-        etree_write_cell(collected, self.ws, c, c.has_style)
-        return tostring(collected[0], encoding="unicode")
-
-
-def _plain_xml(ref: str, value, style: str, quote: bool) -> str | None:
-    """A cell's XML as openpyxl writes it, for empty cells, text and finite numbers; None
-    for anything else, which openpyxl writes (or refuses) itself. `style` is its style
-    attribute, or nothing."""
-    if value is None:
-        return f'<c r="{ref}"{style} t="n"/>'
-    if type(value) is str:
-        if quote or value in ERROR_CODES or value.startswith("=") or NOT_IN_XML.search(value):
-            return None
-        if not value:
-            return f'<c r="{ref}"{style} t="inlineStr"/>'
-        value = value[:32767]
-        space = ' xml:space="preserve"' if value != value.strip() else ""
-        if "&" in value or "<" in value or ">" in value or "\r" in value:
-            value = escape(value, TEXT_ESCAPES)
-        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{value}</t></is></c>'
-    if type(value) in NUMBERS and math.isfinite(value):  # openpyxl writes "" for the rest
-        return f'<c r="{ref}"{style} t="n"><v>{value:.16g}</v></c>'
-    return None
+    return workbook(BODY_FONT)
 
 
 @cache
