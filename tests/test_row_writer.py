@@ -170,7 +170,7 @@ execute_from_command_line(["manage.py", *sys.argv[2:]])
 """
 
 
-def _cells(path) -> dict:
+def _read_back(path) -> dict:
     """Every sheet of a workbook as read back: values, styles, merges, sizes, print setup."""
     book = openpyxl.load_workbook(path)
     read = {}
@@ -234,7 +234,7 @@ def test_the_report_is_the_same_without_lxml(tmp_path):
         args = ("export_report", "--plan", "lingyuan-14th", "--include-unapproved")
         output = manage(*args, "--output", str(path), lxml=lxml)
         assert f"lxml: {lxml}" in output
-        written[lxml] = _cells(path)
+        written[lxml] = _read_back(path)
     assert len(written[True]) >= 2, "the report and its sheet of figures not yet approved"
     assert sum(len(sheet["cells"]) for sheet in written[True].values()) > 500
     assert written[False] == written[True]
