@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from tracker import display, plausibility, progress
 from tracker.numbers import validate_code, validate_figure
+from tracker.writes import AnnouncingQuerySet
 
 FIGURE = {"max_digits": 20, "decimal_places": 6, "validators": [validate_figure]}
 
@@ -66,7 +67,7 @@ def display_user(user, name: str = "") -> str:
     return user.get_full_name() or user.username
 
 
-class PlanQuerySet(models.QuerySet):
+class PlanQuerySet(AnnouncingQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -271,7 +272,7 @@ class Plan(models.Model):
         return self.latest_approved_year() or self.start_year
 
 
-class AreaQuerySet(models.QuerySet):
+class AreaQuerySet(AnnouncingQuerySet):
     def get_by_natural_key(self, name, plan_slug):
         return self.get(name=name, plan__slug=plan_slug)
 
@@ -305,7 +306,7 @@ class Area(models.Model):
         return localized(self)
 
 
-class DepartmentQuerySet(models.QuerySet):
+class DepartmentQuerySet(AnnouncingQuerySet):
     def get_by_natural_key(self, name):
         return self.get(name=name)
 
@@ -340,7 +341,7 @@ class Department(models.Model):
         return localized(self)
 
 
-class TargetQuerySet(models.QuerySet):
+class TargetQuerySet(AnnouncingQuerySet):
     def get_by_natural_key(self, code, plan_slug):
         return self.get(code=code, plan__slug=plan_slug)
 
@@ -671,7 +672,7 @@ class Target(models.Model):
         return plausibility.check(value, rules, known, typed=typed)
 
 
-class ProgressEntryQuerySet(models.QuerySet):
+class ProgressEntryQuerySet(AnnouncingQuerySet):
     def get_by_natural_key(self, code, plan_slug, year):
         return self.get(target__code=code, target__plan__slug=plan_slug, year=year)
 
