@@ -364,9 +364,13 @@ class TargetQuerySet(AnnouncingQuerySet):
         return self.filter(pk__in=mine.values("pk"))
 
     def with_entries(self) -> TargetQuerySet:
-        """Prefetch every entry, and the reference target's, for the status engine."""
+        """Prefetch every entry, and the reference target's, for the status engine; with
+        each figure its reviewer, whom the lock of an approved figure names."""
+        entries = ProgressEntry.objects.select_related("reviewed_by")
         return self.prefetch_related(
-            "entries", "reference_target__entries", "co_departments"
+            models.Prefetch("entries", queryset=entries),
+            "reference_target__entries",
+            "co_departments",
         ).select_related("reference_target")
 
 

@@ -126,7 +126,7 @@ def open_figures(plan: Plan, year: int):
     return (
         ProgressEntry.objects.filter(target__plan=plan, year=year)
         .exclude(state=ProgressEntry.State.APPROVED)
-        .select_related("target", "entered_by")
+        .select_related("target__plan", "entered_by")
         .order_by("state", "target__area__order", "target__order")
     )
 
