@@ -256,3 +256,18 @@ def test_screenshots_for_the_readme(open_as, demo_plan, tmp_path):
     image = io.BytesIO((folder / "target.png").read_bytes())
     assert image.read(8) == b"\x89PNG\r\n\x1a\n"
     assert (folder / "phone-home.png").stat().st_size > 5_000
+
+
+def test_a_warning_before_closing_a_year_stands_out(open_as, demo_plan):
+    """The figures a close would leave unapproved are announced in a marked box, not as
+    plain text: the browser draws it with its own background and edge."""
+    page = open_as("admin")
+    page.goto(f"/plans/{demo_plan.slug}/years/2025/close/")
+    warning = page.locator("p.warning")
+    assert warning.count() == 1
+    style = warning.evaluate(
+        "e => { const s = getComputedStyle(e), p = getComputedStyle(e.parentElement);"
+        " return [s.backgroundColor, p.backgroundColor, s.borderLeftStyle]; }"
+    )
+    background, around, edge = style
+    assert background not in (around, "rgba(0, 0, 0, 0)") and edge == "solid"
