@@ -49,6 +49,7 @@ def plan(db):
     factory.make_entry(level, 2022, 130)
     factory.make_entry(relative, 2022, 10)
     build(plan)
+    assert kept(level) and kept(relative)
     return plan
 
 
@@ -276,6 +277,7 @@ def test_scale_data_replaced_leaves_nothing_stale(db):
     department = Department.objects.first()
     call_command("make_scale_data", replace=True, **options)
     assert Department.objects.filter(pk=department.pk).exists()
+    assert Plan.objects.count() == 2
     for plan in Plan.objects.all():
         for year in plan.years:
             assert stored(plan, year) == fresh(plan, year)

@@ -17,14 +17,16 @@ cascade clears a reference to the row), `m2m_changed` for co-departments, and th
 the ORM forgets, whichever page, service, command or admin action makes it; a write
 added tomorrow cannot leave the store stale by omission. Signals are kept out of business
 writes (STYLE.md); this is the one exception, because a cache that must follow every write
-is exactly what a business writer can forget to call. tests/test_store.py checks that every
-table a build reads belongs to a model covered here, and that no code writes around the
-ORM.
+is exactly what a business writer can forget to call. tests/test_store_forgetting.py checks
+that every table a build reads belongs to a model covered here, that each write method of
+each such model forgets, and that no code in the app writes around the ORM.
 
 Writes forget in their own transaction: a receiver forgets at once, or, inside `batch()`,
 collects what to forget and does it once at the end of the batch, still inside its
 transaction. Writers of many rows run in a batch so that a page of 300 figures forgets
-once, not 300 times. A read inside a batch forgets what is pending first.
+once, not 300 times. A read inside a batch forgets what is pending first. (A lone `save()`
+outside any transaction commits before Django signals it; the lock below still keeps it
+right, as its forgetting waits for any build under way and deletes what that stored.)
 
 With requests running at once, both take the same lock, the plan's row, and hold it to the
 end of their transaction. If `ensure()` has it first, it stores what it read and the writer,
