@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -256,3 +257,33 @@ def test_screenshots_for_the_readme(open_as, demo_plan, tmp_path):
     image = io.BytesIO((folder / "target.png").read_bytes())
     assert image.read(8) == b"\x89PNG\r\n\x1a\n"
     assert (folder / "phone-home.png").stat().st_size > 5_000
+
+
+def test_a_warning_before_closing_a_year_stands_out(open_as, demo_plan):
+    """The figures a close would leave unapproved are announced in a marked box, not as
+    plain text: the browser draws it with its own background and edge."""
+    page = open_as("admin")
+    page.goto(f"/plans/{demo_plan.slug}/years/2025/close/")
+    warning = page.locator("p.warning")
+    assert warning.count() == 1
+    style = warning.evaluate(
+        "e => { const s = getComputedStyle(e), p = getComputedStyle(e.parentElement);"
+        " return [s.backgroundColor, p.backgroundColor, s.borderLeftStyle]; }"
+    )
+    background, around, edge = style
+    assert background not in (around, "rgba(0, 0, 0, 0)") and edge == "solid"
+
+
+def test_the_dashboard_prints_on_a4_landscape_without_its_controls(open_as, demo_plan):
+    page = open_as("admin")
+    page.goto(f"/plans/{demo_plan.slug}/")
+    page.emulate_media(media="print")
+    shown = page.evaluate(
+        "() => ['.site-header', '.filters'].map("
+        "s => getComputedStyle(document.querySelector(s)).display)"
+    )
+    assert shown == ["none", "none"]
+    assert page.locator("td.code").first.is_visible()  # the table itself still prints
+    pdf = page.pdf(prefer_css_page_size=True)
+    boxes = set(re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf))
+    assert {(round(float(w)), round(float(h))) for w, h in boxes} == {(842, 595)}

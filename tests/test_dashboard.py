@@ -107,14 +107,6 @@ def test_the_browsers_language_alone_does_not_switch(signed_in, demo_plan):
     assert "正常" in html
 
 
-def test_the_dashboard_has_a_print_stylesheet(signed_in, demo_plan):
-    from django.contrib.staticfiles import finders
-
-    with open(finders.find("tracker/tracker.css"), encoding="utf-8") as f:
-        css = f.read()
-    assert "@media print" in css and "A4 landscape" in css
-
-
 class TestTargetPage:
     def test_it_shows_chart_figures_rate_wording_departments_and_history(
         self, signed_in, demo_plan

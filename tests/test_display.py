@@ -69,11 +69,3 @@ def test_the_approvals_page_and_the_dashboard_write_figures_with_the_one_formatt
     assert "1234.50" in approvals  # four digits stay together (GB/T 15835), as everywhere
     dashboard = client.get(plan.get_absolute_url(), {"year": 2024}).content.decode()
     assert "12,345.60" in dashboard and "1234.50" in dashboard
-
-
-def test_a_warning_before_an_action_is_styled():
-    from django.contrib.staticfiles import finders
-
-    with open(finders.find("tracker/tracker.css"), encoding="utf-8") as f:
-        css = f.read()
-    assert ".warning {" in css

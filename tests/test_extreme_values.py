@@ -139,11 +139,13 @@ def test_pages_and_the_api_answer_for_any_stored_figures(
     for year, value in zip((2021, 2022, 2023), figures, strict=True):
         ProgressEntry.objects.filter(target__plan=plan, year=year).update(value=value)
     client.force_login(admin_user)
-    for url in (
-        reverse("tracker:api-plan", args=[plan.slug]) + "?year=2023",
-        gdp.get_absolute_url(),
-        reverse("tracker:plan-dashboard", args=[plan.slug]),
-    ):
+    api = client.get(reverse("tracker:api-plan", args=[plan.slug]) + "?year=2023")
+    assert api.status_code == 200
+    # This example's figures, not an earlier example's: the writes above reach the store.
+    shown = {t["code"]: t for t in api.json()["targets"]}["GDP"]
+    assert shown["kind"] == kind
+    assert [e["value"] for e in shown["entries"]] == [f"{Decimal(v):.1f}" for v in figures]
+    for url in (gdp.get_absolute_url(), reverse("tracker:plan-dashboard", args=[plan.slug])):
         assert client.get(url).status_code == 200, url
 
 

@@ -8,8 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Subquery
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -38,25 +37,17 @@ from tracker.models import (
 from tracker.permissions import ANY_ADMINISTRATOR
 
 
-class ForgetsStandings:
-    """Changes made here drop the stored standings they could change (tracker/store.py):
-    after a save, and before a delete (the rows measured against a deleted target go too)."""
-
-    def forget(self, objects) -> None:
-        raise NotImplementedError
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        self.forget([obj])
+class ForgetsOnce:
+    """Deletes made here forget the stored standings once (tracker/store.py), not once for
+    each row a cascade takes with it. Saves forget through the models' signals."""
 
     def delete_model(self, request, obj):
-        self.forget([obj])
-        super().delete_model(request, obj)
+        with store.batch():
+            super().delete_model(request, obj)
 
-    @transaction.atomic
     def delete_queryset(self, request, queryset):
-        self.forget(list(queryset))
-        super().delete_queryset(request, queryset)
+        with store.batch():
+            super().delete_queryset(request, queryset)
 
 
 class AreaInline(admin.TabularInline):
@@ -134,38 +125,26 @@ fill_baselines.allowed_permissions = ["change"]
 
 
 @admin.register(Plan)
-class PlanAdmin(ForgetsStandings, admin.ModelAdmin):
+class PlanAdmin(ForgetsOnce, admin.ModelAdmin):
     list_display = ["name", "slug", "region", "baseline_year", "start_year", "end_year"]
     search_fields = ["name", "slug", "region"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [AreaInline]
     actions = [start_next_plan, fill_baselines]
 
-    def forget(self, objects):
-        for plan in objects:
-            store.forget(plan=plan)
-
 
 @admin.register(Area)
-class AreaAdmin(ForgetsStandings, admin.ModelAdmin):
+class AreaAdmin(ForgetsOnce, admin.ModelAdmin):
     list_display = ["name", "name_en", "plan", "order"]
     list_filter = ["plan"]
     search_fields = ["name", "name_en"]
 
-    def forget(self, objects):  # the API gives each target's area by name
-        for plan_id in {area.plan_id for area in objects}:
-            store.forget(plan=Plan(pk=plan_id))
-
 
 @admin.register(Department)
-class DepartmentAdmin(ForgetsStandings, admin.ModelAdmin):
+class DepartmentAdmin(ForgetsOnce, admin.ModelAdmin):
     list_display = ["name", "name_en", "member_count", "is_sample"]
     search_fields = ["name", "name_en"]
     filter_horizontal = ["members"]
-
-    def forget(self, objects):  # the API gives each target's lead department by name
-        led = Q(lead_department__in=objects) | Q(co_departments__in=objects)
-        store.forget(targets=set(Target.objects.filter(led).values_list("pk", flat=True)))
 
     @admin.display(description=_("members"))
     def member_count(self, obj):
@@ -238,7 +217,7 @@ def _latest_approved_year_in_plan():
 
 
 @admin.register(Target)
-class TargetAdmin(ForgetsStandings, SimpleHistoryAdmin):
+class TargetAdmin(ForgetsOnce, SimpleHistoryAdmin):
     list_display = ["code", "name", "plan", "area", "kind", "nature", "lead_department", "status"]
     list_display_links = ["code", "name"]
     list_filter = ["plan", "area", "lead_department", "kind", "nature"]
@@ -286,9 +265,6 @@ class TargetAdmin(ForgetsStandings, SimpleHistoryAdmin):
         ),
         (_("Source"), {"fields": ["source_text", "data_source", "notes"]}),
     ]
-
-    def forget(self, objects):
-        store.forget(targets=objects)
 
     def get_queryset(self, request):
         return (
@@ -529,9 +505,6 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("lock"))
     def lock(self, entry):
         return _lock_shown(entry)
-
-    def forget(self, objects):
-        store.forget(targets={entry.target_id for entry in objects})
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

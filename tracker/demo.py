@@ -142,6 +142,7 @@ def _user(username: str, *, first_name: str, group: Group, staff: bool = False):
 
 
 @transaction.atomic
+@store.batch()
 def load(*, next_plan: bool = False) -> list[tuple[str, str, str]]:
     """Load the seed plan if missing, then the sample data; safe to run again.
 
@@ -177,7 +178,6 @@ def load(*, next_plan: bool = False) -> list[tuple[str, str, str]]:
     )
     if next_plan:
         _next_plan(plan, admin)
-    store.forget(plan=plan)
     return accounts
 
 

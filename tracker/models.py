@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from tracker import display, plausibility, progress
 from tracker.numbers import validate_code, validate_figure
+from tracker.writes import AnnouncingQuerySet
 
 FIGURE = {"max_digits": 20, "decimal_places": 6, "validators": [validate_figure]}
 
@@ -88,7 +89,7 @@ def display_user(user, name: str = "") -> str:
     return user.get_full_name() or user.username
 
 
-class PlanQuerySet(models.QuerySet):
+class PlanQuerySet(AnnouncingQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -293,7 +294,7 @@ class Plan(models.Model):
         return self.latest_approved_year() or self.start_year
 
 
-class AreaQuerySet(models.QuerySet):
+class AreaQuerySet(AnnouncingQuerySet):
     def get_by_natural_key(self, name, plan_slug):
         return self.get(name=name, plan__slug=plan_slug)
 
@@ -327,7 +328,7 @@ class Area(models.Model):
         return localized(self)
 
 
-class DepartmentQuerySet(models.QuerySet):
+class DepartmentQuerySet(AnnouncingQuerySet):
     def get_by_natural_key(self, name):
         return self.get(name=name)
 
@@ -362,7 +363,7 @@ class Department(models.Model):
         return localized(self)
 
 
-class TargetQuerySet(models.QuerySet):
+class TargetQuerySet(AnnouncingQuerySet):
     def get_by_natural_key(self, code, plan_slug):
         return self.get(code=code, plan__slug=plan_slug)
 
@@ -385,9 +386,13 @@ class TargetQuerySet(models.QuerySet):
         return self.filter(pk__in=mine.values("pk"))
 
     def with_entries(self) -> TargetQuerySet:
-        """Prefetch every entry, and the reference target's, for the status engine."""
+        """Prefetch every entry, and the reference target's, for the status engine; with
+        each figure its reviewer, whom the lock of an approved figure names."""
+        entries = ProgressEntry.objects.select_related("reviewed_by")
         return self.prefetch_related(
-            "entries", "reference_target__entries", "co_departments"
+            models.Prefetch("entries", queryset=entries),
+            "reference_target__entries",
+            "co_departments",
         ).select_related("reference_target")
 
 
@@ -693,7 +698,7 @@ class Target(models.Model):
         return plausibility.check(value, rules, known, typed=typed)
 
 
-class ProgressEntryQuerySet(models.QuerySet):
+class ProgressEntryQuerySet(AnnouncingQuerySet):
     def get_by_natural_key(self, code, plan_slug, year):
         return self.get(target__code=code, target__plan__slug=plan_slug, year=year)
 

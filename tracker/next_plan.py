@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tracker import store
 from tracker.models import Area, Plan, ProgressEntry, Target
 
 # What the next plan decides afresh: its wording, its goals, and (below) its baselines.
@@ -88,6 +89,7 @@ def _check(source: Plan, slug: str, name: str, start_year: int, end_year: int) -
 
 
 @transaction.atomic
+@store.batch()
 def start_next_plan(
     *,
     source: Plan,
@@ -201,6 +203,7 @@ def _start(source, slug, name, name_en, start_year, end_year, by) -> Carried:
 
 
 @transaction.atomic
+@store.batch()
 def fill_baselines(plan: Plan, *, by) -> Carried:
     """Give the plan's targets still without a baseline their source plan's approved figure.
 

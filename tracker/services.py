@@ -64,6 +64,7 @@ def _require_admin(user) -> None:
 
 
 @transaction.atomic
+@store.batch()
 def save_entries(
     *, plan: Plan, year: int, changes: Iterable[Change], user, submit: bool
 ) -> list[ProgressEntry]:
@@ -103,6 +104,7 @@ def save_entries(
 
 
 @transaction.atomic
+@store.batch()
 def approve_entries(
     entries: Iterable[tuple[ProgressEntry, int]] | Iterable[ProgressEntry], *, by
 ) -> int:
@@ -124,7 +126,7 @@ def open_figures(plan: Plan, year: int):
     return (
         ProgressEntry.objects.filter(target__plan=plan, year=year)
         .exclude(state=ProgressEntry.State.APPROVED)
-        .select_related("target", "entered_by")
+        .select_related("target__plan", "entered_by")
         .order_by("state", "target__area__order", "target__order")
     )
 
@@ -148,7 +150,6 @@ def close_year(plan: Plan, year: int, *, by, reason: str = "") -> ClosedYear:
     except IntegrityError:
         raise Refused(_("Year %(year)s is already closed.") % {"year": year}) from None
     plan.forget_closed_years()
-    store.forget(plan=plan)
     return closed
 
 
@@ -164,7 +165,6 @@ def reopen_year(plan: Plan, year: int, *, by, reason: str) -> None:
     closed._change_reason = reason
     closed.delete()
     plan.forget_closed_years()
-    store.forget(plan=plan)
 
 
 # -- imports ---------------------------------------------------------------------------
@@ -195,6 +195,7 @@ class ImportRefused(Refused):
 
 
 @transaction.atomic
+@store.batch()
 def apply_import(
     *, plan: Plan, user, rows: list[FigureRow], file_name: str, sha256: str, submit: bool
 ) -> ImportBatch:
@@ -268,7 +269,6 @@ def apply_import(
     options = dict(batch_size=500, default_user=user, default_change_reason=batch.change_reason)
     bulk_create_with_history(created, ProgressEntry, **options)
     bulk_update_with_history(changed, ProgressEntry, ENTRY_FIELDS, **options)
-    store.forget(targets={row.target_id for row in writes})
     return batch
 
 
@@ -306,6 +306,7 @@ def _fill(entry: ProgressEntry, row: FigureRow, user, state: str, now) -> None:
 
 
 @transaction.atomic
+@store.batch()
 def revert_import(batch: ImportBatch, *, by) -> None:
     """Undo an import through the normal history, unless a later change touched a figure.
 
@@ -386,7 +387,6 @@ def revert_import(batch: ImportBatch, *, by) -> None:
         timezone.now(),
     )
     batch.save(update_fields=["state", "reverted_by", "reverted_at"])
-    store.forget(targets={record.target_id for record in written})
 
 
 def _listed(items: list[str]) -> str:
@@ -397,6 +397,7 @@ def _listed(items: list[str]) -> str:
 
 
 @transaction.atomic
+@store.batch()
 def apply_targets(*, plan: Plan, user, rows: list[TargetRow], file_name: str) -> int:
     """Create or update the plan's targets from a previewed sheet; returns how many.
 
@@ -438,7 +439,6 @@ def apply_targets(*, plan: Plan, user, rows: list[TargetRow], file_name: str) ->
         target.reference_target = stored[reference]
         target._history_user, target._change_reason = user, reason
         target.save(update_fields=["reference_target"])
-    store.forget(plan=plan)
     return saved
 
 

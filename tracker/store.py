@@ -3,13 +3,31 @@ and its object in the plan API, as JSON text in each language asked for.
 
 The dashboard filters, sorts and counts on the statuses, and assesses only the rows of the
 page it shows; the API joins the stored objects. Neither is ever stale:
-- every write that could change them (a figure, a target, a plan's ratios, a closed year,
-  the name of an area or a department) calls `forget()` inside its own transaction, and the
-  rows of the targets it touched, and of the targets measured against them, go; all go
-  when a `migrate` applies a migration of the tracker, and at each release
+- every write to a row the store is built from forgets the stored rows it could change:
+  those of the targets it touched and of the targets measured against them, or a whole
+  plan's. All go when a `migrate` applies a migration of the tracker, and at each release
   (`forget_standings`), as a new version may assess or word them differently;
 - a read calls `ensure()` (or `payloads()`) first, which assesses and stores whatever is
   missing.
+
+Forgetting is not left to each writer to remember. It hangs on the models the store reads
+(`DEPENDS_ON`), through their signals: `post_save`, `pre_delete` (before a delete's
+cascade clears a reference to the row), `m2m_changed` for co-departments, and the
+`bulk_written` signal their querysets send for `update()`, `bulk_create()` and
+`bulk_update()` (tracker/writes.py), which Django's own signals skip. So every write through
+the ORM forgets, whichever page, service, command or admin action makes it; a write
+added tomorrow cannot leave the store stale by omission. Signals are kept out of business
+writes (STYLE.md); this is the one exception, because a cache that must follow every write
+is exactly what a business writer can forget to call. tests/test_store_forgetting.py checks
+that every table a build reads belongs to a model covered here, that each write method of
+each such model forgets, and that no code in the app writes around the ORM.
+
+Writes forget in their own transaction: a receiver forgets at once, or, inside `batch()`,
+collects what to forget and does it once at the end of the batch, still inside its
+transaction. Writers of many rows run in a batch so that a page of 300 figures forgets
+once, not 300 times. A read inside a batch forgets what is pending first. (A lone `save()`
+outside any transaction commits before Django signals it; the lock below still keeps it
+right, as its forgetting waits for any build under way and deletes what that stored.)
 
 With requests running at once, both take the same lock, the plan's row, and hold it to the
 end of their transaction. If `ensure()` has it first, it stores what it read and the writer,
@@ -21,12 +39,16 @@ write lock, which a build takes before it reads.
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.db.models.query import QuerySet
+from django.db.models.signals import m2m_changed, post_save, pre_delete
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -35,8 +57,17 @@ from django_tables2.utils import OrderBy
 
 from tracker.api import target_payload
 from tracker.loading import plan_standings
-from tracker.models import Plan, ProgressEntry, StoredPayload, StoredStanding, Target
+from tracker.models import (
+    Area,
+    Department,
+    Plan,
+    ProgressEntry,
+    StoredPayload,
+    StoredStanding,
+    Target,
+)
 from tracker.progress import ORDER, Status
+from tracker.writes import bulk_written
 
 BATCH = 2000
 STORED = (StoredStanding, StoredPayload)
@@ -52,20 +83,140 @@ def _lock(plan_ids: Iterable[int]) -> None:
     Plan.objects.filter(pk__in=sorted(plan_ids)).update(slug=F("slug"))
 
 
-def forget(*, plan: Plan | None = None, targets: Iterable[Target | int] | None = None) -> None:
-    """Drop the stored rows of the whole `plan`, or of `targets` and of every target
-    measured against one of them. Call it inside the write's transaction."""
-    if plan is not None:
-        _lock([plan.pk])
+def _forget(plans: Iterable[int], targets: Iterable[int]) -> None:
+    """Drop the stored rows of the whole `plans`, and of `targets` and of every target
+    measured against one of them."""
+    plans = sorted(set(plans))
+    if plans:
+        _lock(plans)
         for model in STORED:
-            model.objects.filter(plan=plan).delete()
-    ids = sorted({getattr(target, "pk", target) for target in targets or ()} - {None})
+            model.objects.filter(plan_id__in=plans).delete()
+    ids = sorted(set(targets) - {None})
     for start in range(0, len(ids), BATCH):  # SQLite takes only so many parameters
         chunk = ids[start : start + BATCH]
         affected = Target.objects.filter(Q(pk__in=chunk) | Q(reference_target_id__in=chunk))
-        _lock(set(affected.values_list("plan_id", flat=True)))
+        _lock(set(affected.values_list("plan_id", flat=True)) - set(plans))
         for model in STORED:
-            model.objects.filter(target__in=affected).delete()
+            model.objects.filter(target__in=affected).exclude(plan_id__in=plans).delete()
+
+
+class _Pending(threading.local):
+    """What the writes of this thread's open batches will forget, by database."""
+
+    def __init__(self):
+        self.depth: dict[str, int] = {}
+        self.plans: dict[str, set[int]] = {}
+        self.targets: dict[str, set[int]] = {}
+
+
+_pending = _Pending()
+
+
+def _heard(using: str, *, plans: Iterable[int] = (), targets: Iterable[int] = ()) -> None:
+    _pending.plans.setdefault(using, set()).update(plans)
+    _pending.targets.setdefault(using, set()).update(targets)
+    if not _pending.depth.get(using):
+        flush(using)
+
+
+def flush(using: str = "default") -> None:
+    """Forget now what the writes so far have made stale."""
+    plans = _pending.plans.pop(using, set())
+    targets = _pending.targets.pop(using, set())
+    if plans or targets:
+        _forget(plans, targets)
+
+
+@contextmanager
+def batch(using: str = "default"):
+    """Run writes in one transaction that forgets once, at its end, what they made stale."""
+    with transaction.atomic(using=using, savepoint=False):
+        _pending.depth[using] = _pending.depth.get(using, 0) + 1
+        try:
+            yield
+        except BaseException:
+            if _pending.depth[using] == 1:  # the whole batch is rolled back
+                _pending.plans.pop(using, None)
+                _pending.targets.pop(using, None)
+            raise
+        finally:
+            _pending.depth[using] -= 1
+        if not _pending.depth[using]:
+            flush(using)
+
+
+# -- what a write makes stale ------------------------------------------------------------
+
+# Columns of a figure that no standing or API object shows: writing only these forgets nothing.
+BOOKKEEPING = {"evidence", "entered_by", "reviewed_by", "reviewed_at", "updated_at", "version"}
+BOOKKEEPING |= {"entered_by_id", "reviewed_by_id"}
+
+
+def _ids(rows, field: str = "pk") -> set[int]:
+    if isinstance(rows, QuerySet):
+        return set(rows.values_list(field, flat=True))
+    return {getattr(row, field) for row in rows} - {None}
+
+
+def _stale(model, rows, *, deleting: bool = False) -> dict[str, set[int]]:
+    """The plans and targets whose stored rows a write of `rows` of `model` makes stale."""
+    if model is ProgressEntry:
+        return {"targets": _ids(rows, "target_id")}
+    if model is Target:
+        ids = _ids(rows)
+        if deleting:  # the delete clears their references before anyone could ask
+            ids |= set(Target.objects.filter(reference_target__in=ids).values_list("pk", flat=True))
+        return {"targets": ids}
+    if model is Plan:
+        return {"plans": _ids(rows)}
+    if model is Area:  # each target's area is shown by name
+        return {"plans": _ids(rows, "plan_id")}
+    if model is Department:  # each target's lead department is shown by name
+        led = Target.objects.filter(lead_department__in=_ids(rows))
+        return {"targets": set(led.values_list("pk", flat=True))}
+    raise LookupError(model)
+
+
+CO_DEPARTMENTS = Target.co_departments.through
+# The models whose rows the store is built from.
+DEPENDS_ON = (Plan, Area, Department, Target, ProgressEntry, CO_DEPARTMENTS)
+
+
+def _saved(sender, instance, update_fields=None, using="default", **kwargs):
+    if sender is ProgressEntry and update_fields and set(update_fields) <= BOOKKEEPING:
+        return
+    _heard(using, **_stale(sender, [instance]))
+
+
+def _deleting(sender, instance, using="default", **kwargs):
+    _heard(using, **_stale(sender, [instance], deleting=True))
+
+
+def _bulk_written(sender, rows, fields, using="default", **kwargs):
+    if sender is ProgressEntry and fields and fields <= BOOKKEEPING:
+        return
+    if sender is Plan and fields == {"slug"}:
+        return  # nothing stored shows the slug; and it is how a plan's row is locked
+    _heard(using, **_stale(sender, rows))
+
+
+def _co_departments(sender, instance, action, reverse, pk_set, using="default", **kwargs):
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if not reverse:
+        targets = {instance.pk}
+    elif action == "pre_clear":
+        targets = set(instance.co_targets.values_list("pk", flat=True))
+    else:
+        targets = set(pk_set or ())
+    _heard(using, targets=targets)
+
+
+for _model in DEPENDS_ON[:-1]:
+    post_save.connect(_saved, sender=_model, dispatch_uid=f"store-saved-{_model.__name__}")
+    pre_delete.connect(_deleting, sender=_model, dispatch_uid=f"store-del-{_model.__name__}")
+    bulk_written.connect(_bulk_written, sender=_model, dispatch_uid=f"store-{_model.__name__}")
+m2m_changed.connect(_co_departments, sender=CO_DEPARTMENTS, dispatch_uid="store-co")
 
 
 def forget_all(using: str = "default", apps=None, plan=None, **kwargs) -> None:
@@ -107,6 +258,7 @@ def _fill(plan: Plan, year: int, model, missing, build) -> None:
 
 def ensure(plan: Plan, year: int) -> None:
     """Assess and store the plan's targets that have no stored standing for `year`."""
+    flush()
     _fill(
         plan,
         year,
@@ -134,6 +286,7 @@ def payloads(plan: Plan, year: int, language: str, sees_unapproved=None) -> list
     approved the reader sees (tracker.permissions); the others' objects list approved
     figures only. Without it, every figure is listed.
     """
+    flush()
     stored = StoredPayload.objects.filter(year=year, language=language)
 
     def build(rows):

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker import history, notify, store
+from tracker import history, notify
 from tracker.models import ProgressEntry, display_user
 from tracker.permissions import forget
 
@@ -80,8 +80,8 @@ def claim(entry: ProgressEntry, version: int) -> None:
 
 
 def record(entry: ProgressEntry, *, by, reason: str) -> None:
-    """Save with the history told who and why (a code from tracker.history), and drop the
-    stored standings the figure feeds, in the same transaction."""
+    """Save with the history told who and why (a code from tracker.history); the save
+    drops the stored standings the figure feeds (tracker/store.py)."""
     entry._history_user = by
     entry._change_reason = reason
     try:
@@ -94,7 +94,6 @@ def record(entry: ProgressEntry, *, by, reason: str) -> None:
                 target=entry.target, year=entry.year
             )
         ) from None
-    store.forget(targets=[entry.target_id])
 
 
 @transaction.atomic

@@ -12,8 +12,8 @@ import time
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
+from tracker import store
 from tracker.models import Area, Department, Plan, ProgressEntry, Target
 
 KINDS = ["level", "level", "multiple", "annual_growth", "rank", "milestone"]
@@ -41,9 +41,11 @@ class Command(BaseCommand):
         if Plan.objects.filter(slug__startswith=prefix).exists():
             if not replace:
                 raise CommandError(f"Plans starting with {prefix!r} exist; add --replace.")
-            Plan.objects.filter(slug__startswith=prefix).delete()
+            with store.batch():  # targets first: their areas may not go before them
+                Target.objects.filter(plan__slug__startswith=prefix).delete()
+                Plan.objects.filter(slug__startswith=prefix).delete()
         started = time.perf_counter()
-        with transaction.atomic():
+        with store.batch():  # one transaction, which forgets the stored standings once
             counts = build(prefix, plans, targets_per_plan, years, departments, random.Random(seed))
         self.stdout.write(
             f"{counts['plans']} plans, {counts['targets']} targets, {counts['entries']} figures "
