@@ -10,12 +10,12 @@ with who and why (a code from `tracker.history`, with the person's words). Write
 many figures (a page, a file, a year) live in `tracker.services` and call these.
 
 Locks, in one order for every write (so no two writes can wait on each other in a circle):
-1. the plan's row, `hold(plan)`: every write of a figure, a closed year, an import or a
-   plan's baselines takes it first, several plans in ascending id;
+1. the plan's row, `hold(plan)`: every write of a figure, a closed year, an import, an
+   evaluation or a plan's baselines takes it first, several plans in ascending id;
 2. then the write's own rows: an import batch, then figures in ascending id.
-The closed years are read again once the plan is held, and closing a year holds it too, so a
-figure saved and its year closed at the same moment cannot both succeed: whichever comes
-second sees the other. A unique clash that slips past (two writers creating one figure, two
+The closed years are read again once the plan is held, and closing a year holds it too: a
+save that waited while its year was closed finds it closed and is refused, and a close that
+waited for a save comes after it. No figure changes in a closed year. A unique clash that slips past (two writers creating one figure, two
 plans of one slug) is answered as a change made meanwhile, never as an error. On SQLite a
 transaction takes the database's write lock when it begins, so writes simply queue.
 """
