@@ -15,9 +15,10 @@ Locks, in one order for every write (so no two writes can wait on each other in 
 2. then the write's own rows: an import batch, then figures in ascending id.
 The closed years are read again once the plan is held, and closing a year holds it too: a
 save that waited while its year was closed finds it closed and is refused, and a close that
-waited for a save comes after it. No figure changes in a closed year. A unique clash that slips past (two writers creating one figure, two
-plans of one slug) is answered as a change made meanwhile, never as an error. On SQLite a
-transaction takes the database's write lock when it begins, so writes simply queue.
+waited for a save comes after it. No figure changes in a closed year. A unique clash that
+slips past (two writers creating one figure, two plans of one slug) is answered as a change
+made meanwhile, never as an error. On SQLite a transaction takes the database's write lock
+when it begins, so writes simply queue.
 """
 
 from __future__ import annotations
