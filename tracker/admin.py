@@ -472,6 +472,15 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
             raise PermissionDenied(_("Figures are not restored from their history here."))
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except workflow.Refused as refusal:
+            # The year closed, or the figure changed or was created by somebody else, after
+            # the form's own checks: nothing was saved (the transaction rolled back).
+            self.message_user(request, str(refusal), messages.ERROR)
+            return redirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
         # A figure changed here is questioned as on the entry page; the reason for the
         # change stands as its explanation, and the approver sees the flag.

@@ -36,6 +36,7 @@ from tracker.models import (
 )
 from tracker.progress import Assessment, Status
 from tracker.standing import Standing, plan_targets, standings
+from tracker.workflow import hold
 
 # -- freezing --------------------------------------------------------------------------
 
@@ -85,9 +86,12 @@ def freeze(
     if errors:
         raise ValidationError(errors)
     # 1. The moment of the freeze comes first, so that any change saved while the copy is
-    #    made is listed as a change since; the plan's figures are locked meanwhile.
+    #    made is listed as a change since; the plan's figures are locked meanwhile, in the
+    #    order every write takes (see tracker.workflow).
     frozen_at = timezone.now()
-    list(ProgressEntry.objects.select_for_update().filter(target__plan=plan).values("pk"))
+    hold(plan)
+    figures = ProgressEntry.objects.select_for_update().filter(target__plan=plan)
+    list(figures.order_by("pk").values("pk"))
     targets = list(plan_targets(plan))
     rows = standings(targets, year)
     departments = {t.lead_department for t in targets if t.lead_department}

@@ -7,13 +7,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tracker import store
 from tracker.models import Area, Plan, ProgressEntry, Target
+from tracker.workflow import hold
 
 # What the next plan decides afresh: its wording, its goals, and (below) its baselines.
 NOT_CARRIED = {
@@ -72,10 +73,16 @@ class Carried:
         return " ".join(parts)
 
 
+def _slug_taken(slug: str) -> ValidationError:
+    return ValidationError(
+        {"slug": _("A plan with the slug “%(slug)s” exists already.") % {"slug": slug}}
+    )
+
+
 def _check(source: Plan, slug: str, name: str, start_year: int, end_year: int) -> None:
     errors = {}
     if Plan.objects.filter(slug=slug).exists():
-        errors["slug"] = _("A plan with the slug “%(slug)s” exists already.") % {"slug": slug}
+        errors.update(_slug_taken(slug).error_dict)
     if not name.strip():
         errors["name"] = _("The new plan needs a name.")
     if start_year <= source.end_year:
@@ -118,7 +125,7 @@ def start_next_plan(
 
 def _start(source, slug, name, name_en, start_year, end_year, by) -> Carried:
     baseline_year = source.end_year
-    plan = Plan.objects.create(
+    plan = Plan(
         slug=slug,
         name=name.strip(),
         name_en=name_en.strip(),
@@ -132,6 +139,14 @@ def _start(source, slug, name, name_en, start_year, end_year, by) -> Carried:
         description=_("Started from %(plan)s on %(date)s; baselines are its %(year)s figures.")
         % {"plan": source.name, "date": timezone.localdate(), "year": baseline_year},
     )
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError:
+        # Started by somebody else at the same moment, after `_check` looked.
+        if Plan.objects.filter(slug=slug).exists():
+            raise _slug_taken(slug) from None
+        raise
     areas = {
         area.pk: Area.objects.create(
             plan=plan, name=area.name, name_en=area.name_en, order=area.order
@@ -210,6 +225,7 @@ def fill_baselines(plan: Plan, *, by) -> Carried:
     For a plan started before its predecessor's last figures were approved: once they are,
     this carries them over as start_next_plan would have. Baselines already set stay.
     """
+    hold(plan)
     result = Carried(plan=plan)
     targets = Target.objects.filter(
         plan=plan, baseline_value__isnull=True, baseline_source__isnull=False

@@ -74,7 +74,7 @@ def save_entries(
     open, the user's right, approved figures locked) and claims it at the version read.
     """
     forget(user)
-    plan.forget_closed_years()
+    workflow.hold(plan)
     lock = plan.year_lock(year)
     if lock:
         raise Refused(lock)
@@ -113,12 +113,12 @@ def approve_entries(
     Each item is a figure, or (figure, version read) to refuse one changed meanwhile.
     """
     _require_admin(by)
-    count = 0
-    for item in entries:
-        entry, version = item if isinstance(item, tuple) else (item, item.version)
+    items = [item if isinstance(item, tuple) else (item, item.version) for item in entries]
+    # The lock order (see tracker.workflow): the plans, then the figures by id.
+    workflow.hold(*{entry.target.plan_id: entry.target.plan for entry, _v in items}.values())
+    for entry, version in sorted(items, key=lambda item: item[0].pk):
         workflow.approve(entry, by=by, version=version)
-        count += 1
-    return count
+    return len(items)
 
 
 def open_figures(plan: Plan, year: int):
@@ -135,7 +135,8 @@ def open_figures(plan: Plan, year: int):
 def close_year(plan: Plan, year: int, *, by, reason: str = "") -> ClosedYear:
     """Close a year of the plan for every path; figures still open stay as they are."""
     _require_admin(by)
-    plan.forget_closed_years()
+    # Held while the year is closed: a figure's write waiting for the plan sees it closed.
+    workflow.hold(plan)
     lock = plan.year_lock(year)
     if lock:
         raise Refused(lock)
@@ -158,6 +159,7 @@ def reopen_year(plan: Plan, year: int, *, by, reason: str) -> None:
     _require_admin(by)
     if not (reason or "").strip():
         raise Refused(_("Give a reason."))
+    workflow.hold(plan)
     closed = ClosedYear.objects.select_for_update().filter(plan=plan, year=year).first()
     if closed is None:
         raise Refused(_("Year %(year)s is not closed.") % {"year": year})
@@ -210,7 +212,7 @@ def apply_import(
        held before: that is all a revert needs.
     """
     forget(user)
-    plan.forget_closed_years()
+    workflow.hold(plan)
     counts = change_counts(rows)
     batch = ImportBatch.objects.create(
         plan=plan,
@@ -228,9 +230,9 @@ def apply_import(
     targets = {target.pk: target for target in targets}
     stored = {
         (e.target_id, e.year): e
-        for e in ProgressEntry.objects.select_for_update().filter(
-            target_id__in=targets, year__in={row.year for row in writes}
-        )
+        for e in ProgressEntry.objects.select_for_update()
+        .filter(target_id__in=targets, year__in={row.year for row in writes})
+        .order_by("pk")
     }
     problems, created, changed = [], [], []
     state = ProgressEntry.State.SUBMITTED if submit else ProgressEntry.State.DRAFT
@@ -267,7 +269,15 @@ def apply_import(
     if problems:
         raise ImportRefused(problems)
     options = dict(batch_size=500, default_user=user, default_change_reason=batch.change_reason)
-    bulk_create_with_history(created, ProgressEntry, **options)
+    try:
+        with transaction.atomic():
+            bulk_create_with_history(created, ProgressEntry, **options)
+    except IntegrityError:
+        # Created by another writer that did not hold the plan (none should): the same
+        # answer as a figure saved since the preview.
+        raise ImportRefused(
+            [_("A figure of this file was created by someone else meanwhile; upload it again.")]
+        ) from None
     bulk_update_with_history(changed, ProgressEntry, ENTRY_FIELDS, **options)
     return batch
 
@@ -315,10 +325,13 @@ def revert_import(batch: ImportBatch, *, by) -> None:
     figures, when any was changed since, or when a year it wrote is closed.
     """
     _require_admin(by)
-    batch = ImportBatch.objects.select_for_update().select_related("plan").get(pk=batch.pk)
+    # The lock order (see tracker.workflow): the plan, the batch, then the figures by id.
+    plan = Plan.objects.get(pk=batch.plan_id)
+    workflow.hold(plan)
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    batch.plan = plan
     if batch.state == ImportBatch.State.REVERTED:
         raise Refused(_("This import was already reverted."))
-    plan = batch.plan
     History = ProgressEntry.history.model
     written = list(
         History.objects.filter(history_change_reason=batch.change_reason, target__plan=plan)
@@ -326,7 +339,12 @@ def revert_import(batch: ImportBatch, *, by) -> None:
         .order_by("id")
     )
     ids = [record.id for record in written]
-    entries = ProgressEntry.objects.select_related("target").in_bulk(ids)
+    entries = (
+        ProgressEntry.objects.select_related("target")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+        .in_bulk(sorted(ids))
+    )
     locks = []
     for entry in entries.values():
         entry.target.plan = plan
@@ -405,6 +423,7 @@ def apply_targets(*, plan: Plan, user, rows: list[TargetRow], file_name: str) ->
     said so). Each saved target gets a history record naming the file.
     """
     _require_admin(user)
+    workflow.hold(plan)
     areas = {a.name: a for a in plan.areas.all()}
     departments = {d.name: d for d in Department.objects.all()}
     stored = {t.code: t for t in Target.objects.filter(plan=plan)}

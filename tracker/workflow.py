@@ -8,6 +8,17 @@ Each transition asks `ProgressEntry.lock_reason` (year in the plan and open, the
 right, the state), claims the figure at the version the user read, and writes history
 with who and why (a code from `tracker.history`, with the person's words). Writes across
 many figures (a page, a file, a year) live in `tracker.services` and call these.
+
+Locks, in one order for every write (so no two writes can wait on each other in a circle):
+1. the plan's row, `hold(plan)`: every write of a figure, a closed year, an import, an
+   evaluation or a plan's baselines takes it first, several plans in ascending id;
+2. then the write's own rows: an import batch, then figures in ascending id.
+The closed years are read again once the plan is held, and closing a year holds it too: a
+save that waited while its year was closed finds it closed and is refused, and a close that
+waited for a save comes after it. No figure changes in a closed year. A unique clash that
+slips past (two writers creating one figure, two plans of one slug) is answered as a change
+made meanwhile, never as an error. On SQLite a transaction takes the database's write lock
+when it begins, so writes simply queue.
 """
 
 from __future__ import annotations
@@ -19,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker import history, notify
-from tracker.models import ProgressEntry, display_user
+from tracker.models import Plan, ProgressEntry, display_user
 from tracker.permissions import forget
 
 Action = ProgressEntry.Action
@@ -48,6 +59,24 @@ class StaleEntry(Refused):
             }
         )
         self.current = current
+
+
+def hold(*plans: Plan) -> None:
+    """Take the plans' rows for the rest of the transaction: the first lock of every write.
+
+    The lock (FOR NO KEY UPDATE) lets rows that merely refer to the plan be written, and
+    waits for any other write of the plan. The closed years are then read afresh: a year
+    closed while this write waited for the lock is seen as closed.
+    """
+    ids = sorted({plan.pk for plan in plans})
+    list(
+        Plan.objects.select_for_update(no_key=True)
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk")
+    )
+    for plan in plans:
+        plan.forget_closed_years()
 
 
 def check(entry: ProgressEntry, user, action: str = Action.EDIT) -> None:
@@ -114,6 +143,7 @@ def save(
     `flag` is (findings, explanation) of a figure the reporter confirmed although the
     plausibility check questioned it; ("", "") clears a stored flag, None keeps it.
     """
+    hold(entry.target.plan)
     check(entry, by, Action.EDIT)
     claim(entry, version)
     if entry.target.is_milestone:
@@ -141,6 +171,7 @@ def save(
 @transaction.atomic
 def approve(entry: ProgressEntry, *, by, version: int) -> ProgressEntry:
     """Approve a submitted figure: from now on it counts, and it is locked."""
+    hold(entry.target.plan)
     check(entry, by, Action.REVIEW)
     claim(entry, version)
     entry.state = State.APPROVED
@@ -155,6 +186,7 @@ def approve(entry: ProgressEntry, *, by, version: int) -> ProgressEntry:
 def return_entry(entry: ProgressEntry, *, by, reason: str, version: int) -> ProgressEntry:
     """Send a submitted figure back to its reporter with a reason they will see."""
     _require_reason(reason)
+    hold(entry.target.plan)
     check(entry, by, Action.REVIEW)
     claim(entry, version)
     entry.state = State.RETURNED
@@ -169,6 +201,7 @@ def return_entry(entry: ProgressEntry, *, by, reason: str, version: int) -> Prog
 def reopen(entry: ProgressEntry, *, by, reason: str, version: int) -> ProgressEntry:
     """Unlock an approved figure so it can be corrected; the reason is kept and shown."""
     _require_reason(reason)
+    hold(entry.target.plan)
     check(entry, by, Action.REOPEN)
     claim(entry, version)
     entry.state = State.RETURNED
@@ -184,6 +217,7 @@ def admin_edit(entry: ProgressEntry, *, by, reason: str, version: int) -> Progre
     """Save a figure changed in the admin's form; its state stays, the reason is kept."""
     _require_reason(reason)
     forget(by)
+    hold(entry.target.plan)
     check(entry, by, Action.EDIT)
     claim(entry, version)
     if entry.pk is None:
