@@ -503,8 +503,9 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
         if "value" in form.changed_data:
             if obj.value is not None:
                 findings = obj.target.check_figure(obj.value, obj.year)
-            obj.plausibility_flag = plausibility.flag_text(findings)
-            obj.plausibility_note = form.cleaned_data["change_reason"] if findings else ""
+            obj.plausibility_flag, obj.plausibility_note = plausibility.explained_flag(
+                findings, form.cleaned_data["change_reason"]
+            )
         if findings:
             messages.warning(
                 request,

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker import history, notify, store
+from tracker import history, notify, plausibility, store
 from tracker.models import ProgressEntry, display_user
 from tracker.permissions import forget
 
@@ -116,6 +116,8 @@ def save(
     plausibility check questioned it; ("", "") clears a stored flag, None keeps it.
     """
     check(entry, by, Action.EDIT)
+    if flag is not None:
+        flag = flag[0], _explanation(*flag)
     claim(entry, version)
     if entry.target.is_milestone:
         entry.achieved = figure
@@ -191,6 +193,16 @@ def admin_edit(entry: ProgressEntry, *, by, reason: str, version: int) -> Progre
         entry.entered_by = by
     record(entry, by=by, reason=history.reason(history.ADMIN_EDIT, reason))
     return entry
+
+
+def _explanation(flag: str, explanation: str) -> str:
+    """A questioned figure is stored only with its explanation (`plausibility.explained_flag`)."""
+    try:
+        return plausibility.require_explanation(flag, explanation)
+    except plausibility.Unexplained:
+        raise Refused(
+            _("This figure looks implausible: say why it is right before it is saved.")
+        ) from None
 
 
 def _require_reason(reason: str) -> None:
