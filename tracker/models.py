@@ -350,10 +350,15 @@ class TargetQuerySet(models.QuerySet):
 
     def editable_by(self, user) -> TargetQuerySet:
         """Targets whose figures `user` may enter (the same rule as `permissions.can_enter`)."""
-        from tracker.permissions import is_admin, is_reporter
+        from tracker.permissions import is_admin
 
-        if is_admin(user):
-            return self
+        return self if is_admin(user) else self.reported_by(user)
+
+    def reported_by(self, user) -> TargetQuerySet:
+        """Targets whose figures fall to `user` (the same rule as `permissions.reports_for`):
+        whom reminders and deadlines ask."""
+        from tracker.permissions import is_reporter
+
         if not is_reporter(user):
             return self.none()
         mine = Target.objects.filter(
