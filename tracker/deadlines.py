@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tracker.models import ClosedYear, Deadline, Plan, ProgressEntry, Target
+from tracker.models import Deadline, Plan, ProgressEntry, Target
 from tracker.work import expects_figure
 
 OUTSTANDING_STATES = (ProgressEntry.State.DRAFT, ProgressEntry.State.RETURNED)
@@ -110,14 +110,15 @@ class Outstanding:
 def outstanding(plan: Plan, years=None, *, deadlines: PlanDeadlines | None = None):
     """The plan's outstanding figures of `years` (default: the years with a deadline).
 
-    Closed years are left out: nobody can enter their figures any more. Targets without a
+    Years closed or outside the plan are left out (`Plan.year_lock`): nobody can enter
+    their figures. Targets without a
     lead department are left out: nobody is asked for them. Nor is anyone asked for a
     figure the target does not need (tracker.work.expects_figure): a milestone completed
     in an earlier year, or the baseline year's figure where the plan states the baseline.
     """
     deadlines = deadlines or PlanDeadlines(plan)
-    years = set(deadlines.years() if years is None else years) & set(plan.entry_years)
-    years -= set(ClosedYear.objects.filter(plan=plan).values_list("year", flat=True))
+    asked = deadlines.years() if years is None else years
+    years = {year for year in asked if plan.year_lock(year) is None}
     if not years:
         return []
     targets = list(
