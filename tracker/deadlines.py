@@ -111,10 +111,10 @@ def outstanding(plan: Plan, years=None, *, deadlines: PlanDeadlines | None = Non
     """The plan's outstanding figures of `years` (default: the years with a deadline).
 
     Years closed or outside the plan are left out (`Plan.year_lock`): nobody can enter
-    their figures. Targets without a
-    lead department are left out: nobody is asked for them. Nor is anyone asked for a
-    figure the target does not need (tracker.work.expects_figure): a milestone completed
-    in an earlier year, or the baseline year's figure where the plan states the baseline.
+    their figures. Targets without a lead department are left out: nobody is asked for
+    them. Nor is anyone asked for a figure the target does not need
+    (tracker.work.expects_figure): a milestone completed in an earlier year, or the
+    baseline year's figure where the plan states the baseline.
     """
     deadlines = deadlines or PlanDeadlines(plan)
     asked = deadlines.years() if years is None else years
