@@ -216,3 +216,28 @@ def test_the_admin_shows_each_target_at_the_dashboards_year(admin_user, departme
         dashboard = client.get(reverse("tracker:plan-dashboard", args=[plan.slug]))
         assert shown[plan.pk] == dashboard.context["year"] == plan.status_year()
     assert shown == {plans[0].pk: 2021, plans[1].pk: 2023}
+
+
+# -- whose figures a person enters ------------------------------------------------------
+
+
+def departments_matched(tree: ast.AST) -> list[str]:
+    """Where `tree` matches a target's lead department against a person's departments for
+    itself, as "my deadlines" once did: `target.lead_department_id in departments`."""
+    return [
+        f"line {node.lineno}: {ast.unparse(node)}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Compare)
+        and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
+        and isinstance(node.left, ast.Attribute)
+        and node.left.attr == "lead_department_id"
+    ]
+
+
+def test_no_module_but_the_rule_matches_departments_for_itself():
+    """`permissions.can_enter` / `reports_for`, and their query forms in the models."""
+    assert departments_matched(ast.parse("item.target.lead_department_id in departments"))
+    homes = {"permissions.py", "models.py"}
+    found = {n: departments_matched(t) for n, t in modules().items() if n not in homes}
+    assert {n: lines for n, lines in found.items() if lines} == {}
+    assert departments_matched(modules()["permissions.py"])
