@@ -160,3 +160,15 @@ def test_a_preview_kept_from_before_cannot_confirm_an_unexplained_flag(plan, rep
             plan=plan, user=reporter, rows=[row], file_name="f.xlsx", sha256="x", submit=True
         )
     assert not ProgressEntry.objects.filter(year=2023).exists()
+
+
+def test_the_note_kept_with_the_earlier_figure_explains_nothing_new(plan, reporter):
+    """The template writes the stored note back; sent back unchanged, it is no explanation."""
+    gdp = ProgressEntry.objects.get(target__code="GDP", year=2022).target
+    factory.make_entry(gdp, 2023, "160", state="draft", note="初步核算", entered_by=reporter)
+    result = preview(filled(plan, reporter, F5=1605), reporter, plan)
+    (problem,) = result.errors
+    assert problem.code == "unexplained" and "填报!H5" in str(problem)
+    assert "原数值所附的备注" in str(problem)
+    result = preview(filled(plan, reporter, F5=1605, H5="新口径"), reporter, plan)
+    assert result.ok and result.rows[0].flag

@@ -199,15 +199,18 @@ def _check_plausibility(
     row: FigureRow, raw: RawRow, target, entry, figure, typed_figure, preview
 ) -> bool:
     """Question a new figure that looks implausible, as the entry page does: its note (备注)
-    is its explanation, and without one it is refused at its cell. Explained, it is a
-    warning, and confirming the import keeps the flag. False when refused."""
+    is its explanation, and without one it is refused at its cell. The note stored with the
+    earlier figure, sent back as the template wrote it, explains nothing about this one.
+    Explained, it is a warning, and confirming the import keeps the flag. False when refused.
+    """
     if target.is_milestone or (entry is not None and entry.value == figure):
         return True
     typed = raw.value if isinstance(raw.value, str) else ""
     findings = target.check_figure(typed_figure, raw.year, typed)
-    note = "" if raw.note is None else str(raw.note)
+    note = "" if raw.note is None else str(raw.note).strip()
+    restated = entry is not None and note == entry.note.strip()
     try:
-        row.flag, _explanation = plausibility.explained_flag(findings, note)
+        row.flag, _explanation = plausibility.explained_flag(findings, "" if restated else note)
     except plausibility.Unexplained:
         if raw.note_cell:
             where = f"{raw.sheet}!{raw.note_cell}"
@@ -215,6 +218,11 @@ def _check_plausibility(
             where = _("the template's 备注 (note) column; a sheet of years has none")
         for finding in findings:
             message = _("%(finding)s If the figure is right, say why in its note: %(where)s.")
+            if restated and note:
+                message = _(
+                    "%(finding)s If the figure is right, say why in its note (%(where)s): "
+                    "the note there is the one kept with the earlier figure."
+                )
             preview.errors.append(
                 Problem(
                     raw.sheet,
