@@ -164,7 +164,9 @@ class TestRefusedFiles:
 
 class TestValues:
     def test_a_filled_template_is_read_with_exact_decimals(self, plan, reporter):
-        result = preview(filled(plan, reporter, F5=123.4, G5="最终", F6="2.5%", F7="是"), reporter)
+        result = preview(
+            filled(plan, reporter, F5=123.4, G5="最终", F6="2.5%", H6="核实", F7="是"), reporter
+        )
         assert result.ok, messages(result)
         rows = {r.code: r for r in result.rows}
         assert rows["GDP"].value == "123.4" and rows["GDP"].quality == "final"
@@ -175,7 +177,7 @@ class TestValues:
     def test_float_residue_is_rounded_to_the_targets_places_with_a_warning(self, plan, reporter):
         # What Excel stores for =0.1+0.2; openpyxl itself would write 0.3.
         data = patch_part(
-            filled(plan, reporter, F5=0.3),
+            filled(plan, reporter, F5=0.3, H5="核实"),
             "xl/worksheets/sheet1.xml",
             lambda body: body.replace(b"<v>0.3</v>", b"<v>0.30000000000000004</v>", 1),
         )
@@ -203,13 +205,14 @@ class TestValues:
         [("1,234.5", "1234.5"), ("１２３", "123"), (" 98.6 ", "98.6"), ("12", "12")],
     )
     def test_numbers_typed_as_text(self, plan, reporter, typed, expected):
-        result = preview(filled(plan, reporter, F5=typed), reporter)
+        result = preview(filled(plan, reporter, F5=typed, H5="核实"), reporter)
         assert result.ok and result.rows[0].value == expected
 
     def test_a_percent_formatted_cell_in_a_percent_target(self, plan, reporter):
         wb = openpyxl.load_workbook(io.BytesIO(template_bytes(plan, 2023, reporter)))
         wb.worksheets[0]["F6"] = 0.025
         wb.worksheets[0]["F6"].number_format = "0.0%"
+        wb.worksheets[0]["H6"] = "核实"
         result = preview(save(wb), reporter)
         assert result.ok and result.rows[0].value == "2.500"[: len(result.rows[0].value)]
         assert Decimal(result.rows[0].value) == Decimal("2.5")
@@ -275,14 +278,14 @@ class TestStructure:
                 ["备注", "数值", "审核人", "指标代码", "数据质量"],
                 ["注", 150, "x", "GDP", "初步"],
                 [None, None, None, None, None],
-                [None, "1", None, "RD", None],
+                ["核实", "1", None, "RD", None],
             ]
         )
         result = preview(data, reporter)
         assert result.ok, messages(result)
         assert [(r.code, r.value, r.note) for r in result.rows] == [
             ("GDP", "150.0", "注"),
-            ("RD", "1", ""),
+            ("RD", "1", "核实"),
         ]
         assert any("审核人" in str(w) and "C4" in str(w) for w in result.warnings)
 
@@ -313,7 +316,7 @@ class TestStructure:
 class TestRightsAndLocks:
     def test_a_target_the_user_may_not_change(self, plan, reporter, other_department):
         factory.make_target(plan, code="REV", name="财政收入", lead_department=other_department)
-        data = workbook([["指标代码", 2023], ["GDP", 1], ["REV", 2]])
+        data = workbook([["指标代码", 2023], ["GDP", 150], ["REV", 2]])
         result = preview(data, reporter, plan)
         assert not result.ok and "财政收入" in messages(result)[0]
 
@@ -472,7 +475,7 @@ class TestCommand:
 
 def test_round_trip_template_to_report(plan, reporter, admin_user):
     # 1. export the template, fill it, import it
-    result = preview(filled(plan, reporter, F5=131.5, F6=1.85, F7="否"), reporter)
+    result = preview(filled(plan, reporter, F5=131.5, F6=1.85, H6="核实", F7="否"), reporter)
     services.apply_import(
         plan=plan,
         user=reporter,

@@ -1,4 +1,6 @@
-"""Implausible figures in an import: a warning naming each cell; confirming keeps the flag."""
+"""Implausible figures in an import: explained in their note (备注), a warning naming each
+cell, and confirming keeps the flag with the note as its explanation; unexplained, refused at
+their cell, as the entry page refuses them."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests import factory
-from tests.test_excel_import import XLSX, filled, preview
+from tests.test_excel_import import XLSX, filled, preview, workbook
 from tracker import services
 from tracker.models import ImportBatch, ProgressEntry
 
@@ -42,7 +44,9 @@ def warnings(result) -> list[str]:
 
 def test_each_implausible_figure_is_a_warning_naming_its_cell(plan, reporter):
     result = preview(
-        filled(plan, reporter, F5=15820000000, F6="30.4万人", F7=0.025), reporter, plan
+        filled(plan, reporter, F5=15820000000, F6="30.4万人", F7=0.025, H5="核实无误", H7="核实"),
+        reporter,
+        plan,
     )
     assert result.ok
     found = warnings(result)
@@ -55,7 +59,7 @@ def test_each_implausible_figure_is_a_warning_naming_its_cell(plan, reporter):
 def test_a_proportion_is_questioned_as_typed_not_as_rounded(plan, reporter):
     """RD keeps 3 decimals; with 2, 0.025 rounds to 0.03, yet 2.5 is what was meant."""
     plan.targets.filter(code="RD").update(decimal_places=2)
-    result = preview(filled(plan, reporter, F7=0.025), reporter, plan)
+    result = preview(filled(plan, reporter, F7=0.025, H7="核实"), reporter, plan)
     assert [str(w) for w in result.warnings if w.code == "rounded"] == [
         "填报!F7: 0.025 已四舍五入为 0.03（本指标保留 2 位小数）。"
     ]
@@ -65,7 +69,7 @@ def test_a_proportion_is_questioned_as_typed_not_as_rounded(plan, reporter):
 
 
 def test_a_unit_sign_typed_in_a_cell_is_a_warning(plan, reporter):
-    result = preview(filled(plan, reporter, F6="304000人"), reporter, plan)
+    result = preview(filled(plan, reporter, F6="304000人", H6="按人计"), reporter, plan)
     assert warnings(result)[0].startswith("填报!F6: 输入带有“人”")
     assert result.rows[0].value == "304000"
 
@@ -79,7 +83,8 @@ def test_plausible_figures_raise_no_warning_and_no_flag(plan, reporter):
 def test_confirming_the_import_confirms_them_and_keeps_the_flag(client, plan, reporter):
     client.force_login(reporter)
     url = reverse("tracker:import", args=[plan.slug])
-    upload = SimpleUploadedFile("f.xlsx", filled(plan, reporter, F5=1580, F6=31), XLSX)
+    data = filled(plan, reporter, F5=1580, F6=31, H5="统计口径调整")
+    upload = SimpleUploadedFile("f.xlsx", data, XLSX)
     response = client.post(url, {"file": upload}, follow=True)
     html = response.content.decode()
     assert "F5" in html and "是上年（150.0）的 10.5 倍" in html
@@ -87,13 +92,14 @@ def test_confirming_the_import_confirms_them_and_keeps_the_flag(client, plan, re
     client.post(preview_url, {"confirm": "1", "state": "submitted"})
     gdp = ProgressEntry.objects.get(target__code="GDP", year=2023)
     assert gdp.state == "submitted" and "10.5" in gdp.plausibility_flag
+    assert gdp.plausibility_note == "统计口径调整"
     assert not ProgressEntry.objects.get(target__code="POP", year=2023).is_flagged
 
 
 def test_reverting_the_import_restores_the_earlier_flag(plan, reporter, admin_user):
     gdp = ProgressEntry.objects.get(target__code="GDP", year=2022).target
     factory.make_entry(gdp, 2023, "160", state="draft")
-    result = preview(filled(plan, reporter, F5=1580), reporter, plan)
+    result = preview(filled(plan, reporter, F5=1580, H5="口径调整"), reporter, plan)
     batch = services.apply_import(
         plan=plan, user=reporter, rows=result.rows, file_name="f.xlsx", sha256="x", submit=True
     )
@@ -105,10 +111,64 @@ def test_reverting_the_import_restores_the_earlier_flag(plan, reporter, admin_us
 
 def test_the_command_lists_them_too(plan, reporter, tmp_path):
     path = tmp_path / "f.xlsx"
-    path.write_bytes(filled(plan, reporter, F5=1580))
+    path.write_bytes(filled(plan, reporter, F5=1580, H5="口径调整"))
     out, err = io.StringIO(), io.StringIO()
     call_command("import_progress", str(path), "--user", reporter.username, stdout=out, stderr=err)
     assert "warning: 填报!F5: 是上年（150.0）的 10.5 倍" in err.getvalue()
     assert "1 figure(s) look implausible" in out.getvalue()
     entry = ProgressEntry.objects.get(target__code="GDP", year=2023)
     assert entry.value == Decimal("1580") and entry.is_flagged
+
+
+def test_an_unexplained_figure_is_refused_at_its_cell_naming_the_note_cell(plan, reporter):
+    """10.7 times last year's figure, no note: refused as on the entry page, nothing kept."""
+    result = preview(filled(plan, reporter, F5=1605, F6=31), reporter, plan)
+    assert not result.ok and [row.code for row in result.rows] == ["POP"]
+    (problem,) = result.errors
+    assert problem.code == "unexplained" and problem.cell == "F5"
+    assert str(problem).startswith("填报!F5: 是上年（150.0）的 10.7 倍")
+    assert "填报!H5" in str(problem)
+
+
+def test_the_command_refuses_it_and_writes_nothing(plan, reporter, tmp_path):
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(filled(plan, reporter, F5=1605, F6=31))
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command(
+            "import_progress", str(path), "--user", reporter.username, stdout=out, stderr=err
+        )
+    assert "填报!F5" in out.getvalue() and "填报!H5" in out.getvalue()
+    assert not ProgressEntry.objects.filter(year=2023).exists()
+
+
+def test_a_sheet_of_years_has_no_note_so_it_says_where_one_goes(plan, reporter):
+    data = workbook([["指标代码", "2023"], ["GDP", 1605], ["POP", 31]], title="年度数据")
+    result = preview(data, reporter, plan)
+    (problem,) = result.errors
+    assert problem.code == "unexplained" and problem.cell == "B2"
+    assert "备注" in str(problem)
+
+
+def test_a_preview_kept_from_before_cannot_confirm_an_unexplained_flag(plan, reporter):
+    """The writer asks the rule too: a stored preview's questioned row without a note."""
+    result = preview(filled(plan, reporter, F5=1605, H5="口径调整"), reporter, plan)
+    (row,) = result.rows
+    row.note = ""
+    with pytest.raises(services.ImportRefused, match="填报!F5"):
+        services.apply_import(
+            plan=plan, user=reporter, rows=[row], file_name="f.xlsx", sha256="x", submit=True
+        )
+    assert not ProgressEntry.objects.filter(year=2023).exists()
+
+
+def test_the_note_kept_with_the_earlier_figure_explains_nothing_new(plan, reporter):
+    """The template writes the stored note back; sent back unchanged, it is no explanation."""
+    gdp = ProgressEntry.objects.get(target__code="GDP", year=2022).target
+    factory.make_entry(gdp, 2023, "160", state="draft", note="初步核算", entered_by=reporter)
+    result = preview(filled(plan, reporter, F5=1605), reporter, plan)
+    (problem,) = result.errors
+    assert problem.code == "unexplained" and "填报!H5" in str(problem)
+    assert "原数值所附的备注" in str(problem)
+    result = preview(filled(plan, reporter, F5=1605, H5="新口径"), reporter, plan)
+    assert result.ok and result.rows[0].flag

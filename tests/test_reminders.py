@@ -19,9 +19,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from tests import factory
-from tracker import deadlines, notify, services
+from tracker import deadlines, notify, permissions, services, work
 from tracker.excel.report import write_report
-from tracker.models import Deadline, Profile, ProgressEntry, SentMail
+from tracker.models import Deadline, Profile, ProgressEntry, SentMail, Target
 from tracker.standing import plan_targets, standings
 
 TODAY = deadlines.today
@@ -208,22 +208,26 @@ class TestEachPersonsChoice:
         self, plan_with_reporter, department
     ):
         plan, _target = plan_with_reporter
-        factory.make_user("noaddress", departments=[department])
-        factory.make_user("gone", departments=[department], email="g@example.org", is_active=False)
-        quiet = factory.make_user("quiet", departments=[department], email="q@example.org")
+        member = dict(role="reporter", departments=[department])
+        factory.make_user("noaddress", **member)
+        factory.make_user("gone", **member, email="g@example.org", is_active=False)
+        quiet = factory.make_user("quiet", **member, email="q@example.org")
         Profile.objects.create(user=quiet, reminders=False)
-        factory.make_user("other", email="o@example.org")  # in no department
+        factory.make_user("other", role="reporter", email="o@example.org")  # in no department
         output = run("--plan", plan.slug, "--year", "2024")
         assert recipients() == ["reporter@example.org"]
         assert "noaddress: 没有邮箱地址" in output
-        assert "gone: 账号已停用" in output
         assert "quiet: 已关闭此类邮件" in output
+        # An account that cannot sign in may enter nothing, so nothing falls to it.
+        assert "gone" not in output
 
     def test_mail_comes_in_each_persons_language_as_text_and_html(
         self, plan_with_reporter, department
     ):
         plan, _target = plan_with_reporter
-        english = factory.make_user("english", departments=[department], email="e@example.org")
+        english = factory.make_user(
+            "english", role="reporter", departments=[department], email="e@example.org"
+        )
         Profile.objects.create(user=english, language="en")
         run("--plan", plan.slug, "--year", "2024")
         by_address = {m.to[0]: m for m in mail.outbox}
@@ -488,3 +492,60 @@ def test_administrators_set_deadlines_in_the_admin(seed_plan, admin_user, client
     refused = client.post(url, {"plan": seed_plan.pk, "year": "2031", "due": "2032-03-31"})
     assert refused.status_code == 200 and "2031" in refused.content.decode()
     assert Deadline.objects.count() == 1
+
+
+class TestWhomTheyAsk:
+    """Reminders and deadlines ask the entry page's rule (`Target.objects.editable_by`)."""
+
+    @pytest.fixture
+    def people(self, plan_with_reporter, department, other_department):
+        plan, target = plan_with_reporter
+        Deadline.objects.create(plan=plan, year=2024, due=TODAY() - timedelta(days=3))
+        co = factory.make_user(
+            "co", role="reporter", departments=[other_department], email="co@example.org"
+        )
+        clerk = factory.make_user("clerk", departments=[department], email="clerk@example.org")
+        target.co_departments.add(other_department)
+        return plan, target, co, clerk
+
+    def test_a_co_department_reporter_is_asked_where_the_target_lets_them_enter(self, people):
+        plan, target, co, clerk = people
+        target.co_departments_may_enter = True
+        target.save()
+        assert permissions.can_enter(co, target) and not permissions.can_enter(clerk, target)
+        output = run()
+        assert recipients() == ["co@example.org", "reporter@example.org"]
+        assert "clerk" not in output
+        (due,) = deadlines.for_user(co)
+        assert (due.plan, due.year, due.count) == (plan, 2024, 1)
+        assert deadlines.for_user(clerk) == []
+
+    def test_not_where_it_does_not(self, people):
+        plan, target, co, clerk = people
+        assert not permissions.can_enter(co, target)
+        run()
+        assert recipients() == ["reporter@example.org"]
+        assert deadlines.for_user(co) == [] and deadlines.for_user(clerk) == []
+
+    def test_a_member_who_is_no_reporter_gets_none_and_sees_none(self, people):
+        plan, target, co, clerk = people
+        run("--plan", plan.slug, "--year", "2024")
+        assert "clerk@example.org" not in recipients()
+        assert deadlines.for_user(clerk) == [] and work.reporter_work(clerk) == []
+
+    def test_each_person_is_asked_exactly_for_what_the_entry_page_lets_them_enter(
+        self, people, other_department
+    ):
+        """Against the rule itself: every person's reminder covers their editable targets."""
+        plan, target, co, clerk = people
+        target.co_departments_may_enter = True
+        target.save()
+        own = factory.make_target(plan, code="OWN", lead_department=other_department)
+        mails, _skipped = notify.plan_reminders(on=TODAY(), plan=plan, year=2024)
+        covered = {m.user.username: {t for t, _y in m.covers} for m in mails}
+        for user in get_user_model().objects.all():
+            editable = set(
+                Target.objects.filter(plan=plan).editable_by(user).values_list("pk", flat=True)
+            )
+            assert covered.get(user.username, set()) == editable, user.username
+        assert covered["co"] == {target.pk, own.pk}

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -206,14 +206,11 @@ class ProgressEntryInline(admin.TabularInline):
         return _lock_shown(entry)
 
 
-def _latest_approved_year_in_plan():
-    return Subquery(
-        ProgressEntry.objects.approved()
-        .filter(target__plan=OuterRef("plan"))
-        .values("target__plan")
-        .annotate(latest=Max("year"))
-        .values("latest")
-    )
+def _status_years():
+    """Each plan's status year as the pages choose it (`Plan.status_year`), to annotate a
+    list of targets of any plan: one query per plan, not per target."""
+    years = [When(plan_id=plan.pk, then=Value(plan.status_year())) for plan in Plan.objects.all()]
+    return Case(*years, default=Value(None), output_field=IntegerField())
 
 
 @admin.register(Target)
@@ -272,12 +269,12 @@ class TargetAdmin(ForgetsOnce, SimpleHistoryAdmin):
             .get_queryset(request)
             .select_related("plan", "area", "lead_department")
             .with_entries()
-            .annotate(status_year=_latest_approved_year_in_plan())
+            .annotate(status_year=_status_years())
         )
 
     @admin.display(description=_("status"))
     def status(self, obj):
-        year = obj.status_year or obj.plan.start_year
+        year = obj.status_year or obj.plan.status_year()
         return status.badge(obj.assess(year).status)
 
 
@@ -488,8 +485,9 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
         if "value" in form.changed_data:
             if obj.value is not None:
                 findings = obj.target.check_figure(obj.value, obj.year)
-            obj.plausibility_flag = plausibility.flag_text(findings)
-            obj.plausibility_note = form.cleaned_data["change_reason"] if findings else ""
+            obj.plausibility_flag, obj.plausibility_note = plausibility.explained_flag(
+                findings, form.cleaned_data["change_reason"]
+            )
         if findings:
             messages.warning(
                 request,

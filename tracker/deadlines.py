@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tracker.models import ClosedYear, Deadline, Plan, ProgressEntry, Target
-from tracker.permissions import is_admin
+from tracker.models import Deadline, Plan, ProgressEntry, Target
 from tracker.work import expects_figure
 
 OUTSTANDING_STATES = (ProgressEntry.State.DRAFT, ProgressEntry.State.RETURNED)
@@ -111,14 +110,15 @@ class Outstanding:
 def outstanding(plan: Plan, years=None, *, deadlines: PlanDeadlines | None = None):
     """The plan's outstanding figures of `years` (default: the years with a deadline).
 
-    Closed years are left out: nobody can enter their figures any more. Targets without a
-    lead department are left out: nobody is asked for them. Nor is anyone asked for a
-    figure the target does not need (tracker.work.expects_figure): a milestone completed
-    in an earlier year, or the baseline year's figure where the plan states the baseline.
+    Years closed or outside the plan are left out (`Plan.year_lock`): nobody can enter
+    their figures. Targets without a lead department are left out: nobody is asked for
+    them. Nor is anyone asked for a figure the target does not need
+    (tracker.work.expects_figure): a milestone completed in an earlier year, or the
+    baseline year's figure where the plan states the baseline.
     """
     deadlines = deadlines or PlanDeadlines(plan)
-    years = set(deadlines.years() if years is None else years) & set(plan.entry_years)
-    years -= set(ClosedYear.objects.filter(plan=plan).values_list("year", flat=True))
+    asked = deadlines.years() if years is None else years
+    years = {year for year in asked if plan.year_lock(year) is None}
     if not years:
         return []
     targets = list(
@@ -172,17 +172,18 @@ class DueYear:
 
 def for_user(user, *, on: date | None = None, horizon: int = 60) -> list[DueYear]:
     """The plan-years with a deadline within `horizon` days or past, where figures are
-    outstanding: for a reporter the targets their departments lead, for an administrator all.
+    outstanding: those `user` may enter, as on the entry page (`Target.objects.editable_by`:
+    for a reporter their departments' targets, co-led ones included where the target lets
+    co-departments enter; for an administrator all).
     """
     on = on or today()
-    admin = is_admin(user)
-    departments = set(user.departments.values_list("pk", flat=True))
+    mine = set(Target.objects.editable_by(user).values_list("pk", flat=True))
     rows = []
     for plan in Plan.objects.filter(deadlines__isnull=False).distinct():
         deadlines = PlanDeadlines(plan)
         by_year = defaultdict(list)
         for item in outstanding(plan, deadlines=deadlines):
-            if admin or item.target.lead_department_id in departments:
+            if item.target.pk in mine:
                 by_year[item.year].append(item)
         for year, items in sorted(by_year.items()):
             dues = [item.due for item in items if item.due]

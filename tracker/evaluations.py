@@ -71,12 +71,9 @@ def freeze(
     an empty title.
     """
     errors = {}
-    if year not in plan.years:
-        errors["year"] = _("%(year)s lies outside the plan (%(first)s-%(last)s).") % {
-            "year": year,
-            "first": plan.start_year,
-            "last": plan.end_year,
-        }
+    outside = plan.status_year_outside(year)
+    if outside:
+        errors["year"] = str(outside)
     if kind not in Evaluation.Kind.values:
         errors["kind"] = _("The kind must be one of: %(kinds)s.") % {
             "kinds": ", ".join(Evaluation.Kind.values)

@@ -147,7 +147,10 @@ class EntryForm(forms.Form):
                     code="implausible",
                 ),
             )
-        elif not cleaned.get("explanation", "").strip():
+            return
+        try:
+            plausibility.explained_flag(self.findings, cleaned.get("explanation", ""))
+        except plausibility.Unexplained:
             self.add_error("explanation", _("Say why the figure is right."))
 
     @property
@@ -168,10 +171,7 @@ class EntryForm(forms.Form):
         """The findings and explanation a saved figure carries; None keeps the stored ones."""
         if self.target.is_milestone or not self.changes_figure:
             return None
-        explanation = self.cleaned_data.get("explanation", "").strip()
-        if not self.findings:
-            return "", ""
-        return plausibility.flag_text(self.findings), explanation
+        return plausibility.explained_flag(self.findings, self.cleaned_data.get("explanation", ""))
 
     def clean_achieved(self):
         return {"yes": True, "no": False}.get(self.cleaned_data["achieved"])

@@ -93,6 +93,12 @@ class PlanQuerySet(AnnouncingQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
+    def with_closed_years(self) -> PlanQuerySet:
+        """Read the plans' closed years with them: `Plan.year_lock` over many plans at once."""
+        return self.prefetch_related(
+            models.Prefetch("closed_years", queryset=ClosedYear.objects.select_related("closed_by"))
+        )
+
     def with_final_evaluation(self) -> PlanQuerySet:
         """Annotate whether a final evaluation is frozen, for `Plan.phase()`."""
         return self.annotate(
@@ -222,7 +228,11 @@ class Plan(models.Model):
 
     def year_lock(self, year: int) -> Lock | None:
         """Whether figures of `year` may change at all: None when the year is in the plan
-        and open, else why not (outside the plan, or closed: by whom, when, why)."""
+        and open, else why not (outside the plan, or closed: by whom, when, why).
+
+        The one answer to "is this year in the plan and open": pages, the import, the
+        template, deadlines, reminders and the home page's work lists all ask it (a test
+        reads the code to find any path that decides it for itself)."""
         outside = self.year_outside(year)
         if outside:
             return outside
@@ -244,16 +254,19 @@ class Plan(models.Model):
         )
 
     def closed_by_year(self) -> dict[int, ClosedYear]:
-        """The plan's closed years, read once per plan object (see `forget_closed_years`)."""
+        """The plan's closed years, read once per plan object (see `forget_closed_years`),
+        or with the plan (`Plan.objects.with_closed_years()`)."""
         if not hasattr(self, "_closed_by_year"):
-            self._closed_by_year = {
-                c.year: c for c in self.closed_years.select_related("closed_by")
-            }
+            rows = self.__dict__.get("_prefetched_objects_cache", {}).get("closed_years")
+            if rows is None:
+                rows = self.closed_years.select_related("closed_by")
+            self._closed_by_year = {c.year: c for c in rows}
         return self._closed_by_year
 
     def forget_closed_years(self) -> None:
         """Read the closed years afresh next time: a write is about to rely on them."""
         self.__dict__.pop("_closed_by_year", None)
+        self.__dict__.get("_prefetched_objects_cache", {}).pop("closed_years", None)
 
     class Phase(models.TextChoices):
         UPCOMING = "upcoming", _("Not yet begun")
@@ -287,9 +300,21 @@ class Plan(models.Model):
             .aggregate(latest=models.Max("year"))["latest"]
         )
 
+    def status_year_outside(self, year: int) -> Lock | None:
+        """Why `year` is not one statuses are computed for (the plan's own years), or None."""
+        if year in self.years:
+            return None
+        return Lock(
+            _("%(year)s lies outside the plan (%(first)s-%(last)s).")
+            % {"year": year, "first": self.start_year, "last": self.end_year},
+            "year_outside_plan",
+        )
+
     def status_year(self, requested: int | None = None) -> int:
-        """The year statuses are computed for: the one asked for, else the latest approved."""
-        if requested is not None and requested in self.years:
+        """The year statuses are computed for: the one asked for, else the latest approved.
+
+        Every status shown asks this: pages, API, report, evaluations and the admin."""
+        if requested is not None and not self.status_year_outside(requested):
             return requested
         return self.latest_approved_year() or self.start_year
 
@@ -373,10 +398,15 @@ class TargetQuerySet(AnnouncingQuerySet):
 
     def editable_by(self, user) -> TargetQuerySet:
         """Targets whose figures `user` may enter (the same rule as `permissions.can_enter`)."""
-        from tracker.permissions import is_admin, is_reporter
+        from tracker.permissions import is_admin
 
-        if is_admin(user):
-            return self
+        return self if is_admin(user) else self.reported_by(user)
+
+    def reported_by(self, user) -> TargetQuerySet:
+        """Targets whose figures fall to `user` (the same rule as `permissions.reports_for`):
+        whom reminders and deadlines ask."""
+        from tracker.permissions import is_reporter
+
         if not is_reporter(user):
             return self.none()
         mine = Target.objects.filter(
@@ -1097,16 +1127,10 @@ class Deadline(models.Model):
 
     def clean(self):
         errors = {}
-        if self.plan_id and self.year is not None and self.year not in self.plan.entry_years:
-            errors["year"] = ValidationError(
-                _("%(year)s lies outside the plan (%(first)s-%(last)s)."),
-                code="year_outside_plan",
-                params={
-                    "year": self.year,
-                    "first": self.plan.baseline_year,
-                    "last": self.plan.end_year,
-                },
-            )
+        known = self.plan_id and self.year is not None
+        outside = self.plan.year_outside(self.year) if known else None
+        if outside:
+            errors["year"] = ValidationError(str(outside), code=outside.code)
         if self.target_id and self.plan_id and self.target.plan_id != self.plan_id:
             errors["target"] = _("The target belongs to another plan.")
         if errors:

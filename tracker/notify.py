@@ -27,7 +27,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tracker import deadlines
-from tracker.models import Department, Plan, Profile, ProgressEntry, SentMail, display_user
+from tracker.models import (
+    Department,
+    Plan,
+    Profile,
+    ProgressEntry,
+    SentMail,
+    Target,
+    display_user,
+)
 from tracker.permissions import ADMINISTRATORS
 
 logger = logging.getLogger(__name__)
@@ -127,20 +135,21 @@ def last_reminder_day(due: date, on: date, before: int | None = None) -> date | 
 
 
 def _items_by_user(items) -> dict:
-    """Each lead department's members, with the outstanding figures of that department."""
-    by_department = defaultdict(list)
-    for item in items:
-        by_department[item.target.lead_department_id].append(item)
-    User = get_user_model()
-    by_user = defaultdict(dict)
-    members = User.objects.filter(departments__in=list(by_department)).values_list(
-        "pk", "departments"
+    """Each person the outstanding figures fall to, with theirs: the rule of the entry page
+    (`Target.objects.reported_by`: reporters of the lead department, and of co-departments
+    where the target lets those enter), asked of every member of a department concerned."""
+    target_ids = {item.target.pk for item in items}
+    concerned = Q(departments__led_targets__in=target_ids) | Q(
+        departments__co_targets__in=target_ids
     )
-    for user_id, department_id in members:
-        for item in by_department[department_id]:
-            by_user[user_id][(item.target.pk, item.year)] = item
-    users = User.objects.in_bulk(list(by_user))
-    return {users[pk]: list(found.values()) for pk, found in by_user.items()}
+    by_user = {}
+    for user in get_user_model().objects.filter(concerned).distinct():
+        mine = set(
+            Target.objects.filter(pk__in=target_ids).reported_by(user).values_list("pk", flat=True)
+        )
+        if mine:
+            by_user[user] = [item for item in items if item.target.pk in mine]
+    return by_user
 
 
 def _already_reminded(user, items, on: date) -> bool:

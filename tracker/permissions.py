@@ -53,14 +53,18 @@ def sees_unapproved(user):
 
 
 def can_enter(user, target) -> bool:
-    """Whether `user` may enter figures of `target`.
-
-    Administrators may; otherwise a reporter who is a member of the lead department, or of
-    a co-responsible department where the target lets those enter.
-    The same rule as a query: `Target.objects.editable_by(user)`.
+    """Whether `user` may enter figures of `target`: an administrator, or one it falls to
+    (`reports_for`). The same rule as a query: `Target.objects.editable_by(user)`.
     """
-    if is_admin(user):
-        return True
+    return is_admin(user) or reports_for(user, target)
+
+
+def reports_for(user, target) -> bool:
+    """Whether entering `target`'s figures falls to `user`: a reporter who is a member of
+    its lead department, or of a co-responsible department where the target lets those
+    enter. Whom reminders and deadlines ask; the same rule as a query:
+    `Target.objects.reported_by(user)`.
+    """
     if not is_reporter(user):
         return False
     mine = department_ids(user)

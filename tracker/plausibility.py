@@ -325,3 +325,31 @@ def flagged_remark(entries: Mapping[int, object], up_to: int) -> str:
             remark += " " + _("Explanation: %(note)s") % {"note": entry.plausibility_note}
         remarks.append(remark)
     return "\n".join(remarks)
+
+
+class Unexplained(ValueError):
+    """A questioned figure given without an explanation: each path says where to give one."""
+
+
+def explained_flag(findings: list[Finding], explanation: str) -> tuple[str, str]:
+    """What a figure is stored with, (findings as kept, explanation): the one rule for a
+    questioned figure, asked by the entry page, the import and the admin alike.
+
+    A figure the check questions is stored only with an explanation of why it is right;
+    without findings nothing is kept (and a stored flag is cleared). Raises `Unexplained`
+    for findings with a blank explanation.
+    """
+    if not findings:
+        return "", ""
+    return flag_text(findings), require_explanation(flag_text(findings), explanation)
+
+
+def require_explanation(flag: str, explanation: str) -> str:
+    """`explanation`, stripped, where `flag` holds findings; `Unexplained` if it is blank.
+
+    The writers (tracker.workflow, tracker.services) ask this too, so no path stores a
+    questioned figure without its explanation."""
+    explanation = (explanation or "").strip()
+    if flag and not explanation:
+        raise Unexplained(flag)
+    return explanation if flag else ""

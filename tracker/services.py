@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from tracker import history, store, workflow
+from tracker import history, plausibility, store, workflow
 from tracker.models import (
     Area,
     ClosedYear,
@@ -259,6 +259,14 @@ def apply_import(
                 )
                 % {"where": row.where, "code": row.code, "year": row.year}
             )
+        elif not _explained(row):
+            problems.append(
+                _(
+                    "%(where)s: %(code)s %(year)s looks implausible and its note gives no "
+                    "explanation; upload the file again with one."
+                )
+                % {"where": row.where, "code": row.code, "year": row.year}
+            )
         else:
             if entry.pk:
                 entry.version += 1
@@ -304,6 +312,15 @@ def _delete_with_history(entries: list[ProgressEntry], *, by, reason: str) -> No
         ProgressEntry.objects.filter(pk__in=ids).delete()
 
 
+def _explained(row: FigureRow) -> bool:
+    """Whether a questioned figure of the file comes with its explanation, its note."""
+    try:
+        plausibility.require_explanation(row.flag or "", row.note)
+    except plausibility.Unexplained:
+        return False
+    return True
+
+
 def _fill(entry: ProgressEntry, row: FigureRow, user, state: str, now) -> None:
     entry.value = None if row.value is None else Decimal(row.value)
     entry.achieved = row.achieved
@@ -311,8 +328,10 @@ def _fill(entry: ProgressEntry, row: FigureRow, user, state: str, now) -> None:
     entry.return_reason, entry.entered_by = "", user
     entry.reviewed_by, entry.reviewed_at, entry.updated_at = None, None, now
     if row.flag is not None:
-        # The import's confirmation confirms the figures its preview questioned.
-        entry.plausibility_flag, entry.plausibility_note = row.flag, ""
+        # The import's confirmation confirms the figures its preview questioned, each
+        # explained by its note (`plausibility.explained_flag`, asked by the preview).
+        entry.plausibility_flag = row.flag
+        entry.plausibility_note = plausibility.require_explanation(row.flag, row.note)
 
 
 @transaction.atomic

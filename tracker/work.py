@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from tracker.models import ClosedYear, PendingImport, Plan, ProgressEntry, Target
+from tracker.models import PendingImport, Plan, ProgressEntry, Target
 
 
 @dataclass
@@ -61,17 +61,19 @@ def year_work(targets, *, today=None) -> list[YearWork]:
     Only years already over can be missing; a closed year can no longer change.
     """
     today = today or timezone.localdate()
-    closed = set(ClosedYear.objects.values_list("plan_id", "year"))
+    # One object per plan, so each plan's closed years are read once (`Plan.year_lock`).
+    plans: dict[int, Plan] = {}
     found: dict[tuple[int, int], YearWork] = {}
     for target in targets:
-        plan = target.plan
+        plan = plans.setdefault(target.plan_id, target.plan)
         entries = {entry.year: entry for entry in target.entries.all()}
         for year in plan.entry_years:
             if year >= today.year:
                 break
-            work = found.setdefault(
-                (plan.pk, year), YearWork(plan, year, closed=(plan.pk, year) in closed)
-            )
+            work = found.get((plan.pk, year))
+            if work is None:
+                closed = plan.year_lock(year) is not None
+                work = found[(plan.pk, year)] = YearWork(plan, year, closed=closed)
             entry = entries.get(year)
             if entry is not None and entry.state != ProgressEntry.State.APPROVED:
                 {
@@ -121,13 +123,12 @@ def open_years(*, today=None) -> list[OpenYear]:
     """
     today = today or timezone.localdate()
     with_targets = Plan.objects.filter(Exists(Target.objects.filter(plan=OuterRef("pk"))))
-    plans = {plan.pk: plan for plan in with_targets}
-    closed = set(ClosedYear.objects.values_list("plan_id", "year"))
+    plans = {plan.pk: plan for plan in with_targets.with_closed_years()}
     found = {
         (plan.pk, year): OpenYear(plan, year)
         for plan in plans.values()
         for year in plan.entry_years
-        if year < today.year and (plan.pk, year) not in closed
+        if year < today.year and plan.year_lock(year) is None
     }
     by_state = ProgressEntry.objects.values_list("target__plan_id", "year", "state")
     for plan_id, year, state, count in by_state.annotate(count=Count("pk")).order_by():

@@ -29,7 +29,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker import history, notify
+from tracker import history, notify, plausibility
 from tracker.models import Plan, ProgressEntry, display_user
 from tracker.permissions import forget
 
@@ -145,6 +145,8 @@ def save(
     """
     hold(entry.target.plan)
     check(entry, by, Action.EDIT)
+    if flag is not None:
+        flag = flag[0], _explanation(*flag)
     claim(entry, version)
     if entry.target.is_milestone:
         entry.achieved = figure
@@ -224,6 +226,16 @@ def admin_edit(entry: ProgressEntry, *, by, reason: str, version: int) -> Progre
         entry.entered_by = by
     record(entry, by=by, reason=history.reason(history.ADMIN_EDIT, reason))
     return entry
+
+
+def _explanation(flag: str, explanation: str) -> str:
+    """A questioned figure is stored only with its explanation (`plausibility.explained_flag`)."""
+    try:
+        return plausibility.require_explanation(flag, explanation)
+    except plausibility.Unexplained:
+        raise Refused(
+            _("This figure looks implausible: say why it is right before it is saved.")
+        ) from None
 
 
 def _require_reason(reason: str) -> None:

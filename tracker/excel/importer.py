@@ -191,21 +191,50 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
         if lock and row.status != "unchanged":
             error(raw.value_cell, str(lock), lock.code)
             continue
-        _check_plausibility(row, raw, target, entry, figure, typed_figure, preview)
-        preview.rows.append(row)
+        if _check_plausibility(row, raw, target, entry, figure, typed_figure, preview):
+            preview.rows.append(row)
 
 
 def _check_plausibility(
     row: FigureRow, raw: RawRow, target, entry, figure, typed_figure, preview
-) -> None:
-    """Warn of a new figure that looks implausible; confirming the import keeps the flag."""
+) -> bool:
+    """Question a new figure that looks implausible, as the entry page does: its note (备注)
+    is its explanation, and without one it is refused at its cell. The note stored with the
+    earlier figure, sent back as the template wrote it, explains nothing about this one.
+    Explained, it is a warning, and confirming the import keeps the flag. False when refused.
+    """
     if target.is_milestone or (entry is not None and entry.value == figure):
-        return
+        return True
     typed = raw.value if isinstance(raw.value, str) else ""
     findings = target.check_figure(typed_figure, raw.year, typed)
+    note = "" if raw.note is None else str(raw.note).strip()
+    restated = entry is not None and note == entry.note.strip()
+    try:
+        row.flag, _explanation = plausibility.explained_flag(findings, "" if restated else note)
+    except plausibility.Unexplained:
+        if raw.note_cell:
+            where = f"{raw.sheet}!{raw.note_cell}"
+        else:
+            where = _("the template's 备注 (note) column; a sheet of years has none")
+        for finding in findings:
+            message = _("%(finding)s If the figure is right, say why in its note: %(where)s.")
+            if restated and note:
+                message = _(
+                    "%(finding)s If the figure is right, say why in its note (%(where)s): "
+                    "the note there is the one kept with the earlier figure."
+                )
+            preview.errors.append(
+                Problem(
+                    raw.sheet,
+                    raw.value_cell,
+                    message % {"finding": finding, "where": where},
+                    "unexplained",
+                )
+            )
+        return False
     for finding in findings:
         preview.warnings.append(Problem(raw.sheet, raw.value_cell, str(finding), "implausible"))
-    row.flag = plausibility.flag_text(findings)
+    return True
 
 
 def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | None:

@@ -38,7 +38,7 @@ from tracker.excel.common import (
     row_height,
     sheet,
 )
-from tracker.models import ClosedYear, Plan, ProgressEntry, Target, localized
+from tracker.models import Plan, ProgressEntry, Target, localized
 
 HEADER_ROW = 4  # rows 1-2 name the plan and year; row 3 says how to fill the sheet
 VALUE_COL, QUALITY_COL = "F", "G"
@@ -121,7 +121,7 @@ def write_template(
         titles = headers(plan, year, lang)
         last_row = HEADER_ROW + len(targets)
         quality_words = [words[lang] for words in QUALITY_WORDS.values()]
-        year_closed = ClosedYear.objects.filter(plan=plan, year=year).exists()
+        year_closed = plan.year_lock(year) is not None
 
         names = [t.display_name for t in targets]
         widths = [

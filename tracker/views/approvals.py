@@ -53,8 +53,8 @@ def approvals(request):
         key = (entry.target.lead_department, entry.year)
         groups.setdefault(key, []).append((entry, before, change, lock))
     plans = []
-    for plan in Plan.objects.prefetch_related("closed_years__closed_by"):
-        closed = {c.year: c for c in plan.closed_years.all()}
+    for plan in Plan.objects.with_closed_years():
+        closed = plan.closed_by_year()
         plans.append((plan, [(year, closed.get(year)) for year in plan.entry_years]))
     context = {
         "groups": [

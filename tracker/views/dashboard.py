@@ -204,7 +204,7 @@ def api_plan(request, slug):
         return evaluations.api_evaluation(request, plan, request.GET["evaluation"])
     requested = request.GET.get("year")
     asked = None if requested is None else whole_number(requested)
-    if requested is not None and asked not in plan.years:
+    if requested is not None and (asked is None or plan.status_year_outside(asked)):
         return JsonResponse(
             {"detail": f"year must be one of {plan.start_year}-{plan.end_year}"}, status=400
         )

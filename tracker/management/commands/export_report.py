@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 )
             self.stdout.write(f"{output}: {count} targets, {found} (frozen)")
             return
-        if year is not None and year not in plan.years:
+        if year is not None and plan.status_year_outside(year):
             raise CommandError(f"--year must lie in {plan.start_year}-{plan.end_year}.")
         year = plan.status_year(year)
         with _opened(output) as out:

@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, plan, year, output, user, language, **options):
         plan = plan_by_slug(plan)
-        if year not in plan.entry_years:
+        if plan.year_outside(year):
             raise CommandError(f"--year must lie in {plan.baseline_year}-{plan.end_year}.")
         targets = Target.objects.for_plan(plan).with_entries()
         if user:

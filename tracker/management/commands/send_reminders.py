@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, plan, year, dry_run, **options):
         if plan:
             plan = plan_by_slug(plan)
-            if year is not None and year not in plan.entry_years:
+            if year is not None and plan.year_outside(year):
                 raise CommandError(f"--year must lie in {plan.baseline_year}-{plan.end_year}.")
         on = deadlines.today()
         try:
