@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -18,8 +19,12 @@ from simple_history.models import HistoricalRecords
 
 from tracker import display, plausibility, progress
 from tracker.numbers import validate_code, validate_figure
+from tracker.text import NOTE_MAX, validate_storable
 
 FIGURE = {"max_digits": 20, "decimal_places": 6, "validators": [validate_figure]}
+# What people write about a figure or a target: as long as the forms and imports take, and
+# nothing the database refuses. (A TextField's max_length alone only sizes the admin's box.)
+NOTE = {"max_length": NOTE_MAX, "validators": [MaxLengthValidator(NOTE_MAX), validate_storable]}
 
 
 class Quality(models.TextChoices):
@@ -489,9 +494,9 @@ class Target(models.Model):
         verbose_name=_("baseline carried over from"),
         help_text=_("The previous plan whose final approved figure is this baseline."),
     )
-    source_text = models.TextField(_("wording in the plan"), blank=True)
+    source_text = models.TextField(_("wording in the plan"), blank=True, **NOTE)
     data_source = models.CharField(_("data source"), max_length=200, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, **NOTE)
 
     history = HistoricalRecords(excluded_fields=["order"], m2m_fields=[co_departments])
     objects = TargetQuerySet.as_manager()
@@ -698,8 +703,8 @@ class ProgressEntry(models.Model):
         _("data quality"), max_length=12, choices=Quality.choices, default=Quality.PRELIMINARY
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
-    return_reason = models.TextField(_("reason for return"), blank=True)
-    note = models.TextField(_("note"), blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True, **NOTE)
+    note = models.TextField(_("note"), blank=True, **NOTE)
     plausibility_flag = models.TextField(
         _("plausibility findings"),
         blank=True,
@@ -709,6 +714,7 @@ class ProgressEntry(models.Model):
         _("explanation of the figure"),
         blank=True,
         help_text=_("The reporter's explanation, given when confirming a questioned figure."),
+        **NOTE,
     )
     evidence = models.FileField(_("evidence"), upload_to="evidence/%Y/", blank=True)
     entered_by = models.ForeignKey(
@@ -878,7 +884,7 @@ class ClosedYear(models.Model):
         help_text=_("Kept when the account is deleted."),
     )
     closed_at = models.DateTimeField(_("closed"), auto_now_add=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, **NOTE)
 
     history = HistoricalRecords()
 
@@ -1286,7 +1292,7 @@ class EvaluationDeletion(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("deleted by")
     )
     deleted_at = models.DateTimeField(_("deleted"), auto_now_add=True)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), **NOTE)
 
     class Meta:
         verbose_name = _("deleted evaluation")

@@ -26,6 +26,7 @@ from tracker.excel.common import (
     yeared_header,
 )
 from tracker.excel.safety import Inspection
+from tracker.text import quoted
 
 HEADER_SEARCH_ROWS = 12
 
@@ -199,7 +200,7 @@ def _read_sheet(name: str, grid, inspection: Inspection, result: ReadResult) -> 
                 name,
                 ref(header_index, col),
                 _("The column “%(title)s” is not one this file type has; it was ignored.")
-                % {"title": title},
+                % {"title": quoted(title)},
             )
         )
     formulas = inspection.unsaved_formulas.get(name, set())
