@@ -25,11 +25,13 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 
 from tests import factory
 from tests.test_excel_import import XLSX, filled, save, template_bytes
-from tracker import plausibility, services
+from tracker import evaluations, plausibility, services
 from tracker.excel.importer import build_preview
 from tracker.forms import clean_figure
 from tracker.models import (
     Area,
+    Evaluation,
+    ImportBatch,
     PendingImport,
     ProgressEntry,
     Target,
@@ -260,6 +262,19 @@ def test_the_model_caps_notes_and_refuses_nul(plan):
             target.full_clean()
 
 
+def test_an_evaluation_is_not_deleted_for_a_reason_with_a_nul(client, plan, admin_user):
+    admin_user.is_superuser = True
+    admin_user.save()
+    evaluation = evaluations.freeze(
+        plan=plan, year=2023, kind="midterm", title="中期", by=admin_user
+    )
+    client.force_login(admin_user)
+    url = reverse("admin:tracker_evaluation_delete", args=[evaluation.pk])
+    response = client.post(url, {"post": "yes", "reason": "审计\x00"}, follow=True)
+    assert response.status_code == 200 and "U+0000" in page_text(response)
+    assert Evaluation.objects.filter(pk=evaluation.pk).exists()
+
+
 # -- target definitions: every text against its field -----------------------------------
 
 HEADERS = [
@@ -332,6 +347,73 @@ def test_a_target_import_takes_the_longest_texts_its_fields_hold(client, admin_u
         long["name"],
         long["notes"],
     )
+
+
+# -- addresses ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "code", ["%00", "GDP%00", "x" * 300, "%E6%B1%89%E5%AD%97", "%C0%80", "%FF"]
+)
+def test_a_target_address_that_is_no_code_is_not_found(client, plan, admin_user, code):
+    client.force_login(admin_user)
+    assert client.get(f"/plans/{plan.slug}/targets/{code}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/plans/edges/?q=%00",
+        "/plans/edges/?year=2023%00",
+        "/api/plans/edges/?evaluation=%00",
+        "/admin/tracker/target/?kind=%00",
+        "/admin/tracker/progressentry/?state__exact=a%00b",
+        "/admin/tracker/importbatch/?q=%00",
+    ],
+)
+def test_a_query_holding_nul_is_a_bad_request_that_says_why(client, plan, admin_user, url):
+    client.force_login(admin_user)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "U+0000" in page_text(response)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/tracker/progressentry/x/history/",
+        "/admin/tracker/target/1/history/x/",
+        "/admin/tracker/target/%00/change/",
+        "/admin/tracker/closedyear/99999999999999999999/history/",
+    ],
+)
+def test_admin_history_of_no_key_is_not_found(client, plan, admin_user, url):
+    client.force_login(admin_user)
+    assert client.get(url).status_code in (302, 404)  # the change page redirects home
+
+
+def test_a_preview_of_one_kind_is_not_found_at_the_other_kinds_address(client, plan, admin_user):
+    client.force_login(admin_user)
+    response = upload(client, plan, filled(plan, admin_user, F5=120))
+    figures = PendingImport.objects.get()
+    assert (
+        client.get(reverse("tracker:targets-preview", args=[plan.slug, figures.pk])).status_code
+        == 404
+    )
+    client.post(response["Location"], {"confirm": "1", "state": "draft"})
+    assert ImportBatch.objects.filter(preview=figures.pk).exists()
+    assert (
+        client.get(reverse("tracker:targets-preview", args=[plan.slug, figures.pk])).status_code
+        == 404
+    )
+
+    response = upload_targets(client, plan, [target_row()])
+    targets = PendingImport.objects.get(kind=PendingImport.Kind.TARGETS)
+    assert (
+        client.get(reverse("tracker:import-preview", args=[plan.slug, targets.pk])).status_code
+        == 404
+    )
+    assert client.get(response["Location"]).status_code == 200
 
 
 # -- the property: stored as sent, or refused with a message ----------------------------
