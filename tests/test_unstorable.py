@@ -27,6 +27,7 @@ from tests import factory
 from tests.test_excel_import import XLSX, filled, save, template_bytes
 from tracker import evaluations, plausibility, services
 from tracker.excel.importer import build_preview
+from tracker.excel.reader import as_year
 from tracker.forms import clean_figure
 from tracker.models import (
     Area,
@@ -227,6 +228,10 @@ def test_a_column_title_with_a_nul_is_quoted_storably_in_the_warning(client, pla
     assert all(len(json.dumps(w, ensure_ascii=False)) < 300 for w in warnings)
 
 
+def test_a_year_of_thousands_of_digits_is_no_year():
+    assert as_year("2" * 5000) is None and as_year("２０２１年") == 2021
+
+
 def test_messages_quote_text_briefly_and_storably():
     assert quoted("a\x00b") == "a\ufffdb"
     assert len(quoted("x" * 10_000)) == 40
@@ -323,6 +328,7 @@ def upload_targets(client, plan, rows):
         ({"name": "新_x0000_指标"}, "B2"),
         ({"area": "经_x0000_济"}, "C2"),
         ({"notes": "_x0000_"}, "J2"),
+        ({"baseline_year": "9" * 5000}, "F2"),  # more digits than int() reads
     ],
 )
 def test_a_target_import_checks_every_text_at_its_cell(client, admin_user, plan, cells, cell):

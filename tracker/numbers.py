@@ -64,11 +64,14 @@ def storable(value: Decimal, typed: object = None) -> Decimal:
     is written out (1E+5 is 100000), so the figure's text stays plain wherever it is shown.
     `typed` is what a message quotes, when the person wrote something else than `value`.
     """
-    shown = quoted(value if typed is None else typed)
+
+    def shown() -> str:  # only when refusing: an import asks this of every figure
+        return quoted(value if typed is None else typed)
+
     if not value.is_finite():
-        raise NotANumber(shown)
+        raise NotANumber(shown())
     if abs(value) >= LIMIT:
-        raise OutOfRange(out_of_range_message(shown))
+        raise OutOfRange(out_of_range_message(shown()))
     if value and abs(value) < SMALLEST:
         raise OutOfRange(
             str(
@@ -77,7 +80,7 @@ def storable(value: Decimal, typed: object = None) -> Decimal:
                     "Was it entered in a larger unit?"
                 )
             )
-            % {"value": shown}
+            % {"value": shown()}
         )
     _sign, digits, exponent = value.as_tuple()
     if exponent > 0:
@@ -85,7 +88,7 @@ def storable(value: Decimal, typed: object = None) -> Decimal:
     if max(len(digits), -exponent) > DIGITS:
         raise OutOfRange(
             str(_("“%(value)s” has more digits than a figure holds (at most %(digits)s)."))
-            % {"value": shown, "digits": DIGITS}
+            % {"value": shown(), "digits": DIGITS}
         )
     return value
 

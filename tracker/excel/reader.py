@@ -95,7 +95,7 @@ def as_year(value) -> int | None:
         year = int(value)
     else:
         text = normalise(value).removesuffix("年")
-        if not text.isdecimal():
+        if not text.isdecimal() or len(text) > 4:  # int() refuses 4,300 digits and more
             return None
         year = int(text)
     return year if 1900 <= year <= 2200 else None

@@ -229,7 +229,8 @@ def _judge_rows(name, grid, columns, preview: Preview, formulas: set[str]) -> No
                     error(key, _("“%(text)s” is not a number.") % {"text": quoted(text)})
             elif key in ("baseline_year", "target_year", "decimal_places"):
                 number = raw if isinstance(raw, int | float) else None
-                if number is None and text.isdecimal():
+                # Beyond 4,300 digits int() raises; any whole number a field holds is shorter.
+                if number is None and text.isdecimal() and len(text) < 20:
                     number = int(text)
                 if number is None or float(number) != int(number):
                     error(key, _("“%(text)s” is not a whole number.") % {"text": quoted(text)})
