@@ -102,6 +102,8 @@ MIDDLEWARE = [
     # Anonymous visitors see the login page and nothing else.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the user and language are known, so its 404 and 400 are the site's own pages.
+    "tracker.middleware.UnstorableTextRefused",
     "tracker.middleware.WrongMethodPage",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -6,15 +6,17 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+from simple_history import admin as history_admin
 
 from tracker import plausibility, status, store, workflow
 from tracker.forms import clean_figure
@@ -34,7 +36,25 @@ from tracker.models import (
     SentMail,
     Target,
 )
+from tracker.numbers import whole_number
 from tracker.permissions import ANY_ADMINISTRATOR
+from tracker.text import NOTE_MAX, unstorable
+
+
+class SimpleHistoryAdmin(history_admin.SimpleHistoryAdmin):
+    """simple_history's history pages, where an id that is no key is not found, not a 500
+    (its views look the id up as it is; every model here with a history has whole-number
+    keys)."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        if whole_number(unquote(object_id)) is None:
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if whole_number(unquote(object_id)) is None or whole_number(unquote(version_id)) is None:
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ForgetsOnce:
@@ -636,6 +656,10 @@ class EvaluationAdmin(admin.ModelAdmin):
     def delete_view(self, request, object_id, extra_context=None):
         if request.method == "POST" and not request.POST.get("reason", "").strip():
             self.message_user(request, _("Give a reason; nothing was deleted."), messages.ERROR)
+            return redirect(request.path)
+        reason = unstorable(request.POST.get("reason", ""), NOTE_MAX)
+        if request.method == "POST" and reason:
+            self.message_user(request, f"{reason} {_('Nothing was deleted.')}", messages.ERROR)
             return redirect(request.path)
         return super().delete_view(request, object_id, extra_context)
 

@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -20,9 +21,13 @@ from simple_history.models import HistoricalRecords
 
 from tracker import display, plausibility, progress
 from tracker.numbers import validate_code, validate_figure
+from tracker.text import NOTE_MAX, validate_storable
 from tracker.writes import AnnouncingQuerySet
 
 FIGURE = {"max_digits": 20, "decimal_places": 6, "validators": [validate_figure]}
+# What people write about a figure or a target: as long as the forms and imports take, and
+# nothing the database refuses. (A TextField's max_length alone only sizes the admin's box.)
+NOTE = {"max_length": NOTE_MAX, "validators": [MaxLengthValidator(NOTE_MAX), validate_storable]}
 
 
 EVIDENCE_SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")
@@ -546,9 +551,9 @@ class Target(models.Model):
         verbose_name=_("baseline carried over from"),
         help_text=_("The previous plan whose final approved figure is this baseline."),
     )
-    source_text = models.TextField(_("wording in the plan"), blank=True)
+    source_text = models.TextField(_("wording in the plan"), blank=True, **NOTE)
     data_source = models.CharField(_("data source"), max_length=200, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, **NOTE)
 
     history = HistoricalRecords(excluded_fields=["order"], m2m_fields=[co_departments])
     objects = TargetQuerySet.as_manager()
@@ -755,8 +760,8 @@ class ProgressEntry(models.Model):
         _("data quality"), max_length=12, choices=Quality.choices, default=Quality.PRELIMINARY
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
-    return_reason = models.TextField(_("reason for return"), blank=True)
-    note = models.TextField(_("note"), blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True, **NOTE)
+    note = models.TextField(_("note"), blank=True, **NOTE)
     plausibility_flag = models.TextField(
         _("plausibility findings"),
         blank=True,
@@ -766,6 +771,7 @@ class ProgressEntry(models.Model):
         _("explanation of the figure"),
         blank=True,
         help_text=_("The reporter's explanation, given when confirming a questioned figure."),
+        **NOTE,
     )
     evidence = models.FileField(_("evidence"), upload_to=evidence_key, blank=True)
     evidence_name = models.CharField(
@@ -948,7 +954,7 @@ class ClosedYear(models.Model):
         help_text=_("Kept when the account is deleted."),
     )
     closed_at = models.DateTimeField(_("closed"), auto_now_add=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, **NOTE)
 
     history = HistoricalRecords()
 
@@ -1350,7 +1356,7 @@ class EvaluationDeletion(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("deleted by")
     )
     deleted_at = models.DateTimeField(_("deleted"), auto_now_add=True)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), **NOTE)
 
     class Meta:
         verbose_name = _("deleted evaluation")

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, DivisionByZero, Overflow, localcontext
 
 from django.utils.translation import gettext as _
 
@@ -119,17 +119,36 @@ def check(value: Decimal, rules: Rules, known: Known, *, typed: str = "") -> lis
     sign = unit_sign(typed, rules.unit)
     if sign:
         findings.append(_sign_finding(sign, rules))
-    proportion = _proportion(value, rules, known)
-    if proportion:
-        findings.append(proportion)
-    else:
-        findings.extend(_magnitude(value, rules, known))
-    findings.extend(_range(value, rules))
+    # Figures are bounded where they come in (tracker.numbers.storable); given any other
+    # number, a ratio beyond what a Decimal holds is Infinity here, not an exception.
+    with localcontext() as context:
+        context.traps[Overflow] = context.traps[DivisionByZero] = False
+        proportion = _proportion(value, rules, known)
+        if proportion:
+            findings.append(proportion)
+        else:
+            findings.extend(_magnitude(value, rules, known))
+        findings.extend(_range(value, rules))
     return findings
 
 
+# Findings are kept with the figure and shown on every page that shows it, so a number in
+# one is written out only between these bounds, and in scientific notation beyond them.
+# Figures are refused at the edge (tracker.numbers.storable) long before; this keeps a
+# finding short whatever it is given.
+WRITTEN_OUT = (Decimal("1e-9"), Decimal("1e15"))
+
+
+def _written(value: Decimal, fixed: str) -> str:
+    """`value` in the format `fixed`, or as 1.23E+20 where that would be too long."""
+    low, high = WRITTEN_OUT
+    if value and not low <= abs(value) < high:
+        return f"{value:.2E}"
+    return f"{value:{fixed}}"
+
+
 def _fmt(value: Decimal, rules: Rules) -> str:
-    return f"{value:.{rules.places}f}"
+    return _written(value, f".{rules.places}f")
 
 
 def _magnitude(value: Decimal, rules: Rules, known: Known) -> list[Finding]:
@@ -161,7 +180,7 @@ def _magnitude(value: Decimal, rules: Rules, known: Known) -> list[Finding]:
 
 def _far(ratio: Decimal) -> str:
     """How many times apart, one decimal: 40.6 for 40.61, and for 1/40.61 too."""
-    return f"{max(ratio, 1 / ratio):.1f}"
+    return _written(max(ratio, 1 / ratio), ".1f")
 
 
 def _joined(*parts: str, unit: str) -> str:
@@ -188,8 +207,8 @@ def _proportion(value: Decimal, rules: Rules, known: Known) -> Finding | None:
     if reference is None or reference < 1 or _beyond(_ratio(value * 100, reference), rules.factor):
         return None
     params = {
-        "value": f"{value.normalize():f}",
-        "percent": f"{(value * 100).normalize():f}",
+        "value": _written(value.normalize(), "f"),
+        "percent": _written((value * 100).normalize(), "f"),
         "reference": _fmt(reference, rules),
     }
     return Finding("proportion", params)

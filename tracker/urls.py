@@ -1,13 +1,30 @@
-from django.urls import path
+from django.urls import path, register_converter
 
+from tracker.numbers import CODE
 from tracker.views import approvals, dashboard, entry, evaluations, excel, profile
+
+
+class CodeConverter:
+    """A target code: a path holding anything else (NUL, 300 characters, 汉字) is not found
+    before any query is made."""
+
+    regex = CODE
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(CodeConverter, "code")
 
 app_name = "tracker"
 
 urlpatterns = [
     path("", dashboard.plan_list, name="plan-list"),
     path("plans/<slug:slug>/", dashboard.plan_dashboard, name="plan-dashboard"),
-    path("plans/<slug:slug>/targets/<str:code>/", dashboard.target_detail, name="target-detail"),
+    path("plans/<slug:slug>/targets/<code:code>/", dashboard.target_detail, name="target-detail"),
     path("plans/<slug:slug>/report.xlsx", excel.report_download, name="report"),
     path("plans/<slug:slug>/entry/<int:year>/", entry.data_entry, name="data-entry"),
     path(

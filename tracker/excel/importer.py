@@ -28,9 +28,11 @@ from tracker.numbers import (
     decimal_places,
     out_of_range_message,
     parse_decimal,
+    storable,
     within_limit,
 )
 from tracker.payload import FigureRow, change_counts, dump
+from tracker.text import NOTE_MAX, quoted, unstorable
 
 logger = logging.getLogger(__name__)
 TRUE_WORDS = {normalise(w) for w in (*YES, "已达成", "达成", "achieved", "true", "y")}
@@ -103,18 +105,19 @@ def _settle_plan(plan: Plan | None, named: str | None, preview: Preview) -> Plan
                 "",
                 "",
                 _("The file is a template of plan “%(named)s”, not of “%(plan)s”.")
-                % {"named": named, "plan": plan.slug},
+                % {"named": quoted(named), "plan": plan.slug},
             )
         )
         return None
     if plan is None and named:
-        plan = Plan.objects.filter(slug=named).first()
+        plan = None if unstorable(named) else Plan.objects.filter(slug=named).first()
         if plan is None:
             preview.errors.append(
                 Problem(
                     "",
                     "",
-                    _("The file names plan “%(named)s”, which does not exist.") % {"named": named},
+                    _("The file names plan “%(named)s”, which does not exist.")
+                    % {"named": quoted(named)},
                 )
             )
     elif plan is None:
@@ -150,7 +153,7 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
         if target is None:
             error(
                 raw.code_cell,
-                _("No target with the code “%(code)s” in this plan.") % {"code": raw.code},
+                _("No target with the code “%(code)s” in this plan.") % {"code": quoted(raw.code)},
                 "unknown_code",
             )
             continue
@@ -185,6 +188,9 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
         figure = _rounded(raw, target, typed_figure, preview)
         quality = _quality(raw, entry, preview)
         note = "" if raw.note is None else str(raw.note).strip()
+        reason = unstorable(note, NOTE_MAX)
+        if reason:
+            error(raw.note_cell, reason, "unstorable")
         if len(preview.errors) > problems_before:
             continue
         row = _compare(raw, target, entry, figure, quality, note)
@@ -244,6 +250,11 @@ def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | N
         preview.errors.append(Problem(raw.sheet, raw.value_cell, message, code))
 
     value = raw.value
+    # The typed text is kept in the plausibility findings ("3万" in a target of 亿元).
+    reason = unstorable(value) if isinstance(value, str) else None
+    if reason:
+        fail(reason, "unstorable")
+        return None
     if target.is_milestone:
         word = normalise(value)
         if isinstance(value, bool):
@@ -252,7 +263,10 @@ def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | N
             return True
         if word in FALSE_WORDS:
             return False
-        fail(_("“%(text)s” is not yes or no; write 是 or 否.") % {"text": value}, "not_yes_no")
+        fail(
+            _("“%(text)s” is not yes or no; write 是 or 否.") % {"text": quoted(value)},
+            "not_yes_no",
+        )
         return None
     if isinstance(value, bool) or not plain(value):
         fail(_("A number belongs here, not “%(text)s”.") % {"text": value}, "not_a_number")
@@ -272,12 +286,14 @@ def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | N
             fail(str(refusal), "out_of_range")
             return None
         except NotANumber:
-            fail(_("“%(text)s” is not a number.") % {"text": text}, "not_a_number")
+            fail(_("“%(text)s” is not a number.") % {"text": quoted(text)}, "not_a_number")
             return None
     if raw.percent:
         number = number * 100
-    if not within_limit(number):
-        fail(out_of_range_message(value), "out_of_range")
+    try:
+        number = storable(number, value)
+    except NotANumber as refusal:
+        fail(str(refusal), "out_of_range")
         return None
     if percent and target.unit.strip() not in ("%", "％"):
         fail(
@@ -303,7 +319,9 @@ def _rounded(raw: RawRow, target: Target, number, preview: Preview):
     rounded = number.quantize(Decimal(1).scaleb(-target.decimal_places), ROUND_HALF_UP)
     if not within_limit(rounded):
         preview.errors.append(
-            Problem(raw.sheet, raw.value_cell, out_of_range_message(raw.value), "out_of_range")
+            Problem(
+                raw.sheet, raw.value_cell, out_of_range_message(quoted(raw.value)), "out_of_range"
+            )
         )
         return None
     message = _("%(old)s rounded to %(new)s (%(places)s decimal places for this target).") % {
@@ -321,7 +339,7 @@ def _quality(raw: RawRow, entry, preview: Preview) -> str:
     quality = QUALITY_BY_WORD.get(normalise(raw.quality))
     if quality is None:
         message = _("“%(text)s” is not a data quality; write 预计, 初步 or 最终.") % {
-            "text": raw.quality
+            "text": quoted(raw.quality)
         }
         preview.errors.append(Problem(raw.sheet, raw.quality_cell, message, "quality"))
         return ""

@@ -26,6 +26,7 @@ from tracker.excel.common import (
     yeared_header,
 )
 from tracker.excel.safety import Inspection
+from tracker.text import quoted
 
 HEADER_SEARCH_ROWS = 12
 
@@ -94,7 +95,7 @@ def as_year(value) -> int | None:
         year = int(value)
     else:
         text = normalise(value).removesuffix("年")
-        if not text.isdecimal():
+        if not text.isdecimal() or len(text) > 4:  # int() refuses 4,300 digits and more
             return None
         year = int(text)
     return year if 1900 <= year <= 2200 else None
@@ -199,7 +200,7 @@ def _read_sheet(name: str, grid, inspection: Inspection, result: ReadResult) -> 
                 name,
                 ref(header_index, col),
                 _("The column “%(title)s” is not one this file type has; it was ignored.")
-                % {"title": title},
+                % {"title": quoted(title)},
             )
         )
     formulas = inspection.unsaved_formulas.get(name, set())

@@ -29,16 +29,10 @@ from tracker.excel.common import (
 from tracker.excel.importer import Preview
 from tracker.excel.reader import Problem, blank, normalise, ref, sheet_grid, unsaved_formula
 from tracker.excel.safety import UnsafeFile, inspect_xlsx
-from tracker.models import Department, Plan, Target
-from tracker.numbers import (
-    NotANumber,
-    OutOfRange,
-    out_of_range_message,
-    parse_decimal,
-    validate_code,
-    within_limit,
-)
+from tracker.models import Area, Department, Plan, Target
+from tracker.numbers import NotANumber, OutOfRange, parse_decimal, storable, validate_code
 from tracker.payload import TARGET_FIELDS, TARGET_NUMBERS, TARGET_TEXTS, TargetRow
+from tracker.text import quoted, unstorable
 
 SHEET = ("指标定义", "Targets")
 # key: (Chinese header, English header, required)
@@ -72,6 +66,12 @@ CHOICES = {
     "nature": Target.Nature,
 }
 NUMBERS = TARGET_NUMBERS
+# The most each text column's field holds, checked at the cell: the model's own check
+# (`_check_rules`) leaves out the area, a relation whose name is stored on confirming.
+LENGTHS = {
+    **{key: Target._meta.get_field(key).max_length for key in ("name", *TARGET_TEXTS)},
+    "area": Area._meta.get_field("name").max_length,
+}
 LIST_SEPARATORS = ("、", ",", "，", ";", "；")
 
 
@@ -203,31 +203,37 @@ def _judge_rows(name, grid, columns, preview: Preview, formulas: set[str]) -> No
                 values[key] = None
                 continue
             text = str(raw).strip()
-            if key in CHOICES:
+            reason = unstorable(text, LENGTHS.get(key))
+            if reason:
+                error(key, reason)
+                values[key] = None
+            elif key in CHOICES:
                 found = words[key].get(normalise(text))
                 if found is None:
                     error(
                         key,
                         _("“%(text)s” is not one of: %(words)s.")
-                        % {"text": text, "words": ", ".join(k for k, _l in CHOICES[key].choices)},
+                        % {
+                            "text": quoted(text),
+                            "words": ", ".join(k for k, _l in CHOICES[key].choices),
+                        },
                     )
                 values[key] = found
             elif key in NUMBERS:
                 try:
                     number = Decimal(repr(raw)) if isinstance(raw, float) else parse_decimal(text)
-                    if not within_limit(number):
-                        raise OutOfRange(out_of_range_message(text))
-                    values[key] = str(number)
+                    values[key] = str(storable(number, text))
                 except OutOfRange as refusal:
                     error(key, str(refusal))
                 except NotANumber:
-                    error(key, _("“%(text)s” is not a number.") % {"text": text})
+                    error(key, _("“%(text)s” is not a number.") % {"text": quoted(text)})
             elif key in ("baseline_year", "target_year", "decimal_places"):
                 number = raw if isinstance(raw, int | float) else None
-                if number is None and text.isdecimal():
+                # Beyond 4,300 digits int() raises; any whole number a field holds is shorter.
+                if number is None and text.isdecimal() and len(text) < 20:
                     number = int(text)
                 if number is None or float(number) != int(number):
-                    error(key, _("“%(text)s” is not a whole number.") % {"text": text})
+                    error(key, _("“%(text)s” is not a whole number.") % {"text": quoted(text)})
                 else:
                     values[key] = int(number)
             else:
@@ -252,14 +258,16 @@ def _judge_rows(name, grid, columns, preview: Preview, formulas: set[str]) -> No
             if values.get(key) and values[key] not in departments:
                 error(
                     key,
-                    _("No department named “%(name)s”; create it first.") % {"name": values[key]},
+                    _("No department named “%(name)s”; create it first.")
+                    % {"name": quoted(values[key])},
                 )
         co = [n.strip() for n in _split(values.get("co_departments") or "") if n.strip()]
         for department in co:
             if department not in departments:
                 error(
                     "co_departments",
-                    _("No department named “%(name)s”; create it first.") % {"name": department},
+                    _("No department named “%(name)s”; create it first.")
+                    % {"name": quoted(department)},
                 )
         values["co_departments"] = co
         _check_rules(values, plan, error, said, stored.get(code))
@@ -287,7 +295,8 @@ def _judge_rows(name, grid, columns, preview: Preview, formulas: set[str]) -> No
                 Problem(
                     name,
                     ref(target_row.row - 1, columns.get("reference_target", 0)),
-                    _("No target with the code “%(code)s” in this plan.") % {"code": reference},
+                    _("No target with the code “%(code)s” in this plan.")
+                    % {"code": quoted(reference)},
                 )
             )
 

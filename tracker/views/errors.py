@@ -7,6 +7,7 @@ by django.request with its traceback (see LOGGING).
 
 from __future__ import annotations
 
+from django.core.exceptions import BadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,11 @@ def _page(request, status: int, title: str, reason: str):
 
 
 def bad_request(request, exception):
-    reason = _("The request could not be understood. Go back, reload the page and try again.")
+    # BadRequest is raised with a sentence for people; other 400s (a bad host) are not.
+    reason = _reason(exception) if isinstance(exception, BadRequest) else ""
+    reason = reason or _(
+        "The request could not be understood. Go back, reload the page and try again."
+    )
     return _page(request, 400, _("Bad request"), reason)
 
 

@@ -71,11 +71,13 @@ def template_download(request, slug, year):
 
 
 def _pending_for(request, plan, pk, kind) -> PendingImport | None:
-    """The user's own preview, if it has not expired; None if the user confirmed it already."""
+    """The user's own preview of `kind`, if it has not expired; None if the user confirmed a
+    preview of figures already (only those leave an ImportBatch naming their preview)."""
     PendingImport.objects.filter(created_at__lt=_preview_deadline()).delete()
     pending = PendingImport.objects.filter(pk=pk, plan=plan, user=request.user, kind=kind).first()
     if pending is None:
-        if ImportBatch.objects.filter(preview=pk, plan=plan, imported_by=request.user).exists():
+        confirmed = ImportBatch.objects.filter(preview=pk, plan=plan, imported_by=request.user)
+        if kind == PendingImport.Kind.FIGURES and confirmed.exists():
             return None
         raise Http404(_("This preview has expired, was cancelled, or is not yours."))
     return pending
