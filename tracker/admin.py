@@ -295,7 +295,7 @@ class TargetAdmin(ForgetsStandings, SimpleHistoryAdmin):
             super()
             .get_queryset(request)
             .select_related("plan", "area", "lead_department")
-            .with_entries()
+            .with_entries(request.user)
             .annotate(status_year=_latest_approved_year_in_plan())
         )
 

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tracker.models import Area, Plan, ProgressEntry, Target
+from tracker.permissions import ANY_ADMINISTRATOR, ANYONE_SIGNED_IN
 
 # What the next plan decides afresh: its wording, its goals, and (below) its baselines.
 NOT_CARRIED = {
@@ -137,7 +138,7 @@ def _start(source, slug, name, name_en, start_year, end_year, by) -> Carried:
         for area in source.areas.all()
     }
     result = Carried(plan=plan)
-    old_targets = list(Target.objects.for_plan(source).with_entries())
+    old_targets = list(Target.objects.for_plan(source).with_entries(ANY_ADMINISTRATOR))
     reason = _("Carried over from %(plan)s") % {"plan": source.slug}
     new_targets = {}
     for old in old_targets:
@@ -253,7 +254,7 @@ def linked_series(target: Target) -> list[tuple[int, Decimal]]:
     if target.baseline_source_id:
         link |= Q(plan=target.baseline_source_id)
     points = {}
-    for other in others.filter(link).with_entries().select_related("plan"):
+    for other in others.filter(link).with_entries(ANYONE_SIGNED_IN).select_related("plan"):
         values = other.approved_values()
         if other.baseline_value is not None:
             values.setdefault(other.baseline_year, other.baseline_value)

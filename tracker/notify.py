@@ -27,7 +27,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tracker import deadlines
-from tracker.models import Department, Plan, Profile, ProgressEntry, SentMail, display_user
+from tracker.models import (
+    Department,
+    Plan,
+    Profile,
+    ProgressEntry,
+    SentMail,
+    Target,
+    display_user,
+)
 from tracker.permissions import ADMINISTRATORS
 
 logger = logging.getLogger(__name__)
@@ -192,6 +200,13 @@ def plan_reminders(
 
 
 def _reminder(user, items, on: date) -> Mail:
+    # A reason for return is the figure's, shown only to whoever may see it unapproved.
+    sees = set(
+        Target.objects.filter(pk__in={item.target.pk for item in items})
+        .editable_by(user)
+        .values_list("pk", flat=True)
+    )
+
     def groups():
         grouped = defaultdict(list)
         for item in items:
@@ -208,7 +223,7 @@ def _reminder(user, items, on: date) -> Mail:
                         "name": item.target.display_name,
                         "code": item.target.code,
                         "state": item.state_text,
-                        "reason": item.return_reason,
+                        "reason": item.return_reason if item.target.pk in sees else "",
                         "own_due": deadlines.describe(item.due, on)
                         if item.due != mine[0].due
                         else "",
@@ -389,7 +404,18 @@ def send_notices() -> list[Mail]:
         reporter = entry.entered_by
         if reporter and reporter != entry.reviewed_by and _reachable(reporter, "notices") is None:
             by_user[reporter].append(entry)
-    mails = [_notice(user, entries) for user, entries in by_user.items()]
+    mails = []
+    for user, entries in by_user.items():
+        # Only figures the reporter may still see: one returned after they left the
+        # department is no longer theirs to read.
+        visible = set(
+            ProgressEntry.objects.filter(pk__in=[e.pk for e in entries])
+            .visible_to(user)
+            .values_list("pk", flat=True)
+        )
+        entries = [e for e in entries if e.pk in visible]
+        if entries:
+            mails.append(_notice(user, entries))
     today = deadlines.today()
     for mail in mails:
         try:
