@@ -357,11 +357,13 @@ class TargetQuerySet(models.QuerySet):
             return self
         if not is_reporter(user):
             return self.none()
-        mine = Target.objects.filter(
-            Q(lead_department__members=user)
-            | Q(co_departments_may_enter=True, co_departments__members=user)
+        # From the user's few departments to their targets, by index, never a scan of all.
+        departments = Department.objects.filter(members=user).values("pk")
+        co_led = Target.co_departments.through.objects.filter(department__in=departments)
+        return self.filter(
+            Q(lead_department__in=departments)
+            | Q(co_departments_may_enter=True, pk__in=co_led.values("target_id"))
         )
-        return self.filter(pk__in=mine.values("pk"))
 
     def with_unapproved_visible(self, user) -> TargetQuerySet:
         """Each target annotated with `unapproved_visible`: whether `user` may see its
@@ -371,8 +373,11 @@ class TargetQuerySet(models.QuerySet):
         if is_admin(user) or not is_reporter(user):
             visible = models.Value(is_admin(user))
         else:
-            mine = Target.objects.editable_by(user)
-            visible = models.Exists(mine.filter(pk=models.OuterRef("pk")))
+            # One list of the user's targets for the whole query, not a lookup per row.
+            mine = Q(pk__in=Target.objects.editable_by(user).values("pk"))
+            visible = models.Case(
+                models.When(mine, then=True), default=False, output_field=models.BooleanField()
+            )
         return self.annotate(unapproved_visible=visible)
 
     def with_entries(self, viewer) -> TargetQuerySet:
