@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from tests import factory
 from tracker import evaluations
 from tracker.models import Evaluation, EvaluationDeletion, FrozenFigure, Plan, ProgressEntry
+from tracker.permissions import ANY_ADMINISTRATOR
 
 PASSWORD = "lingyuan-demo-2025"
 
@@ -221,7 +222,7 @@ class TestFrozen:
     ):
         evaluation = freeze(demo_plan)
         correct_gdp_2023(client, "180.1")
-        client.login(username="keji", password=PASSWORD)
+        client.login(username="tongji", password=PASSWORD)  # who reports GDP
         html = client.get(evaluation.get_absolute_url()).content.decode()
         assert "frozen-banner" in html
         table, changes = html.split('id="changes"')
@@ -234,10 +235,16 @@ class TestFrozen:
         assert "重新打开: 统计局修订2023年地区生产总值" in changes
         assert "reopened:" not in changes and ">submitted<" not in changes
         assert "示例管理员" in changes and "统计局填报员" in changes
-        revisions = evaluations.changes_since(evaluation)
+        revisions = evaluations.changes_since(evaluation, ANY_ADMINISTRATOR)
         values = [(r.old_value, r.new_value) for r in revisions]
         assert ("178.5", "180.1") in values
         assert {r.frozen_value for r in revisions} == {"178.5"}
+        # Another department sees the approved change, not the steps in the workflow.
+        client.login(username="keji", password=PASSWORD)
+        html = client.get(evaluation.get_absolute_url()).content.decode()
+        changes = html.split('id="changes"')[1]
+        assert "178.5" in changes and "180.1" in changes
+        assert "统计局修订" not in changes and "统计局填报员" not in changes
 
     def test_the_export_command_writes_the_frozen_report(self, client, demo_plan, tmp_path):
         evaluation = freeze(demo_plan)
@@ -308,7 +315,7 @@ class TestFrozen:
     ):
         evaluation = freeze(demo_plan)
         Plan.objects.filter(pk=demo_plan.pk).update(name="改名", behind_ratio=Decimal("0.10"))
-        frozen, rows = evaluations.frozen_standings(evaluation)
+        frozen, rows = evaluations.frozen_standings(evaluation, viewer=ANY_ADMINISTRATOR)
         assert frozen.name == "凌源市“十四五”规划" and frozen.behind_ratio == Decimal("0.80")
         assert {r.target.code: r.status for r in rows}["GDP"] == "off_track"
 
@@ -445,7 +452,7 @@ def test_a_frozen_figure_keeps_its_plausibility_flag_and_explanation(client, dem
         "是上年（166.0）的 3.2 倍，请核对单位（亿元）。",
         "含新并入园区",
     )
-    _plan, rows = evaluations.frozen_standings(evaluation)
+    _plan, rows = evaluations.frozen_standings(evaluation, viewer=ANY_ADMINISTRATOR)
     gdp = next(row for row in rows if row.target.code == "GDP")
     assert gdp.entries[2023].is_flagged and gdp.entries[2023].plausibility_note == "含新并入园区"
     client.login(username="keji", password=PASSWORD)

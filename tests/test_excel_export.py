@@ -16,6 +16,7 @@ from tests import factory
 from tracker.excel.report import MAX_TARGET_CHARTS, write_report
 from tracker.excel.template import write_template
 from tracker.models import Target
+from tracker.permissions import ANY_ADMINISTRATOR
 from tracker.progress import COLOURS
 from tracker.standing import plan_targets, standings
 
@@ -25,7 +26,9 @@ STATUS_WORDS = {"达成", "正常", "滞后", "严重滞后", "未到期", "无�
 def report(plan, year=None, **kwargs) -> tuple[bytes, openpyxl.Workbook]:
     year = year or plan.status_year()
     out = io.BytesIO()
-    write_report(out, plan, year, standings(plan_targets(plan), year), **kwargs)
+    write_report(
+        out, plan, year, standings(plan_targets(plan, viewer=ANY_ADMINISTRATOR), year), **kwargs
+    )
     data = out.getvalue()
     return data, openpyxl.load_workbook(io.BytesIO(data))
 
@@ -91,7 +94,7 @@ class TestSummary:
     def test_every_target_with_the_engines_status_progress_and_colour(self, demo_report, demo_plan):
         rows = summary_rows(demo_report)
         assert len(rows) == 11
-        for row in standings(plan_targets(demo_plan), 2024):
+        for row in standings(plan_targets(demo_plan, viewer=ANY_ADMINISTRATOR), 2024):
             cells = rows[row.target.name]
             status_cell = cells[COL["状态"]]
             assert status_cell.value in STATUS_WORDS
@@ -382,7 +385,9 @@ def test_text_a_user_typed_is_never_a_formula(db, reporter, department):
     assert not any("<f>" in xml for xml in sheets)
     name_cell = wb["汇总"]["B4"]
     assert name_cell.value == '=HYPERLINK("http://x")' and name_cell.data_type == "s"
-    template_wb = template(plan, 2021, list(Target.objects.for_plan(plan).with_entries()))
+    template_wb = template(
+        plan, 2021, list(Target.objects.for_plan(plan).with_entries(ANY_ADMINISTRATOR))
+    )
     note = template_wb["填报"]["H5"]
     assert note.value == "+cmd|' /C calc'!A0" and note.data_type == "s"
     assert note.quotePrefix
@@ -467,7 +472,7 @@ class TestTemplate:
         assert fai[8] == "草稿"
 
     def test_validation_and_locked_context(self, demo_plan):
-        targets = list(Target.objects.for_plan(demo_plan).with_entries())
+        targets = list(Target.objects.for_plan(demo_plan).with_entries(ANY_ADMINISTRATOR))
         ws = template(demo_plan, 2025, targets)["填报"]
         rules = {dv.type: dv for dv in ws.data_validations.dataValidation}
         assert rules["list"] is not None and rules["custom"] is not None
@@ -486,7 +491,7 @@ class TestTemplate:
         assert not ws["F5"].protection.locked and not ws["G5"].protection.locked
 
     def test_a_milestone_aims_for_completed_in_the_words_of_the_pages(self, demo_plan):
-        targets = list(Target.objects.for_plan(demo_plan).with_entries())
+        targets = list(Target.objects.for_plan(demo_plan).with_entries(ANY_ADMINISTRATOR))
         for language, word in [("zh-hans", "已完成"), ("en", "Completed")]:
             ws = template(demo_plan, 2025, targets, language=language).worksheets[0]
             zone = next(
@@ -528,7 +533,7 @@ class TestTemplateLocksAndRules:
         return {r[0].value: r for r in ws.iter_rows(min_row=5)}
 
     def test_approved_figures_are_locked_and_grey(self, demo_plan):
-        targets = list(Target.objects.for_plan(demo_plan).with_entries())
+        targets = list(Target.objects.for_plan(demo_plan).with_entries(ANY_ADMINISTRATOR))
         ws = template(demo_plan, 2024, targets)["填报"]
         gdp = self.rows(ws)["GDP"]
         assert gdp[5].value == pytest.approx(192.3)
@@ -572,7 +577,7 @@ class TestTemplateLocksAndRules:
     def test_the_columns_fit_a4_at_9_points(self, demo_plan, language):
         from tracker.excel.template import TEMPLATE_WIDTH_BUDGET
 
-        targets = list(Target.objects.for_plan(demo_plan).with_entries())
+        targets = list(Target.objects.for_plan(demo_plan).with_entries(ANY_ADMINISTRATOR))
         ws = template(demo_plan, 2025, targets, language=language).worksheets[0]
         widths = [ws.column_dimensions[c].width for c in "ABCDEFGHI"]
         assert sum(widths) <= TEMPLATE_WIDTH_BUDGET

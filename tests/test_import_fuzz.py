@@ -20,6 +20,7 @@ from tracker import services
 from tracker.excel.importer import build_preview
 from tracker.excel.template import write_template
 from tracker.models import ProgressEntry, Target
+from tracker.permissions import ANY_ADMINISTRATOR
 
 FUZZ = settings(
     max_examples=60,
@@ -61,7 +62,9 @@ def plan(db, department):
 
 def template(plan, user) -> bytes:
     out = io.BytesIO()
-    write_template(out, plan, 2023, list(Target.objects.for_plan(plan).with_entries()))
+    write_template(
+        out, plan, 2023, list(Target.objects.for_plan(plan).with_entries(ANY_ADMINISTRATOR))
+    )
     return out.getvalue()
 
 

@@ -13,6 +13,7 @@ from django.db.migrations.loader import MigrationLoader
 from tests import factory
 from tracker import store
 from tracker.models import StoredPayload, StoredStanding
+from tracker.permissions import ANY_ADMINISTRATOR
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +26,7 @@ def stored_something() -> None:
     plan = factory.make_plan()
     factory.make_entry(factory.make_target(plan), 2023, 150)
     store.ensure(plan, 2023)
-    store.payloads(plan, 2023, "en")
+    store.payloads(plan, 2023, "en", viewer=ANY_ADMINISTRATOR)
     assert is_stored()
 
 

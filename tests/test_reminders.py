@@ -22,6 +22,7 @@ from tests import factory
 from tracker import deadlines, notify, permissions, services, work
 from tracker.excel.report import write_report
 from tracker.models import Deadline, Profile, ProgressEntry, SentMail, Target
+from tracker.permissions import ANY_ADMINISTRATOR
 from tracker.standing import plan_targets, standings
 
 TODAY = deadlines.today
@@ -440,7 +441,12 @@ class TestPages:
     def test_the_report_notes_name_the_deadlines(self, demo_plan):
         def notes_text(year):
             out = io.BytesIO()
-            write_report(out, demo_plan, year, standings(plan_targets(demo_plan), year))
+            write_report(
+                out,
+                demo_plan,
+                year,
+                standings(plan_targets(demo_plan, viewer=ANY_ADMINISTRATOR), year),
+            )
             book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
             return " ".join(str(c.value) for row in book["说明"].iter_rows() for c in row)
 

@@ -146,9 +146,8 @@ def test_an_import_refuses_an_extreme_number_at_its_cell(client, plan, reporter,
 
 def test_a_flagged_figure_keeps_a_short_finding(plan, reporter):
     """One million times last year's figure is questioned in a sentence, not a megabyte."""
-    result = build_preview(
-        filled(plan, reporter, F5="99999999999.9"), file_name="f.xlsx", user=reporter, plan=plan
-    )
+    workbook = filled(plan, reporter, F5="99999999999.9", H5="统计公报如此")
+    result = build_preview(workbook, file_name="f.xlsx", user=reporter, plan=plan)
     assert result.ok
     assert [w.code for w in result.warnings] == ["implausible"]
     assert len(result.rows[0].flag) < 300

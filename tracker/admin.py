@@ -288,7 +288,7 @@ class TargetAdmin(ForgetsOnce, SimpleHistoryAdmin):
             super()
             .get_queryset(request)
             .select_related("plan", "area", "lead_department")
-            .with_entries()
+            .with_entries(request.user)
             .annotate(status_year=_status_years())
         )
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tracker.excel.report import write_report
-from tracker.history import shown_reason
+from tracker.history import shown_reason, visible_records
 from tracker.models import (
     Area,
     Department,
@@ -33,7 +33,9 @@ from tracker.models import (
     Plan,
     ProgressEntry,
     Target,
+    figures_visible_to,
 )
+from tracker.permissions import ANY_ADMINISTRATOR
 from tracker.progress import Assessment, Status
 from tracker.standing import Standing, plan_targets, standings
 from tracker.workflow import hold
@@ -89,7 +91,7 @@ def freeze(
     hold(plan)
     figures = ProgressEntry.objects.select_for_update().filter(target__plan=plan)
     list(figures.order_by("pk").values("pk"))
-    targets = list(plan_targets(plan))
+    targets = list(plan_targets(plan, viewer=ANY_ADMINISTRATOR))
     rows = standings(targets, year)
     departments = {t.lead_department for t in targets if t.lead_department}
     for target in targets:
@@ -226,8 +228,10 @@ def frozen_plan(evaluation: Evaluation) -> Plan:
     return _rebuild(Plan, evaluation.frozen_plan["plan"])
 
 
-def frozen_standings(evaluation: Evaluation) -> tuple[Plan, list[Standing]]:
-    """The evaluation's plan and rows, rebuilt in memory from the snapshot alone.
+def frozen_standings(evaluation: Evaluation, *, viewer) -> tuple[Plan, list[Standing]]:
+    """The evaluation's plan and rows, rebuilt in memory from the snapshot alone, with the
+    frozen figures `viewer` may see (`figures_visible_to`, asked of the live target: of a
+    target deleted since, only an administrator sees those not approved).
 
     Each target's `entries` and `co_departments` are preset (as a prefetch would), so
     code that reads them through the usual managers sees the frozen figures and never
@@ -242,7 +246,8 @@ def frozen_standings(evaluation: Evaluation) -> tuple[Plan, list[Standing]]:
         areas[area.pk] = area
     departments = {d["id"]: _rebuild(Department, d) for d in data["departments"]}
     rows, by_id = [], {}
-    for frozen in evaluation.targets.prefetch_related("figures"):
+    visible = FrozenFigure.objects.filter(figures_visible_to(viewer, "frozen_target__target"))
+    for frozen in evaluation.targets.prefetch_related(models.Prefetch("figures", queryset=visible)):
         target = _rebuild(Target, frozen.definition)
         target.plan = plan
         target.area = areas.get(target.area_id) or Area(pk=target.area_id, plan=plan, name="—")
@@ -289,10 +294,11 @@ def frozen_standings(evaluation: Evaluation) -> tuple[Plan, list[Standing]]:
     return plan, rows
 
 
-def write_frozen_report(out, evaluation: Evaluation, **options) -> int:
+def write_frozen_report(out, evaluation: Evaluation, *, viewer, **options) -> int:
     """The evaluation's report as published: the writer fed from the snapshot, made by
-    whoever froze it, when they froze it. Returns how many targets it holds."""
-    frozen, rows = frozen_standings(evaluation)
+    whoever froze it, when they froze it, with the figures `viewer` may see. Returns how
+    many targets it holds."""
+    frozen, rows = frozen_standings(evaluation, viewer=viewer)
     write_report(
         out,
         frozen,
@@ -337,22 +343,25 @@ def _shown(record, target) -> str:
     return "" if record.value is None else f"{record.value:.{target.decimal_places}f}"
 
 
-def changes_since(evaluation: Evaluation) -> list[Revision]:
-    """Every change to a figure the evaluation covers (its years), saved after the freeze.
+def changes_since(evaluation: Evaluation, viewer) -> list[Revision]:
+    """Every change to a figure the evaluation covers (its years), saved after the freeze,
+    that `viewer` may see (`history.visible_records`).
 
     A change counts when it moved the value, the milestone flag, the data quality or the
-    state; each shows the figure before and after it and as the evaluation holds it.
-    Oldest first.
+    state; each shows the figure before and after it and as the evaluation holds it (as
+    far as `viewer` may see that). Oldest first.
     """
     targets = {t.pk: t for t in Target.objects.filter(plan=evaluation.plan).select_related("plan")}
     frozen = {
         (f.frozen_target.target_id, f.year): f
-        for f in FrozenFigure.objects.filter(frozen_target__evaluation=evaluation).select_related(
-            "frozen_target"
-        )
+        for f in FrozenFigure.objects.filter(
+            figures_visible_to(viewer, "frozen_target__target"),
+            frozen_target__evaluation=evaluation,
+        ).select_related("frozen_target")
     }
     records = (
-        ProgressEntry.history.filter(target_id__in=targets, year__lte=evaluation.year)
+        visible_records(viewer)
+        .filter(target_id__in=targets, year__lte=evaluation.year)
         .select_related("history_user")
         .order_by("id", "history_date", "history_id")
     )

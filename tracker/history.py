@@ -8,7 +8,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy
 
 from tracker import display
-from tracker.models import ProgressEntry, Target
+from tracker.models import ProgressEntry, Target, figures_visible_to
 
 # Why a figure changed, stored as a stable code, optionally followed by ": " and the
 # person's own words, and shown in the reader's language.
@@ -74,10 +74,19 @@ def _shown(record, target: Target) -> str:
     return display.format_figure(record.value, target.decimal_places)
 
 
-def change_log(target: Target) -> list[Change]:
-    """Every saved change of the target's figures, newest first, with the value before it."""
+def visible_records(viewer):
+    """The history records of the figures `viewer` may see, as they may see them: of a
+    target whose figures not yet approved are hidden from them, the approved states only,
+    so that a change shows the value approved before it, never a draft between."""
+    return ProgressEntry.history.filter(figures_visible_to(viewer))
+
+
+def change_log(target: Target, viewer) -> list[Change]:
+    """Every saved change of the target's figures that `viewer` may see, newest first,
+    with the value before it."""
     records = (
-        ProgressEntry.history.filter(target_id=target.pk)
+        visible_records(viewer)
+        .filter(target_id=target.pk)
         .select_related("history_user")
         .order_by("id", "history_date", "history_id")
     )

@@ -118,11 +118,12 @@ class LoadedEntry:
         self.pk, self.target = self.id, target
 
 
-def load_targets(plan: Plan, ids: Collection[int] | None = None) -> list[LoadedTarget]:
+def load_targets(plan: Plan, ids: Collection[int] | None = None, *, viewer) -> list[LoadedTarget]:
     """The plan's targets (or those of `ids`) in the order of its indicator table.
 
     Each comes with its area, departments, entries by year, and its reference target with
-    that one's entries, whether or not the reference is among those asked for.
+    that one's entries, whether or not the reference is among those asked for. Entries are
+    those `viewer` may see (`ProgressEntry.objects.visible_to`).
     """
     query = Target.objects.filter(plan=plan)
     if ids is not None:
@@ -140,7 +141,7 @@ def load_targets(plan: Plan, ids: Collection[int] | None = None) -> list[LoadedT
     of_targets = (
         Q(target__plan=plan) if ids is None and not missing else Q(target__in=list(targets))
     )
-    for row in ProgressEntry.objects.filter(of_targets).values(*ENTRY_FIELDS):
+    for row in ProgressEntry.objects.filter(of_targets).visible_to(viewer).values(*ENTRY_FIELDS):
         target = targets[row["target_id"]]
         target.by_year[row["year"]] = LoadedEntry(row, target)
     areas = {
@@ -175,6 +176,9 @@ def assessed(targets: list[LoadedTarget], year: int) -> list[Standing]:
     return rows
 
 
-def plan_standings(plan: Plan, year: int, ids: Collection[int] | None = None) -> list[Standing]:
-    """The standings every renderer reads: the plan's targets (or `ids`), assessed."""
-    return assessed(load_targets(plan, ids), year)
+def plan_standings(
+    plan: Plan, year: int, ids: Collection[int] | None = None, *, viewer
+) -> list[Standing]:
+    """The standings every renderer reads: the plan's targets (or `ids`), assessed, with
+    the figures `viewer` may see."""
+    return assessed(load_targets(plan, ids, viewer=viewer), year)

@@ -402,7 +402,8 @@ class TargetQuerySet(AnnouncingQuerySet):
         return self.filter(plan=plan).select_related("area", "lead_department", "plan")
 
     def editable_by(self, user) -> TargetQuerySet:
-        """Targets whose figures `user` may enter (the same rule as `permissions.can_enter`)."""
+        """Targets whose figures `user` may enter (the same rule as `permissions.can_enter`),
+        and so whose figures not yet approved they may see (`figures_visible_to`)."""
         from tracker.permissions import is_admin
 
         return self if is_admin(user) else self.reported_by(user)
@@ -414,19 +415,37 @@ class TargetQuerySet(AnnouncingQuerySet):
 
         if not is_reporter(user):
             return self.none()
-        mine = Target.objects.filter(
-            Q(lead_department__members=user)
-            | Q(co_departments_may_enter=True, co_departments__members=user)
+        # From the user's few departments to their targets, by index, never a scan of all.
+        departments = Department.objects.filter(members=user).values("pk")
+        co_led = Target.co_departments.through.objects.filter(department__in=departments)
+        return self.filter(
+            Q(lead_department__in=departments)
+            | Q(co_departments_may_enter=True, pk__in=co_led.values("target_id"))
         )
-        return self.filter(pk__in=mine.values("pk"))
 
-    def with_entries(self) -> TargetQuerySet:
-        """Prefetch every entry, and the reference target's, for the status engine; with
-        each figure its reviewer, whom the lock of an approved figure names."""
-        entries = ProgressEntry.objects.select_related("reviewed_by")
+    def with_unapproved_visible(self, user) -> TargetQuerySet:
+        """Each target annotated with `unapproved_visible`: whether `user` may see its
+        figures not yet approved (`editable_by`), in the same query."""
+        from tracker.permissions import is_admin, is_reporter
+
+        if is_admin(user) or not is_reporter(user):
+            visible = models.Value(is_admin(user))
+        else:
+            # One list of the user's targets for the whole query, not a lookup per row.
+            mine = Q(pk__in=Target.objects.editable_by(user).values("pk"))
+            visible = models.Case(
+                models.When(mine, then=True), default=False, output_field=models.BooleanField()
+            )
+        return self.annotate(unapproved_visible=visible)
+
+    def with_entries(self, viewer) -> TargetQuerySet:
+        """Prefetch the entries `viewer` may see (`figures_visible_to`), and the reference
+        target's, for the status engine and the pages; with each figure its reviewer, whom
+        the lock of an approved figure names."""
+        visible = ProgressEntry.objects.visible_to(viewer)
         return self.prefetch_related(
-            models.Prefetch("entries", queryset=entries),
-            "reference_target__entries",
+            models.Prefetch("entries", queryset=visible.select_related("reviewed_by")),
+            models.Prefetch("reference_target__entries", queryset=visible),
             "co_departments",
         ).select_related("reference_target")
 
@@ -739,6 +758,28 @@ class ProgressEntryQuerySet(AnnouncingQuerySet):
 
     def approved(self) -> ProgressEntryQuerySet:
         return self.filter(state=ProgressEntry.State.APPROVED)
+
+    def visible_to(self, user) -> ProgressEntryQuerySet:
+        """The figures `user` may see: approved ones, and any of a target whose figures they
+        may enter (`figures_visible_to`)."""
+        return self.filter(figures_visible_to(user))
+
+
+def figures_visible_to(user, target: str = "target") -> Q:
+    """The one rule for which figures `user` sees, as a condition on rows with a figure's
+    `state` that lead to its live target by `target`: figures, their history records, an
+    evaluation's frozen copies. Approved figures are everyone's; those not approved yet
+    are an administrator's and of whoever may enter them (`Target.objects.editable_by`,
+    `permissions.can_enter`), nobody else's."""
+    from tracker.permissions import is_admin, is_reporter
+
+    if is_admin(user):
+        return Q()
+    approved = Q(state=ProgressEntry.State.APPROVED)
+    if not is_reporter(user):
+        return approved
+    editable = Target.objects.editable_by(user).values("pk")
+    return approved | Q(**{f"{target}__in": editable})
 
 
 class ProgressEntry(models.Model):

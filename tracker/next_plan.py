@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from tracker import store
 from tracker.models import Area, Plan, ProgressEntry, Target
+from tracker.permissions import ANY_ADMINISTRATOR, ANYONE_SIGNED_IN
 from tracker.workflow import hold
 
 # What the next plan decides afresh: its wording, its goals, and (below) its baselines.
@@ -154,7 +155,7 @@ def _start(source, slug, name, name_en, start_year, end_year, by) -> Carried:
         for area in source.areas.all()
     }
     result = Carried(plan=plan)
-    old_targets = list(Target.objects.for_plan(source).with_entries())
+    old_targets = list(Target.objects.for_plan(source).with_entries(ANY_ADMINISTRATOR))
     reason = _("Carried over from %(plan)s") % {"plan": source.slug}
     new_targets = {}
     for old in old_targets:
@@ -272,7 +273,7 @@ def linked_series(target: Target) -> list[tuple[int, Decimal]]:
     if target.baseline_source_id:
         link |= Q(plan=target.baseline_source_id)
     points = {}
-    for other in others.filter(link).with_entries().select_related("plan"):
+    for other in others.filter(link).with_entries(ANYONE_SIGNED_IN).select_related("plan"):
         values = other.approved_values()
         if other.baseline_value is not None:
             values.setdefault(other.baseline_year, other.baseline_value)

@@ -201,6 +201,13 @@ def plan_reminders(
 
 
 def _reminder(user, items, on: date) -> Mail:
+    # A reason for return is the figure's, shown only to whoever may see it unapproved.
+    sees = set(
+        Target.objects.filter(pk__in={item.target.pk for item in items})
+        .editable_by(user)
+        .values_list("pk", flat=True)
+    )
+
     def groups():
         grouped = defaultdict(list)
         for item in items:
@@ -217,7 +224,7 @@ def _reminder(user, items, on: date) -> Mail:
                         "name": item.target.display_name,
                         "code": item.target.code,
                         "state": item.state_text,
-                        "reason": item.return_reason,
+                        "reason": item.return_reason if item.target.pk in sees else "",
                         "own_due": deadlines.describe(item.due, on)
                         if item.due != mine[0].due
                         else "",
@@ -398,7 +405,18 @@ def send_notices() -> list[Mail]:
         reporter = entry.entered_by
         if reporter and reporter != entry.reviewed_by and _reachable(reporter, "notices") is None:
             by_user[reporter].append(entry)
-    mails = [_notice(user, entries) for user, entries in by_user.items()]
+    mails = []
+    for user, entries in by_user.items():
+        # Only figures the reporter may still see: one returned after they left the
+        # department is no longer theirs to read.
+        visible = set(
+            ProgressEntry.objects.filter(pk__in=[e.pk for e in entries])
+            .visible_to(user)
+            .values_list("pk", flat=True)
+        )
+        entries = [e for e in entries if e.pk in visible]
+        if entries:
+            mails.append(_notice(user, entries))
     today = deadlines.today()
     for mail in mails:
         try:

@@ -42,14 +42,16 @@ def department_ids(user) -> set[int]:
     return cached
 
 
-def sees_unapproved(user):
-    """Whose figures not yet approved `user` sees: an administrator all, anyone else those
-    of the targets their departments lead. Returns a test of a target's lead department;
-    approved figures are everyone's."""
-    if is_admin(user):
-        return lambda lead_department_id: True
-    own = department_ids(user)
-    return lambda lead_department_id: lead_department_id in own
+def sees_unapproved(user, target) -> bool:
+    """Whether `user` may see `target`'s figures not yet approved (drafts, submissions,
+    returns with their reasons, notes and evidence): whoever may enter them, and nobody
+    else (`can_enter`). Approved figures are everyone's who signs in.
+
+    The same rule as queries: `ProgressEntry.objects.visible_to(user)`,
+    `models.figures_visible_to(user)` for history records, and
+    `Target.objects.with_unapproved_visible(user)`.
+    """
+    return can_enter(user, target)
 
 
 def can_enter(user, target) -> bool:
@@ -82,12 +84,25 @@ def forget(user) -> None:
 
 
 class _AnyAdministrator:
-    """Stands for any administrator: to ask which locks would hold even for one."""
+    """Stands for any administrator: to ask which locks would hold even for one, and to load
+    every figure where what is built serves every reader (the standings store, a freeze),
+    each then shown only what `sees_unapproved` lets them see."""
 
     is_authenticated = is_active = is_superuser = True
 
 
 ANY_ADMINISTRATOR = _AnyAdministrator()
+
+
+class _AnyoneSignedIn:
+    """Stands for anyone signed in, of no department: to load approved figures only."""
+
+    is_authenticated = is_active = True
+    is_superuser = False
+    _tracker_groups = _tracker_departments = frozenset()
+
+
+ANYONE_SIGNED_IN = _AnyoneSignedIn()
 
 
 def require_admin(user) -> None:

@@ -27,7 +27,7 @@ class Standing:
 
     @classmethod
     def of(cls, target: Target, year: int) -> Standing:
-        """Assess `target` as of `year`; pass a target from `.with_entries()`."""
+        """Assess `target` as of `year`; pass a target from `.with_entries(viewer)`."""
         values = target.approved_values()
         spec = target.spec(values)
         entries = {entry.year: entry for entry in target.entries.all()}
@@ -72,7 +72,7 @@ class Standing:
 
 
 def standings(targets: Iterable[Target], year: int) -> list[Standing]:
-    """Assess every target as of `year`; pass targets from `.with_entries()`."""
+    """Assess every target as of `year`; pass targets from `.with_entries(viewer)`."""
     return [Standing.of(target, year) for target in targets]
 
 
@@ -82,6 +82,7 @@ def status_counts(rows: Iterable[Standing]) -> list[tuple[Status, int]]:
     return [(status, counts[status]) for status in ORDER if counts[status]]
 
 
-def plan_targets(plan):
-    """The plan's targets with everything the engine needs, in a constant number of queries."""
-    return Target.objects.for_plan(plan).with_entries()
+def plan_targets(plan, *, viewer):
+    """The plan's targets with everything the engine needs, and the figures `viewer` may
+    see, in a constant number of queries."""
+    return Target.objects.for_plan(plan).with_entries(viewer)

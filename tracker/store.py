@@ -66,6 +66,7 @@ from tracker.models import (
     StoredStanding,
     Target,
 )
+from tracker.permissions import ANY_ADMINISTRATOR
 from tracker.progress import ORDER, Status
 from tracker.writes import bulk_written
 
@@ -252,7 +253,7 @@ def _fill(plan: Plan, year: int, model, missing, build) -> None:
         if not ids:  # built by another request while this one waited for the lock
             return
         whole = len(ids) == Target.objects.filter(plan=plan).count()
-        rows = plan_standings(plan, year, None if whole else ids)
+        rows = plan_standings(plan, year, None if whole else ids, viewer=ANY_ADMINISTRATOR)
         model.objects.bulk_create(build(rows), batch_size=BATCH)
 
 
@@ -278,13 +279,14 @@ def ensure(plan: Plan, year: int) -> None:
     )
 
 
-def payloads(plan: Plan, year: int, language: str, sees_unapproved=None) -> list[str]:
-    """The API objects of the plan's targets as of `year` in `language`, as JSON texts in
-    the order of its indicator table; those not stored yet are built and stored first.
+def payloads(plan: Plan, year: int, language: str, *, viewer) -> list[str]:
+    """The API objects of the plan's targets as of `year` in `language`, as `viewer` may
+    see them, as JSON texts in the order of its indicator table; those not stored yet are
+    built and stored first.
 
-    `sees_unapproved`, a test of a target's lead department, says whose figures not yet
-    approved the reader sees (tracker.permissions); the others' objects list approved
-    figures only. Without it, every figure is listed.
+    Each target's object is stored twice, with every figure and with approved ones only;
+    `viewer` is given the first where they may see its figures not yet approved
+    (`Target.objects.with_unapproved_visible`), the second elsewhere.
     """
     flush()
     stored = StoredPayload.objects.filter(year=year, language=language)
@@ -315,24 +317,30 @@ def payloads(plan: Plan, year: int, language: str, sees_unapproved=None) -> list
     # forgets some after they were built leaves them missing here, and they are built again.
     read = (
         Target.objects.filter(plan=plan)
+        .with_unapproved_visible(viewer)
         .order_by("area__order", "order", "code")
         .annotate(
             json=Subquery(of_target.values("json")),
             json_approved=Subquery(of_target.values("json_approved")),
         )
-        .values_list("lead_department_id", "json", "json_approved")
+        .values_list("unapproved_visible", "json", "json_approved")
     )
-    sees = sees_unapproved or (lambda lead_department_id: True)
     for _attempt in range(3):
         rows = list(read.all())  # each time anew
-        if all(whole is not None for _lead, whole, _approved in rows):
-            return [whole if sees(lead) else approved for lead, whole, approved in rows]
+        if all(whole is not None for _sees, whole, _approved in rows):
+            return [whole if sees else approved for sees, whole, approved in rows]
         missing = Target.objects.filter(plan=plan).exclude(Exists(of_target))
         _fill(plan, year, StoredPayload, missing, build)
     # Written to faster than it can be read: the objects as they are, not stored.
-    rows = plan_standings(plan, year)
+    visible = set(
+        Target.objects.filter(plan=plan)
+        .with_unapproved_visible(viewer)
+        .filter(unapproved_visible=True)
+        .values_list("pk", flat=True)
+    )
+    rows = plan_standings(plan, year, viewer=ANY_ADMINISTRATOR)
     return [
-        made.json if sees(row.target.lead_department_id) else made.json_approved
+        made.json if row.target.pk in visible else made.json_approved
         for row, made in zip(rows, build(rows), strict=True)
     ]
 
@@ -379,11 +387,11 @@ class StoredRows(TableData):
         "progress_sort": lambda: F("stored_progress"),
     }
 
-    def __init__(self, plan: Plan, year: int, targets, prepare=None):
-        """`targets`: a query of the plan's targets from `with_standing()`, filtered;
-        `prepare`, if given, is called with the rows of each page before they are shown."""
+    def __init__(self, plan: Plan, year: int, targets, *, viewer):
+        """`targets`: a query of the plan's targets from `with_standing()`, filtered; the
+        rows hold the figures `viewer` may see."""
         super().__init__(targets)
-        self.plan, self.year, self.prepare = plan, year, prepare
+        self.plan, self.year, self.viewer = plan, year, viewer
 
     @cached_property
     def _count(self) -> int:
@@ -399,11 +407,9 @@ class StoredRows(TableData):
         if not isinstance(key, slice):
             return self[key : key + 1][0]
         ids = list(self.data.values_list("pk", flat=True)[key])
-        rows = {row.target.pk: row for row in plan_standings(self.plan, self.year, ids)}
-        page = [rows[pk] for pk in ids]
-        if self.prepare is not None:
-            self.prepare(page)
-        return page
+        shown = plan_standings(self.plan, self.year, ids, viewer=self.viewer)
+        rows = {row.target.pk: row for row in shown}
+        return [rows[pk] for pk in ids]
 
     def order_by(self, aliases) -> None:
         keys = []

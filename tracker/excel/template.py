@@ -108,7 +108,7 @@ def write_template(
 ) -> None:
     """Write the data-entry template of `plan` for `year` with one row per target.
 
-    `targets` come from `Target.objects.for_plan(plan).editable_by(user).with_entries()`.
+    `targets` come from `Target.objects.for_plan(plan).editable_by(user).with_entries(user)`.
     The context columns are locked (the sheet is protected without a password, so nobody
     overwrites them by accident); value, quality and note are open, with validation, except
     for a figure already approved or in a closed year: it shows locked and grey, and a file

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
@@ -23,7 +23,7 @@ from tracker.models import (
 )
 from tracker.next_plan import linked_series
 from tracker.numbers import whole_number
-from tracker.permissions import is_admin, is_reporter, sees_unapproved
+from tracker.permissions import is_admin, is_reporter
 from tracker.standing import standings
 from tracker.tables import standing_table
 from tracker.views import evaluations
@@ -51,28 +51,6 @@ def plan_list(request):
     return render(request, "tracker/plan_list.html", context)
 
 
-def _unapproved_visible(user):
-    """A test of a target: whether `user` sees its figures not yet approved."""
-    sees = sees_unapproved(user)
-    return lambda target: sees(target.lead_department_id)
-
-
-def _hide_others_unapproved(rows, user) -> None:
-    """Drop other departments' drafts, submissions and returns from the rows' figures."""
-    visible = _unapproved_visible(user)
-    for row in rows:
-        if not visible(row.target):
-            row.entries = {year: e for year, e in row.entries.items() if e.counts}
-
-
-def _visible_changes(changes, target, user):
-    """The change log, without other departments' figures that were never approved."""
-    if _unapproved_visible(user)(target):
-        return changes
-    approved = str(ProgressEntry.State.APPROVED.label)
-    return [change for change in changes if change.state == approved]
-
-
 def _chosen_year(request, plan) -> tuple[int, str | None]:
     """The status year, and a sentence when the one asked for is not a year of the plan."""
     asked = request.GET.get("year", "")
@@ -85,13 +63,8 @@ def _chosen_year(request, plan) -> tuple[int, str | None]:
 
 
 def _latest_shown_year(plan, user) -> int | None:
-    """The latest year with a figure `user` sees on the dashboard (see `_unapproved_visible`)."""
-    entries = ProgressEntry.objects.filter(target__plan=plan)
-    if not is_admin(user):
-        own = user.departments.values("pk")
-        entries = entries.filter(
-            Q(state=ProgressEntry.State.APPROVED) | Q(target__lead_department__in=own)
-        )
+    """The latest year with a figure `user` sees on the dashboard."""
+    entries = ProgressEntry.objects.filter(target__plan=plan).visible_to(user)
     return entries.aggregate(latest=Max("year"))["latest"]
 
 
@@ -111,9 +84,7 @@ def plan_dashboard(request, slug):
         queryset=store.with_standing(Target.objects.filter(plan=plan), year),
         plan=plan,
     )
-    rows = store.StoredRows(
-        plan, year, filterset.qs, prepare=lambda page: _hide_others_unapproved(page, request.user)
-    )
+    rows = store.StoredRows(plan, year, filterset.qs, viewer=request.user)
     latest = None if "year" in request.GET else _latest_shown_year(plan, request.user)
     table = standing_table(rows, _columns(plan, year, latest))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
@@ -134,13 +105,12 @@ def plan_dashboard(request, slug):
 
 def target_detail(request, slug, code):
     target = get_object_or_404(
-        Target.objects.with_entries().select_related("plan", "area", "lead_department"),
+        Target.objects.with_entries(request.user).select_related("plan", "area", "lead_department"),
         plan__slug=slug,
         code=code,
     )
     year, year_problem = _chosen_year(request, target.plan)
     row = standings([target], year)[0]
-    _hide_others_unapproved([row], request.user)
     figures = sorted(row.entries.values(), key=lambda entry: entry.year)
     context = {
         "plan": target.plan,
@@ -150,7 +120,7 @@ def target_detail(request, slug, code):
         "row": row,
         "figures": figures,
         "chart": target_chart(target, row, linked_series(target)),
-        "changes": _visible_changes(change_log(target), target, request.user),
+        "changes": change_log(target, request.user),
         "has_sample": any(e.is_sample for e in target.entries.all()),
     }
     return render(request, "tracker/target_detail.html", context)
@@ -209,5 +179,5 @@ def api_plan(request, slug):
             {"detail": f"year must be one of {plan.start_year}-{plan.end_year}"}, status=400
         )
     year = plan.status_year(asked)
-    targets = store.payloads(plan, year, translation.get_language(), sees_unapproved(request.user))
+    targets = store.payloads(plan, year, translation.get_language(), viewer=request.user)
     return HttpResponse(plan_json(plan, year, targets), content_type="application/json")

@@ -31,7 +31,7 @@ class EntryRow:
 
 
 def _entry_rows(request, plan, year) -> list[EntryRow]:
-    targets = Target.objects.for_plan(plan).editable_by(request.user).with_entries()
+    targets = Target.objects.for_plan(plan).editable_by(request.user).with_entries(request.user)
     data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     rows = []
     for target in targets:
@@ -159,7 +159,9 @@ def _invalid_page_message(rows) -> str:
 
 
 def evidence(request, pk):
-    entry = get_object_or_404(ProgressEntry, pk=pk)
+    """A figure's evidence, to whoever may see the figure; to anyone else, as if there were
+    no such figure."""
+    entry = get_object_or_404(ProgressEntry.objects.visible_to(request.user), pk=pk)
     if not entry.evidence:
         raise Http404(_("No evidence attached."))
     return FileResponse(

@@ -53,7 +53,7 @@ def freeze(request, slug):
 
 def evaluation_detail(request, slug, pk):
     evaluation = _evaluation(slug, pk)
-    frozen, rows = evaluations.frozen_standings(evaluation)
+    frozen, rows = evaluations.frozen_standings(evaluation, viewer=request.user)
     years = range(frozen.start_year, evaluation.year + 1)
     context = {
         "plan": evaluation.plan,
@@ -63,7 +63,7 @@ def evaluation_detail(request, slug, pk):
         "table": standing_table(rows, years, orderable=False),
         "counts": status_counts(rows),
         "total": len(rows),
-        "changes": evaluations.changes_since(evaluation),
+        "changes": evaluations.changes_since(evaluation, request.user),
         "has_sample": any(e.is_sample for row in rows for e in row.entries.values()),
     }
     return render(request, "tracker/evaluation.html", context)
@@ -72,7 +72,7 @@ def evaluation_detail(request, slug, pk):
 def evaluation_report(request, slug, pk):
     evaluation = _evaluation(slug, pk)
     return _xlsx_response(
-        lambda out: evaluations.write_frozen_report(out, evaluation),
+        lambda out: evaluations.write_frozen_report(out, evaluation, viewer=request.user),
         f"{slug}-evaluation-{evaluation.pk}-{evaluation.year}"
         f"-{timezone.localtime(evaluation.frozen_at):%Y%m%d}.xlsx",
     )
@@ -83,8 +83,8 @@ def compare(request, slug, pk):
     evaluation = _evaluation(slug, pk)
     plan = evaluation.plan
     year = plan.status_year(requested_year(request) or evaluation.year)
-    live = standings(plan_targets(plan), year)
-    _frozen, frozen_rows = evaluations.frozen_standings(evaluation)
+    live = standings(plan_targets(plan, viewer=request.user), year)
+    _frozen, frozen_rows = evaluations.frozen_standings(evaluation, viewer=request.user)
     before = {row.target.pk: row for row in frozen_rows}
     changed = evaluations.status_changes(evaluation, live)
     rows = [(row, before.get(row.target.pk), row.target.pk in changed) for row in live]
@@ -108,7 +108,7 @@ def api_evaluation(request, plan: Plan, number: str) -> JsonResponse:
             {"detail": f"evaluation must be the number of one of {plan.slug}'s evaluations"},
             status=400 if pk is None else 404,
         )
-    frozen, rows = evaluations.frozen_standings(evaluation)
+    frozen, rows = evaluations.frozen_standings(evaluation, viewer=request.user)
     payload = plan_payload(frozen, evaluation.year, rows)
     payload["evaluation"] = {
         "id": evaluation.pk,

@@ -48,7 +48,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def report_download(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     year = plan.status_year(requested_year(request))
-    rows = plan_standings(plan, year)
+    rows = plan_standings(plan, year, viewer=request.user)
     include_unapproved = request.GET.get("include_unapproved") == "1"
     return _xlsx_response(
         lambda out: write_report(
@@ -63,7 +63,8 @@ def template_download(request, slug, year):
     outside = plan.year_outside(year)
     if outside:
         raise Http404(outside)
-    targets = list(Target.objects.for_plan(plan).editable_by(request.user).with_entries())
+    targets = Target.objects.for_plan(plan).editable_by(request.user)
+    targets = list(targets.with_entries(request.user))
     return _xlsx_response(
         lambda out: write_template(out, plan, year, targets),
         f"{plan.slug}-template-{year}-{timezone.localdate():%Y%m%d}.xlsx",

@@ -4,6 +4,7 @@ from tracker.evaluations import write_frozen_report
 from tracker.excel.report import write_report
 from tracker.loading import plan_standings
 from tracker.management.lookup import plan_by_slug
+from tracker.permissions import ANY_ADMINISTRATOR
 
 
 class Command(BaseCommand):
@@ -33,7 +34,11 @@ class Command(BaseCommand):
                 raise CommandError(f"No evaluation {evaluation} of {plan.slug}.")
             with _opened(output) as out:
                 count = write_frozen_report(
-                    out, found, language=language, include_unapproved=include_unapproved
+                    out,
+                    found,
+                    viewer=ANY_ADMINISTRATOR,
+                    language=language,
+                    include_unapproved=include_unapproved,
                 )
             self.stdout.write(f"{output}: {count} targets, {found} (frozen)")
             return
@@ -41,7 +46,7 @@ class Command(BaseCommand):
             raise CommandError(f"--year must lie in {plan.start_year}-{plan.end_year}.")
         year = plan.status_year(year)
         with _opened(output) as out:
-            rows = plan_standings(plan, year)
+            rows = plan_standings(plan, year, viewer=ANY_ADMINISTRATOR)
             write_report(
                 out, plan, year, rows, language=language, include_unapproved=include_unapproved
             )

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tracker.excel.template import write_template
 from tracker.management.lookup import plan_by_slug
 from tracker.models import Target
+from tracker.permissions import ANY_ADMINISTRATOR
 
 
 class Command(BaseCommand):
@@ -20,14 +21,14 @@ class Command(BaseCommand):
         plan = plan_by_slug(plan)
         if plan.year_outside(year):
             raise CommandError(f"--year must lie in {plan.baseline_year}-{plan.end_year}.")
-        targets = Target.objects.for_plan(plan).with_entries()
+        targets = Target.objects.for_plan(plan)
         if user:
             try:
                 user = get_user_model().objects.get(username=user)
             except get_user_model().DoesNotExist:
                 raise CommandError(f"No user {user!r}.") from None
             targets = targets.editable_by(user)
-        targets = list(targets)
+        targets = list(targets.with_entries(user or ANY_ADMINISTRATOR))
         with open(output, "wb") as out:
             write_template(out, plan, year, targets, language=language)
         self.stdout.write(f"{output}: {len(targets)} targets for {year}")
