@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from tracker import display, plausibility
 from tracker.excel.common import NO, QUALITY_WORDS, YES
-from tracker.excel.reader import Problem, RawRow, normalise, plain, read_workbook
+from tracker.excel.reader import Problem, Problems, RawRow, normalise, plain, read_workbook
 from tracker.excel.safety import UnsafeFile, inspect_xlsx
 from tracker.models import Plan, ProgressEntry, Target
 from tracker.numbers import (
@@ -46,8 +46,11 @@ class Preview:
     file_name: str
     sha256: str
     rows: list[FigureRow] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
+    # At most MAX_PROBLEMS of each are kept (`more` counts the rest); once the errors are
+    # full the figures left are not judged, only counted in `unchecked`.
+    errors: Problems = field(default_factory=Problems)
+    warnings: Problems = field(default_factory=Problems)
+    unchecked: int = 0
 
     @property
     def counts(self) -> dict[str, int]:
@@ -59,7 +62,7 @@ class Preview:
 
     def payload(self) -> dict:
         """What is kept between preview and confirm (JSON)."""
-        return dump(self.rows, self.warnings)
+        return {**dump(self.rows, self.warnings), "more_warnings": self.warnings.more}
 
 
 def build_preview(
@@ -140,7 +143,10 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
     }
     seen: dict[tuple[str, int], str] = {}
     reported_years: set[tuple[str, str]] = set()
-    for raw in progress(raw_rows) if progress else raw_rows:
+    for index, raw in enumerate(progress(raw_rows) if progress else raw_rows):
+        if preview.errors.full:
+            preview.unchecked = len(raw_rows) - index
+            break
         problems_before = len(preview.errors)
 
         def error(cell, message, code="invalid", sheet=raw.sheet):
