@@ -142,6 +142,7 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
         )
     }
     seen: dict[tuple[str, int], str] = {}
+    unsaved: dict[int, ProgressEntry] = {}
     reported_years: set[tuple[str, str]] = set()
     for index, raw in enumerate(progress(raw_rows) if progress else raw_rows):
         if preview.errors.full:
@@ -178,7 +179,18 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
             continue
         seen[key] = f"{raw.sheet}!{raw.value_cell}"
         entry = stored.get((target.pk, raw.year))
-        lock = (entry or ProgressEntry(target=target, year=raw.year)).lock_reason(user)
+        if entry is None:
+            # A figure not yet stored is asked about as an unsaved one; one per target,
+            # its year set for each, since building a model instance costs more than
+            # the question.
+            entry = unsaved.get(target.pk)
+            if entry is None:
+                entry = unsaved[target.pk] = ProgressEntry(target=target, year=raw.year)
+            entry.year = raw.year
+            lock = entry.lock_reason(user)
+            entry = None
+        else:
+            lock = entry.lock_reason(user)
         # A file may restate a locked figure unchanged: a report exported and read back, or a
         # template returned as it is. Changing one is refused below, once it is compared.
         if lock and lock.code not in ("approved", "closed_year"):
@@ -210,7 +222,10 @@ def _check_plausibility(
     typed = raw.value if isinstance(raw.value, str) else ""
     findings = target.check_figure(typed_figure, raw.year, typed)
     for finding in findings:
-        preview.warnings.append(Problem(raw.sheet, raw.value_cell, str(finding), "implausible"))
+        if preview.warnings.full:  # only counted: not worth wording
+            preview.warnings.more += 1
+        else:
+            preview.warnings.append(Problem(raw.sheet, raw.value_cell, str(finding), "implausible"))
     row.flag = plausibility.flag_text(findings)
 
 
