@@ -366,6 +366,7 @@ class _Sheet:
 
     def __init__(self, scan: _Scan, part: str, parser, names: _Names):
         self.scan, self.part, self.parser, self.local = scan, part, parser, names
+        self.known = names.known
         self.row = self.column = 0
         self.far_row = self.far_column = 0
         self.rows = 0
@@ -377,7 +378,7 @@ class _Sheet:
         self.percent_styles = scan.percent_styles()
 
     def start(self, name: str, attrs: dict) -> None:
-        local = self.local(name)
+        local = self.known.get(name) or self.local(name)
         if self.watching:
             self.parser.CharacterDataHandler = None
             self.watching = False
