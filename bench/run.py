@@ -13,7 +13,8 @@ Measured on a fresh database (bench/out/bench.sqlite3, or BENCH_DATABASE_URL):
 5. hostile uploads (tests/hostile.py): each posted to the import page in a process of its
    own, its time and peak memory against the budget README states.
 
-`python bench/run.py --uploads` runs 3 and 5 alone and rewrites only their sections.
+`python bench/run.py --uploads` runs 3 and 5 alone and rewrites only their sections;
+`--hostile` runs 5 alone.
 """
 
 from __future__ import annotations
@@ -786,8 +787,9 @@ ended: {" / ".join(f"{x:.1f}" for x in os.getloadavg())} (1, 5, 15 minutes; it h
 """
 
 
-def uploads_only():
-    """`python bench/run.py --uploads`: only sections 3 and 5, rewritten in RESULTS.md."""
+def uploads_only(only_hostile: bool = False):
+    """`python bench/run.py --uploads`: only sections 3 and 5, rewritten in RESULTS.md;
+    `--hostile`: section 5 alone."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
@@ -797,8 +799,13 @@ def uploads_only():
     admin = get_user_model().objects.create_user("bench-admin", password="x")
     admin.groups.add(Group.objects.get(name="administrators"))
     hostile = bench_hostile()
-    imports, ratios = bench_import(admin)
     text = RESULTS.read_text(encoding="utf-8")
+    if only_hostile:
+        text = text.partition("## 5. Hostile uploads")[0].rstrip() + "\n\n"
+        RESULTS.write_text(text + hostile_section(*hostile), encoding="utf-8")
+        print(hostile_section(*hostile))
+        return
+    imports, ratios = bench_import(admin)
     head, _, rest = text.partition("## 3. Import")
     _old, _, tail = rest.partition("## 4. ")
     tail = ("## 4. " + tail) if tail else ""
@@ -817,7 +824,7 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--help":
         print(__doc__)
         sys.exit(0)
-    if len(sys.argv) > 1 and sys.argv[1] == "--uploads":
-        uploads_only()
+    if len(sys.argv) > 1 and sys.argv[1] in ("--uploads", "--hostile"):
+        uploads_only(only_hostile=sys.argv[1] == "--hostile")
     else:
         main()
