@@ -807,6 +807,7 @@ def uploads_only(only_hostile: bool = False):
         return
     imports, ratios = bench_import(admin)
     head, _, rest = text.partition("## 3. Import")
+    head = head.partition("Sections 3 and 5 made by")[0].rstrip() + "\n\n"
     _old, _, tail = rest.partition("## 4. ")
     tail = ("## 4. " + tail) if tail else ""
     tail = tail.partition("## 5. Hostile uploads")[0]
