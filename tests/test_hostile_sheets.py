@@ -2,7 +2,9 @@
 
 python-calamine holds a sheet as the whole rectangle up to its farthest cell, so one value
 in XFD1048576 would ask for hundreds of gigabytes. The safety check counts the cells really
-there, and does not trust the sheet's own <dimension>.
+there, and does not trust the sheet's own <dimension>. Small files built to cost far more
+than their size (tests/hostile.py) are refused, or stop at the error limit; how long each
+takes and how much memory it needs is measured by `make bench` (bench/run.py), not here.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import io
 import re
 import resource
-import time
 import zipfile
 
 import openpyxl
@@ -19,10 +20,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests import factory
+from tests import factory, hostile
 from tracker.excel.importer import build_preview
-from tracker.excel.reader import read_workbook
-from tracker.excel.safety import UnsafeFile, inspect_xlsx
+from tracker.excel.reader import MAX_PROBLEMS, read_workbook
+from tracker.excel.safety import MAX_CELLS, UnsafeFile, damaged, inspect_xlsx
 from tracker.excel.targets import preview_targets
 from tracker.models import PendingImport
 
@@ -75,15 +76,14 @@ def plan(db, department):
 
 @pytest.mark.parametrize("cell", ["XFD1048576", "CV500000", "A100001", "KO1"])
 @pytest.mark.parametrize("lie", [False, True], ids=["dimension-true", "dimension-lies"])
-def test_a_sheet_reaching_far_is_refused_quickly_with_little_memory(cell, lie):
+def test_a_sheet_reaching_far_is_refused_with_little_memory(cell, lie):
     data = far_workbook(cell)
     if lie:
         data = lying_dimension(data)
     assert len(data) < 10_000
-    before, started = peak_memory_kb(), time.perf_counter()
+    before = peak_memory_kb()
     with pytest.raises(UnsafeFile) as refusal:
         inspect_xlsx(data, max_bytes=5 * 1024 * 1024)
-    assert time.perf_counter() - started < 0.5
     assert peak_memory_kb() - before < 50_000
     assert "年度数据" in str(refusal.value)
     # The cell itself when the dimension lies, else the dimension's far corner.
@@ -129,9 +129,7 @@ def test_the_import_refuses_it_and_writes_nothing(plan, reporter):
 
 def test_the_target_definition_import_refuses_it(plan):
     data = lying_dimension(far_workbook("CV500000"))
-    started = time.perf_counter()
     result = preview_targets(data, plan=plan, file_name="far.xlsx", max_bytes=5 * 1024 * 1024)
-    assert time.perf_counter() - started < 0.5
     assert not result.ok and "CV500000" in str(result.errors[0])
 
 
@@ -160,7 +158,7 @@ def test_the_upload_page_shows_the_refusal(client, plan, reporter):
     assert not PendingImport.objects.exists()
 
 
-def test_millions_of_empty_cells_are_refused_without_scanning_them_all(monkeypatch):
+def test_millions_of_empty_cells_are_refused(monkeypatch):
     from tracker.excel import safety
 
     monkeypatch.setattr(safety, "MAX_RATIO", 10_000)  # let it past the zip-bomb check
@@ -170,10 +168,8 @@ def test_millions_of_empty_cells_are_refused_without_scanning_them_all(monkeypat
         return body.replace(b"</sheetData>", b'<row r="3">' + cells + b"</row></sheetData>")
 
     data = rewrite_sheet(far_workbook(), many_empty_cells)
-    started = time.perf_counter()
     with pytest.raises(UnsafeFile, match="年度数据"):
         inspect_xlsx(data, max_bytes=5 * 1024 * 1024)
-    assert time.perf_counter() - started < 5
 
 
 def test_a_cell_of_hundreds_of_megabytes_of_text_is_refused_before_it_is_read(plan, reporter):
@@ -186,9 +182,130 @@ def test_a_cell_of_hundreds_of_megabytes_of_text_is_refused_before_it_is_read(pl
         ),
     )
     assert len(data) < settings.IMPORT_MAX_BYTES
-    started = time.perf_counter()
     with pytest.raises(UnsafeFile):
         inspect_xlsx(data, max_bytes=len(data) + 1)
-    assert time.perf_counter() - started < 10
     preview = build_preview(data, file_name="text.xlsx", user=reporter, plan=plan)
     assert not preview.ok and not PendingImport.objects.exists()
+
+
+def upload(client, plan, data: bytes):
+    return client.post(
+        reverse("tracker:import", args=[plan.slug]),
+        {"file": SimpleUploadedFile("hostile.xlsx", data, XLSX)},
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [hostile.unclosed_formulas(), hostile.open_cell_flood()],
+    ids=["formula-cells-never-closed", "open-cell-flood"],
+)
+def test_a_small_file_of_broken_xml_is_refused_as_damaged(client, plan, reporter, data):
+    assert len(data) < 4_000
+    with pytest.raises(UnsafeFile) as refusal:
+        inspect_xlsx(data, max_bytes=5 * 1024 * 1024)
+    assert str(refusal.value) == str(damaged())
+    client.force_login(reporter)
+    response = upload(client, plan, data)
+    assert response.status_code == 200
+    assert str(damaged()) in response.content.decode()
+    assert not PendingImport.objects.exists()
+
+
+def test_a_dense_sheet_beyond_the_cell_limit_is_refused_before_it_is_read(plan, reporter):
+    data = hostile.dense_matrix()  # 100,000 rows x 15 columns: 1.5 million cells
+    assert len(data) < settings.IMPORT_MAX_BYTES
+    with pytest.raises(UnsafeFile, match="年度数据") as refusal:
+        inspect_xlsx(data, max_bytes=settings.IMPORT_MAX_BYTES)
+    assert "A33334" in str(refusal.value)  # 33,334 rows x 15 columns pass 500,000 cells
+    preview = build_preview(data, file_name="dense.xlsx", user=reporter, plan=plan)
+    assert not preview.ok and [e.code for e in preview.errors] == ["unsafe"]
+
+
+def test_cells_are_counted_across_the_workbook():
+    """Two sheets each within the area limit, together beyond the cell limit."""
+    rows = MAX_CELLS // 2 // 10 + 1
+    sheet = hostile.matrix_rows([["X", *range(9)]] * rows)
+    data = hostile.workbook(sheet)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    second = source.read("xl/worksheets/sheet1.xml")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                body = body.replace(
+                    b"</sheets>", b'<sheet name="second" sheetId="2" r:id="rId2"/></sheets>'
+                )
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                body = body.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rId2" Type="x" Target="worksheets/sheet2.xml"/>'
+                    b"</Relationships>",
+                )
+            target.writestr(item, body)
+        target.writestr("xl/worksheets/sheet2.xml", second)
+    inspect_xlsx(data, max_bytes=settings.IMPORT_MAX_BYTES)  # one sheet alone passes
+    with pytest.raises(UnsafeFile, match="second"):
+        inspect_xlsx(out.getvalue(), max_bytes=settings.IMPORT_MAX_BYTES)
+
+
+def test_a_file_of_many_errors_stops_at_the_limit_and_says_so(client, plan, reporter):
+    data = hostile.dense_matrix(rows=3_000, years=5)  # 15,000 figures of unknown targets
+    preview = build_preview(data, file_name="dense.xlsx", user=reporter, plan=plan)
+    assert len(preview.errors) == MAX_PROBLEMS and preview.errors.full
+    assert {e.code for e in preview.errors} == {"unknown_code"}
+    assert preview.unchecked == 15_000 - MAX_PROBLEMS
+    client.force_login(reporter)
+    page = upload(client, plan, data).content.decode()
+    assert f"文件有 {MAX_PROBLEMS} 处或更多错误" in page
+    assert "另有 14800 项未检查" in page
+    assert page.count("X000") <= MAX_PROBLEMS + 5  # the first errors, not all
+    assert not PendingImport.objects.exists()
+
+
+def test_reading_stops_at_the_error_limit(plan):
+    """Rows with figures but no code: the reader's own errors stop it too."""
+    rows = [["指标代码", 2021, 2022], *[["", 1, 2]] * 5_000]
+    data = hostile.workbook(hostile.matrix_rows(rows))
+    read = read_workbook(data, inspect_xlsx(data, max_bytes=settings.IMPORT_MAX_BYTES))
+    assert len(read.errors) == MAX_PROBLEMS
+    assert read.rows == []
+
+
+def test_warnings_past_the_limit_are_counted_not_kept(plan, reporter):
+    from tracker.models import Target
+
+    codes = [f"R{i:04d}" for i in range(MAX_PROBLEMS + 50)]
+    for code in codes:
+        factory.make_target(
+            plan,
+            code=code,
+            area=Target.objects.first().area,
+            lead_department=reporter.departments.first(),
+        )
+    # Three decimals for targets of two: each figure is rounded, with a warning.
+    rows = [["指标代码", 2023], *[[code, 1.125] for code in codes]]
+    data = hostile.workbook(hostile.matrix_rows(rows))
+    preview = build_preview(data, file_name="many.xlsx", user=reporter, plan=plan)
+    assert preview.ok, preview.errors[:3]
+    rounded = [w for w in preview.warnings if w.code == "rounded"]
+    assert len(preview.warnings) == MAX_PROBLEMS
+    assert len(rounded) + preview.warnings.more >= len(codes)
+    assert preview.payload()["more_warnings"] == preview.warnings.more > 0
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["transitional", "strict"])
+def test_a_formula_without_a_saved_result_is_refused_in_either_namespace(plan, reporter, strict):
+    make = (
+        hostile.strict_with_unsaved_formula
+        if strict
+        else (hostile.transitional_with_unsaved_formula)
+    )
+    data = make("GDP")
+    assert (b"purl.oclc.org" in zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml")) == strict
+    preview = build_preview(data, file_name="formula.xlsx", user=reporter, plan=plan)
+    assert not preview.ok
+    assert [(e.sheet, e.cell, e.code) for e in preview.errors] == [
+        ("年度数据", "C2", "unsaved_formula")
+    ]

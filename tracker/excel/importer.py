@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from tracker import display, plausibility
 from tracker.excel.common import NO, QUALITY_WORDS, YES
-from tracker.excel.reader import Problem, RawRow, normalise, plain, read_workbook
+from tracker.excel.reader import Problem, Problems, RawRow, normalise, plain, read_workbook
 from tracker.excel.safety import UnsafeFile, inspect_xlsx
 from tracker.models import Plan, ProgressEntry, Target
 from tracker.numbers import (
@@ -48,8 +48,11 @@ class Preview:
     file_name: str
     sha256: str
     rows: list[FigureRow] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
+    # At most MAX_PROBLEMS of each are kept (`more` counts the rest); once the errors are
+    # full the figures left are not judged, only counted in `unchecked`.
+    errors: Problems = field(default_factory=Problems)
+    warnings: Problems = field(default_factory=Problems)
+    unchecked: int = 0
 
     @property
     def counts(self) -> dict[str, int]:
@@ -61,7 +64,7 @@ class Preview:
 
     def payload(self) -> dict:
         """What is kept between preview and confirm (JSON)."""
-        return dump(self.rows, self.warnings)
+        return {**dump(self.rows, self.warnings), "more_warnings": self.warnings.more}
 
 
 def build_preview(
@@ -142,8 +145,12 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
         )
     }
     seen: dict[tuple[str, int], str] = {}
+    unsaved: dict[int, ProgressEntry] = {}
     reported_years: set[tuple[str, str]] = set()
-    for raw in progress(raw_rows) if progress else raw_rows:
+    for index, raw in enumerate(progress(raw_rows) if progress else raw_rows):
+        if preview.errors.full:
+            preview.unchecked = len(raw_rows) - index
+            break
         problems_before = len(preview.errors)
 
         def error(cell, message, code="invalid", sheet=raw.sheet):
@@ -175,7 +182,18 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
             continue
         seen[key] = f"{raw.sheet}!{raw.value_cell}"
         entry = stored.get((target.pk, raw.year))
-        lock = (entry or ProgressEntry(target=target, year=raw.year)).lock_reason(user)
+        if entry is None:
+            # A figure not yet stored is asked about as an unsaved one; one per target,
+            # its year set for each, since building a model instance costs more than
+            # the question.
+            entry = unsaved.get(target.pk)
+            if entry is None:
+                entry = unsaved[target.pk] = ProgressEntry(target=target, year=raw.year)
+            entry.year = raw.year
+            lock = entry.lock_reason(user)
+            entry = None
+        else:
+            lock = entry.lock_reason(user)
         # A file may restate a locked figure unchanged: a report exported and read back, or a
         # template returned as it is. Changing one is refused below, once it is compared.
         if lock and lock.code not in ("approved", "closed_year"):
@@ -239,7 +257,10 @@ def _check_plausibility(
             )
         return False
     for finding in findings:
-        preview.warnings.append(Problem(raw.sheet, raw.value_cell, str(finding), "implausible"))
+        if preview.warnings.full:  # only counted: not worth wording
+            preview.warnings.more += 1
+        else:
+            preview.warnings.append(Problem(raw.sheet, raw.value_cell, str(finding), "implausible"))
     return True
 
 

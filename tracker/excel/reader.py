@@ -29,6 +29,10 @@ from tracker.excel.safety import Inspection
 from tracker.text import quoted
 
 HEADER_SEARCH_ROWS = 12
+# Errors (and warnings) kept for a file: enough to see what is wrong, few enough that a
+# broken file of half a million cells costs no more than a good one. Reading stops once the
+# errors are full; further warnings are only counted.
+MAX_PROBLEMS = 200
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,31 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-@dataclass
+class Problems(list):
+    """Problems in the order found, at most MAX_PROBLEMS kept; the rest only counted."""
+
+    def __init__(self, problems=(), limit: int = MAX_PROBLEMS):
+        super().__init__()
+        self.limit, self.more = limit, 0
+        self.extend(problems)
+
+    def append(self, problem: Problem) -> None:
+        if len(self) < self.limit:
+            super().append(problem)
+        else:
+            self.more += 1
+
+    def extend(self, problems) -> None:
+        for problem in problems:
+            self.append(problem)
+        self.more += getattr(problems, "more", 0)
+
+    @property
+    def full(self) -> bool:
+        return len(self) >= self.limit
+
+
+@dataclass(slots=True)
 class RawRow:
     """One figure as the file holds it."""
 
@@ -65,8 +93,8 @@ class RawRow:
 @dataclass
 class ReadResult:
     rows: list[RawRow] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
+    errors: Problems = field(default_factory=Problems)
+    warnings: Problems = field(default_factory=Problems)
     plan_slug: str | None = None
 
 
@@ -131,6 +159,8 @@ def read_workbook(data: bytes, inspection: Inspection) -> ReadResult:
         return result
     found = False
     for name in workbook.sheet_names:
+        if result.errors.full:
+            break
         try:
             grid = sheet_grid(workbook.get_sheet_by_name(name))
         except Exception:
@@ -240,6 +270,8 @@ def _template_rows(name, grid, header, columns, years, label_year, formulas, per
     year, year_cell = label_year
     code_col = columns.get("code")
     for r in range(header + 1, len(grid)):
+        if result.errors.full:
+            return
         row = grid[r]
         cells = {key: row[col] if col < len(row) else None for key, col in columns.items()}
         if all(blank(cells.get(k)) for k in ("code", "value", "quality", "note")):
@@ -281,7 +313,10 @@ def _template_rows(name, grid, header, columns, years, label_year, formulas, per
 
 def _matrix_rows(name, grid, header, columns, years, label_year, formulas, percents, result):
     code_col = columns["code"]
+    year_cells = {col: ref(header, col) for col in years}
     for r in range(header + 1, len(grid)):
+        if result.errors.full:
+            return
         row = grid[r]
         values = {col: row[col] for col in years if col < len(row) and not blank(row[col])}
         code_value = row[code_col] if code_col < len(row) else None
@@ -292,6 +327,7 @@ def _matrix_rows(name, grid, header, columns, years, label_year, formulas, perce
                 )
             continue
         code = str(code_value).strip()
+        code_cell = ref(r, code_col)
         for col, value in values.items():
             cell_ref = ref(r, col)
             if cell_ref in formulas:
@@ -302,9 +338,9 @@ def _matrix_rows(name, grid, header, columns, years, label_year, formulas, perce
                     sheet=name,
                     row=r + 1,
                     code=code,
-                    code_cell=ref(r, code_col),
+                    code_cell=code_cell,
                     year=years[col],
-                    year_cell=ref(header, col),
+                    year_cell=year_cells[col],
                     value=value,
                     value_cell=cell_ref,
                     percent=cell_ref in percents,

@@ -176,6 +176,9 @@ def _judge_rows(name, grid, columns, preview: Preview, formulas: set[str]) -> No
     codes_in_file = set()
     words = {key: _choice_words(choices) for key, choices in CHOICES.items()}
     for r in range(1, len(grid)):
+        if preview.errors.full:
+            preview.unchecked = len(grid) - r
+            break
         row = grid[r]
         cells = {key: (row[col] if col < len(row) else None) for key, col in columns.items()}
         if all(blank(v) for v in cells.values()):

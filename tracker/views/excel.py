@@ -28,7 +28,7 @@ from tracker.models import (
     ProgressEntry,
     Target,
 )
-from tracker.payload import FigureRow, TargetRow, change_counts, dump, load_rows
+from tracker.payload import FigureRow, TargetRow, change_counts, load_rows
 from tracker.permissions import require_admin
 from tracker.uploads import upload_limit
 from tracker.views.common import requested_year
@@ -182,6 +182,7 @@ def import_preview(request, slug, pk):
         "rows": rows,
         "counts": counts,
         "warnings": pending.payload["warnings"],
+        "more_warnings": pending.payload.get("more_warnings", 0),
     }
     return render(request, "tracker/import_preview.html", context)
 
@@ -226,7 +227,7 @@ def targets_import(request, slug):
                 user=request.user,
                 file_name=upload.name[:255],
                 sha256=preview.sha256,
-                payload=dump(preview.rows, preview.warnings),
+                payload=preview.payload(),
             )
             return redirect(pending)
     context = {"plan": plan, "form": form, "preview": preview}
@@ -263,5 +264,6 @@ def targets_preview(request, slug, pk):
         "rows": rows,
         "counts": counts,
         "warnings": pending.payload["warnings"],
+        "more_warnings": pending.payload.get("more_warnings", 0),
     }
     return render(request, "tracker/targets_preview.html", context)

@@ -53,9 +53,16 @@ class Command(BaseCommand):
         )
         for warning in preview.warnings:
             self.stderr.write(f"warning: {warning}")
+        if preview.warnings.more:
+            self.stderr.write(f"... and {preview.warnings.more} more warnings")
         if not preview.ok:
             for problem in preview.errors:
                 self.stdout.write(str(problem))
+            if preview.errors.full:
+                self.stdout.write(
+                    f"... checking stopped at {len(preview.errors)} errors"
+                    f" ({preview.errors.more} more found, {preview.unchecked} entries unchecked)"
+                )
             sys.exit(1)
         counts = preview.counts
         summary = (
