@@ -284,8 +284,9 @@ def test_warnings_past_the_limit_are_counted_not_kept(plan, reporter):
             area=Target.objects.first().area,
             lead_department=reporter.departments.first(),
         )
-    # Three decimals for targets of two: each figure is rounded, with a warning.
-    rows = [["指标代码", 2023], *[[code, 1.125] for code in codes]]
+    # Three decimals for targets of one: each figure, near the plan's path, is rounded,
+    # with a warning.
+    rows = [["指标代码", 2023], *[[code, 160.125] for code in codes]]
     data = hostile.workbook(hostile.matrix_rows(rows))
     preview = build_preview(data, file_name="many.xlsx", user=reporter, plan=plan)
     assert preview.ok, preview.errors[:3]
