@@ -111,7 +111,7 @@ def planted(db, settings, tmp_path):
         )
         for kind in PendingImport.Kind.values
     }
-    batch = ImportBatch.objects.create(plan=plan, imported_by=owner, file_name="a.xlsx")
+    batch = ImportBatch.objects.create(plan=plan, imported_by=owner, file_name=f"{NOTE}.xlsx")
     Deadline.objects.create(plan=plan, year=2023, due=date(2024, 3, 31))
     return dict(
         plan=plan,

@@ -1015,6 +1015,15 @@ class ClosedYear(models.Model):
         return display_user(self.closed_by, self.closed_by_name)
 
 
+class ImportBatchQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ImportBatchQuerySet:
+        """The uploads `user` may see listed: an administrator all, anyone else their own
+        (the file names and counts of another department's uploads are theirs)."""
+        from tracker.permissions import is_admin
+
+        return self if is_admin(user) else self.filter(imported_by=user)
+
+
 class ImportBatch(models.Model):
     """An applied upload: who, when, which file, what it changed; revertible."""
 
@@ -1061,6 +1070,8 @@ class ImportBatch(models.Model):
         unique=True,
         help_text=_("The preview this import confirmed: a preview is applied once."),
     )
+
+    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import")

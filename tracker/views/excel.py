@@ -123,7 +123,8 @@ def import_page(request, slug):
                 payload=preview.payload(),
             )
             return redirect(pending)
-    batches = ImportBatch.objects.filter(plan=plan).select_related("imported_by", "reverted_by")
+    batches = ImportBatch.objects.visible_to(request.user).filter(plan=plan)
+    batches = batches.select_related("imported_by", "reverted_by")
     context = {"plan": plan, "form": form, "preview": preview, "batches": batches[:50]}
     return render(request, "tracker/import.html", context)
 
