@@ -246,6 +246,19 @@ class TestFrozen:
         assert "178.5" in changes and "180.1" in changes
         assert "统计局修订" not in changes and "统计局填报员" not in changes
 
+    def test_a_change_by_an_account_since_removed_is_listed_without_a_name(self, client, demo_plan):
+        evaluation = freeze(demo_plan)
+        correct_gdp_2023(client, "180.1")
+        # A script's change has no user, and neither has a removed account's.
+        ProgressEntry.history.filter(history_date__gt=evaluation.frozen_at).update(
+            history_user=None
+        )
+        client.login(username="admin", password=PASSWORD)
+        response = client.get(evaluation.get_absolute_url())
+        assert response.status_code == 200
+        changes = response.content.decode().split('id="changes"')[1]
+        assert "180.1" in changes and "<td>—</td>" in changes
+
     def test_the_export_command_writes_the_frozen_report(self, client, demo_plan, tmp_path):
         evaluation = freeze(demo_plan)
         correct_gdp_2023(client)
