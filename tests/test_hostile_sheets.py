@@ -218,6 +218,7 @@ def test_a_dense_sheet_beyond_the_cell_limit_is_refused_before_it_is_read(plan, 
     with pytest.raises(UnsafeFile, match="年度数据") as refusal:
         inspect_xlsx(data, max_bytes=settings.IMPORT_MAX_BYTES)
     assert "A33334" in str(refusal.value)  # 33,334 rows x 15 columns pass 500,000 cells
+    assert "500,000 个单元格" in str(refusal.value)  # the limit it passed, named
     preview = build_preview(data, file_name="dense.xlsx", user=reporter, plan=plan)
     assert not preview.ok and [e.code for e in preview.errors] == ["unsafe"]
 

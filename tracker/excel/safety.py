@@ -243,14 +243,16 @@ class _Scan:
         raise UnsafeFile(
             _(
                 "The sheet “%(sheet)s” reaches cell %(cell)s, far beyond any plan's table "
-                "(at most %(rows)s rows and %(columns)s columns are read). Delete what lies "
-                "outside the table, or copy the table into a new workbook, and upload again."
+                "(at most %(rows)s rows, %(columns)s columns and %(area)s cells from A1 to "
+                "the last are read). Delete what lies outside the table, or copy the table "
+                "into a new workbook, and upload again."
             )
             % {
                 "sheet": self.sheet_names().get(part, part),
                 "cell": f"{get_column_letter(min(max(cell[1], 1), 18278))}{cell[0]}",
                 "rows": f"{MAX_ROWS:,}",
                 "columns": MAX_COLUMNS,
+                "area": f"{MAX_AREA:,}",
             }
         )
 
