@@ -185,6 +185,26 @@ class TestFreezing:
         assert "2030" in response.content.decode()
         assert not Evaluation.objects.exists()
 
+    @pytest.mark.parametrize(
+        "change, error",
+        [
+            ({"date": "0001-01-01"}, "请填写 2020 年至 2030 年之间的日期。"),
+            ({"date": "9999-12-31"}, "请填写 2020 年至 2030 年之间的日期。"),
+            ({"summary": "长" * 20_001}, "20000"),
+        ],
+        ids=["year-one", "year-9999", "summary-too-long"],
+    )
+    def test_a_date_outside_the_plan_or_a_summary_of_a_book_is_refused(
+        self, client, demo_plan, change, error
+    ):
+        client.login(username="admin", password=PASSWORD)
+        url = reverse("tracker:evaluation-freeze", args=[demo_plan.slug])
+        post = {"kind": "final", "year": "2025", "title": "终期评估", "date": "2026-11-20"}
+        response = client.post(url, {**post, **change})
+        assert response.status_code == 200
+        assert error in response.content.decode()
+        assert not Evaluation.objects.exists()
+
     def test_reporters_may_not_freeze(self, client, demo_plan):
         client.login(username="tongji", password=PASSWORD)
         url = reverse("tracker:evaluation-freeze", args=[demo_plan.slug])

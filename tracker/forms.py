@@ -271,6 +271,18 @@ class EvaluationForm(forms.ModelForm):
             initial=plan.status_year(),
         )
 
+    def clean_date(self):
+        """The day it is published: within the plan's time and a few years after it."""
+        day = self.cleaned_data["date"]
+        first, last = self.plan.baseline_year, self.plan.end_year + 5
+        if not first <= day.year <= last:
+            raise ValidationError(
+                _("Give a date from %(first)s to %(last)s."),
+                code="date_out_of_range",
+                params={"first": first, "last": last},
+            )
+        return day
+
 
 class NextPlanForm(forms.Form):
     """The new plan's identity and years; everything else is carried over from the source."""

@@ -28,6 +28,8 @@ FIGURE = {"max_digits": 20, "decimal_places": 6, "validators": [validate_figure]
 # What people write about a figure or a target: as long as the forms and imports take, and
 # nothing the database refuses. (A TextField's max_length alone only sizes the admin's box.)
 NOTE = {"max_length": NOTE_MAX, "validators": [MaxLengthValidator(NOTE_MAX), validate_storable]}
+# An evaluation's summary: a few pages of text, no more.
+SUMMARY_MAX = 20_000
 
 
 EVIDENCE_SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")
@@ -1302,7 +1304,12 @@ class Evaluation(models.Model):
     title = models.CharField(_("title"), max_length=200)
     date = models.DateField(_("date"), default=timezone.localdate)
     year = models.PositiveSmallIntegerField(_("status as of"))
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(
+        _("summary"),
+        blank=True,
+        max_length=SUMMARY_MAX,
+        validators=[MaxLengthValidator(SUMMARY_MAX), validate_storable],
+    )
     frozen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("frozen by")
     )
