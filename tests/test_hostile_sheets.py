@@ -13,6 +13,7 @@ import io
 import re
 import resource
 import zipfile
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -311,3 +312,20 @@ def test_a_formula_without_a_saved_result_is_refused_in_either_namespace(plan, r
     assert [(e.sheet, e.cell, e.code) for e in preview.errors] == [
         ("年度数据", "C2", "unsaved_formula")
     ]
+
+
+@pytest.mark.parametrize("number", ["1E-999999", "1e-999994", "-1E-400", "1E+999999", "NaN"])
+def test_a_number_a_float_would_turn_into_another_is_refused_at_its_cell(plan, reporter, number):
+    """Read as a float, 1E-999999 is 0 and 1E+999999 infinity: the cell's own text decides."""
+    rows = [["指标代码", 2021, 2022], ["GDP", 150, Decimal(number)]]  # written as typed
+    data = hostile.workbook(hostile.matrix_rows(rows))
+    with pytest.raises(UnsafeFile, match=f"单元格 C2 中的数值 {re.escape(str(Decimal(number)))}"):
+        inspect_xlsx(data, max_bytes=settings.IMPORT_MAX_BYTES)
+    preview = build_preview(data, file_name="tiny.xlsx", user=reporter, plan=plan)
+    assert not preview.ok and [e.code for e in preview.errors] == ["unsafe"]
+
+
+@pytest.mark.parametrize("number", ["0", "0.0", "0E+5", "-0", "1E-6", "150.25", "9.99E+11"])
+def test_zero_and_numbers_a_float_keeps_pass_the_check(number):
+    data = hostile.workbook(hostile.matrix_rows([["指标代码", 2021], ["GDP", Decimal(number)]]))
+    inspect_xlsx(data, max_bytes=settings.IMPORT_MAX_BYTES)

@@ -20,6 +20,7 @@ python-calamine matches them: the transitional namespaces Excel writes, the stri
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -256,6 +257,20 @@ class _Scan:
             }
         )
 
+    def refuse_number(self, part: str, row: int, column: int, number: str) -> None:
+        raise UnsafeFile(
+            _(
+                "The cell %(cell)s of the sheet “%(sheet)s” holds the number %(number)s, "
+                "which no figure can be: a figure is zero, or from 0.000001 to below 10¹². "
+                "Type the figure itself and upload again."
+            )
+            % {
+                "cell": f"{get_column_letter(min(max(column, 1), 18278))}{row}",
+                "sheet": self.sheet_names().get(part, part),
+                "number": number.strip()[:40],
+            }
+        )
+
     def too_many_cells(self, part: str, limit: int) -> UnsafeFile:
         return UnsafeFile(
             _(
@@ -373,7 +388,8 @@ class _Sheet:
         self.far_row = self.far_column = 0
         self.rows = 0
         self.open = self.watching = False
-        self.filled = self.formula = self.value = False
+        self.filled = self.formula = self.value = self.numeric = False
+        self.number = ""
         self.style: str | None = None
         self.unsaved = scan.unsaved.setdefault(part, set())
         self.percents = scan.percents.setdefault(part, set())
@@ -404,11 +420,15 @@ class _Sheet:
                 self.column += 1
             self.open = True
             self.filled = self.formula = self.value = False
+            self.numeric = attrs.get("t", "n") == "n"
             self.style = attrs.get("s")
         elif local == "v":
             self.filled = True
             if self.formula:  # only then does the value's text matter
                 self.parser.CharacterDataHandler = self.text
+                self.watching = True
+            elif self.numeric:  # a number's text, to see what a float would hide
+                self.parser.CharacterDataHandler = self.digits
                 self.watching = True
         elif local == "f":
             self.filled = self.formula = True
@@ -429,11 +449,19 @@ class _Sheet:
         if not self.value and data.strip():
             self.value = True
 
+    def digits(self, data: str) -> None:
+        if len(self.number) < 400:
+            self.number += data
+
     def close_cell(self) -> None:
         if not self.open:
             return
         self.open = False
         row, column = self.row, self.column
+        if self.number:
+            number, self.number = self.number, ""
+            if _beyond_a_float(number):
+                self.scan.refuse_number(self.part, row, column, number)
         if self.percent_styles and _integer(self.style) in self.percent_styles:
             self.percents.add(f"{get_column_letter(min(column, 18278) or 1)}{row}")
         if not self.filled:
@@ -449,6 +477,18 @@ class _Sheet:
                 scan.check_extent(self.part, *far, (row, column))
         if self.formula and not self.value:
             self.unsaved.add(f"{get_column_letter(min(column, 18278) or 1)}{row}")
+
+
+def _beyond_a_float(text: str) -> bool:
+    """Whether a number cell's text is one a reader's float turns into something else:
+    1E-999999 into 0 (a figure that is not zero read as zero), 1E+999999 into infinity."""
+    try:
+        number = float(text)
+    except ValueError:
+        return False  # not a number: the reader says so at its cell
+    if math.isinf(number) or math.isnan(number):
+        return True
+    return number == 0 and any(c in "123456789" for c in text.lower().partition("e")[0])
 
 
 COLUMNS: dict[str, int] = {}
