@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -96,6 +96,192 @@ def display_user(user, name: str = "") -> str:
     return user.get_full_name() or user.username
 
 
+class RegionQuerySet(AnnouncingQuerySet):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Region(models.Model):
+    """An administrative division (行政区划): a province, a prefecture or a county-level unit,
+    known by its GB/T 2260 code. Plans, departments and statistics belong to a region."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        PREFECTURE = "prefecture", _("Prefecture")
+        COUNTY = "county", _("County-level unit")
+
+    code = models.CharField(
+        _("code"),
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9]{6}\Z", _("A GB/T 2260 code has six digits."))],
+        help_text=_("The six-digit GB/T 2260 code, e.g. 211382 for 凌源市."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    @property
+    def display_name(self) -> str:
+        return localized(self)
+
+
+class IndicatorQuerySet(AnnouncingQuerySet):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Indicator(models.Model):
+    """A statistic defined once per instance (指标库): what it measures, in which unit, by
+    which definition. Plans target indicators; a region's figures are of an indicator.
+
+    A derived indicator is computed from others of the same region and year, never typed:
+    a ratio (numerator ÷ denominator × scale) or a sum of addends.
+    """
+
+    class Measure(models.TextChoices):
+        AMOUNT = "amount", _("Amount")
+        SHARE = "share", _("Share (%)")
+        GROWTH = "growth", _("Growth rate")
+        COUNT = "count", _("Count")
+        AREA = "area", _("Area")
+        RANK = "rank", _("Rank")
+        MILESTONE = "milestone", _("Milestone")
+
+    class Formula(models.TextChoices):
+        NONE = "", _("Typed (not derived)")
+        RATIO = "ratio", _("Ratio: numerator ÷ denominator × scale")
+        SUM = "sum", _("Sum of addends")
+
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        validators=[validate_code],
+        help_text=_("Stable code, unique in the catalogue; used in Excel as 指标代码."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    unit_en = models.CharField(_("English unit"), max_length=30, blank=True)
+    measure = models.CharField(_("measures"), max_length=12, choices=Measure.choices)
+    decimal_places = models.PositiveSmallIntegerField(
+        _("decimal places"), default=2, validators=[MaxValueValidator(6)]
+    )
+    definition = models.TextField(_("statistical definition (统计口径)"), blank=True, **NOTE)
+    source = models.CharField(_("usual source"), max_length=200, blank=True)
+    formula = models.CharField(
+        _("formula"), max_length=8, choices=Formula.choices, blank=True, default=Formula.NONE
+    )
+    numerator = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("numerator"),
+    )
+    denominator = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("denominator"),
+    )
+    scale = models.DecimalField(
+        _("scale"),
+        max_digits=12,
+        decimal_places=4,
+        default=Decimal(100),
+        help_text=_("A ratio is numerator ÷ denominator × this (100 for a percentage)."),
+    )
+    addends = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="+", verbose_name=_("addends")
+    )
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def natural_key(self):
+        return (self.code,)
+
+    @property
+    def display_name(self) -> str:
+        return localized(self)
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.measure == self.Measure.MILESTONE
+
+    @property
+    def is_derived(self) -> bool:
+        return bool(self.formula)
+
+
+class SeriesQuerySet(AnnouncingQuerySet):
+    def get_by_natural_key(self, region_code, indicator_code):
+        return self.get(region__code=region_code, indicator__code=indicator_code)
+
+
+class Series(models.Model):
+    """One statistic of one region: its indicator's figures year by year (a figure is a
+    region's indicator in a year). Every plan of the region that targets the indicator
+    reads the same figures."""
+
+    region = models.ForeignKey(
+        Region, models.PROTECT, related_name="series", verbose_name=_("region")
+    )
+    indicator = models.ForeignKey(
+        Indicator, models.PROTECT, related_name="series", verbose_name=_("indicator")
+    )
+
+    objects = SeriesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("statistic")
+        verbose_name_plural = _("statistics")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "indicator"], name="series_once_per_region")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.indicator}"
+
+    def natural_key(self):
+        return (self.region.code, self.indicator.code)
+
+    natural_key.dependencies = ["tracker.region", "tracker.indicator"]
+
+
 class PlanQuerySet(AnnouncingQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -121,6 +307,14 @@ class Plan(models.Model):
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     region = models.CharField(_("region"), max_length=100)
     region_en = models.CharField(_("English region name"), max_length=100, blank=True)
+    home = models.ForeignKey(
+        "Region",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+        verbose_name=_("region"),
+    )
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"))
@@ -366,7 +560,7 @@ class DepartmentQuerySet(AnnouncingQuerySet):
 
 
 class Department(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -376,6 +570,14 @@ class Department(models.Model):
         help_text=_("Reporting staff who enter this department's figures."),
     )
     is_sample = models.BooleanField(_("sample data"), default=False)
+    region = models.ForeignKey(
+        Region,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="departments",
+        verbose_name=_("region"),
+    )
 
     objects = DepartmentQuerySet.as_manager()
 
@@ -383,6 +585,13 @@ class Department(models.Model):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                name="department_name_unique_in_region",
+                violation_error_message=_("The region has a department of this name already."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -575,6 +784,23 @@ class Target(models.Model):
     source_text = models.TextField(_("wording in the plan"), blank=True, **NOTE)
     data_source = models.CharField(_("data source"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True, **NOTE)
+    indicator = models.ForeignKey(
+        Indicator,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="targets",
+        verbose_name=_("indicator"),
+    )
+    series = models.ForeignKey(
+        Series,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="targets",
+        editable=False,
+        verbose_name=_("statistic"),
+    )
 
     history = HistoricalRecords(excluded_fields=["order"], m2m_fields=[co_departments])
     objects = TargetQuerySet.as_manager()
@@ -847,6 +1073,15 @@ class ProgressEntry(models.Model):
         _("version"), default=1, help_text=_("Raised on every save; a stale form is refused.")
     )
     is_sample = models.BooleanField(_("sample data"), default=False)
+    series = models.ForeignKey(
+        Series,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        editable=False,
+        verbose_name=_("statistic"),
+    )
 
     history = HistoricalRecords(excluded_fields=["created_at"])
     objects = ProgressEntryQuerySet.as_manager()
@@ -998,6 +1233,14 @@ class ClosedYear(models.Model):
     )
     closed_at = models.DateTimeField(_("closed"), auto_now_add=True)
     reason = models.TextField(_("reason"), blank=True, **NOTE)
+    region = models.ForeignKey(
+        Region,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="closed_years",
+        verbose_name=_("region"),
+    )
 
     history = HistoricalRecords()
 
