@@ -8,11 +8,22 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from tracker.models import Area, Department, Plan, ProgressEntry, Target
+from tracker.models import Area, Department, Plan, ProgressEntry, Region, Target
 from tracker.permissions import ADMINISTRATORS, REPORTERS
 
 _counter = itertools.count(1)
 PASSWORD = "correct-horse-battery"
+
+
+def make_region(name: str = "测试市", **fields) -> Region:
+    """The region of this name, made the first time it is asked for (code 99xxxx)."""
+    region = Region.objects.filter(name=name).first()
+    if region is None:
+        code = fields.pop("code", None) or f"99{9000 + next(_counter) % 1000:04d}"
+        region = Region.objects.create(
+            code=code, name=name, **{"level": Region.Level.COUNTY, **fields}
+        )
+    return region
 
 
 def make_plan(**fields) -> Plan:
@@ -20,12 +31,15 @@ def make_plan(**fields) -> Plan:
     defaults = dict(
         slug=f"plan-{n}",
         name=f"测试规划{n}",
-        region="测试市",
         baseline_year=2020,
         start_year=2021,
         end_year=2025,
     )
-    return Plan.objects.create(**{**defaults, **fields})
+    # Each plan a county of its own, unless told: plans of one region share their figures.
+    region = fields.pop("region", f"测试县{n}")
+    if isinstance(region, str):
+        region = make_region(region, name_en=fields.pop("region_en", ""))
+    return Plan.objects.create(region=region, **{**defaults, **fields})
 
 
 def make_area(plan: Plan, **fields) -> Area:
@@ -35,6 +49,7 @@ def make_area(plan: Plan, **fields) -> Area:
 
 def make_department(**fields) -> Department:
     n = next(_counter)
+    fields.setdefault("region", make_region())
     return Department.objects.create(**{"name": f"部门{n}", **fields})
 
 

@@ -44,12 +44,15 @@ def test_a_target_page_has_its_entries_inline_and_its_history(admin_client, demo
     response = admin_client.get(reverse("admin:tracker_target_change", args=[target.pk]))
     assert response.status_code == 200
     assert "158.2" in response.content.decode()
+    statistic = reverse("admin:tracker_series_change", args=[target.series_id])
+    assert statistic in response.content.decode()
+    assert "158.2" in admin_client.get(statistic).content.decode()
     history = admin_client.get(reverse("admin:tracker_target_history", args=[target.pk]))
     assert history.status_code == 200
 
 
 def test_approving_from_the_admin_counts_the_figure(admin_client, demo_plan):
-    entry = ProgressEntry.objects.get(target__code="GDP", year=2025)
+    entry = ProgressEntry.objects.get(series__indicator__code="GDP", year=2025)
     assert entry.state == "submitted"
     admin_client.post(
         reverse("admin:tracker_progressentry_changelist"),
@@ -67,7 +70,7 @@ def test_a_reporter_cannot_enter_the_admin(client, reporter):
 
 
 def test_an_edit_in_the_admin_refuses_forms_opened_before_it(admin_client, demo_plan):
-    entry = ProgressEntry.objects.get(target__code="FIXED-ASSET-INVESTMENT", year=2025)
+    entry = ProgressEntry.objects.get(series__indicator__code="FIXED-ASSET-INVESTMENT", year=2025)
     version_read_by_reporter = entry.version
     url = reverse("admin:tracker_progressentry_change", args=[entry.pk])
     data = {
@@ -118,7 +121,7 @@ def test_a_figures_evidence_links_to_the_download_for_signed_in_users(
     admin_client, demo_plan, settings, tmp_path, state
 ):
     settings.MEDIA_ROOT = tmp_path
-    entry = ProgressEntry.objects.filter(target__plan=demo_plan, state=state).first()
+    entry = ProgressEntry.objects.filter(series__targets__plan=demo_plan, state=state).first()
     entry.evidence.save("公报.pdf", ContentFile(b"%PDF-1.4 evidence"))
     html = admin_client.get(reverse("admin:tracker_progressentry_change", args=[entry.pk]))
     html = html.content.decode()

@@ -123,7 +123,9 @@ def test_each_reader_gets_the_words_of_their_language_and_every_change_at_once(c
     client.login(username="tongji", password="lingyuan-demo-2025")
     url = reverse("tracker:api-plan", args=[demo_plan.slug])
     assert client.get(url).status_code == 200  # the store is built; the save forgets it
-    entry = ProgressEntry.objects.get(target__plan=demo_plan, target__code="GDP", year=2024)
+    entry = ProgressEntry.objects.get(
+        series__targets__plan=demo_plan, series__indicator__code="GDP", year=2024
+    )
     entry.plausibility_flag = flag_text([Finding("percent_sign", {"unit": "亿元"})])
     entry.save()
 
@@ -146,7 +148,12 @@ def test_each_reader_gets_the_words_of_their_language_and_every_change_at_once(c
     department = entry.target.lead_department
     response = client.post(
         reverse("admin:tracker_department_change", args=[department.pk]),
-        {"name": "统计局（新）", "name_en": department.name_en, "members": []},
+        {
+            "name": "统计局（新）",
+            "name_en": department.name_en,
+            "region": department.region_id,
+            "members": [],
+        },
     )
     assert response.status_code == 302
     data = client.get(url).json()
@@ -165,8 +172,11 @@ def test_figures_not_yet_approved_are_shown_as_on_the_dashboard(
     client.login(username=username, password="lingyuan-demo-2025")
     data = client.get(reverse("tracker:api-plan", args=[demo_plan.slug])).json()
     years = {t["code"]: {e["year"]: e["state"] for e in t["entries"]} for t in data["targets"]}
-    assert ProgressEntry.objects.get(target__code="GDP", year=2025).state != "approved"
-    assert ProgressEntry.objects.get(target__code="BUDGET-REVENUE", year=2025).state != "approved"
+    assert ProgressEntry.objects.get(series__indicator__code="GDP", year=2025).state != "approved"
+    assert (
+        ProgressEntry.objects.get(series__indicator__code="BUDGET-REVENUE", year=2025).state
+        != "approved"
+    )
     assert (2025 in years["GDP"]) is sees_gdp_2025
     assert (2025 in years["BUDGET-REVENUE"]) is sees_budget_2025
     assert years["GDP"][2024] == "approved"  # approved figures are everyone's

@@ -96,14 +96,14 @@ def test_a_reporter_fills_the_years_figures_and_submits(open_as, demo_plan):
     row.locator("select[name$='-quality']").select_option("preliminary")
     page.click("button[name=submit]")
     page.wait_for_selector(".message-success")
-    entry = ProgressEntry.objects.get(target__code="URBAN-POPULATION", year=2025)
+    entry = ProgressEntry.objects.get(series__indicator__code="URBAN-POPULATION", year=2025)
     assert (entry.value, entry.state) == (Decimal("31.20"), "submitted")
     # another department's target is not on the page at all
     assert page.locator("#row-BUDGET-REVENUE").count() == 0
 
 
 def test_an_administrator_approves(open_as, demo_plan):
-    entry = ProgressEntry.objects.get(target__code="GDP", year=2025)
+    entry = ProgressEntry.objects.get(series__indicator__code="GDP", year=2025)
     page = open_as("admin")
     page.goto("/approvals/")
     group = page.locator("section.approval-group", has=page.locator(f"#entry-{entry.pk}"))
@@ -149,7 +149,9 @@ def test_a_template_is_uploaded_previewed_and_confirmed(open_as, demo_plan, tmp_
     page.click("button[name=confirm]")
     page.wait_for_selector(".message-success")
     assert ImportBatch.objects.get().new_count == 2
-    assert ProgressEntry.objects.get(target__code="RD-SHARE", year=2025).value == Decimal("2.45")
+    assert ProgressEntry.objects.get(
+        series__indicator__code="RD-SHARE", year=2025
+    ).value == Decimal("2.45")
 
 
 def test_the_language_switch_changes_the_page(open_as, demo_plan):

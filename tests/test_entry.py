@@ -126,7 +126,7 @@ class TestDepartmentScope:
 class TestSaving:
     def test_save_draft_then_submit(self, as_reporter, plan, gdp, reporter):
         post(as_reporter, plan, row(gdp, "112.5", note="初步统计"))
-        entry = ProgressEntry.objects.get(target=gdp, year=2023)
+        entry = ProgressEntry.objects.get(series=gdp.series_id, year=2023)
         assert (entry.value, entry.state, entry.entered_by) == (Decimal("112.5"), "draft", reporter)
         post(
             as_reporter,
@@ -139,7 +139,7 @@ class TestSaving:
 
     def test_milestones_take_yes_or_no(self, as_reporter, plan, zone):
         post(as_reporter, plan, row(zone, "yes", field="achieved"), action="submit")
-        entry = ProgressEntry.objects.get(target=zone)
+        entry = ProgressEntry.objects.get(series=zone.series_id)
         assert entry.achieved is True and entry.value is None
 
     def test_the_page_shows_last_years_figure_target_and_expected_value(
@@ -177,7 +177,7 @@ class TestSaving:
     def test_full_width_digits_and_thousands_separators_are_read(self, as_reporter, plan, gdp):
         factory.make_entry(gdp, 2022, "1200.0")  # so that 1234.5 is a plausible next figure
         post(as_reporter, plan, row(gdp, "１,２３４.５"))
-        assert ProgressEntry.objects.get(target=gdp, year=2023).value == Decimal("1234.5")
+        assert ProgressEntry.objects.get(series=gdp.series_id, year=2023).value == Decimal("1234.5")
 
     def test_a_year_outside_the_plan_is_refused_with_a_message(self, as_reporter, plan, gdp):
         response = as_reporter.post(entry_url(plan, 2031), row(gdp, "120") | {"draft": "1"})
@@ -190,11 +190,13 @@ class TestSaving:
         html = as_reporter.get(entry_url(plan)).content.decode()
         assert f'name="t{gdp.pk}-value"' not in html
         post(as_reporter, plan, row(zone, "yes", field="achieved"), action="submit")
-        assert ProgressEntry.objects.get(target=zone).state == "submitted"
+        assert ProgressEntry.objects.get(series=zone.series_id).state == "submitted"
 
     def test_blank_rows_are_left_alone(self, as_reporter, plan, gdp, zone):
         post(as_reporter, plan, row(gdp, "120"), row(zone, "", field="achieved"))
-        assert list(ProgressEntry.objects.values_list("target__code", flat=True)) == ["GDP"]
+        assert list(ProgressEntry.objects.values_list("series__indicator__code", flat=True)) == [
+            "GDP"
+        ]
 
 
 class TestWorkflow:
@@ -204,7 +206,7 @@ class TestWorkflow:
         # 1. the reporter submits
         client.force_login(reporter)
         post(client, plan, row(gdp, "150.0"), action="submit")
-        entry = ProgressEntry.objects.get(target=gdp)
+        entry = ProgressEntry.objects.get(series=gdp.series_id)
         # 2. the administrator returns it, with a reason (none refused)
         client.force_login(admin_user)
         url = reverse("tracker:return-entry", args=[entry.pk])
@@ -287,7 +289,7 @@ class TestClosedYear:
             reverse("tracker:close-year", args=[plan.slug, 2023]),
             {"reason": "统计公报已发布", "confirm": "1"},
         )
-        closed = ClosedYear.objects.get(plan=plan, year=2023)
+        closed = ClosedYear.objects.get(region=plan.region, year=2023)
         assert closed.closed_by == admin_user
         client.force_login(reporter)
         html = client.get(entry_url(plan)).content.decode()
@@ -298,13 +300,13 @@ class TestClosedYear:
 
     def test_a_closed_year_refuses_approvals_too(self, as_admin, admin_user, plan, gdp):
         entry = factory.make_entry(gdp, 2023, "120", state="submitted")
-        ClosedYear.objects.create(plan=plan, year=2023, closed_by=admin_user)
+        ClosedYear.objects.create(region=plan.region, plan=plan, year=2023, closed_by=admin_user)
         as_admin.post(reverse("tracker:approve"), {"entry": [f"{entry.pk}:{entry.version}"]})
         entry.refresh_from_db()
         assert entry.state == "submitted"
 
     def test_reopening_a_year_needs_a_reason_which_is_kept(self, as_admin, admin_user, plan):
-        ClosedYear.objects.create(plan=plan, year=2023, closed_by=admin_user)
+        ClosedYear.objects.create(region=plan.region, plan=plan, year=2023, closed_by=admin_user)
         url = reverse("tracker:reopen-year", args=[plan.slug, 2023])
         as_admin.post(url, {"reason": ""})
         assert ClosedYear.objects.filter(plan=plan, year=2023).exists()
@@ -335,7 +337,7 @@ class TestNoLostUpdates:
         client.force_login(reporter)
         factory.make_entry(gdp, 2023, "100.0", state="draft")  # created after the form was read
         post(client, plan, row(gdp, "111.1", version=0))
-        assert ProgressEntry.objects.get(target=gdp).value == Decimal("100.0")
+        assert ProgressEntry.objects.get(series=gdp.series_id).value == Decimal("100.0")
 
 
 class TestEvidence:
@@ -345,7 +347,7 @@ class TestEvidence:
         settings.MEDIA_ROOT = tmp_path
         upload = SimpleUploadedFile("公报.pdf", PDF, content_type="application/pdf")
         post(as_reporter, plan, row(gdp, "120"), files={f"t{gdp.pk}-evidence": upload})
-        entry = ProgressEntry.objects.get(target=gdp)
+        entry = ProgressEntry.objects.get(series=gdp.series_id)
         url = reverse("tracker:evidence", args=[entry.pk])
         response = as_reporter.get(url)
         assert response.status_code == 200

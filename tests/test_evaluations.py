@@ -55,7 +55,7 @@ def correct_gdp_2023(client, value="180.1"):
     """As people do it: the administrator reopens the figure with a reason, the statistics
     bureau's reporter enters the revised figure, the administrator approves it."""
     entry = ProgressEntry.objects.get(
-        target__code="GDP", target__plan__slug="lingyuan-14th", year=2023
+        series__indicator__code="GDP", series__targets__plan__slug="lingyuan-14th", year=2023
     )
     client.login(username="admin", password=PASSWORD)
     client.post(
@@ -64,7 +64,7 @@ def correct_gdp_2023(client, value="180.1"):
     )
     entry.refresh_from_db()
     client.login(username="tongji", password=PASSWORD)
-    prefix = f"t{entry.target_id}"
+    prefix = f"t{entry.target.pk}"
     client.post(
         reverse("tracker:data-entry", args=["lingyuan-14th", 2023]),
         {
@@ -100,6 +100,7 @@ class TestFreezing:
         # figures up to the evaluation's year only, with their quality and state
         figures = FrozenFigure.objects.filter(frozen_target=gdp)
         assert [(f.year, f.value, f.quality, f.state) for f in figures] == [
+            (2020, Decimal("147.6"), "estimate", "approved"),  # the baseline is a figure
             (2021, Decimal("158.2"), "final", "approved"),
             (2022, Decimal("166.0"), "final", "approved"),
             (2023, Decimal("178.5"), "final", "approved"),
@@ -378,7 +379,7 @@ class TestApi:
         assert data["evaluation"]["kind"] == "midterm"
         assert data["evaluation"]["frozen_by"] == "admin"
         gdp = next(t for t in data["targets"] if t["code"] == "GDP")
-        assert [e["year"] for e in gdp["entries"]] == [2021, 2022, 2023]
+        assert [e["year"] for e in gdp["entries"]] == [2020, 2021, 2022, 2023]  # from the baseline
         assert gdp["entries"][-1]["value"] == "178.5"
         assert gdp["status"] == "off_track"
         live = client.get(url, {"year": 2023}).json()
@@ -470,7 +471,9 @@ def test_the_page_speaks_english_when_asked(client, demo_plan):
 def test_a_frozen_figure_keeps_its_plausibility_flag_and_explanation(client, demo_plan):
     """A figure confirmed although questioned stays marked in the evaluation, its report
     and its API, even after the live figure is corrected and the flag cleared."""
-    entry = ProgressEntry.objects.get(target__plan=demo_plan, target__code="GDP", year=2023)
+    entry = ProgressEntry.objects.get(
+        series__targets__plan=demo_plan, series__indicator__code="GDP", year=2023
+    )
     entry.plausibility_flag = "是上年（166.0）的 3.2 倍，请核对单位（亿元）。"
     entry.plausibility_note = "含新并入园区"
     entry.save()

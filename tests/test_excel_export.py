@@ -15,7 +15,7 @@ from django.urls import reverse
 from tests import factory
 from tracker.excel.report import MAX_TARGET_CHARTS, write_report
 from tracker.excel.template import write_template
-from tracker.models import Target
+from tracker.models import Indicator, Series, Target
 from tracker.permissions import ANY_ADMINISTRATOR
 from tracker.progress import COLOURS
 from tracker.standing import plan_targets, standings
@@ -337,11 +337,20 @@ class TestCharts:
     def test_a_very_large_plan_gets_the_progress_chart_alone(self, db):
         plan = factory.make_plan()
         area = factory.make_area(plan)
+        codes = [f"L{i}" for i in range(MAX_TARGET_CHARTS + 1)]
+        indicators = Indicator.objects.bulk_create(
+            Indicator(code=code, name=code, measure="amount") for code in codes
+        )
+        statistics = Series.objects.bulk_create(
+            Series(region=plan.region, indicator=indicator) for indicator in indicators
+        )
         Target.objects.bulk_create(
             Target(
                 plan=plan,
                 area=area,
-                code=f"L{i}",
+                indicator=indicators[i],
+                series=statistics[i],
+                code=codes[i],
                 name=f"指标{i}",
                 kind="level",
                 baseline_value=Decimal(1),

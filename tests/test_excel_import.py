@@ -329,7 +329,7 @@ class TestRightsAndLocks:
         assert "重新打开" in messages(preview(data, admin_user))[0]
 
     def test_a_closed_year_is_locked(self, plan, reporter, admin_user):
-        ClosedYear.objects.create(plan=plan, year=2023, closed_by=admin_user)
+        ClosedYear.objects.create(region=plan.region, plan=plan, year=2023, closed_by=admin_user)
         result = preview(filled(plan, reporter, F5=120), reporter)
         assert not result.ok and "关闭" in messages(result)[0]
 
@@ -359,13 +359,13 @@ class TestPreviewConfirmRevert:
         pending = PendingImport.objects.get()
         html = client.get(response["Location"]).content.decode()
         assert "100.0 → <strong>150.0</strong>" in html and "新增" in html
-        assert ProgressEntry.objects.get(target=gdp).value == Decimal("100.0")
+        assert ProgressEntry.objects.get(series=gdp.series_id).value == Decimal("100.0")
         # 2. confirm: written in one go, recorded as a batch
         client.post(response["Location"], {"confirm": "1", "state": "submitted"})
         assert not PendingImport.objects.filter(pk=pending.pk).exists()
-        entry = ProgressEntry.objects.get(target=gdp)
+        entry = ProgressEntry.objects.get(series=gdp.series_id)
         assert (entry.value, entry.state) == (Decimal("150.0"), "submitted")
-        assert ProgressEntry.objects.get(target__code="ZONE").achieved is True
+        assert ProgressEntry.objects.get(series__indicator__code="ZONE").achieved is True
         batch = ImportBatch.objects.get()
         assert (batch.imported_by, batch.new_count, batch.changed_count) == (reporter, 1, 1)
         assert len(batch.sha256) == 64
@@ -374,7 +374,7 @@ class TestPreviewConfirmRevert:
         client.post(reverse("tracker:revert-import", args=[plan.slug, batch.pk]))
         entry.refresh_from_db()
         assert (entry.value, entry.state, entry.note) == (Decimal("100.0"), "draft", "old")
-        assert not ProgressEntry.objects.filter(target__code="ZONE").exists()
+        assert not ProgressEntry.objects.filter(series__indicator__code="ZONE").exists()
         batch.refresh_from_db()
         assert batch.state == "reverted" and batch.reverted_by == admin_user
         assert f"import #{batch.pk}" in entry.history.first().history_change_reason
@@ -389,7 +389,7 @@ class TestPreviewConfirmRevert:
             sha256=result.sha256,
             submit=True,
         )
-        entry = ProgressEntry.objects.get(target__code="GDP")
+        entry = ProgressEntry.objects.get(series__indicator__code="GDP")
         services.approve_entries([entry], by=admin_user)
         with pytest.raises(services.Refused, match="GDP 2023"):
             services.revert_import(batch, by=admin_user)
@@ -430,7 +430,7 @@ class TestPreviewConfirmRevert:
             ],
         )
         client.post(url, {"confirm": "1"})
-        assert ProgressEntry.objects.get(target=gdp).value == Decimal("111.0")
+        assert ProgressEntry.objects.get(series=gdp.series_id).value == Decimal("111.0")
         assert not ImportBatch.objects.exists()
 
 
@@ -461,7 +461,7 @@ class TestCommand:
         assert self.run(str(tmp_path / "missing.xlsx"), "--user", reporter.username)[0] == 2
         code, out = self.run(str(good), "--user", reporter.username)
         assert code == 0 and "import #" in out
-        assert ProgressEntry.objects.get(target__code="GDP").value == Decimal("150")
+        assert ProgressEntry.objects.get(series__indicator__code="GDP").value == Decimal("150")
 
     def test_usage_errors_from_the_shell_exit_with_2(self):
         result = subprocess.run(
@@ -505,7 +505,7 @@ def test_round_trip_template_to_report(plan, reporter, admin_user):
     edited.value = 140
     locked = preview(save(wb), admin_user, plan, name="report.xlsx")
     assert [p.cell for p in locked.errors] == [edited.coordinate]  # approved: reopened first
-    gdp = ProgressEntry.objects.get(target__code="GDP")
+    gdp = ProgressEntry.objects.get(series__indicator__code="GDP")
     workflow.reopen(gdp, by=admin_user, reason="统计局更正", version=gdp.version)
     back = preview(save(wb), admin_user, plan, name="report.xlsx")
     assert back.ok, messages(back)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from tests import factory
 from tracker.models import Plan, ProgressEntry, Target
 from tracker.next_plan import linked_series
+from tracker.permissions import ANY_ADMINISTRATOR
 
 PASSWORD = "lingyuan-demo-2025"
 
@@ -21,12 +22,18 @@ PASSWORD = "lingyuan-demo-2025"
 def finals(demo_plan):
     """The 14th plan with its 2025 figures approved, as once the statistics are final."""
     admin = factory.make_user("approver", role="admin")
-    for entry in ProgressEntry.objects.filter(target__plan=demo_plan, year=2025):
+    for entry in ProgressEntry.objects.filter(series__targets__plan=demo_plan, year=2025):
         entry.state = ProgressEntry.State.APPROVED
         entry.quality = ProgressEntry.Quality.FINAL
         entry.reviewed_by = admin
         entry.save()
     return demo_plan
+
+
+def baseline(plan, code):
+    """The baseline the pages show: the region's approved figure of the baseline year."""
+    target = plan.targets.with_entries(ANY_ADMINISTRATOR).get(code=code)
+    return target.spec(target.approved_values()).baseline_value, target.baseline_vintage
 
 
 def start(**options):
@@ -53,7 +60,7 @@ def test_the_next_plans_baselines_equal_the_finals(finals):
         finals.areas.values_list("name", "order")
     )
     old = {t.code: t for t in Target.objects.filter(plan=finals)}
-    new = {t.code: t for t in Target.objects.filter(plan=plan)}
+    new = {t.code: t for t in Target.objects.filter(plan=plan).with_entries(ANY_ADMINISTRATOR)}
     assert new.keys() == old.keys()
     for code, target in new.items():
         before = old[code]
@@ -64,14 +71,17 @@ def test_the_next_plans_baselines_equal_the_finals(finals):
         assert (target.target_value, target.factor) == (None, None)
         assert (target.baseline_year, target.target_year) == (2025, 2030)
         assert target.baseline_source == finals
+        # One statistic: the next plan reads the region's figures of the same indicator,
+        # so its baseline is the very 2025 figure, nothing copied or fixed.
+        assert target.series_id == before.series_id
+        assert target.baseline_value is None
         final = before.entries.filter(year=2025, state="approved").first()
-        if before.is_milestone:
-            assert target.baseline_value is None
-        elif final is None:
-            assert target.baseline_value is None and code in output
-        else:
-            assert (target.baseline_value, target.baseline_quality) == (final.value, final.quality)
-    assert new["GDP"].baseline_value == Decimal("205.0")
+        if not before.is_milestone and final is None:
+            assert target.baseline_figure() is None and code in output
+        elif not before.is_milestone:
+            assert target.baseline_figure() == final
+            assert target.baseline_vintage == final.get_quality_display()
+    assert new["GDP"].spec(new["GDP"].approved_values()).baseline_value == Decimal("205.0")
     assert new["INCOME-GROWTH"].reference_target == new["GDP"]
     assert "2030" in output
 
@@ -85,7 +95,9 @@ def test_milestones_already_achieved_are_flagged_not_open(finals):
     assert eco_city.assess(2026).status == "achieved"
     high_tech = plan.targets.get(code="HIGH-TECH-ZONE")  # not achieved: stays open
     assert high_tech.assess(2026).status == "pending"
-    assert not high_tech.entries.exists()
+    # Nothing is copied: the figures the next plan reads are the region's.
+    assert not high_tech.entries.filter(achieved=True).exists()
+    assert ProgressEntry.objects.filter(year=2025, achieved=True).count() == 1
 
 
 def test_bad_input_is_refused_and_nothing_is_written(finals):
@@ -133,7 +145,7 @@ def test_an_administrator_starts_it_from_the_admin_with_a_small_form(client, fin
     )
     plan = Plan.objects.get(slug="next")
     assert done.status_code == 302
-    assert plan.targets.get(code="GDP").baseline_value == Decimal("205.0")
+    assert baseline(plan, "GDP") == (Decimal("205.0"), "最终")
 
 
 def test_a_target_page_shows_both_plans_as_one_line(client, finals):
@@ -146,7 +158,8 @@ def test_a_target_page_shows_both_plans_as_one_line(client, finals):
     old_gdp = finals.targets.get(code="GDP")
     series = linked_series(old_gdp)
     assert series[-1] == (2026, Decimal("218.6"))
-    assert [y for y, _v in linked_series(gdp)] == [2020, 2021, 2022, 2023, 2024, 2025]
+    # 2025 is the 15th plan's own baseline year: the same figure, read by both plans.
+    assert [y for y, _v in linked_series(gdp)] == [2020, 2021, 2022, 2023, 2024]
     client.login(username="keji", password=PASSWORD)
     html = client.get(gdp.get_absolute_url()).content.decode()
     for year in range(2020, 2031):
@@ -166,9 +179,12 @@ def test_the_demo_has_a_labelled_15th_plan_started_from_the_14th_and_loads_twice
     assert {t.code for t in targets} == set(fourteenth.targets.values_list("code", flat=True))
     assert {t.baseline_source for t in targets} == {fourteenth}
     gdp = fifteenth.targets.get(code="GDP")
-    assert gdp.factor == Decimal("1.4") and "示例数据" in gdp.notes
+    assert gdp.factor == Decimal("1.4") and gdp.baseline_value is None  # the 2025 figure
+    rd_share = fifteenth.targets.get(code="RD-SHARE")  # no 2025 figure: a sample stands in
+    assert rd_share.baseline_value == Decimal("2.30") and "示例数据" in rd_share.baseline_reason
     assert gdp.entries.get(year=2026).is_sample
-    assert all(e.note.startswith("示例数据") for e in ProgressEntry.objects.all())
+    samples = ProgressEntry.objects.filter(is_sample=True)
+    assert all(e.note.startswith("示例数据") for e in samples)
     counts = (Plan.objects.count(), Target.objects.count(), ProgressEntry.objects.count())
     demo.load(next_plan=True)
     assert (Plan.objects.count(), Target.objects.count(), ProgressEntry.objects.count()) == counts
@@ -193,20 +209,20 @@ def test_figures_awaiting_approval_are_named_and_filled_in_once_approved(client,
     assert "--fill-baselines" in output
     assert "no 2025 figure, no baseline: COUNTY-RANK, RD-SHARE" in output
     plan = Plan.objects.get(slug="next")
-    assert plan.targets.get(code="GDP").baseline_value is None
+    assert baseline(plan, "GDP") == (None, "")
     # the statistics bureau's 2025 GDP is approved later
-    gdp = ProgressEntry.objects.get(target__plan=demo_plan, target__code="GDP", year=2025)
+    gdp = ProgressEntry.objects.get(
+        series__targets__plan=demo_plan, series__indicator__code="GDP", year=2025
+    )
     client.login(username="admin", password=PASSWORD)
     client.post(reverse("tracker:approve"), {"entry": [f"{gdp.pk}:{gdp.version}"]})
     out = io.StringIO()
     call_command("start_next_plan", "--slug=next", "--fill-baselines", "--user=admin", stdout=out)
     assert out.getvalue().startswith("next: 1 baselines filled (1 estimate)")
-    target = plan.targets.get(code="GDP")
-    assert (target.baseline_value, target.baseline_quality) == (Decimal("205.0"), "estimate")
-    assert target.history.latest().history_user.username == "admin"
+    assert baseline(plan, "GDP") == (Decimal("205.0"), "预计")
     # the admin action does the same, and tells what still lacks a baseline
     budget = ProgressEntry.objects.get(
-        target__plan=demo_plan, target__code="BUDGET-REVENUE", year=2025
+        series__targets__plan=demo_plan, series__indicator__code="BUDGET-REVENUE", year=2025
     )
     client.post(reverse("tracker:approve"), {"entry": [f"{budget.pk}:{budget.version}"]})
     response = client.post(
@@ -215,10 +231,10 @@ def test_figures_awaiting_approval_are_named_and_filled_in_once_approved(client,
         follow=True,
     )
     html = response.content.decode()
-    assert "已按2025年数据补填 1 个基期值" in html
+    assert "已按2025年数据补填 2 个基期值" in html  # GDP and the budget read theirs
     assert "以下指标无2025年数据，因此没有基期值" in html
-    assert plan.targets.get(code="BUDGET-REVENUE").baseline_value == Decimal("25.8")
-    assert plan.targets.get(code="GDP").baseline_value == Decimal("205.0")  # kept
+    assert baseline(plan, "BUDGET-REVENUE") == (Decimal("25.8"), "预计")
+    assert baseline(plan, "GDP") == (Decimal("205.0"), "预计")
 
 
 def test_the_admin_names_the_targets_left_without_a_baseline(client, demo_plan):

@@ -18,7 +18,9 @@ def english_admin(client, demo_plan):
 
 
 def test_units_read_in_english_on_every_page_that_lists_figures(english_admin, demo_plan):
-    gdp = ProgressEntry.objects.get(target__plan=demo_plan, target__code="GDP", year=2025)
+    gdp = ProgressEntry.objects.get(
+        series__targets__plan=demo_plan, series__indicator__code="GDP", year=2025
+    )
     pages = [
         reverse("tracker:approvals"),
         reverse("tracker:close-year", args=[demo_plan.slug, 2025]),

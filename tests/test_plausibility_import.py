@@ -90,22 +90,22 @@ def test_confirming_the_import_confirms_them_and_keeps_the_flag(client, plan, re
     assert "F5" in html and "是上年（150.0）的 10.5 倍" in html
     preview_url = response.redirect_chain[-1][0]
     client.post(preview_url, {"confirm": "1", "state": "submitted"})
-    gdp = ProgressEntry.objects.get(target__code="GDP", year=2023)
+    gdp = ProgressEntry.objects.get(series__indicator__code="GDP", year=2023)
     assert gdp.state == "submitted" and "10.5" in gdp.plausibility_flag
     assert gdp.plausibility_note == "统计口径调整"
-    assert not ProgressEntry.objects.get(target__code="POP", year=2023).is_flagged
+    assert not ProgressEntry.objects.get(series__indicator__code="POP", year=2023).is_flagged
 
 
 def test_reverting_the_import_restores_the_earlier_flag(plan, reporter, admin_user):
-    gdp = ProgressEntry.objects.get(target__code="GDP", year=2022).target
+    gdp = ProgressEntry.objects.get(series__indicator__code="GDP", year=2022).target
     factory.make_entry(gdp, 2023, "160", state="draft")
     result = preview(filled(plan, reporter, F5=1580, H5="口径调整"), reporter, plan)
     batch = services.apply_import(
         plan=plan, user=reporter, rows=result.rows, file_name="f.xlsx", sha256="x", submit=True
     )
-    assert ProgressEntry.objects.get(target=gdp, year=2023).is_flagged
+    assert ProgressEntry.objects.get(series=gdp.series_id, year=2023).is_flagged
     services.revert_import(ImportBatch.objects.get(pk=batch.pk), by=admin_user)
-    entry = ProgressEntry.objects.get(target=gdp, year=2023)
+    entry = ProgressEntry.objects.get(series=gdp.series_id, year=2023)
     assert entry.value == Decimal("160") and not entry.is_flagged
 
 
@@ -116,7 +116,7 @@ def test_the_command_lists_them_too(plan, reporter, tmp_path):
     call_command("import_progress", str(path), "--user", reporter.username, stdout=out, stderr=err)
     assert "warning: 填报!F5: 是上年（150.0）的 10.5 倍" in err.getvalue()
     assert "1 figure(s) look implausible" in out.getvalue()
-    entry = ProgressEntry.objects.get(target__code="GDP", year=2023)
+    entry = ProgressEntry.objects.get(series__indicator__code="GDP", year=2023)
     assert entry.value == Decimal("1580") and entry.is_flagged
 
 
@@ -164,7 +164,7 @@ def test_a_preview_kept_from_before_cannot_confirm_an_unexplained_flag(plan, rep
 
 def test_the_note_kept_with_the_earlier_figure_explains_nothing_new(plan, reporter):
     """The template writes the stored note back; sent back unchanged, it is no explanation."""
-    gdp = ProgressEntry.objects.get(target__code="GDP", year=2022).target
+    gdp = ProgressEntry.objects.get(series__indicator__code="GDP", year=2022).target
     factory.make_entry(gdp, 2023, "160", state="draft", note="初步核算", entered_by=reporter)
     result = preview(filled(plan, reporter, F5=1605), reporter, plan)
     (problem,) = result.errors

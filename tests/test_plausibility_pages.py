@@ -377,7 +377,7 @@ def test_a_figure_changed_in_the_admin_is_questioned_and_flagged_for_the_approve
 ):
     """The admin's form is another way in: an implausible figure saved there carries the
     flag, the reason for the change standing as its explanation, and the approver is asked."""
-    entry = ProgressEntry.objects.get(target__code="FIXED-ASSET-INVESTMENT", year=2025)
+    entry = ProgressEntry.objects.get(series__indicator__code="FIXED-ASSET-INVESTMENT", year=2025)
     url = reverse("admin:tracker_progressentry_change", args=[entry.pk])
     data = {
         "value": "11800",

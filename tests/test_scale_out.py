@@ -95,7 +95,7 @@ def test_evidence_goes_to_the_bucket_and_downloads_from_it(s3_storage, client, r
     }
     client.post(reverse("tracker:data-entry", args=[plan.slug, 2023]), data, follow=True)
 
-    entry = ProgressEntry.objects.get(target=gdp)
+    entry = ProgressEntry.objects.get(series=gdp.series_id)
     stored = s3.list_objects_v2(Bucket=bucket)["Contents"]
     assert [item["Key"] for item in stored] == [f"county/{entry.evidence.name}"]
     body = s3.get_object(Bucket=bucket, Key=stored[0]["Key"])["Body"].read()

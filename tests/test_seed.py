@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 
 from tracker.models import Area, ProgressEntry, Target
+from tracker.permissions import ANY_ADMINISTRATOR as ADMIN
 
 SEED = Path(settings.BASE_DIR).parent / "shared" / "seed"
 
@@ -30,7 +31,9 @@ EXPECTED = {
 
 def test_the_plan_is_the_seeds(seed_plan):
     assert seed_plan.name == "凌源市“十四五”规划"
-    assert seed_plan.region == "凌源市"
+    region = seed_plan.region
+    assert (region.code, region.name, region.name_en) == ("211382", "凌源市", "Lingyuan")
+    assert [region.parent.code, region.parent.parent.code] == ["211300", "210000"]
     assert (seed_plan.baseline_year, seed_plan.start_year, seed_plan.end_year) == (2020, 2021, 2025)
     assert (seed_plan.on_track_ratio, seed_plan.behind_ratio) == (D("1.00"), D("0.80"))
 
@@ -46,12 +49,15 @@ def test_areas_follow_the_goals_paragraph(seed_plan):
 
 
 def test_targets_carry_exactly_the_seeds_numbers(seed_plan):
-    targets = {t.code: t for t in Target.objects.filter(plan=seed_plan)}
+    targets = {t.code: t for t in Target.objects.filter(plan=seed_plan).with_entries(ADMIN)}
     assert set(targets) == set(EXPECTED)
     for code, (kind, unit, baseline, target_value, factor, direction) in EXPECTED.items():
         t = targets[code]
         assert (t.kind, t.unit, t.direction) == (kind, unit, direction), code
-        assert t.baseline_value == baseline, code
+        assert (t.indicator.code, t.indicator.unit) == (code, unit), code
+        # The baseline is the region's 2020 figure: nothing is fixed on the target.
+        assert t.baseline_value is None, code
+        assert t.spec(t.approved_values()).baseline_value == baseline, code
         assert t.target_value == target_value, code
         assert t.factor == factor, code
         assert (t.baseline_year, t.target_year) == (2020, 2025)
@@ -59,8 +65,9 @@ def test_targets_carry_exactly_the_seeds_numbers(seed_plan):
 
 def test_the_2020_figures_are_marked_as_estimates(seed_plan):
     for code in ("GDP", "BUDGET-REVENUE", "FIXED-ASSET-INVESTMENT"):
-        target = Target.objects.get(plan=seed_plan, code=code)
-        assert target.baseline_quality == "estimate"
+        target = Target.objects.with_entries(ADMIN).get(plan=seed_plan, code=code)
+        assert target.baseline_figure().quality == "estimate"
+        assert target.baseline_vintage == "预计"
         assert "2.2" in target.notes  # the reading of 增1.2倍 is stated
 
 
@@ -70,7 +77,14 @@ def test_income_growth_is_compared_with_gdp(seed_plan):
 
 
 def test_the_fixture_invents_nothing(seed_plan):
-    assert not ProgressEntry.objects.exists()
+    # The only figures are the plan's own 2020 baselines, stated in the seed.
+    assert sorted(
+        ProgressEntry.objects.values_list("series__indicator__code", "year", "value")
+    ) == [
+        ("BUDGET-REVENUE", 2020, D("11.6")),
+        ("FIXED-ASSET-INVESTMENT", 2020, D("59.8")),
+        ("GDP", 2020, D("147.6")),
+    ]
     assert not Target.objects.filter(lead_department__isnull=False).exists()
 
 

@@ -137,10 +137,10 @@ class TestTheStoreIsAlwaysRight(TestCase):
         ]
 
     def entry(self, index: int, year: int) -> ProgressEntry | None:
-        return ProgressEntry.objects.filter(target=self.targets[index], year=year).first()
+        return ProgressEntry.objects.filter(series=self.targets[index].series_id, year=year).first()
 
     def kth(self, k: int, state: str | None = None) -> ProgressEntry | None:
-        entries = ProgressEntry.objects.filter(target__plan=self.plan).order_by("pk")
+        entries = ProgressEntry.objects.filter(series__targets__plan=self.plan).order_by("pk")
         entries = list(entries.filter(state=state) if state else entries)
         return entries[k % len(entries)] if entries else None
 
@@ -235,7 +235,8 @@ class TestTheStoreIsAlwaysRight(TestCase):
             plan=self.plan, user=self.admin, rows=rows, file_name="f.xlsx", sha256="0", submit=True
         )
         services.approve_entries(
-            ProgressEntry.objects.filter(target__plan=self.plan, state="submitted"), by=self.admin
+            ProgressEntry.objects.filter(series__targets__plan=self.plan, state="submitted"),
+            by=self.admin,
         )
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from tests import factory
 from tests.test_target_definitions import upload
-from tracker.models import Target
+from tracker.models import Indicator, Series, Target
 
 HEADER = ["指标代码", "指标名称", "类别", "单位", "类型", "方向", "属性", "基期值", "目标值"]
 
@@ -80,11 +80,20 @@ def test_existing_bad_codes_are_mended_by_the_migration(client, admin_user):
     plan = factory.make_plan(slug="mended")
     area = factory.make_area(plan)
     factory.make_target(plan, code="GDP-2", area=area)
+    # Rows from before codes were checked: their indicators carry the same codes.
+    indicators = Indicator.objects.bulk_create(
+        [Indicator(code=code, name=code, measure="amount") for code in ("GDP/2", "生产总值")]
+    )
+    statistics = Series.objects.bulk_create(
+        [Series(region=plan.region, indicator=indicator) for indicator in indicators]
+    )
     Target.objects.bulk_create(
         [
             Target(
                 plan=plan,
                 area=area,
+                indicator=indicators[0],
+                series=statistics[0],
                 code="GDP/2",
                 name="a",
                 kind="level",
@@ -95,6 +104,8 @@ def test_existing_bad_codes_are_mended_by_the_migration(client, admin_user):
             Target(
                 plan=plan,
                 area=area,
+                indicator=indicators[1],
+                series=statistics[1],
                 code="生产总值",
                 name="b",
                 kind="level",

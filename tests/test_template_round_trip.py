@@ -65,7 +65,7 @@ def test_a_whole_number_sent_back_is_not_said_to_be_rounded(plan, reporter, depa
 
 
 def test_an_unchanged_closed_year_imports_as_nothing_changed(plan, reporter, admin_user):
-    ClosedYear.objects.create(plan=plan, year=2023, closed_by=admin_user)
+    ClosedYear.objects.create(region=plan.region, plan=plan, year=2023, closed_by=admin_user)
     result = preview(template_bytes(plan, 2023, reporter), reporter)
     assert result.ok and result.counts["unchanged"] == 3
 

@@ -50,7 +50,7 @@ def _forms(value: Decimal) -> list[str]:
 
 
 def _save(target, year, user, value, *, submit=False, note="", evidence=None, flag=None):
-    entry = ProgressEntry.objects.filter(target=target, year=year).first()
+    entry = ProgressEntry.objects.filter(series=target.series_id, year=year).first()
     entry = entry or ProgressEntry(target=target, year=year)
     return workflow.save(
         entry,
@@ -305,7 +305,7 @@ def test_whoever_may_enter_a_figure_sees_it_and_nobody_else(planted):
             assert editable == annotated.unapproved_visible == can_enter(user, target)
             seen = set(
                 ProgressEntry.objects.visible_to(user)
-                .filter(target=target)
+                .filter(series=target.series_id)
                 .values_list("state", flat=True)
             )
             every = set(target.entries.values_list("state", flat=True))

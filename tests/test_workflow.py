@@ -398,9 +398,12 @@ class TestAdmin:
     def test_values_show_without_trailing_zeros(self, as_admin, entry):
         html = page(as_admin.get(self.change_url(entry)))
         assert 'value="35"' in html and "35.000000" not in html
-        target_page = reverse("admin:tracker_target_change", args=[entry.target_id])
+        target_page = reverse("admin:tracker_target_change", args=[entry.target.pk])
         html = page(as_admin.get(target_page))
         assert "35.000000" not in html and 'value="100"' in html
+        statistic_page = reverse("admin:tracker_series_change", args=[entry.series_id])
+        html = page(as_admin.get(statistic_page))
+        assert "35.0" in html and "35.000000" not in html
 
     def test_closed_and_approved_figures_are_read_only(self, as_admin, entry, admin_user, plan):
         close(plan, YEAR, admin_user)
@@ -434,7 +437,7 @@ class TestAdmin:
         assert not ProgressEntry.objects.filter(year=2024).exists()
 
     def test_the_target_pages_year_rows_are_read_only(self, as_admin, entry):
-        html = page(as_admin.get(reverse("admin:tracker_target_change", args=[entry.target_id])))
+        html = page(as_admin.get(reverse("admin:tracker_target_change", args=[entry.target.pk])))
         assert "entries-0-state" not in html and "entries-0-value" not in html
         assert self.change_url(entry) in html
 
@@ -549,7 +552,7 @@ def test_a_target_with_figures_is_not_deleted_in_the_admin(as_admin, gdp):
     factory.make_entry(gdp, YEAR, "35")
     url = reverse("admin:tracker_target_delete", args=[gdp.pk])
     assert as_admin.post(url, {"post": "yes"}).status_code == 403
-    assert ProgressEntry.objects.filter(target=gdp).exists()
+    assert ProgressEntry.objects.filter(series=gdp.series_id).exists()
 
 
 def test_a_department_member_without_the_reporters_role_is_told_why(client, plan, gdp, department):

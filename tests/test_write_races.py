@@ -121,9 +121,7 @@ def revert(batch_pk: int, user) -> None:
 
 def approve(picked: list[tuple[int, int]], user) -> None:
     """Approve (figure id, version read) in the order given, as the approvals page does."""
-    figures = ProgressEntry.objects.select_related("target__plan").in_bulk(
-        [pk for pk, _v in picked]
-    )
+    figures = ProgressEntry.objects.with_targets().in_bulk([pk for pk, _v in picked])
     services.approve_entries([(figures[pk], version) for pk, version in picked], by=user)
 
 
@@ -180,14 +178,14 @@ def test_a_year_closed_while_a_figure_is_saved(department, reporter, admin_user)
             partial(close, plan.pk, admin_user),
         )
         assert outcomes[1] == ("ok", ""), outcomes
-        closed = ClosedYear.objects.get(plan=plan, year=YEAR)
+        closed = ClosedYear.objects.get(region=plan.region, year=YEAR)
         if outcomes[0][0] == "refused":
             refused += 1
             assert "已关闭" in outcomes[0][1], outcomes
         else:
             assert outcomes[0] == ("ok", ""), outcomes
         # Saved first or refused: never a change after the year was closed.
-        records = ProgressEntry.history.filter(target_id=target.pk, year=YEAR)
+        records = ProgressEntry.history.filter(series=target.series_id, year=YEAR)
         assert not records.filter(history_date__gte=closed.closed_at).exists()
     assert refused, "the close never came first: the race did not happen"
 
@@ -200,12 +198,16 @@ def test_an_import_reverted_while_its_figure_is_saved(department, reporter, admi
         earlier = factory.make_entry(kept, YEAR, 50, state="draft", entered_by=reporter)
         # The import creates one figure and changes another: revert deletes and restores.
         batch = apply(plan.pk, reporter, [import_row(target, 100), import_row(kept, 60, earlier)])
-        read = ProgressEntry.objects.filter(target__plan=plan).values_list("target", "version")
+        read = ProgressEntry.objects.filter(series__targets__plan=plan).values_list(
+            "series__targets", "version"
+        )
         edits = [(pk, 120, version) for pk, version in read]
         words = one_of_each(
             race(partial(save, plan.pk, reporter, edits), partial(revert, batch.pk, admin_user))
         )
-        figures = ProgressEntry.objects.filter(target__plan=plan).values_list("target", "value")
+        figures = ProgressEntry.objects.filter(series__targets__plan=plan).values_list(
+            "series__targets", "value"
+        )
         if ImportBatch.objects.get(pk=batch.pk).state == ImportBatch.State.REVERTED:
             assert "刷新" in words, words  # changed meanwhile; reload the page
             assert dict(figures) == {kept.pk: Decimal(50)}
@@ -229,14 +231,14 @@ def test_approving_many_while_they_are_submitted_again(department, reporter, adm
         ]
         # Each in the other's order.
         picked = [(entry.pk, entry.version) for entry in reversed(entries)]
-        edits = [(entry.target_id, 200, entry.version) for entry in entries]
+        edits = [(entry.target.pk, 200, entry.version) for entry in entries]
         words = one_of_each(
             race(
                 partial(approve, picked, admin_user),
                 partial(save, plan.pk, reporter, edits, submit=True),
             )
         )
-        figures = ProgressEntry.objects.filter(target__plan=plan)
+        figures = ProgressEntry.objects.filter(series__targets__plan=plan)
         if set(figures.values_list("state", flat=True)) == {"approved"}:
             assert sorted(figures.values_list("value", flat=True)) == [100, 101, 102]
             assert "锁定" in words or "审核" in words, words
@@ -257,7 +259,7 @@ def test_two_files_that_create_the_same_figure(department, reporter):
         )
         assert "预览后" in words, words  # changed by someone else after the preview
         assert ImportBatch.objects.filter(plan=plan).count() == 1
-        assert ProgressEntry.objects.filter(target__plan=plan).count() == 1
+        assert ProgressEntry.objects.filter(series__targets__plan=plan).count() == 1
 
 
 def test_two_saves_that_create_the_same_figure(department, reporter):
@@ -271,7 +273,7 @@ def test_two_saves_that_create_the_same_figure(department, reporter):
             )
         )
         assert "刷新" in words, words
-        assert ProgressEntry.objects.filter(target__plan=plan).count() == 1
+        assert ProgressEntry.objects.filter(series__targets__plan=plan).count() == 1
 
 
 def test_two_administrators_add_the_same_figure(department):
@@ -287,7 +289,7 @@ def test_two_administrators_add_the_same_figure(department):
             )
         )
         assert "刷新" in words or "已经存在" in words, words
-        assert ProgressEntry.objects.filter(target__plan=plan).count() == 1
+        assert ProgressEntry.objects.filter(series__targets__plan=plan).count() == 1
 
 
 @pytest.mark.parametrize("start", [start_next, start_next_in_admin])

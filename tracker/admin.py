@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history import admin as history_admin
 
@@ -30,10 +30,13 @@ from tracker.models import (
     EvaluationDeletion,
     FrozenTarget,
     ImportBatch,
+    Indicator,
     PendingImport,
     Plan,
     ProgressEntry,
+    Region,
     SentMail,
+    Series,
     Target,
 )
 from tracker.numbers import whole_number
@@ -147,7 +150,8 @@ fill_baselines.allowed_permissions = ["change"]
 @admin.register(Plan)
 class PlanAdmin(ForgetsOnce, admin.ModelAdmin):
     list_display = ["name", "slug", "region", "baseline_year", "start_year", "end_year"]
-    search_fields = ["name", "slug", "region"]
+    search_fields = ["name", "slug", "region__name"]
+    list_select_related = ["region"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [AreaInline]
     actions = [start_next_plan, fill_baselines]
@@ -162,7 +166,9 @@ class AreaAdmin(ForgetsOnce, admin.ModelAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(ForgetsOnce, admin.ModelAdmin):
-    list_display = ["name", "name_en", "member_count", "is_sample"]
+    list_display = ["name", "name_en", "region", "member_count", "is_sample"]
+    list_filter = ["region"]
+    list_select_related = ["region"]
     search_fields = ["name", "name_en"]
     filter_horizontal = ["members"]
 
@@ -233,18 +239,71 @@ def _status_years():
     return Case(*years, default=Value(None), output_field=IntegerField())
 
 
+@admin.register(Region)
+class RegionAdmin(ForgetsOnce, admin.ModelAdmin):
+    list_display = ["code", "name", "name_en", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name", "name_en"]
+    list_select_related = ["parent"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ForgetsOnce, admin.ModelAdmin):
+    list_display = ["code", "name", "unit", "measure", "decimal_places", "formula"]
+    list_filter = ["measure", "formula"]
+    search_fields = ["code", "name", "name_en"]
+    autocomplete_fields = ["numerator", "denominator"]
+    filter_horizontal = ["addends"]
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    """A region's figures of one indicator, read-only here: they change through the
+    workflow, the entry page or a figure's own form."""
+
+    list_display = ["indicator", "region"]
+    list_filter = ["region"]
+    search_fields = ["indicator__code", "indicator__name"]
+    list_select_related = ["indicator", "region"]
+    readonly_fields = ["region", "indicator"]
+    inlines = [ProgressEntryInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Target)
 class TargetAdmin(ForgetsOnce, SimpleHistoryAdmin):
     list_display = ["code", "name", "plan", "area", "kind", "nature", "lead_department", "status"]
     list_display_links = ["code", "name"]
     list_filter = ["plan", "area", "lead_department", "kind", "nature"]
     search_fields = ["code", "name", "name_en"]
-    autocomplete_fields = ["reference_target"]
+    autocomplete_fields = ["reference_target", "indicator"]
     filter_horizontal = ["co_departments"]
-    inlines = [ProgressEntryInline]
+    readonly_fields = ["statistic", "figures"]
     form = PlainDecimalsForm
     fieldsets = [
-        (None, {"fields": ["plan", "area", "code", "order", "name", "name_en", "unit", "unit_en"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "plan",
+                    "area",
+                    "indicator",
+                    "statistic",
+                    "figures",
+                    "code",
+                    "order",
+                    "name",
+                    "name_en",
+                    "unit",
+                    "unit_en",
+                ]
+            },
+        ),
         (
             _("What is measured"),
             {
@@ -265,6 +324,7 @@ class TargetAdmin(ForgetsOnce, SimpleHistoryAdmin):
                     "baseline_year",
                     "baseline_value",
                     "baseline_quality",
+                    "baseline_reason",
                     "target_year",
                     "target_value",
                     "factor",
@@ -292,6 +352,43 @@ class TargetAdmin(ForgetsOnce, SimpleHistoryAdmin):
             .annotate(status_year=_status_years())
         )
 
+    def has_delete_permission(self, request, obj=None):
+        # Its figures are the region's and stay; a target that reads some is kept, so no
+        # figure is left without a plan reading it.
+        if obj is not None and obj.series_id and obj.entries.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("figures"))
+    def figures(self, obj):
+        """The region's figures the target reads, each linked to its own form."""
+        figures = sorted((e for e in obj.entries.all() if obj.reads(e)), key=lambda e: e.year)
+        if not figures:
+            return "—"
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td class="num">{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    reverse("admin:tracker_progressentry_change", args=[entry.pk]),
+                    entry.year,
+                    entry.display_value or "—",
+                    entry.get_quality_display(),
+                    entry.get_state_display(),
+                )
+                for entry in figures
+            ),
+        )
+        return format_html("<table>{}</table>", rows)
+
+    @admin.display(description=_("statistic"))
+    def statistic(self, obj):
+        """The region's figures the target reads, where they are entered and approved."""
+        if not obj.series_id:
+            return "—"
+        url = reverse("admin:tracker_series_change", args=[obj.series_id])
+        return format_html('<a href="{}">{}</a>', url, obj.series)
+
     @admin.display(description=_("status"))
     def status(self, obj):
         year = obj.status_year or obj.plan.status_year()
@@ -313,7 +410,7 @@ def approve_entries(modeladmin, request, queryset):
         )
         queryset = queryset.exclude(pk__in=questioned.values("pk"))
     approved, refused = 0, []
-    entries = list(queryset.select_related("target__plan", "reviewed_by"))
+    entries = list(queryset.select_related("series__indicator", "reviewed_by"))
     for entry in entries:
         try:
             workflow.approve(entry, by=request.user, version=entry.version)
@@ -358,12 +455,21 @@ class ProgressEntryAdminForm(PlainDecimalsForm):
         help_text=_("Kept in the figure's history, with your name."),
     )
     read_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    target = forms.ModelChoiceField(
+        Target.objects.select_related("plan"),
+        label=_("target"),
+        required=False,
+        help_text=_(
+            "The plan's target the figure is entered for; the figure is its region's, "
+            "shared by every plan of the region that targets the indicator."
+        ),
+    )
 
     user = None  # set by ProgressEntryAdmin.get_form
 
     class Meta:
         model = ProgressEntry
-        fields = ["target", "year", "value", "achieved", "quality", "note", "evidence", "is_sample"]
+        fields = ["year", "value", "achieved", "quality", "note", "evidence", "is_sample"]
         widgets = {"evidence": EvidenceWidget}
 
     def __init__(self, *args, **kwargs):
@@ -379,25 +485,34 @@ class ProgressEntryAdminForm(PlainDecimalsForm):
     def clean_value(self):
         """The same rules as the entry page: the target's decimal places and sign."""
         value = self.cleaned_data.get("value")
-        target = self.cleaned_data.get("target") or getattr(self.instance, "target", None)
+        target = self._target()
         if value is not None and target is not None:
             clean_figure(plain(value), target)
         return value
 
+    def _target(self):
+        if self.instance.pk:
+            return self.instance.target
+        return self.cleaned_data.get("target")
+
     def clean(self):
         cleaned = super().clean()
-        target = cleaned.get("target") or getattr(self.instance, "target", None)
+        if not self.instance.pk and not cleaned.get("target"):
+            self.add_error("target", _("Choose the target the figure is for."))
+            return cleaned
+        target = self._target()
         if target is not None and target.is_milestone and cleaned.get("value") is not None:
             self.add_error("value", _("A milestone is achieved or not; it has no value."))
         if target is not None and not target.is_milestone and cleaned.get("achieved") is not None:
             self.add_error("achieved", _("Only a milestone is achieved or not; give a value."))
         if self.instance.pk:
-            stored = ProgressEntry.objects.select_related("target__plan").get(pk=self.instance.pk)
+            stored = ProgressEntry.objects.get(pk=self.instance.pk)
             if stored.version != (cleaned.get("read_version") or 0):
                 raise ValidationError(
                     _("The figure was changed meanwhile; reload the page."), code="stale"
                 )
-        elif cleaned.get("target") and cleaned.get("year"):
+        elif cleaned.get("year"):
+            self.instance.target = cleaned["target"]
             stored = ProgressEntry(target=cleaned["target"], year=cleaned["year"])
         else:
             return cleaned
@@ -414,7 +529,7 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
 
     form = ProgressEntryAdminForm
     list_display = [
-        "target",
+        "series",
         "year",
         "figure",
         "quality",
@@ -424,16 +539,16 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
         "is_sample",
     ]
     list_filter = [
-        "target__plan",
+        "series__region",
+        "series__targets__plan",
         "state",
         "quality",
         "year",
-        "target__lead_department",
+        "series__targets__lead_department",
         "is_sample",
     ]
-    search_fields = ["target__code", "target__name"]
-    list_select_related = ["target", "target__plan", "entered_by"]
-    raw_id_fields = ["target"]
+    search_fields = ["series__indicator__code", "series__indicator__name"]
+    list_select_related = ["series__region", "series__indicator", "entered_by"]
     actions = [approve_entries]
     history_list_display = ["reason_shown"]
     WORKFLOW_FIELDS = [
@@ -450,16 +565,17 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
     def get_fields(self, request, obj=None):
         editable = ["target", "year", "value", "achieved", "quality", "note", "evidence"]
         if obj is not None:
-            editable.remove("value" if obj.target.is_milestone else "achieved")
+            editable[0] = "series"
+            editable.remove("value" if obj.indicator.is_milestone else "achieved")
         if obj is not None and not self.has_change_permission(request, obj):
-            shown = ["lock", "target", "year", "figure", "quality", "note", "evidence_file"]
+            shown = ["lock", "series", "year", "figure", "quality", "note", "evidence_file"]
             return [*shown, "is_sample", *self.WORKFLOW_FIELDS[:-1]]
         return [*editable, "is_sample", "change_reason", "read_version", *self.WORKFLOW_FIELDS]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return self.WORKFLOW_FIELDS
-        return ["target", "year", "figure", "evidence_file", *self.WORKFLOW_FIELDS]
+        return ["series", "year", "figure", "evidence_file", *self.WORKFLOW_FIELDS]
 
     @admin.display(description=_("evidence"))
     def evidence_file(self, entry):

@@ -28,6 +28,7 @@ def target_payload(row: Standing) -> dict:
         latest = {"year": a.latest_year, "value": _figure(a.latest_value, places)}
     return {
         "code": target.code,
+        "indicator": target.indicator_code,
         "name": target.name,
         "name_en": target.name_en,
         "area": target.area.name,
@@ -36,7 +37,7 @@ def target_payload(row: Standing) -> dict:
         "direction": target.direction,
         "nature": target.nature,
         "baseline_year": target.baseline_year,
-        "baseline_value": _figure(target.baseline_value, places),
+        "baseline_value": _figure(row.baseline, places),
         "target_year": target.target_year,
         "target_value": _figure(target.target_value, places),
         "factor": None if target.factor is None else str(target.factor.normalize()),
@@ -79,10 +80,15 @@ def _head(plan: Plan, year: int) -> dict:
         "plan": {
             "slug": plan.slug,
             "name": plan.name,
-            "region": plan.region,
+            "region": plan.region.name,
             "baseline_year": plan.baseline_year,
             "start_year": plan.start_year,
             "end_year": plan.end_year,
+        },
+        "region": {
+            "code": plan.region.code,
+            "name": plan.region.name,
+            "name_en": plan.region.name_en,
         },
         "as_of_year": year,
     }

@@ -126,18 +126,20 @@ def outstanding(plan: Plan, years=None, *, deadlines: PlanDeadlines | None = Non
         .filter(lead_department__isnull=False)
         .order_by("area__order", "order", "code")
     )
+    of_series = {target.series_id: target.pk for target in targets}
     entries = {
-        (e.target_id, e.year): e
-        for e in ProgressEntry.objects.filter(target__in=targets, year__in=years)
+        (of_series[e.series_id], e.year): e
+        for e in ProgressEntry.objects.filter(series__in=of_series, year__in=years)
     }
-    completed = dict(
-        ProgressEntry.objects.filter(
-            target__in=targets, achieved=True, state=ProgressEntry.State.APPROVED
+    completed = {
+        of_series[series]: first
+        for series, first in ProgressEntry.objects.filter(
+            series__in=of_series, achieved=True, state=ProgressEntry.State.APPROVED
         )
-        .values("target")
+        .values("series")
         .annotate(first=Min("year"))
-        .values_list("target", "first")
-    )
+        .values_list("series", "first")
+    }
     items = []
     for year in sorted(years):
         for target in targets:

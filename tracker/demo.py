@@ -162,7 +162,7 @@ def load(*, next_plan: bool = False) -> list[tuple[str, str, str]]:
     targets = {t.code: t for t in Target.objects.filter(plan=plan)}
     for username, name, name_en, codes in DEPARTMENTS:
         department, _ = Department.objects.get_or_create(
-            name=name, defaults={"name_en": name_en, "is_sample": True}
+            name=name, region=plan.region, defaults={"name_en": name_en, "is_sample": True}
         )
         reporter = _user(username, first_name=f"{name}填报员", group=reporters)
         department.members.add(reporter)
@@ -188,14 +188,17 @@ def _next_plan(source: Plan, admin) -> None:
     plan = start_next_plan(source=source, by=admin, **NEXT_PLAN).plan
     plan.description = f"示例数据 sample data. {plan.description}"
     plan.save(update_fields=["description"])
-    for entry in ProgressEntry.objects.filter(target__plan=plan):
+    for entry in ProgressEntry.objects.of_plan(plan).filter(year__gt=source.end_year):
         entry.note = f"示例数据：{entry.note}"
         entry.save(update_fields=["note"])
     for target in Target.objects.filter(plan=plan, code__in=NEXT_PLAN_SAMPLES):
         baseline, goal, factor, figure = NEXT_PLAN_SAMPLES[target.code]
-        if target.baseline_value is None:
+        if not target.entries.filter(year=plan.baseline_year).exists():
+            # No 2025 figure of the region yet: a sample estimate stands in, fixed until
+            # the figure is entered (where there is one, the baseline is that figure).
             target.baseline_value = Decimal(baseline)
             target.baseline_quality = ProgressEntry.Quality.ESTIMATE
+            target.baseline_reason = NEXT_PLAN_NOTE
             target.notes = NEXT_PLAN_NOTE
         target.target_value = goal and Decimal(goal)
         target.factor = factor and Decimal(factor)

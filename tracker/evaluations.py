@@ -32,6 +32,8 @@ from tracker.models import (
     FrozenTarget,
     Plan,
     ProgressEntry,
+    Region,
+    Series,
     Target,
     figures_visible_to,
 )
@@ -89,7 +91,7 @@ def freeze(
     #    order every write takes (see tracker.workflow).
     frozen_at = timezone.now()
     hold(plan)
-    figures = ProgressEntry.objects.select_for_update().filter(target__plan=plan)
+    figures = ProgressEntry.objects.select_for_update().filter(series__targets__plan=plan)
     list(figures.order_by("pk").values("pk"))
     targets = list(plan_targets(plan, viewer=ANY_ADMINISTRATOR))
     rows = standings(targets, year)
@@ -108,6 +110,7 @@ def freeze(
         frozen_at=frozen_at,
         frozen_plan={
             "plan": _fields(plan),
+            "region": _fields(plan.region),
             "areas": [_fields(area) for area in plan.areas.all()],
             "departments": [_fields(d) for d in sorted(departments, key=lambda d: d.pk)],
         },
@@ -159,7 +162,7 @@ def unapproved(plan: Plan, year: int | None = None) -> dict[int, int]:
     An evaluation keeps them with their state, but they count toward no status: an
     administrator freezing one should know.
     """
-    entries = ProgressEntry.objects.filter(target__plan=plan).exclude(
+    entries = ProgressEntry.objects.filter(series__targets__plan=plan).exclude(
         state=ProgressEntry.State.APPROVED
     )
     entries = entries.filter(models.Q(value__isnull=False) | models.Q(achieved__isnull=False))
@@ -224,8 +227,17 @@ def _assessment(data: dict) -> Assessment:
 
 
 def frozen_plan(evaluation: Evaluation) -> Plan:
-    """The plan's name, years and ratios as they were when the evaluation was frozen."""
-    return _rebuild(Plan, evaluation.frozen_plan["plan"])
+    """The plan's name, region, years and ratios as they were when the evaluation was
+    frozen (evaluations frozen before regions were kept name the region in the plan)."""
+    data = evaluation.frozen_plan
+    plan = _rebuild(Plan, data["plan"])
+    if "region" in data:
+        plan.region = _rebuild(Region, data["region"])
+    else:
+        plan.region = Region(
+            name=data["plan"].get("region", ""), name_en=data["plan"].get("region_en", "")
+        )
+    return plan
 
 
 def frozen_standings(evaluation: Evaluation, *, viewer) -> tuple[Plan, list[Standing]]:
@@ -246,7 +258,9 @@ def frozen_standings(evaluation: Evaluation, *, viewer) -> tuple[Plan, list[Stan
         areas[area.pk] = area
     departments = {d["id"]: _rebuild(Department, d) for d in data["departments"]}
     rows, by_id = [], {}
-    visible = FrozenFigure.objects.filter(figures_visible_to(viewer, "frozen_target__target"))
+    visible = FrozenFigure.objects.filter(
+        figures_visible_to(viewer, "frozen_target__target__series")
+    )
     for frozen in evaluation.targets.prefetch_related(models.Prefetch("figures", queryset=visible)):
         target = _rebuild(Target, frozen.definition)
         target.plan = plan
@@ -271,8 +285,12 @@ def frozen_standings(evaluation: Evaluation, *, viewer) -> tuple[Plan, list[Stan
                     is_sample=figure.is_sample,
                 )
             )
+        # A stand-in statistic holding the frozen figures (snapshots taken before
+        # statistics were kept name none: 0 stands for it).
+        series = Series(pk=target.series_id or 0)
+        series._prefetched_objects_cache = {"entries": entries}
+        target.series = series
         target._prefetched_objects_cache = {
-            "entries": entries,
             "co_departments": [
                 departments[pk] for pk in frozen.definition["co_departments"] if pk in departments
             ],
@@ -351,17 +369,23 @@ def changes_since(evaluation: Evaluation, viewer) -> list[Revision]:
     state; each shows the figure before and after it and as the evaluation holds it (as
     far as `viewer` may see that). Oldest first.
     """
-    targets = {t.pk: t for t in Target.objects.filter(plan=evaluation.plan).select_related("plan")}
+    targets = {
+        t.series_id: t for t in Target.objects.filter(plan=evaluation.plan).select_related("plan")
+    }
     frozen = {
         (f.frozen_target.target_id, f.year): f
         for f in FrozenFigure.objects.filter(
-            figures_visible_to(viewer, "frozen_target__target"),
+            figures_visible_to(viewer, "frozen_target__target__series"),
             frozen_target__evaluation=evaluation,
         ).select_related("frozen_target")
     }
     records = (
         visible_records(viewer)
-        .filter(target_id__in=targets, year__lte=evaluation.year)
+        .filter(
+            series__in=list(targets),
+            year__gte=evaluation.plan.baseline_year,
+            year__lte=evaluation.year,
+        )
         .select_related("history_user")
         .order_by("id", "history_date", "history_id")
     )
@@ -380,7 +404,7 @@ def changes_since(evaluation: Evaluation, viewer) -> list[Revision]:
             and all(getattr(before, name) == getattr(record, name) for name in watched)
         ):
             continue
-        target = targets[record.target_id]
+        target = targets[record.series_id]
         revisions.append(
             Revision(
                 code=target.code,

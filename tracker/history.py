@@ -20,6 +20,8 @@ DRAFT, SUBMITTED, APPROVED, RETURNED, REOPENED = (
     "reopened",
 )
 ADMIN_EDIT, IMPORT, REVERT = "admin-edit", "import", "revert"
+# Written once, when each plan's copy of a statistic became the region's one figure.
+MERGED, BASELINE = "merged", "baseline"
 # A figure saved although the plausibility check questioned it; the reporter's explanation follows.
 DRAFT_QUESTIONED, SUBMITTED_QUESTIONED = "draft-questioned", "submitted-questioned"
 REASONS = {
@@ -31,6 +33,8 @@ REASONS = {
     ADMIN_EDIT: gettext_lazy("changed in the admin"),
     IMPORT: gettext_lazy("figures imported"),
     REVERT: gettext_lazy("import reverted"),
+    MERGED: gettext_lazy("plans' copies of this figure joined"),
+    BASELINE: gettext_lazy("a plan's baseline kept as the region's figure"),
     DRAFT_QUESTIONED: gettext_lazy("saved as draft, confirmed as right although questioned"),
     SUBMITTED_QUESTIONED: gettext_lazy("submitted, confirmed as right although questioned"),
 }
@@ -86,7 +90,7 @@ def change_log(target: Target, viewer) -> list[Change]:
     with the value before it."""
     records = (
         visible_records(viewer)
-        .filter(target_id=target.pk)
+        .filter(series=target.series_id)
         .select_related("history_user")
         .order_by("id", "history_date", "history_id")
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from tracker.models import Area, Department, Plan, ProgressEntry, Target
 from tracker.standing import Standing
@@ -84,6 +84,7 @@ class LoadedTarget:
     assess = Target.assess
     approved_values = Target.approved_values
     approved_achieved = Target.approved_achieved
+    reads = Target.reads
 
     def __init__(self, values: dict, plan: Plan):
         self.__dict__.update(values)
@@ -117,6 +118,12 @@ class LoadedEntry:
         self.__dict__.update(values)
         self.pk, self.target = self.id, target
 
+    @property
+    def indicator(self) -> LoadedTarget:
+        # What `display_value` asks of the indicator (milestone, decimal places), the
+        # target carries as its indicator states it.
+        return self.target
+
 
 def load_targets(plan: Plan, ids: Collection[int] | None = None, *, viewer) -> list[LoadedTarget]:
     """The plan's targets (or those of `ids`) in the order of its indicator table.
@@ -128,22 +135,34 @@ def load_targets(plan: Plan, ids: Collection[int] | None = None, *, viewer) -> l
     query = Target.objects.filter(plan=plan)
     if ids is not None:
         query = query.filter(pk__in=ids)
-    targets = {row["id"]: LoadedTarget(row, plan) for row in query.values(*TARGET_FIELDS)}
+    fields = (*TARGET_FIELDS, "indicator_code")
+    query = query.annotate(indicator_code=F("indicator__code"))
+    targets = {row["id"]: LoadedTarget(row, plan) for row in query.values(*fields)}
     asked = list(targets.values())
     missing = {t.reference_target_id for t in asked} - set(targets) - {None}
     if missing:
         plans = {plan.pk: plan}
-        for row in Target.objects.filter(pk__in=missing).values(*TARGET_FIELDS):
+        others = Target.objects.filter(pk__in=missing)
+        for row in others.annotate(indicator_code=F("indicator__code")).values(*fields):
             if row["plan_id"] not in plans:
                 plans[row["plan_id"]] = Plan.objects.get(pk=row["plan_id"])
             targets[row["id"]] = LoadedTarget(row, plans[row["plan_id"]])
     # Rows of the loaded targets: by plan where that is all of them, else by their ids.
-    of_targets = (
-        Q(target__plan=plan) if ids is None and not missing else Q(target__in=list(targets))
+    whole_plan = ids is None and not missing
+    of_targets = Q(target__plan=plan) if whole_plan else Q(target__in=list(targets))
+    by_series: dict[int, list[LoadedTarget]] = {}
+    for target in targets.values():
+        by_series.setdefault(target.series_id, []).append(target)
+    of_series = Q(series__targets__plan=plan) if whole_plan else Q(series__in=list(by_series))
+    # What the plan reads of the region's figures (`Target.reads`): its own years, and a
+    # milestone's completion whenever it came.
+    read = Q(year__gte=plan.baseline_year, year__lte=plan.end_year) | Q(
+        achieved=True, state=ProgressEntry.State.APPROVED
     )
-    for row in ProgressEntry.objects.filter(of_targets).visible_to(viewer).values(*ENTRY_FIELDS):
-        target = targets[row["target_id"]]
-        target.by_year[row["year"]] = LoadedEntry(row, target)
+    figures = ProgressEntry.objects.filter(of_series, read).visible_to(viewer)
+    for row in figures.values(*ENTRY_FIELDS):
+        for target in by_series[row["series_id"]]:
+            target.by_year[row["year"]] = LoadedEntry(row, target)
     areas = {
         row[0]: LoadedArea(*row)
         for row in Area.objects.filter(pk__in={t.area_id for t in targets.values()}).values_list(

@@ -13,6 +13,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.query import ModelIterable
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -246,6 +249,30 @@ class Indicator(models.Model):
     def is_derived(self) -> bool:
         return bool(self.formula)
 
+    @classmethod
+    def for_target(cls, target) -> Indicator:
+        """The catalogue's indicator of the target's code, added from the target's words
+        when the catalogue has none yet."""
+        if target.kind in ("milestone", "rank"):
+            measure = target.kind
+        elif target.unit.strip() == "%":
+            measure = cls.Measure.SHARE
+        else:
+            measure = cls.Measure.AMOUNT
+        indicator, _created = cls.objects.get_or_create(
+            code=target.code,
+            defaults={
+                "name": target.name,
+                "name_en": target.name_en,
+                "unit": target.unit,
+                "unit_en": target.unit_en,
+                "measure": measure,
+                "decimal_places": target.decimal_places,
+                "source": target.data_source,
+            },
+        )
+        return indicator
+
 
 class SeriesQuerySet(AnnouncingQuerySet):
     def get_by_natural_key(self, region_code, indicator_code):
@@ -288,8 +315,10 @@ class PlanQuerySet(AnnouncingQuerySet):
 
     def with_closed_years(self) -> PlanQuerySet:
         """Read the plans' closed years with them: `Plan.year_lock` over many plans at once."""
-        return self.prefetch_related(
-            models.Prefetch("closed_years", queryset=ClosedYear.objects.select_related("closed_by"))
+        return self.select_related("region").prefetch_related(
+            models.Prefetch(
+                "region__closed_years", queryset=ClosedYear.objects.select_related("closed_by")
+            )
         )
 
     def with_final_evaluation(self) -> PlanQuerySet:
@@ -305,15 +334,8 @@ class Plan(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
-    region = models.CharField(_("region"), max_length=100)
-    region_en = models.CharField(_("English region name"), max_length=100, blank=True)
-    home = models.ForeignKey(
-        "Region",
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="plans",
-        verbose_name=_("region"),
+    region = models.ForeignKey(
+        Region, models.PROTECT, related_name="plans", verbose_name=_("region")
     )
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
     start_year = models.PositiveSmallIntegerField(_("first year"))
@@ -374,17 +396,18 @@ class Plan(models.Model):
 
     @property
     def display_region(self) -> str:
-        return localized(self, "region")
+        return localized(self.region)
+
+    @property
+    def region_en(self) -> str:
+        return self.region.name_en
 
     def clean(self):
         """A changed period still holds every figure, closed year and target year it has."""
         if self.pk is None:
             return
         spans = [
-            ProgressEntry.objects.filter(target__plan=self).aggregate(
-                first=models.Min("year"), last=models.Max("year")
-            ),
-            ClosedYear.objects.filter(plan=self).aggregate(
+            ProgressEntry.objects.of_plan(self).aggregate(
                 first=models.Min("year"), last=models.Max("year")
             ),
             Target.objects.filter(plan=self).aggregate(
@@ -455,19 +478,22 @@ class Plan(models.Model):
         )
 
     def closed_by_year(self) -> dict[int, ClosedYear]:
-        """The plan's closed years, read once per plan object (see `forget_closed_years`),
-        or with the plan (`Plan.objects.with_closed_years()`)."""
+        """The closed years of the plan's region (a year is closed for the region's
+        statistics, whichever plan it was closed from), read once per plan object (see
+        `forget_closed_years`), or with the plan (`Plan.objects.with_closed_years()`)."""
         if not hasattr(self, "_closed_by_year"):
-            rows = self.__dict__.get("_prefetched_objects_cache", {}).get("closed_years")
+            region = self.region
+            rows = region.__dict__.get("_prefetched_objects_cache", {}).get("closed_years")
             if rows is None:
-                rows = self.closed_years.select_related("closed_by")
+                rows = region.closed_years.select_related("closed_by")
             self._closed_by_year = {c.year: c for c in rows}
         return self._closed_by_year
 
     def forget_closed_years(self) -> None:
         """Read the closed years afresh next time: a write is about to rely on them."""
         self.__dict__.pop("_closed_by_year", None)
-        self.__dict__.get("_prefetched_objects_cache", {}).pop("closed_years", None)
+        if Plan.region.is_cached(self):
+            self.region.__dict__.get("_prefetched_objects_cache", {}).pop("closed_years", None)
 
     class Phase(models.TextChoices):
         UPCOMING = "upcoming", _("Not yet begun")
@@ -497,7 +523,8 @@ class Plan(models.Model):
         """The latest plan year with an approved figure: the default year of every status."""
         return (
             ProgressEntry.objects.approved()
-            .filter(target__plan=self, year__gte=self.start_year, year__lte=self.end_year)
+            .of_plan(self)
+            .filter(year__gte=self.start_year, year__lte=self.end_year)
             .aggregate(latest=models.Max("year"))["latest"]
         )
 
@@ -555,8 +582,8 @@ class Area(models.Model):
 
 
 class DepartmentQuerySet(AnnouncingQuerySet):
-    def get_by_natural_key(self, name):
-        return self.get(name=name)
+    def get_by_natural_key(self, name, region_code):
+        return self.get(name=name, region__code=region_code)
 
 
 class Department(models.Model):
@@ -571,12 +598,7 @@ class Department(models.Model):
     )
     is_sample = models.BooleanField(_("sample data"), default=False)
     region = models.ForeignKey(
-        Region,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="departments",
-        verbose_name=_("region"),
+        Region, models.PROTECT, related_name="departments", verbose_name=_("region")
     )
 
     objects = DepartmentQuerySet.as_manager()
@@ -597,7 +619,9 @@ class Department(models.Model):
         return self.name
 
     def natural_key(self):
-        return (self.name,)
+        return (self.name, self.region.code)
+
+    natural_key.dependencies = ["tracker.region"]
 
     @property
     def display_name(self) -> str:
@@ -626,13 +650,16 @@ class TargetQuerySet(AnnouncingQuerySet):
 
         if not is_reporter(user):
             return self.none()
-        # From the user's few departments to their targets, by index, never a scan of all.
+        # From the user's few departments to their targets, by index, never a scan of all;
+        # then to every target of the same statistics: a figure is the region's, and falls
+        # to the departments any of the region's plans names for it.
         departments = Department.objects.filter(members=user).values("pk")
         co_led = Target.co_departments.through.objects.filter(department__in=departments)
-        return self.filter(
+        theirs = Target.objects.filter(
             Q(lead_department__in=departments)
             | Q(co_departments_may_enter=True, pk__in=co_led.values("target_id"))
         )
+        return self.filter(series__in=theirs.values("series"))
 
     def with_unapproved_visible(self, user) -> TargetQuerySet:
         """Each target annotated with `unapproved_visible`: whether `user` may see its
@@ -655,10 +682,10 @@ class TargetQuerySet(AnnouncingQuerySet):
         the lock of an approved figure names."""
         visible = ProgressEntry.objects.visible_to(viewer)
         return self.prefetch_related(
-            models.Prefetch("entries", queryset=visible.select_related("reviewed_by")),
-            models.Prefetch("reference_target__entries", queryset=visible),
+            models.Prefetch("series__entries", queryset=visible.select_related("reviewed_by")),
+            models.Prefetch("reference_target__series__entries", queryset=visible),
             "co_departments",
-        ).select_related("reference_target")
+        ).select_related("reference_target", "series", "indicator")
 
 
 class Target(models.Model):
@@ -702,6 +729,15 @@ class Target(models.Model):
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
     baseline_quality = models.CharField(
         _("baseline data quality"), max_length=12, choices=Quality.choices, blank=True
+    )
+    baseline_reason = models.TextField(
+        _("why the baseline is fixed"),
+        blank=True,
+        help_text=_(
+            "A baseline is the region's figure for the baseline year, and follows its "
+            "revisions. Give a value above only to fix it otherwise, and say why here."
+        ),
+        **NOTE,
     )
     target_value = models.DecimalField(
         _("target value"),
@@ -787,19 +823,17 @@ class Target(models.Model):
     indicator = models.ForeignKey(
         Indicator,
         models.PROTECT,
-        null=True,
-        blank=True,
         related_name="targets",
         verbose_name=_("indicator"),
+        help_text=_("The statistic in the catalogue this target sets a goal for."),
     )
     series = models.ForeignKey(
         Series,
         models.PROTECT,
-        null=True,
-        blank=True,
         related_name="targets",
         editable=False,
         verbose_name=_("statistic"),
+        help_text=_("The region's figures of the indicator, set from the plan and indicator."),
     )
 
     history = HistoricalRecords(excluded_fields=["order"], m2m_fields=[co_departments])
@@ -811,6 +845,11 @@ class Target(models.Model):
         ordering = ["plan", "area__order", "order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="target_code_unique_in_plan"),
+            models.UniqueConstraint(
+                fields=["plan", "series"],
+                name="target_once_per_statistic_in_plan",
+                violation_error_message=_("The plan has a target of this indicator already."),
+            ),
             models.CheckConstraint(
                 condition=Q(target_year__gt=F("baseline_year")),
                 name="target_year_after_baseline",
@@ -859,8 +898,47 @@ class Target(models.Model):
     def is_milestone(self) -> bool:
         return self.kind == self.Kind.MILESTONE
 
+    @property
+    def entries(self):
+        """The figures of the target's statistic: the region's, shared by every plan of the
+        region that targets the indicator (prefetch them as `series__entries`). Figures
+        prefetched are read through this target (`ProgressEntry.target`)."""
+        series = self.series
+        for entry in getattr(series, "_prefetched_objects_cache", {}).get("entries", ()):
+            entry.__dict__["_target"] = self
+        return series.entries
+
+    @property
+    def indicator_code(self) -> str:
+        """The indicator's code; a target is known by it (a target frozen before the
+        catalogue was kept names none, and its code was the indicator's)."""
+        return self.indicator.code if self.indicator_id else self.code
+
+    def baseline_figure(self) -> ProgressEntry | None:
+        """The approved figure of the baseline year the baseline is, unless it is fixed;
+        from prefetched entries when there are any. Its quality is the baseline's vintage."""
+        if self.baseline_value is not None:
+            return None
+        return next(
+            (e for e in self.entries.all() if e.year == self.baseline_year and e.counts),
+            None,
+        )
+
+    @property
+    def baseline_vintage(self) -> str:
+        """Which vintage the baseline is (预计/初步/最终), in words, or ""."""
+        if self.baseline_value is not None:
+            return self.get_baseline_quality_display()
+        figure = self.baseline_figure()
+        return figure.get_quality_display() if figure else ""
+
     def clean(self):
         errors = {}
+        if self.indicator_id and self.code and self.code != self.indicator.code:
+            errors["code"] = _("A target's code is its indicator's code (%(code)s).") % {
+                "code": self.indicator.code
+            }
+
         if self.plan_id and self.baseline_year and self.baseline_year < self.plan.baseline_year:
             errors["baseline_year"] = _("The baseline year cannot come before the plan's.")
         if self.plan_id and self.target_year and self.target_year > self.plan.end_year:
@@ -894,19 +972,32 @@ class Target(models.Model):
 
     # -- the status engine's view of this target --------------------------------------
 
+    def reads(self, entry) -> bool:
+        """Whether the plan reads this figure of the region's statistic: those of its own
+        years (baseline to last), and a milestone's completion whenever it came."""
+        plan = self.plan
+        return plan.baseline_year <= entry.year <= plan.end_year or bool(
+            entry.achieved and entry.state == ProgressEntry.State.APPROVED
+        )
+
     def approved_values(self) -> dict[int, Decimal]:
-        """Approved figures by year; uses prefetched entries when there are any."""
+        """Approved figures by year, of the plan's years; uses prefetched entries when
+        there are any."""
+        plan = self.plan
         return {
             e.year: e.value
             for e in self.entries.all()
-            if e.state == ProgressEntry.State.APPROVED and e.value is not None
+            if e.state == ProgressEntry.State.APPROVED
+            and e.value is not None
+            and plan.baseline_year <= e.year <= plan.end_year
         }
 
     def approved_achieved(self) -> dict[int, bool]:
+        """Approved milestone figures by year, of those the plan reads (`reads`)."""
         return {
             e.year: bool(e.achieved)
             for e in self.entries.all()
-            if e.state == ProgressEntry.State.APPROVED and e.achieved is not None
+            if e.state == ProgressEntry.State.APPROVED and e.achieved is not None and self.reads(e)
         }
 
     def spec(self, values: dict[int, Decimal] | None = None) -> progress.Spec:
@@ -980,9 +1071,55 @@ class Target(models.Model):
         return plausibility.check(value, rules, known, typed=typed)
 
 
+class _ThroughTargets(ModelIterable):
+    """Figures, each with the target it is read through (`ProgressEntry.target`): the
+    plan's where the queryset is `of_plan`, else the latest plan's of the region; all
+    read in one query."""
+
+    def __iter__(self):
+        figures = list(super().__iter__())
+        plan = self.queryset._through_plan
+        targets = Target.objects.filter(series__in={f.series_id for f in figures})
+        if plan is not None:
+            targets = targets.filter(plan=plan)
+        chosen = {}
+        for target in targets.select_related(
+            "plan", "area", "lead_department", "indicator", "series"
+        ).order_by("plan__start_year", "plan_id"):
+            if plan is not None:
+                target.plan = plan
+            chosen[target.series_id] = target
+        for figure in figures:
+            if figure.series_id in chosen:
+                figure.__dict__["_target"] = chosen[figure.series_id]
+            yield figure
+
+
 class ProgressEntryQuerySet(AnnouncingQuerySet):
-    def get_by_natural_key(self, code, plan_slug, year):
-        return self.get(target__code=code, target__plan__slug=plan_slug, year=year)
+    _through_plan = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._through_plan = self._through_plan
+        return clone
+
+    def get_by_natural_key(self, region_code, indicator_code, year):
+        return self.get(
+            series__region__code=region_code, series__indicator__code=indicator_code, year=year
+        )
+
+    def of_plan(self, plan) -> ProgressEntryQuerySet:
+        """The figures a plan reads (its region's, of the indicators it targets), each
+        with the plan's target (`ProgressEntry.target`)."""
+        clone = self.filter(series__targets__plan=plan).with_targets()
+        clone._through_plan = plan
+        return clone
+
+    def with_targets(self) -> ProgressEntryQuerySet:
+        """Each figure with the target it is read through, in one more query."""
+        clone = self._chain()
+        clone._iterable_class = _ThroughTargets
+        return clone
 
     def approved(self) -> ProgressEntryQuerySet:
         return self.filter(state=ProgressEntry.State.APPROVED)
@@ -993,9 +1130,9 @@ class ProgressEntryQuerySet(AnnouncingQuerySet):
         return self.filter(figures_visible_to(user))
 
 
-def figures_visible_to(user, target: str = "target") -> Q:
+def figures_visible_to(user, series: str = "series") -> Q:
     """The one rule for which figures `user` sees, as a condition on rows with a figure's
-    `state` that lead to its live target by `target`: figures, their history records, an
+    `state` that lead to its statistic by `series`: figures, their history records, an
     evaluation's frozen copies. Approved figures are everyone's; those not approved yet
     are an administrator's and of whoever may enter them (`Target.objects.editable_by`,
     `permissions.can_enter`), nobody else's."""
@@ -1006,8 +1143,8 @@ def figures_visible_to(user, target: str = "target") -> Q:
     approved = Q(state=ProgressEntry.State.APPROVED)
     if not is_reporter(user):
         return approved
-    editable = Target.objects.editable_by(user).values("pk")
-    return approved | Q(**{f"{target}__in": editable})
+    editable = Target.objects.editable_by(user).values("series")
+    return approved | Q(**{f"{series}__in": editable})
 
 
 class ProgressEntry(models.Model):
@@ -1019,9 +1156,6 @@ class ProgressEntry(models.Model):
         APPROVED = "approved", _("Approved")
         RETURNED = "returned", _("Returned")
 
-    target = models.ForeignKey(
-        Target, models.CASCADE, related_name="entries", verbose_name=_("target")
-    )
     year = models.PositiveSmallIntegerField(_("year"))
     value = models.DecimalField(_("value"), null=True, blank=True, **FIGURE)
     achieved = models.BooleanField(_("achieved"), null=True, blank=True)
@@ -1074,13 +1208,7 @@ class ProgressEntry(models.Model):
     )
     is_sample = models.BooleanField(_("sample data"), default=False)
     series = models.ForeignKey(
-        Series,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="entries",
-        editable=False,
-        verbose_name=_("statistic"),
+        Series, models.PROTECT, related_name="entries", verbose_name=_("statistic")
     )
 
     history = HistoricalRecords(excluded_fields=["created_at"])
@@ -1089,9 +1217,9 @@ class ProgressEntry(models.Model):
     class Meta:
         verbose_name = _("progress entry")
         verbose_name_plural = _("progress entries")
-        ordering = ["target", "year"]
+        ordering = ["series", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["target", "year"], name="entry_one_per_target_year"),
+            models.UniqueConstraint(fields=["series", "year"], name="figure_once_per_year"),
             models.CheckConstraint(
                 condition=Q(year__gte=1949) & Q(year__lte=2100),
                 name="entry_year_plausible",
@@ -1106,10 +1234,37 @@ class ProgressEntry(models.Model):
         indexes = [models.Index(fields=["state", "year"], name="entry_state_year")]
 
     def __str__(self) -> str:
-        return f"{self.target.code} {self.year}: {self.display_value}"
+        return f"{self.indicator.code} {self.year}: {self.display_value}"
 
     def get_absolute_url(self) -> str:
         return self.target.get_absolute_url()
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.series.indicator
+
+    @property
+    def target(self) -> Target:
+        """The target this figure is read or written through: a plan's view of the region's
+        statistic, set by whoever has it (`ProgressEntry(target=…)`, `entry.target = …`),
+        else the statistic's target in the latest of the region's plans."""
+        target = self.__dict__.get("_target")
+        if target is None or target.series_id != self.series_id:
+            target = (
+                Target.objects.filter(series=self.series_id)
+                .select_related("plan", "indicator", "lead_department")
+                .order_by("-plan__start_year", "-plan_id")
+                .first()
+            )
+            self.__dict__["_target"] = target
+        return target
+
+    @target.setter
+    def target(self, target: Target) -> None:
+        self.__dict__["_target"] = target
+        self.series_id = target.series_id
+        if Target.series.is_cached(target):
+            self.series = target.series
 
     @property
     def evidence_filename(self) -> str:
@@ -1118,15 +1273,15 @@ class ProgressEntry(models.Model):
         return self.evidence_name or PurePosixPath(self.evidence.name).name
 
     def natural_key(self):
-        return (*self.target.natural_key(), self.year)
+        return (*self.series.natural_key(), self.year)
 
-    natural_key.dependencies = ["tracker.target"]
+    natural_key.dependencies = ["tracker.series"]
 
     @property
     def display_value(self) -> str:
-        if self.target.is_milestone:
+        if self.indicator.is_milestone:
             return display.milestone_word(self.achieved)
-        return display.format_figure(self.value, self.target.decimal_places)
+        return display.format_figure(self.value, self.indicator.decimal_places)
 
     @property
     def is_flagged(self) -> bool:
@@ -1209,13 +1364,20 @@ class ProgressEntry(models.Model):
 
 
 class ClosedYear(models.Model):
-    """A year of a plan closed by an administrator once the statistics bulletin is out.
+    """A year of a region's statistics closed by an administrator once the statistics
+    bulletin is out: closed for every plan of the region, whichever plan's page it was
+    closed from (`plan`).
 
     Reopening deletes the row; the history keeps who closed and reopened it, and why.
     """
 
     plan = models.ForeignKey(
-        Plan, models.CASCADE, related_name="closed_years", verbose_name=_("plan")
+        Plan,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed from plan"),
     )
     year = models.PositiveSmallIntegerField(_("year"))
     closed_by = models.ForeignKey(
@@ -1234,12 +1396,7 @@ class ClosedYear(models.Model):
     closed_at = models.DateTimeField(_("closed"), auto_now_add=True)
     reason = models.TextField(_("reason"), blank=True, **NOTE)
     region = models.ForeignKey(
-        Region,
-        models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="closed_years",
-        verbose_name=_("region"),
+        Region, models.CASCADE, related_name="closed_years", verbose_name=_("region")
     )
 
     history = HistoricalRecords()
@@ -1247,13 +1404,13 @@ class ClosedYear(models.Model):
     class Meta:
         verbose_name = _("closed year")
         verbose_name_plural = _("closed years")
-        ordering = ["plan", "year"]
+        ordering = ["region", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "year"], name="closed_year_once"),
+            models.UniqueConstraint(fields=["region", "year"], name="closed_year_once"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.plan} {self.year}"
+        return f"{self.region} {self.year}"
 
     @property
     def closer(self) -> str:
@@ -1737,3 +1894,23 @@ class StoredPayload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_id} {self.year} {self.language}"
+
+
+@receiver(pre_save, sender=Target)
+def _target_statistic(sender, instance: Target, raw: bool = False, **kwargs) -> None:
+    """A target reads its plan's region's figures of its indicator: name the indicator by
+    the target's code (adding it to the catalogue when new), and the statistic by both."""
+    if instance.indicator_id is None and instance.code:
+        instance.indicator = Indicator.for_target(instance)
+    if not instance.code and instance.indicator_id:
+        instance.code = instance.indicator.code
+    region_id = Plan.objects.values_list("region", flat=True).get(pk=instance.plan_id)
+    if (
+        instance.series_id is None
+        or not Series.objects.filter(
+            pk=instance.series_id, region=region_id, indicator=instance.indicator_id
+        ).exists()
+    ):
+        instance.series, _created = Series.objects.get_or_create(
+            region_id=region_id, indicator_id=instance.indicator_id
+        )

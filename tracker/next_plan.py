@@ -8,14 +8,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tracker import store
 from tracker.models import Area, Plan, ProgressEntry, Target
 from tracker.permissions import ANY_ADMINISTRATOR, ANYONE_SIGNED_IN
-from tracker.workflow import hold
 
 # What the next plan decides afresh: its wording, its goals, and (below) its baselines.
 NOT_CARRIED = {
@@ -25,6 +23,7 @@ NOT_CARRIED = {
     "baseline_value",
     "baseline_year",
     "baseline_quality",
+    "baseline_reason",
     "baseline_source",
     "target_value",
     "target_year",
@@ -112,10 +111,10 @@ def start_next_plan(
 
     1. The same areas, and targets with the same codes, names, units, kinds, directions
        and departments; target values and factors are left empty.
-    2. The baseline year is the source's last year; each baseline value is the approved
-       figure of that year, with its data quality and the source plan recorded.
-    3. A milestone already achieved in the source is carried with an approved "achieved"
-       figure for the baseline year, so it shows as achieved, not as an open goal.
+    2. The baseline year is the source's last year. Each target reads the region's
+       figures, so its baseline is the region's approved figure of that year, and follows
+       it when it is approved, revised or reopened; the source plan is recorded.
+    3. A milestone achieved in the source shows as achieved: it is the region's figure.
     Raises ValidationError (nothing written) for a taken slug or years that do not follow.
     """
     _check(source, slug, name, start_year, end_year)
@@ -131,7 +130,6 @@ def _start(source, slug, name, name_en, start_year, end_year, by) -> Carried:
         name=name.strip(),
         name_en=name_en.strip(),
         region=source.region,
-        region_en=source.region_en,
         baseline_year=baseline_year,
         start_year=start_year,
         end_year=end_year,
@@ -175,8 +173,6 @@ def _start(source, slug, name, name_en, start_year, end_year, by) -> Carried:
             baseline_source=source,
         )
         if final is not None and not old.is_milestone and final.value is not None:
-            target.baseline_value = final.value
-            target.baseline_quality = final.quality
             result.baselines[final.quality] = result.baselines.get(final.quality, 0) + 1
         elif not old.is_milestone:
             result.without_baseline.append(old.code)
@@ -189,24 +185,6 @@ def _start(source, slug, name, name_en, start_year, end_year, by) -> Carried:
         new_targets[old.pk] = target
         result.targets += 1
         if achieved:
-            # 3. Flagged as achieved in the baseline year, never copied as open.
-            when = max(y for y, done in old.approved_achieved().items() if done)
-            entry = ProgressEntry(
-                target=target,
-                year=baseline_year,
-                achieved=True,
-                quality=final.quality if final else ProgressEntry.Quality.FINAL,
-                state=ProgressEntry.State.APPROVED,
-                note=_("Achieved in %(year)s under %(plan)s.")
-                % {"year": when, "plan": source.name},
-                entered_by=by,
-                reviewed_by=by,
-                reviewed_at=timezone.now(),
-                is_sample=any(e.is_sample for e in old.entries.all()),
-            )
-            entry._history_user = by
-            entry._change_reason = reason
-            entry.save()
             result.achieved_milestones.append(old.code)
     for old in old_targets:
         if old.reference_target_id in new_targets:
@@ -218,65 +196,41 @@ def _start(source, slug, name, name_en, start_year, end_year, by) -> Carried:
     return result
 
 
-@transaction.atomic
-@store.batch()
 def fill_baselines(plan: Plan, *, by) -> Carried:
-    """Give the plan's targets still without a baseline their source plan's approved figure.
+    """Where the plan's baselines stand: each is the region's approved figure of its
+    baseline year, read as soon as it is approved (and again when it is revised), so
+    nothing needs copying; baselines an administrator fixed stay fixed.
 
-    For a plan started before its predecessor's last figures were approved: once they are,
-    this carries them over as start_next_plan would have. Baselines already set stay.
+    Kept for plans started before their predecessor's last figures were approved: it says
+    which baselines are there now, and which still wait for a figure or its approval.
     """
-    hold(plan)
     result = Carried(plan=plan)
-    targets = Target.objects.filter(
-        plan=plan, baseline_value__isnull=True, baseline_source__isnull=False
-    ).exclude(kind=Target.Kind.MILESTONE)
-    with translation.override(settings.LANGUAGE_CODE):
-        for target in targets.select_related("baseline_source"):
-            source = target.baseline_source
-            final = ProgressEntry.objects.filter(
-                target__plan=source,
-                target__code=target.code,
-                year=plan.baseline_year,
-                state=ProgressEntry.State.APPROVED,
-                value__isnull=False,
-            ).first()
-            if final is None:
-                result.without_baseline.append(target.code)
-                pending = ProgressEntry.objects.filter(
-                    target__plan=source,
-                    target__code=target.code,
-                    year=plan.baseline_year,
-                    value__isnull=False,
-                )
-                if pending.exists():
-                    result.awaiting_approval.append(target.code)
-                continue
-            target.baseline_value = final.value
-            target.baseline_quality = final.quality
-            target._history_user = by
-            target._change_reason = _("Carried over from %(plan)s") % {"plan": source.slug}
-            target.save(update_fields=["baseline_value", "baseline_quality"])
-            result.baselines[final.quality] = result.baselines.get(final.quality, 0) + 1
-            result.targets += 1
+    targets = (
+        Target.objects.filter(plan=plan, baseline_value__isnull=True)
+        .exclude(kind=Target.Kind.MILESTONE)
+        .with_entries(ANY_ADMINISTRATOR)
+    )
+    for target in targets:
+        figure = target.baseline_figure()
+        if figure is None or figure.value is None:
+            result.without_baseline.append(target.code)
+            if any(
+                e.year == target.baseline_year and e.value is not None for e in target.entries.all()
+            ):
+                result.awaiting_approval.append(target.code)
+            continue
+        result.baselines[figure.quality] = result.baselines.get(figure.quality, 0) + 1
+        result.targets += 1
     return result
 
 
 def linked_series(target: Target) -> list[tuple[int, Decimal]]:
-    """Approved figures, baselines included, of the same code in the plan before or after.
-
-    The previous plan is the one the target's baseline came from; the next, any plan whose
-    target of this code took its baseline from this target's plan.
-    """
-    others = Target.objects.filter(code=target.code).exclude(pk=target.pk)
-    link = Q(baseline_source=target.plan_id)
-    if target.baseline_source_id:
-        link |= Q(plan=target.baseline_source_id)
-    points = {}
-    for other in others.filter(link).with_entries(ANYONE_SIGNED_IN).select_related("plan"):
-        values = other.approved_values()
-        if other.baseline_value is not None:
-            values.setdefault(other.baseline_year, other.baseline_value)
-        for year, value in values.items():
-            points.setdefault(year, value)
-    return sorted(points.items())
+    """The region's approved figures of the target's statistic in the years before or
+    after its plan: what the plans before and after it read of the same statistic."""
+    years = range(target.plan.baseline_year, target.plan.end_year + 1)
+    visible = ProgressEntry.objects.visible_to(ANYONE_SIGNED_IN).filter(
+        series=target.series_id, value__isnull=False
+    )
+    return sorted(
+        (year, value) for year, value in visible.values_list("year", "value") if year not in years
+    )

@@ -301,9 +301,9 @@ def plan_digests(*, on: date) -> tuple[list[Mail], list[str]]:
         return [], []
     waiting = list(
         ProgressEntry.objects.filter(state=ProgressEntry.State.SUBMITTED)
-        .values("target__plan", "year", "target__lead_department")
+        .values("series__targets__plan", "year", "series__targets__lead_department")
         .annotate(n=Count("id"))
-        .order_by("target__plan", "year", "target__lead_department__name")
+        .order_by("series__targets__plan", "year", "series__targets__lead_department__name")
     )
     overdue = []
     for plan in Plan.objects.filter(deadlines__isnull=False).distinct():
@@ -322,8 +322,10 @@ def plan_digests(*, on: date) -> tuple[list[Mail], list[str]]:
             kind=SentMail.Kind.DIGEST, sent_on__gt=on - timedelta(days=7)
         ).values_list("user", flat=True)
     )
-    plans = Plan.objects.in_bulk({row["target__plan"] for row in waiting})
-    departments = Department.objects.in_bulk({row["target__lead_department"] for row in waiting})
+    plans = Plan.objects.in_bulk({row["series__targets__plan"] for row in waiting})
+    departments = Department.objects.in_bulk(
+        {row["series__targets__lead_department"] for row in waiting}
+    )
     mails, skipped = [], []
     for user in _administrators():
         why = _reachable(user, "reminders")
@@ -335,10 +337,10 @@ def plan_digests(*, on: date) -> tuple[list[Mail], list[str]]:
         context = {
             "waiting": lambda: [
                 {
-                    "plan": plans[row["target__plan"]].display_name,
+                    "plan": plans[row["series__targets__plan"]].display_name,
                     "year": row["year"],
-                    "department": departments[row["target__lead_department"]].display_name
-                    if row["target__lead_department"]
+                    "department": departments[row["series__targets__lead_department"]].display_name
+                    if row["series__targets__lead_department"]
                     else "—",
                     "n": row["n"],
                 }
@@ -396,10 +398,11 @@ def send_notices() -> list[Mail]:
     committed = [
         entry
         for entry in ProgressEntry.objects.filter(pk__in={pk for pk, _s, _v in queued})
-        .select_related("target__plan", "entered_by", "reviewed_by")
-        .order_by("target__plan", "year", "target__area__order", "target__order")
+        .select_related("series__indicator", "entered_by", "reviewed_by")
+        .with_targets()
         if (entry.pk, entry.state, entry.version) in queued
     ]
+    committed.sort(key=lambda e: (e.target.plan_id, e.year, e.target.area.order, e.target.order))
     by_user = defaultdict(list)
     for entry in committed:
         reporter = entry.entered_by
@@ -465,6 +468,6 @@ def _notice(user, entries) -> Mail:
         "notice",
         subject,
         {"returned": rows(returned), "approved": rows(approved)},
-        covers=[[e.target_id, e.year] for e in entries],
+        covers=[[e.target.pk, e.year] for e in entries],
         summary=", ".join(f"{e.target.code} {e.year} {e.state}" for e in entries),
     )

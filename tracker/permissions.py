@@ -64,22 +64,32 @@ def can_enter(user, target) -> bool:
 def reports_for(user, target) -> bool:
     """Whether entering `target`'s figures falls to `user`: a reporter who is a member of
     its lead department, or of a co-responsible department where the target lets those
-    enter. Whom reminders and deadlines ask; the same rule as a query:
+    enter, in any plan of the region that targets its indicator (`reported_series`).
+    Whom reminders and deadlines ask; the same rule as a query:
     `Target.objects.reported_by(user)`.
     """
     if not is_reporter(user):
         return False
-    mine = department_ids(user)
-    if target.lead_department_id in mine:
-        return True
-    return target.co_departments_may_enter and any(
-        department.pk in mine for department in target.co_departments.all()
-    )
+    return target.series_id in reported_series(user)
+
+
+def reported_series(user) -> set[int]:
+    """The statistics whose figures fall to `user`: those any plan of their region names
+    one of the user's departments for (lead, or co-responsible where the target lets those
+    enter). A figure is the region's: where two plans name different departments, both may
+    enter it. Read once per user object; `forget` reads it afresh."""
+    cached = getattr(user, "_tracker_series", None)
+    if cached is None:
+        from tracker.models import Target
+
+        cached = set(Target.objects.reported_by(user).values_list("series", flat=True))
+        user._tracker_series = cached
+    return cached
 
 
 def forget(user) -> None:
     """Read the user's roles and departments afresh: a write is about to rely on them."""
-    for name in ("_tracker_groups", "_tracker_departments"):
+    for name in ("_tracker_groups", "_tracker_departments", "_tracker_series"):
         user.__dict__.pop(name, None)
 
 
@@ -99,7 +109,7 @@ class _AnyoneSignedIn:
 
     is_authenticated = is_active = True
     is_superuser = False
-    _tracker_groups = _tracker_departments = frozenset()
+    _tracker_groups = _tracker_departments = _tracker_series = frozenset()
 
 
 ANYONE_SIGNED_IN = _AnyoneSignedIn()

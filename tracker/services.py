@@ -84,9 +84,9 @@ def save_entries(
         if target.plan_id != plan.pk:
             raise Refused(_("%(target)s belongs to another plan.") % {"target": target})
         target.plan = plan
-        entry = ProgressEntry.objects.filter(target=target, year=year).first() or ProgressEntry(
-            target=target, year=year
-        )
+        entry = ProgressEntry.objects.filter(
+            series=target.series_id, year=year
+        ).first() or ProgressEntry(target=target, year=year)
         entry.target = target
         workflow.save(
             entry,
@@ -114,7 +114,7 @@ def approve_entries(
     """
     _require_admin(by)
     items = [item if isinstance(item, tuple) else (item, item.version) for item in entries]
-    # The lock order (see tracker.workflow): the plans, then the figures by id.
+    # The lock order (see tracker.workflow): the regions, then the figures by id.
     workflow.hold(*{entry.target.plan_id: entry.target.plan for entry, _v in items}.values())
     for entry, version in sorted(items, key=lambda item: item[0].pk):
         workflow.approve(entry, by=by, version=version)
@@ -124,16 +124,18 @@ def approve_entries(
 def open_figures(plan: Plan, year: int):
     """The year's figures not yet approved: what closing the year would leave unsettled."""
     return (
-        ProgressEntry.objects.filter(target__plan=plan, year=year)
+        ProgressEntry.objects.of_plan(plan)
+        .filter(year=year)
         .exclude(state=ProgressEntry.State.APPROVED)
-        .select_related("target__plan", "entered_by")
-        .order_by("state", "target__area__order", "target__order")
+        .select_related("series__indicator", "entered_by")
+        .order_by("state", "series__targets__area__order", "series__targets__order")
     )
 
 
 @transaction.atomic
 def close_year(plan: Plan, year: int, *, by, reason: str = "") -> ClosedYear:
-    """Close a year of the plan for every path; figures still open stay as they are."""
+    """Close a year of the plan's region for every path and every plan of the region;
+    figures still open stay as they are."""
     _require_admin(by)
     # Held while the year is closed: a figure's write waiting for the plan sees it closed.
     workflow.hold(plan)
@@ -141,7 +143,12 @@ def close_year(plan: Plan, year: int, *, by, reason: str = "") -> ClosedYear:
     if lock:
         raise Refused(lock)
     closed = ClosedYear(
-        plan=plan, year=year, closed_by=by, closed_by_name=display_user(by), reason=reason
+        region=plan.region,
+        plan=plan,
+        year=year,
+        closed_by=by,
+        closed_by_name=display_user(by),
+        reason=reason,
     )
     closed._history_user = by
     closed._change_reason = reason
@@ -160,7 +167,7 @@ def reopen_year(plan: Plan, year: int, *, by, reason: str) -> None:
     if not (reason or "").strip():
         raise Refused(_("Give a reason."))
     workflow.hold(plan)
-    closed = ClosedYear.objects.select_for_update().filter(plan=plan, year=year).first()
+    closed = ClosedYear.objects.select_for_update().filter(region=plan.region_id, year=year).first()
     if closed is None:
         raise Refused(_("Year %(year)s is not closed.") % {"year": year})
     closed._history_user = by
@@ -228,10 +235,11 @@ def apply_import(
     targets = Target.objects.filter(plan=plan, pk__in={row.target_id for row in writes})
     targets = targets.select_related("lead_department").prefetch_related("co_departments")
     targets = {target.pk: target for target in targets}
+    by_series = {target.series_id: target.pk for target in targets.values()}
     stored = {
-        (e.target_id, e.year): e
+        (by_series[e.series_id], e.year): e
         for e in ProgressEntry.objects.select_for_update()
-        .filter(target_id__in=targets, year__in={row.year for row in writes})
+        .filter(series__in=by_series, year__in={row.year for row in writes})
         .order_by("pk")
     }
     problems, created, changed = [], [], []
@@ -352,21 +360,22 @@ def revert_import(batch: ImportBatch, *, by) -> None:
     if batch.state == ImportBatch.State.REVERTED:
         raise Refused(_("This import was already reverted."))
     History = ProgressEntry.history.model
+    plan_series = Target.objects.filter(plan=plan).values("series")
     written = list(
-        History.objects.filter(history_change_reason=batch.change_reason, target__plan=plan)
-        .select_related("target")
-        .order_by("id")
+        History.objects.filter(
+            history_change_reason=batch.change_reason, series__in=plan_series
+        ).order_by("id")
     )
     ids = [record.id for record in written]
     entries = (
-        ProgressEntry.objects.select_related("target")
+        ProgressEntry.objects.of_plan(plan)
         .select_for_update(of=("self",))
         .order_by("pk")
         .in_bulk(sorted(ids))
     )
+    codes = dict(Target.objects.filter(plan=plan).values_list("series", "code"))
     locks = []
     for entry in entries.values():
-        entry.target.plan = plan
         lock = entry.lock_reason(by, Action.REVERT)
         if lock:
             locks.append(f"{entry.target.code} {entry.year}: {lock}")
@@ -380,7 +389,11 @@ def revert_import(batch: ImportBatch, *, by) -> None:
         .annotate(latest=models.Max("history_id"))
         .values_list("id", "latest")
     )
-    touched = [f"{r.target.code} {r.year}" for r in written if latest.get(r.id) != r.history_id]
+    touched = [
+        f"{codes.get(r.series_id, '?')} {r.year}"
+        for r in written
+        if latest.get(r.id) != r.history_id
+    ]
     if touched:
         raise Refused(
             _("These figures were changed after the import, so it cannot be reverted: %(list)s")

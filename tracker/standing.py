@@ -30,7 +30,7 @@ class Standing:
         """Assess `target` as of `year`; pass a target from `.with_entries(viewer)`."""
         values = target.approved_values()
         spec = target.spec(values)
-        entries = {entry.year: entry for entry in target.entries.all()}
+        entries = {entry.year: entry for entry in target.entries.all() if target.reads(entry)}
         assessment = target.assess(year, values=values, spec=spec)
         return cls(target, assessment, entries, spec, values)
 

@@ -60,8 +60,10 @@ from tracker.loading import plan_standings
 from tracker.models import (
     Area,
     Department,
+    Indicator,
     Plan,
     ProgressEntry,
+    Series,
     StoredPayload,
     StoredStanding,
     Target,
@@ -161,8 +163,9 @@ def _ids(rows, field: str = "pk") -> set[int]:
 
 def _stale(model, rows, *, deleting: bool = False) -> dict[str, set[int]]:
     """The plans and targets whose stored rows a write of `rows` of `model` makes stale."""
-    if model is ProgressEntry:
-        return {"targets": _ids(rows, "target_id")}
+    if model is ProgressEntry:  # a figure is read by every target of its statistic
+        sharing = Target.objects.filter(series__in=_ids(rows, "series_id"))
+        return {"targets": set(sharing.values_list("pk", flat=True))}
     if model is Target:
         ids = _ids(rows)
         if deleting:  # the delete clears their references before anyone could ask
@@ -175,12 +178,18 @@ def _stale(model, rows, *, deleting: bool = False) -> dict[str, set[int]]:
     if model is Department:  # each target's lead department is shown by name
         led = Target.objects.filter(lead_department__in=_ids(rows))
         return {"targets": set(led.values_list("pk", flat=True))}
+    if model is Indicator:  # each target's indicator is shown by its code
+        of = Target.objects.filter(indicator__in=_ids(rows))
+        return {"targets": set(of.values_list("pk", flat=True))}
+    if model is Series:  # which figures a target reads
+        of = Target.objects.filter(series__in=_ids(rows))
+        return {"targets": set(of.values_list("pk", flat=True))}
     raise LookupError(model)
 
 
 CO_DEPARTMENTS = Target.co_departments.through
 # The models whose rows the store is built from.
-DEPENDS_ON = (Plan, Area, Department, Target, ProgressEntry, CO_DEPARTMENTS)
+DEPENDS_ON = (Plan, Area, Department, Indicator, Series, Target, ProgressEntry, CO_DEPARTMENTS)
 
 
 def _saved(sender, instance, update_fields=None, using="default", **kwargs):

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from tracker.models import PendingImport, Plan, ProgressEntry, Target
+from tracker.models import Indicator, PendingImport, Plan, ProgressEntry, Target
 
 
 @dataclass
@@ -95,7 +95,11 @@ def year_work(targets, *, today=None) -> list[YearWork]:
 
 def reporter_work(user, **kwargs) -> list[YearWork]:
     """The years where the figures of `user`'s targets need something, or wait for approval."""
-    targets = Target.objects.editable_by(user).select_related("plan").prefetch_related("entries")
+    targets = (
+        Target.objects.editable_by(user)
+        .select_related("plan", "series")
+        .prefetch_related("series__entries")
+    )
     return [w for w in year_work(targets, **kwargs) if w.to_do or w.submitted]
 
 
@@ -130,7 +134,7 @@ def open_years(*, today=None) -> list[OpenYear]:
         for year in plan.entry_years
         if year < today.year and plan.year_lock(year) is None
     }
-    by_state = ProgressEntry.objects.values_list("target__plan_id", "year", "state")
+    by_state = ProgressEntry.objects.values_list("series__targets__plan_id", "year", "state")
     for plan_id, year, state, count in by_state.annotate(count=Count("pk")).order_by():
         work = found.get((plan_id, year))
         if work is None:
@@ -162,10 +166,11 @@ def _count_missing_figures(found: dict[tuple[int, int], OpenYear]) -> None:
     figures = {
         (plan_id, year): (every, without_baseline)
         for plan_id, year, every, without_baseline in ProgressEntry.objects.filter(WITH_FIGURE)
-        .exclude(target__kind=Target.Kind.MILESTONE)
-        .values_list("target__plan_id", "year")
+        .exclude(series__indicator__measure=Indicator.Measure.MILESTONE)
+        .values_list("series__targets__plan_id", "year")
         .annotate(
-            every=Count("pk"), without_baseline=Count("pk", filter=Q(target__baseline_value=None))
+            every=Count("pk"),
+            without_baseline=Count("pk", filter=Q(series__targets__baseline_value=None)),
         )
         .order_by()
     }
@@ -180,9 +185,9 @@ def _count_missing_milestones(found: dict[tuple[int, int], OpenYear]) -> None:
     milestones = dict(Target.objects.filter(MILESTONE).values_list("pk", "plan_id"))
     figures: dict[int, set[int]] = {}
     completed: dict[int, int] = {}
-    rows = ProgressEntry.objects.filter(target__kind=Target.Kind.MILESTONE)
+    rows = ProgressEntry.objects.filter(series__targets__kind=Target.Kind.MILESTONE)
     for target_id, year, state, achieved in rows.filter(WITH_FIGURE).values_list(
-        "target_id", "year", "state", "achieved"
+        "series__targets", "year", "state", "achieved"
     ):
         figures.setdefault(target_id, set()).add(year)
         if achieved and state == ProgressEntry.State.APPROVED:

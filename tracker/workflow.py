@@ -10,12 +10,13 @@ with who and why (a code from `tracker.history`, with the person's words). Write
 many figures (a page, a file, a year) live in `tracker.services` and call these.
 
 Locks, in one order for every write (so no two writes can wait on each other in a circle):
-1. the plan's row, `hold(plan)`: every write of a figure, a closed year, an import, an
-   evaluation or a plan's baselines takes it first, several plans in ascending id;
+1. the region's row, `hold(plan)`: a figure is its region's and a year is closed for the
+   region, so every write of a figure, a closed year, an import, an evaluation or a plan's
+   baselines takes it first, several regions in ascending id;
 2. then the write's own rows: an import batch, then figures in ascending id.
-The closed years are read again once the plan is held, and closing a year holds it too: a
-save that waited while its year was closed finds it closed and is refused, and a close that
-waited for a save comes after it. No figure changes in a closed year. A unique clash that
+The closed years are read again once the region is held, and closing a year holds it too:
+a save that waited while its year was closed finds it closed and is refused, and a close
+that waited for a save comes after it. No figure changes in a closed year. A unique clash that
 slips past (two writers creating one figure, two plans of one slug) is answered as a change
 made meanwhile, never as an error. On SQLite a transaction takes the database's write lock
 when it begins, so writes simply queue.
@@ -30,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker import history, notify, plausibility
-from tracker.models import Plan, ProgressEntry, display_user
+from tracker.models import Plan, ProgressEntry, Region, display_user
 from tracker.permissions import forget
 
 Action = ProgressEntry.Action
@@ -51,7 +52,7 @@ class StaleEntry(Refused):
                 "%(value)s (%(state)s). Nothing was saved; reload the page to see it."
             )
             % {
-                "target": current.target.display_name,
+                "target": current.indicator.display_name,
                 "year": current.year,
                 "who": display_user(current.entered_by),
                 "value": current.display_value or "—",
@@ -62,15 +63,16 @@ class StaleEntry(Refused):
 
 
 def hold(*plans: Plan) -> None:
-    """Take the plans' rows for the rest of the transaction: the first lock of every write.
+    """Take the rows of the plans' regions for the rest of the transaction: the first lock
+    of every write.
 
-    The lock (FOR NO KEY UPDATE) lets rows that merely refer to the plan be written, and
-    waits for any other write of the plan. The closed years are then read afresh: a year
-    closed while this write waited for the lock is seen as closed.
+    The lock (FOR NO KEY UPDATE) lets rows that merely refer to the region be written, and
+    waits for any other write of the region's figures or years. The closed years are then
+    read afresh: a year closed while this write waited for the lock is seen as closed.
     """
-    ids = sorted({plan.pk for plan in plans})
+    ids = sorted({plan.region_id for plan in plans})
     list(
-        Plan.objects.select_for_update(no_key=True)
+        Region.objects.select_for_update(no_key=True)
         .filter(pk__in=ids)
         .order_by("pk")
         .values_list("pk")
@@ -103,7 +105,7 @@ def claim(entry: ProgressEntry, version: int) -> None:
     claimed = ProgressEntry.objects.filter(pk=entry.pk, version=version).update(version=version + 1)
     if not claimed:
         raise StaleEntry(
-            ProgressEntry.objects.select_related("entered_by", "target").get(pk=entry.pk)
+            ProgressEntry.objects.select_related("entered_by", "series__indicator").get(pk=entry.pk)
         )
     entry.version = version + 1
 
@@ -119,8 +121,8 @@ def record(entry: ProgressEntry, *, by, reason: str) -> None:
     except IntegrityError:
         # Somebody created the same figure at the same moment.
         raise StaleEntry(
-            ProgressEntry.objects.select_related("entered_by", "target").get(
-                target=entry.target, year=entry.year
+            ProgressEntry.objects.select_related("entered_by", "series__indicator").get(
+                series=entry.series_id, year=entry.year
             )
         ) from None
 

@@ -130,19 +130,19 @@ def _settle_plan(plan: Plan | None, named: str | None, preview: Preview) -> Plan
 
 def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
     plan = preview.plan
-    approved = Prefetch("entries", queryset=ProgressEntry.objects.approved())
+    approved = Prefetch("series__entries", queryset=ProgressEntry.objects.approved())
     targets = {
         t.code: t
         for t in Target.objects.filter(plan=plan)
-        .select_related("lead_department", "plan")
+        .select_related("lead_department", "plan", "series")
         .prefetch_related("co_departments", approved)
     }
     years = {r.year for r in raw_rows}
     stored = {
-        (e.target_id, e.year): e
-        for e in ProgressEntry.objects.filter(target__plan=plan, year__in=years).select_related(
-            "reviewed_by"
-        )
+        (e.target.pk, e.year): e
+        for e in ProgressEntry.objects.of_plan(plan)
+        .filter(year__in=years)
+        .select_related("reviewed_by")
     }
     seen: dict[tuple[str, int], str] = {}
     unsaved: dict[int, ProgressEntry] = {}

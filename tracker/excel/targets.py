@@ -335,7 +335,15 @@ def _check_rules(values: dict, plan: Plan, error, said: set, current: Target | N
                 error(key if key in COLUMNS else "code", message)
 
 
-RELATIONS = ["plan", "area", "lead_department", "co_departments", "reference_target"]
+RELATIONS = [
+    "plan",
+    "area",
+    "lead_department",
+    "co_departments",
+    "reference_target",
+    "indicator",
+    "series",
+]
 
 
 def _differences(target: Target, values: dict) -> list[str]:

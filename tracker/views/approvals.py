@@ -25,27 +25,29 @@ def _one_plan_object_each(entries) -> None:
 
 def approvals(request):
     require_admin(request.user)
+    # Each figure once, with the target of the latest plan of its region that reads it.
     pending = list(
         ProgressEntry.objects.filter(state=ProgressEntry.State.SUBMITTED)
-        .select_related("target__plan", "target__lead_department", "entered_by")
-        .order_by(
-            "target__lead_department__name",
-            "year",
-            "target__plan",
-            "target__area__order",
-            "target__order",
+        .select_related("series__indicator", "entered_by")
+        .with_targets()
+    )
+    pending.sort(
+        key=lambda e: (
+            e.target.lead_department.name if e.target.lead_department else "",
+            e.year,
+            e.target.plan_id,
+            e.target.area.order,
+            e.target.order,
         )
     )
     _one_plan_object_each(pending)
     previous = {
-        (e.target_id, e.year): e
-        for e in ProgressEntry.objects.filter(
-            target__in={e.target_id for e in pending}
-        ).select_related("target")
+        (e.series_id, e.year): e
+        for e in ProgressEntry.objects.filter(series__in={e.series_id for e in pending})
     }
     groups = {}
     for entry in pending:
-        before = previous.get((entry.target_id, entry.year - 1))
+        before = previous.get((entry.series_id, entry.year - 1))
         change = None
         if before and before.value is not None and entry.value is not None:
             change = entry.value - before.value
@@ -78,8 +80,10 @@ def approve(request):
     if not picked:
         messages.info(request, _("Nothing was approved: no figure was ticked."))
         return redirect("tracker:approvals")
-    entries = ProgressEntry.objects.select_related("target__plan", "entered_by").in_bulk(
-        [pk for pk, _v in picked]
+    entries = (
+        ProgressEntry.objects.select_related("series__indicator", "entered_by")
+        .with_targets()
+        .in_bulk([pk for pk, _v in picked])
     )
     flagged = _flagged(entries, picked)
     if flagged and "confirm_flagged" not in request.POST:
@@ -137,7 +141,7 @@ def _posted_version(request) -> int:
 @require_POST
 def return_entry(request, pk):
     require_admin(request.user)
-    entry = get_object_or_404(ProgressEntry.objects.select_related("target__plan"), pk=pk)
+    entry = get_object_or_404(ProgressEntry.objects.with_targets(), pk=pk)
     if _reasoned(request, workflow.return_entry, entry, version=_posted_version(request)):
         messages.success(request, _("Returned to the reporter with your reason."))
     return redirect("tracker:approvals")
@@ -146,7 +150,7 @@ def return_entry(request, pk):
 def reopen_entry(request, pk):
     """Reopen an approved figure with a reason; asked for on a page of its own (GET)."""
     require_admin(request.user)
-    entry = get_object_or_404(ProgressEntry.objects.select_related("target__plan"), pk=pk)
+    entry = get_object_or_404(ProgressEntry.objects.with_targets(), pk=pk)
     from_entry_page = request.GET.get("from") == "entry" or request.POST.get("from") == "entry"
     if request.method == "POST":
         if _reasoned(request, workflow.reopen, entry, version=_posted_version(request)):

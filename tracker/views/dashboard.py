@@ -64,7 +64,7 @@ def _chosen_year(request, plan) -> tuple[int, str | None]:
 
 def _latest_shown_year(plan, user) -> int | None:
     """The latest year with a figure `user` sees on the dashboard."""
-    entries = ProgressEntry.objects.filter(target__plan=plan).visible_to(user)
+    entries = ProgressEntry.objects.filter(series__targets__plan=plan).visible_to(user)
     return entries.aggregate(latest=Max("year"))["latest"]
 
 
@@ -98,7 +98,9 @@ def plan_dashboard(request, slug):
         "counts": counts,
         "total": sum(n for _status, n in counts),
         "shown": len(rows),
-        "has_sample": ProgressEntry.objects.filter(target__plan=plan, is_sample=True).exists(),
+        "has_sample": ProgressEntry.objects.filter(
+            series__targets__plan=plan, is_sample=True
+        ).exists(),
     }
     return render(request, "tracker/plan_dashboard.html", context)
 
@@ -142,9 +144,9 @@ def departments(request, slug):
     led, counts, reported = {}, {}, set()
     for pk, dept, _baseline, _kind in targets:
         led.setdefault(dept, []).append(pk)
-    for target_id, dept, year, state in ProgressEntry.objects.filter(target__plan=plan).values_list(
-        "target", "target__lead_department", "year", "state"
-    ):
+    for target_id, dept, year, state in ProgressEntry.objects.filter(
+        series__targets__plan=plan
+    ).values_list("series__targets", "series__targets__lead_department", "year", "state"):
         found = counts.setdefault((dept, year), {})
         found[state] = found.get(state, 0) + 1
         reported.add((target_id, year))

@@ -1,8 +1,11 @@
 """Build a synthetic data set of province size for benchmarks and load tests.
 
-Everything it makes is labelled 合成数据 (synthetic data): plan names, department names and
-every figure's note; plan slugs start with the prefix (default `scale-`). Bulk inserts keep
-it to seconds: 200 plans x 50 targets x 5 years (10,000 targets, 50,000 figures) on SQLite.
+Everything it makes is labelled 合成数据 (synthetic data): region, plan and department
+names and every figure's note; plan slugs start with the prefix (default `scale-`). Each
+plan belongs to a county-level region of its own under one synthetic province (codes 97xxxx,
+which GB/T 2260 leaves unused), `--plans-per-region` plans one after the other, each
+reading the region's figures of the indicators S00001…. Bulk inserts keep it to seconds:
+200 plans x 50 targets x 5 years (10,000 targets, 50,000 figures) on SQLite.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError
 
 from tracker import store
-from tracker.models import Area, Department, Plan, ProgressEntry, Target
+from tracker.models import Area, Department, Indicator, Plan, ProgressEntry, Region, Series, Target
 
 KINDS = ["level", "level", "multiple", "annual_growth", "rank", "milestone"]
 AREAS = ["综合经济实力", "开放创新", "城乡建设", "民生保障", "生态环境"]
@@ -32,44 +35,126 @@ class Command(BaseCommand):
         parser.add_argument("--departments", type=int, default=20)
         parser.add_argument("--seed", type=int, default=14)
         parser.add_argument("--replace", action="store_true", help="delete earlier plans first")
+        parser.add_argument(
+            "--plans-per-region",
+            type=int,
+            default=1,
+            help="plans of each region, one five-year period after another",
+        )
 
     def handle(
-        self, *args, plans, targets_per_plan, years, prefix, departments, seed, replace, **options
+        self,
+        *args,
+        plans,
+        targets_per_plan,
+        years,
+        prefix,
+        departments,
+        seed,
+        replace,
+        plans_per_region,
+        **options,
     ):
-        if min(plans, targets_per_plan, departments) < 1 or not 1 <= years <= 5:
-            raise CommandError("--plans, --targets-per-plan, --departments >= 1; 1 <= --years <= 5")
+        if min(plans, targets_per_plan, departments, plans_per_region) < 1 or not 1 <= years <= 5:
+            raise CommandError(
+                "--plans, --targets-per-plan, --departments, --plans-per-region >= 1; "
+                "1 <= --years <= 5"
+            )
         if Plan.objects.filter(slug__startswith=prefix).exists():
             if not replace:
                 raise CommandError(f"Plans starting with {prefix!r} exist; add --replace.")
-            with store.batch():  # targets first: their areas may not go before them
-                Target.objects.filter(plan__slug__startswith=prefix).delete()
+            with store.batch():  # figures, then targets: their areas may not go before them
+                old = Target.objects.filter(plan__slug__startswith=prefix)
+                ProgressEntry.objects.filter(series__targets__in=old).delete()
+                old.delete()
                 Plan.objects.filter(slug__startswith=prefix).delete()
         started = time.perf_counter()
         with store.batch():  # one transaction, which forgets the stored standings once
-            counts = build(prefix, plans, targets_per_plan, years, departments, random.Random(seed))
+            counts = build(
+                prefix,
+                plans,
+                targets_per_plan,
+                years,
+                departments,
+                random.Random(seed),
+                per_region=plans_per_region,
+            )
         self.stdout.write(
             f"{counts['plans']} plans, {counts['targets']} targets, {counts['entries']} figures "
             f"({LABEL}) in {time.perf_counter() - started:.1f} s"
         )
 
 
-def build(prefix, n_plans, per_plan, n_years, n_departments, rng) -> dict[str, int]:
-    departments = [
-        Department.objects.get_or_create(name=f"{LABEL}单位{d + 1:03d}")[0]
-        for d in range(n_departments)
-    ]
+def _regions(n: int) -> list[Region]:
+    """The synthetic province and `n` county-level regions under it, made where missing."""
+    province, _ = Region.objects.get_or_create(
+        code="970000", defaults={"name": f"{LABEL}省", "level": Region.Level.PROVINCE}
+    )
+    codes = [f"97{r + 1:04d}" for r in range(n)]
+    Region.objects.bulk_create(
+        [
+            Region(code=code, name=f"{LABEL}县 {code[2:]}", level="county", parent=province)
+            for code in codes
+        ],
+        ignore_conflicts=True,
+    )
+    return list(Region.objects.filter(code__in=codes).order_by("code"))
+
+
+def build(prefix, n_plans, per_plan, n_years, n_departments, rng, per_region=1) -> dict[str, int]:
+    regions = _regions(-(-n_plans // per_region))
+    Department.objects.bulk_create(
+        [
+            Department(name=f"{LABEL}单位{d + 1:03d}", region=region)
+            for region in regions
+            for d in range(n_departments)
+        ],
+        ignore_conflicts=True,
+    )
+    departments = {
+        (d.region_id, d.name): d
+        for d in Department.objects.filter(region__in=regions, name__startswith=LABEL)
+    }
     Plan.objects.bulk_create(
         Plan(
             slug=f"{prefix}{p + 1:04d}",
             name=f"{LABEL}规划 {p + 1:04d}",
-            region=f"{LABEL}县 {p + 1:04d}",
-            baseline_year=2020,
-            start_year=2021,
-            end_year=2025,
+            region=regions[p // per_region],
+            baseline_year=2020 + 5 * (p % per_region),
+            start_year=2021 + 5 * (p % per_region),
+            end_year=2025 + 5 * (p % per_region),
         )
         for p in range(n_plans)
     )
     plans = list(Plan.objects.filter(slug__startswith=prefix).order_by("slug"))
+    Indicator.objects.bulk_create(
+        [
+            Indicator(
+                code=f"S{t + 1:05d}",
+                name=f"{LABEL}指标 {t + 1:05d}",
+                unit={"rank": "位", "milestone": ""}.get(KINDS[t % len(KINDS)], "亿元"),
+                measure={"rank": "rank", "milestone": "milestone"}.get(
+                    KINDS[t % len(KINDS)], "amount"
+                ),
+                decimal_places=1 if KINDS[t % len(KINDS)] != "rank" else 0,
+            )
+            for t in range(per_plan)
+        ],
+        ignore_conflicts=True,
+    )
+    indicators = dict(Indicator.objects.filter(code__startswith="S").values_list("code", "pk"))
+    Series.objects.bulk_create(
+        [
+            Series(region=region, indicator_id=indicators[f"S{t + 1:05d}"])
+            for region in regions
+            for t in range(per_plan)
+        ],
+        ignore_conflicts=True,
+    )
+    series = {
+        (s.region_id, s.indicator_id): s.pk
+        for s in Series.objects.filter(region__in=regions, indicator__code__startswith="S")
+    }
     Area.objects.bulk_create(
         Area(plan=plan, name=name, order=i + 1) for plan in plans for i, name in enumerate(AREAS)
     )
@@ -101,18 +186,24 @@ def build(prefix, n_plans, per_plan, n_years, n_departments, rng) -> dict[str, i
                 )
             else:
                 fields.update(baseline_value=None, unit="")
+            code = f"S{t + 1:05d}"
             targets.append(
                 Target(
                     plan=plan,
                     area=areas[(plan.pk, t % len(AREAS) + 1)],
-                    code=f"S{t + 1:05d}",
+                    code=code,
+                    indicator_id=indicators[code],
+                    series_id=series[(plan.region_id, indicators[code])],
+                    baseline_reason=LABEL,
                     order=t,
                     name=f"{LABEL}指标 {t + 1:05d}",
                     kind=kind,
-                    baseline_year=2020,
-                    target_year=2025,
+                    baseline_year=plan.baseline_year,
+                    target_year=plan.end_year,
                     decimal_places=1 if kind != "rank" else 0,
-                    lead_department=departments[(plan.pk + t) % n_departments],
+                    lead_department=departments[
+                        (plan.region_id, f"{LABEL}单位{(plan.pk + t) % n_departments + 1:03d}")
+                    ],
                     nature="binding" if t % 4 == 0 else "anticipatory",
                     **fields,
                 )
@@ -121,12 +212,22 @@ def build(prefix, n_plans, per_plan, n_years, n_departments, rng) -> dict[str, i
     entries = []
     for target in (
         Target.objects.filter(plan__in=plans)
-        .only("pk", "kind", "baseline_value", "target_value", "factor", "direction")
+        .only(
+            "pk",
+            "kind",
+            "baseline_value",
+            "target_value",
+            "factor",
+            "direction",
+            "series",
+            "plan__start_year",
+        )
+        .select_related("plan")
         .iterator(chunk_size=5000)
     ):
         pace = Decimal(rng.randint(60, 130)) / 100  # how well this target is doing
         for y in range(n_years):
-            year = 2021 + y
+            year = target.plan.start_year + y
             state = (
                 "approved" if y < n_years - 1 else rng.choice(["approved", "submitted", "draft"])
             )
@@ -153,5 +254,5 @@ def build(prefix, n_plans, per_plan, n_years, n_departments, rng) -> dict[str, i
     return {
         "plans": len(plans),
         "targets": len(targets),
-        "entries": ProgressEntry.objects.filter(target__plan__in=plans).count(),
+        "entries": ProgressEntry.objects.filter(series__targets__plan__in=plans).count(),
     }
