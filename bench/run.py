@@ -99,7 +99,15 @@ def setup_data():
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    call_command("make_scale_data", plans=200, targets_per_plan=50, years=5, stdout=io.StringIO())
+    # A province: 100 county-level regions, each with two plans (2021-2025 and 2026-2030).
+    call_command(
+        "make_scale_data",
+        plans=200,
+        targets_per_plan=50,
+        years=5,
+        plans_per_region=2,
+        stdout=io.StringIO(),
+    )
     province = time.perf_counter() - started
     quiet = {"stdout": io.StringIO()}
     call_command("make_scale_data", plans=1, targets_per_plan=2000, prefix="big-", **quiet)

@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history import admin as history_admin
 
-from tracker import plausibility, status, store, workflow
+from tracker import derived, plausibility, status, store, workflow
 from tracker.forms import clean_figure
 from tracker.history import shown_reason
 from tracker.models import (
@@ -254,6 +254,12 @@ class IndicatorAdmin(ForgetsOnce, admin.ModelAdmin):
     search_fields = ["code", "name", "name_en"]
     autocomplete_fields = ["numerator", "denominator"]
     filter_horizontal = ["addends"]
+
+    def save_related(self, request, form, formsets, change):
+        # Once the formula and its addends are saved: compute every figure it allows now.
+        super().save_related(request, form, formsets, change)
+        with store.batch():
+            derived.derive_all(form.instance)
 
 
 @admin.register(Series)

@@ -10,7 +10,7 @@ class TrackerConfig(AppConfig):
 
     def ready(self):
         # The accounts admin replaces django.contrib.auth's once every admin module is loaded.
-        from tracker import admin_users, checks  # noqa: F401
+        from tracker import admin_users, checks, derived  # noqa: F401
         from tracker.store import forget_all
 
         post_migrate.connect(forget_all, sender=self)

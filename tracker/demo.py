@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker import store
-from tracker.models import Deadline, Department, Plan, ProgressEntry, Target
+from tracker.models import Deadline, Department, Indicator, Plan, ProgressEntry, Target
 from tracker.next_plan import start_next_plan
 from tracker.permissions import ADMINISTRATORS, REPORTERS
 
@@ -43,6 +43,9 @@ NEXT_PLAN_SAMPLES = {
     "RD-SHARE": ("2.30", "3.00", None, "2.45"),
     "URBAN-POPULATION": ("30.40", "33.00", None, "31.10"),
 }
+# The 15th plan's sample goal for R&D spending, whose 2026 figure (with GDP's) computes the
+# R&D share: (target value by 2030, 2026 figure).
+RD_SPENDING = ("8.00", "5.36")
 PASSWORD = "lingyuan-demo-2025"
 ADMIN = ("admin", "示例管理员")
 
@@ -219,6 +222,49 @@ def _next_plan(source: Plan, admin) -> None:
         entry._history_user = admin
         entry._change_reason = "示例数据 sample data"
         entry.save()
+    _rd_spending(plan, admin)
+
+
+def _rd_spending(plan: Plan, admin) -> None:
+    """A sample goal for R&D spending in the 15th plan: its figure and GDP's compute the
+    R&D share (RD-SHARE = RD-SPENDING ÷ GDP × 100), which is then no longer typed."""
+    share = Target.objects.get(plan=plan, code="RD-SHARE")
+    goal, figure = RD_SPENDING
+    target = Target(
+        plan=plan,
+        area=share.area,
+        indicator=Indicator.objects.get(code="RD-SPENDING"),
+        code="RD-SPENDING",
+        order=share.order,
+        name="研究与试验发展（R&D）经费支出",
+        name_en="R&D spending",
+        unit="亿元",
+        unit_en="100 million yuan",
+        kind=Target.Kind.LEVEL,
+        nature=Target.Nature.ANTICIPATORY,
+        baseline_year=plan.baseline_year,
+        target_value=Decimal(goal),
+        target_year=plan.end_year,
+        lead_department=share.lead_department,
+        notes="示例数据：为演示由R&D经费支出与地区生产总值计算R&D投入强度而设。",
+    )
+    target._history_user = admin
+    target._change_reason = "示例数据 sample data"
+    target.save()
+    entry = ProgressEntry(
+        target=target,
+        year=2026,
+        value=Decimal(figure),
+        quality=ProgressEntry.Quality.PRELIMINARY,
+        state=ProgressEntry.State.APPROVED,
+        entered_by=admin,
+        reviewed_by=admin,
+        is_sample=True,
+        note="示例数据",
+    )
+    entry._history_user = admin
+    entry._change_reason = "示例数据 sample data"
+    entry.save()
 
 
 def _figures(target: Target, reporter, admin) -> None:

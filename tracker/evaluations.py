@@ -30,6 +30,7 @@ from tracker.models import (
     EvaluationDeletion,
     FrozenFigure,
     FrozenTarget,
+    Indicator,
     Plan,
     ProgressEntry,
     Region,
@@ -259,10 +260,18 @@ def frozen_standings(evaluation: Evaluation, *, viewer) -> tuple[Plan, list[Stan
     departments = {d["id"]: _rebuild(Department, d) for d in data["departments"]}
     rows, by_id = [], {}
     visible = FrozenFigure.objects.filter(
-        figures_visible_to(viewer, "frozen_target__target__series")
+        figures_visible_to(viewer, "frozen_target__target__series", "entry__computed")
     )
-    for frozen in evaluation.targets.prefetch_related(models.Prefetch("figures", queryset=visible)):
+    frozen_targets = list(
+        evaluation.targets.prefetch_related(models.Prefetch("figures", queryset=visible))
+    )
+    indicators = Indicator.objects.in_bulk(
+        {f.definition.get("indicator_id") for f in frozen_targets} - {None}
+    )
+    for frozen in frozen_targets:
         target = _rebuild(Target, frozen.definition)
+        if target.indicator_id in indicators:
+            target.indicator = indicators[target.indicator_id]
         target.plan = plan
         target.area = areas.get(target.area_id) or Area(pk=target.area_id, plan=plan, name="—")
         target.lead_department = departments.get(target.lead_department_id)
@@ -375,7 +384,7 @@ def changes_since(evaluation: Evaluation, viewer) -> list[Revision]:
     frozen = {
         (f.frozen_target.target_id, f.year): f
         for f in FrozenFigure.objects.filter(
-            figures_visible_to(viewer, "frozen_target__target__series"),
+            figures_visible_to(viewer, "frozen_target__target__series", "entry__computed"),
             frozen_target__evaluation=evaluation,
         ).select_related("frozen_target")
     }

@@ -22,6 +22,8 @@ DRAFT, SUBMITTED, APPROVED, RETURNED, REOPENED = (
 ADMIN_EDIT, IMPORT, REVERT = "admin-edit", "import", "revert"
 # Written once, when each plan's copy of a statistic became the region's one figure.
 MERGED, BASELINE = "merged", "baseline"
+# A figure computed from its inputs' figures (tracker/derived.py); the formula follows.
+DERIVED = "derived"
 # A figure saved although the plausibility check questioned it; the reporter's explanation follows.
 DRAFT_QUESTIONED, SUBMITTED_QUESTIONED = "draft-questioned", "submitted-questioned"
 REASONS = {
@@ -34,6 +36,7 @@ REASONS = {
     IMPORT: gettext_lazy("figures imported"),
     REVERT: gettext_lazy("import reverted"),
     MERGED: gettext_lazy("plans' copies of this figure joined"),
+    DERIVED: gettext_lazy("computed from its inputs"),
     BASELINE: gettext_lazy("a plan's baseline kept as the region's figure"),
     DRAFT_QUESTIONED: gettext_lazy("saved as draft, confirmed as right although questioned"),
     SUBMITTED_QUESTIONED: gettext_lazy("submitted, confirmed as right although questioned"),

@@ -249,6 +249,18 @@ class Indicator(models.Model):
     def is_derived(self) -> bool:
         return bool(self.formula)
 
+    def clean(self):
+        errors = {}
+        if self.formula == self.Formula.RATIO:
+            if not (self.numerator_id and self.denominator_id):
+                errors["formula"] = _("A ratio needs a numerator and a denominator.")
+            elif self.pk and self.pk in (self.numerator_id, self.denominator_id):
+                errors["formula"] = _("An indicator cannot be computed from itself.")
+            elif self.pk and self.pk in _inputs_below({self.numerator_id, self.denominator_id}):
+                errors["formula"] = _("The formula would go round in a circle.")
+        if errors:
+            raise ValidationError(errors)
+
     @classmethod
     def for_target(cls, target) -> Indicator:
         """The catalogue's indicator of the target's code, added from the target's words
@@ -272,6 +284,18 @@ class Indicator(models.Model):
             },
         )
         return indicator
+
+
+def _inputs_below(ids: set[int]) -> set[int]:
+    """Every indicator `ids` are computed from, however deep."""
+    seen: set[int] = set()
+    while ids - seen:
+        seen |= ids
+        rows = Indicator.objects.filter(pk__in=ids).values_list(
+            "numerator", "denominator", "addends"
+        )
+        ids = {pk for row in rows for pk in row if pk} | seen
+    return seen
 
 
 class SeriesQuerySet(AnnouncingQuerySet):
@@ -685,7 +709,7 @@ class TargetQuerySet(AnnouncingQuerySet):
             models.Prefetch("series__entries", queryset=visible.select_related("reviewed_by")),
             models.Prefetch("reference_target__series__entries", queryset=visible),
             "co_departments",
-        ).select_related("reference_target", "series", "indicator")
+        ).select_related("reference_target__plan", "series__indicator", "indicator", "plan__region")
 
 
 class Target(models.Model):
@@ -1130,7 +1154,7 @@ class ProgressEntryQuerySet(AnnouncingQuerySet):
         return self.filter(figures_visible_to(user))
 
 
-def figures_visible_to(user, series: str = "series") -> Q:
+def figures_visible_to(user, series: str = "series", computed: str = "computed") -> Q:
     """The one rule for which figures `user` sees, as a condition on rows with a figure's
     `state` that lead to its statistic by `series`: figures, their history records, an
     evaluation's frozen copies. Approved figures are everyone's; those not approved yet
@@ -1144,7 +1168,10 @@ def figures_visible_to(user, series: str = "series") -> Q:
     if not is_reporter(user):
         return approved
     editable = Target.objects.editable_by(user).values("series")
-    return approved | Q(**{f"{series}__in": editable})
+    # A computed figure not yet approved is made of other departments' figures: an
+    # administrator's only.
+    typed = Q(**{computed: False}) if computed else Q()
+    return approved | (Q(**{f"{series}__in": editable}) & typed)
 
 
 class ProgressEntry(models.Model):
@@ -1210,6 +1237,12 @@ class ProgressEntry(models.Model):
     series = models.ForeignKey(
         Series, models.PROTECT, related_name="entries", verbose_name=_("statistic")
     )
+    computed = models.BooleanField(
+        _("computed"),
+        default=False,
+        editable=False,
+        help_text=_("Computed from the figures of its indicator's inputs (tracker/derived.py)."),
+    )
 
     history = HistoricalRecords(excluded_fields=["created_at"])
     objects = ProgressEntryQuerySet.as_manager()
@@ -1234,7 +1267,8 @@ class ProgressEntry(models.Model):
         indexes = [models.Index(fields=["state", "year"], name="entry_state_year")]
 
     def __str__(self) -> str:
-        return f"{self.indicator.code} {self.year}: {self.display_value}"
+        named = self.__dict__.get("_target") or self.indicator
+        return f"{named.code} {self.year}: {self.display_value}"
 
     def get_absolute_url(self) -> str:
         return self.target.get_absolute_url()
@@ -1279,9 +1313,12 @@ class ProgressEntry(models.Model):
 
     @property
     def display_value(self) -> str:
-        if self.indicator.is_milestone:
+        # As the target it is read through states it (a frozen one: as frozen), else as
+        # the catalogue's indicator does: yes/no, or the decimal places.
+        shown_as = self.__dict__.get("_target") or self.indicator
+        if shown_as.is_milestone:
             return display.milestone_word(self.achieved)
-        return display.format_figure(self.value, self.indicator.decimal_places)
+        return display.format_figure(self.value, shown_as.decimal_places)
 
     @property
     def is_flagged(self) -> bool:
@@ -1315,6 +1352,12 @@ class ProgressEntry(models.Model):
         lock = target.plan.year_lock(self.year)
         if lock:
             return lock
+        if self.computed:
+            return Lock(
+                _("This figure is computed from its inputs (%(formula)s): it changes when they do.")
+                % {"formula": self.note or "—"},
+                "computed",
+            )
         if action == self.Action.EDIT and not (is_reporter(user) or is_admin(user)):
             return Lock(NO_ROLE, "forbidden")
         if action == self.Action.EDIT and not can_enter(user, target):

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from tracker import store, work
+from tracker import derived, store, work
 from tracker.api import plan_json
 from tracker.charts import target_chart
 from tracker.filters import TargetFilter
@@ -114,6 +114,21 @@ def target_detail(request, slug, code):
     year, year_problem = _chosen_year(request, target.plan)
     row = standings([target], year)[0]
     figures = sorted(row.entries.values(), key=lambda entry: entry.year)
+    sharing = list(
+        Target.objects.filter(series=target.series_id)
+        .exclude(pk=target.pk)
+        .select_related("plan", "lead_department")
+        .order_by("plan__start_year")
+    )
+    indicator = target.indicator
+    parts = derived.inputs(indicator)
+    years = list(range(target.plan.baseline_year, target.plan.end_year + 1))
+    shown = {
+        (e.series.indicator_id, e.year): e
+        for e in ProgressEntry.objects.visible_to(request.user)
+        .filter(series__region=target.plan.region_id, series__indicator__in=parts, year__in=years)
+        .select_related("series__indicator")
+    }
     context = {
         "plan": target.plan,
         "target": target,
@@ -124,6 +139,10 @@ def target_detail(request, slug, code):
         "chart": target_chart(target, row, linked_series(target)),
         "changes": change_log(target, request.user),
         "has_sample": any(e.is_sample for e in target.entries.all()),
+        "sharing": sharing,
+        "formula": derived.formula_text(indicator),
+        "inputs": [(part, [shown.get((part.pk, year)) for year in years]) for part in parts],
+        "input_years": years,
     }
     return render(request, "tracker/target_detail.html", context)
 

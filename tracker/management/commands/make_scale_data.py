@@ -85,24 +85,29 @@ class Command(BaseCommand):
         )
 
 
-def _regions(n: int) -> list[Region]:
-    """The synthetic province and `n` county-level regions under it, made where missing."""
+def _regions(prefix: str, n: int) -> list[Region]:
+    """The synthetic province and `n` county-level regions of this prefix under it, made
+    where missing (codes 97xxxx, the next free ones)."""
     province, _ = Region.objects.get_or_create(
         code="970000", defaults={"name": f"{LABEL}省", "level": Region.Level.PROVINCE}
     )
-    codes = [f"97{r + 1:04d}" for r in range(n)]
+    names = [f"{LABEL}县 {prefix}{r + 1:04d}" for r in range(n)]
+    have = {r.name: r for r in Region.objects.filter(parent=province, name__in=names)}
+    taken = set(Region.objects.filter(code__startswith="97").values_list("code", flat=True))
+    free = (f"97{c:04d}" for c in range(1, 10_000) if f"97{c:04d}" not in taken)
     Region.objects.bulk_create(
         [
-            Region(code=code, name=f"{LABEL}县 {code[2:]}", level="county", parent=province)
-            for code in codes
-        ],
-        ignore_conflicts=True,
+            Region(code=next(free), name=name, level=Region.Level.COUNTY, parent=province)
+            for name in names
+            if name not in have
+        ]
     )
-    return list(Region.objects.filter(code__in=codes).order_by("code"))
+    by_name = {r.name: r for r in Region.objects.filter(parent=province, name__in=names)}
+    return [by_name[name] for name in names]
 
 
 def build(prefix, n_plans, per_plan, n_years, n_departments, rng, per_region=1) -> dict[str, int]:
-    regions = _regions(-(-n_plans // per_region))
+    regions = _regions(prefix, -(-n_plans // per_region))
     Department.objects.bulk_create(
         [
             Department(name=f"{LABEL}单位{d + 1:03d}", region=region)
@@ -254,5 +259,5 @@ def build(prefix, n_plans, per_plan, n_years, n_departments, rng, per_region=1) 
     return {
         "plans": len(plans),
         "targets": len(targets),
-        "entries": ProgressEntry.objects.filter(series__targets__plan__in=plans).count(),
+        "entries": ProgressEntry.objects.filter(series__targets__plan__in=plans).distinct().count(),
     }
