@@ -225,9 +225,9 @@ def rss_of_export(slug: str, path: Path) -> float:
 def bench_exports(admin) -> tuple[list[tuple], dict]:
     from tracker.excel.report import write_report
     from tracker.excel.template import write_template
-    from tracker.loading import plan_standings
+    from tracker.figures.rights import ANY_ADMINISTRATOR
     from tracker.models import Plan, Target
-    from tracker.permissions import ANY_ADMINISTRATOR
+    from tracker.standings.loading import plan_standings
 
     plan = Plan.objects.get(slug="huge-0001")
     year = plan.status_year()
@@ -253,7 +253,7 @@ def bench_exports(admin) -> tuple[list[tuple], dict]:
 
     results = [
         (
-            "loading and assessing 10,000 targets (tracker.loading)",
+            "loading and assessing 10,000 targets (tracker.standings.loading)",
             f"{statistics.median(load_times):.2f} s",
             "",
             "",
@@ -327,8 +327,8 @@ def bench_import(admin) -> tuple[list[tuple], dict]:
     import python_calamine
     from import_export import fields, resources, widgets
 
-    from tracker import services
     from tracker.excel.importer import build_preview
+    from tracker.figures import writes
     from tracker.models import Plan, ProgressEntry, Target
 
     settings.DEBUG = False  # no query log, as in production
@@ -415,7 +415,7 @@ def bench_import(admin) -> tuple[list[tuple], dict]:
         preview_time = time.perf_counter() - preview_started
         confirm_started = time.perf_counter()
         with transaction.atomic():  # as the confirm view writes it
-            services.apply_import(
+            writes.apply_import(
                 plan=plan,
                 user=admin,
                 rows=preview.rows,
@@ -712,9 +712,10 @@ does not move it much. What each timed span contains is said below the table.
 
 - **whole `export_report`**: `call_command("export_report", plan=..., output=file)`, from the
   plan's slug to the closed file on disk: looking up the plan and its status year, loading
-  the targets and figures (tracker/loading.py, one query per table), assessing every target
-  with the engine, measuring every text for column widths and row heights, writing the five
-  sheets with styles, print setup and charts, saving. Median of 3. The report's rows are
+  the targets and figures (tracker/standings/loading.py, one query per table), assessing
+  every target with the engine, measuring every text for column widths and row heights,
+  writing the five sheets with styles, print setup and charts, saving. Median of 3. The
+  report's rows are
   written as XML text by its own row writer (tracker/excel/openpyxl_adapter.py, `RowWriter`), in
   openpyxl's workbook. **Floor**: openpyxl (write-only) writing the same cells, read back
   from that very file, with their values and nothing else (no styles, charts, print setup),
@@ -739,8 +740,10 @@ does not move it much. What each timed span contains is said below the table.
 
 ## Data set
 
-`make_scale_data --plans 200 --targets-per-plan 50 --years 5` built 10,000 targets and
-50,000 yearly figures in {province:.1f} s (bulk inserts). Added: one plan of 2,000 targets
+`make_scale_data --plans 200 --targets-per-plan 50 --years 5 --plans-per-region 2` built a
+province of 100 county-level regions, each with two plans (2021-2025 and 2026-2030) reading
+the region's figures: 10,000 targets and 50,000 yearly figures in {province:.1f} s (bulk
+inserts). Added: one plan of 2,000 targets
 and one of 10,000 targets (x 5 years), and one of 4,000 targets for the import.
 
 ## 1. Pages and API

@@ -270,7 +270,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # write them: the history keeps them in a text column, not in varchar(100).
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-# Mail: deadline reminders, review notices and the weekly digest (tracker/notify.py).
+# Mail: deadline reminders, review notices and the weekly digest (tracker/reminders/mail.py).
 # While DEBUG, mail is printed on the console unless EMAIL_BACKEND says otherwise.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

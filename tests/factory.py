@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from tracker.figures.rights import ADMINISTRATORS, REPORTERS
 from tracker.models import Area, Department, Plan, ProgressEntry, Region, Target
-from tracker.permissions import ADMINISTRATORS, REPORTERS
 
 _counter = itertools.count(1)
 PASSWORD = "correct-horse-battery"

@@ -128,7 +128,8 @@ def capture(tree: Path, database_url: str, out: Path) -> dict:
 
 
 def act(work: Path) -> None:
-    """Approve, correct, close, import and freeze, through the release's workflow."""
+    """Approve, correct, close, import and freeze, through the release's workflow (run by
+    the previous release's code: its module names, not this tree's)."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 

@@ -84,7 +84,7 @@ def test_an_edit_in_the_admin_refuses_forms_opened_before_it(admin_client, demo_
     assert admin_client.post(url, data).status_code == 302
     entry.refresh_from_db()
     assert entry.version == version_read_by_reporter + 1
-    from tracker import workflow
+    from tracker.figures import workflow
 
     with pytest.raises(workflow.StaleEntry):
         workflow.claim(entry, version_read_by_reporter)

@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
 
+from tracker.figures.plausibility import Finding, flag_display, flag_text
+from tracker.figures.rights import ANY_ADMINISTRATOR
 from tracker.models import ProgressEntry, StoredPayload, Target
-from tracker.permissions import ANY_ADMINISTRATOR
-from tracker.plausibility import Finding, flag_display, flag_text
 
 KEYS = {
     "code",
@@ -119,7 +119,7 @@ def test_an_unknown_plan_is_404(client, demo_plan):
 
 
 def test_each_reader_gets_the_words_of_their_language_and_every_change_at_once(client, demo_plan):
-    """The API serves stored objects (tracker/store.py), one set per language."""
+    """The API serves stored objects (tracker/standings/store.py), one set per language."""
     client.login(username="tongji", password="lingyuan-demo-2025")
     url = reverse("tracker:api-plan", args=[demo_plan.slug])
     assert client.get(url).status_code == 200  # the store is built; the save forgets it

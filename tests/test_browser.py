@@ -60,7 +60,7 @@ def roles(transactional_db):
     """The groups a migration creates: a transactional test's flush removed them."""
     from django.contrib.auth.models import Group
 
-    from tracker.permissions import ADMINISTRATORS, REPORTERS
+    from tracker.figures.rights import ADMINISTRATORS, REPORTERS
 
     for name in (ADMINISTRATORS, REPORTERS):
         Group.objects.get_or_create(name=name)
@@ -209,7 +209,7 @@ def test_no_page_is_wider_than_the_screen(open_as, language, width):
 def test_an_evaluation_and_its_comparison_fit_a_phone(open_as, demo_plan):
     from django.contrib.auth import get_user_model
 
-    from tracker import evaluations
+    from tracker.plans import evaluations
 
     admin = get_user_model().objects.get(username="admin")
     evaluation = evaluations.freeze(

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from tests import factory
 from tests.test_excel_import import XLSX, filled
-from tracker import services
+from tracker.figures import writes
 from tracker.models import ClosedYear, ImportBatch, PendingImport, ProgressEntry
 
 
@@ -91,7 +91,7 @@ def test_two_confirms_at_the_same_moment(roles, plan, reporter):
 def test_two_reopens_of_a_year_at_the_same_moment(roles, plan, admin_user):
     if connection.vendor == "sqlite":
         pytest.skip("needs a database that waits for locks between threads: run on PostgreSQL")
-    services.close_year(plan, 2023, by=admin_user, reason="公报已发布")
+    writes.close_year(plan, 2023, by=admin_user, reason="公报已发布")
     url = reverse("tracker:reopen-year", args=[plan.slug, 2023])
     barrier = threading.Barrier(2)
     outcomes = []

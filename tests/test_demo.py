@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 
 from tracker import demo
+from tracker.figures.rights import ANY_ADMINISTRATOR
 from tracker.models import Department, ProgressEntry, Target
-from tracker.permissions import ANY_ADMINISTRATOR
-from tracker.progress import Status
-from tracker.standing import plan_targets, standings
+from tracker.standings.engine import Status
+from tracker.standings.standing import plan_targets, standings
 
 
 def test_every_status_appears_as_of_the_default_year(demo_plan):

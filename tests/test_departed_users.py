@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from tests import factory
-from tracker import services
+from tracker.figures import writes
 from tracker.models import ClosedYear, ImportBatch, ProgressEntry, display_user
 
 
@@ -26,8 +26,8 @@ def departed(department, target, plan):
     """A reporter and an administrator who entered, approved, imported and closed, then left."""
     leaver = factory.make_user("leaver", role="admin", departments=[department], first_name="王五")
     entry = factory.make_entry(target, 2022, 120, state="submitted", entered_by=leaver)
-    services.approve_entries([entry], by=leaver)
-    services.close_year(plan, 2023, by=leaver, reason="年报已发布")
+    writes.approve_entries([entry], by=leaver)
+    writes.close_year(plan, 2023, by=leaver, reason="年报已发布")
     ImportBatch.objects.create(
         plan=plan, imported_by=leaver, imported_by_name="王五", file_name="a.xlsx", sha256="0" * 64
     )

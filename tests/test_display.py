@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from tests import factory
-from tracker import display
+from tracker.standings import formats
 
 
 @pytest.mark.parametrize(
@@ -23,18 +23,18 @@ from tracker import display
     ],
 )
 def test_figures_get_their_places_and_thousands_separators(value, places, expected):
-    assert display.format_figure(value, places) == expected
+    assert formats.format_figure(value, places) == expected
 
 
 def test_milestones_and_states_have_one_word_in_each_language():
     with translation.override("zh-hans"):
-        assert display.milestone_word(True) == "已完成"
-        assert display.milestone_word(False) == "未完成"
-        assert display.state_word("submitted") == "已提交"
+        assert formats.milestone_word(True) == "已完成"
+        assert formats.milestone_word(False) == "未完成"
+        assert formats.state_word("submitted") == "已提交"
     with translation.override("en"):
-        assert display.milestone_word(True) == "Completed"
-        assert display.milestone_word(False) == "Not completed"
-    assert display.milestone_word(None) == ""
+        assert formats.milestone_word(True) == "Completed"
+        assert formats.milestone_word(False) == "Not completed"
+    assert formats.milestone_word(None) == ""
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,7 @@ def test_milestones_and_states_have_one_word_in_each_language():
     ],
 )
 def test_chart_ticks_step_by_one_two_or_five(low, high, whole, expected):
-    ticks = display.nice_ticks(low, high, whole=whole)
+    ticks = formats.nice_ticks(low, high, whole=whole)
     assert ticks == expected
     assert len(set(ticks)) == len(ticks)
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests import factory
-from tracker import evaluations
+from tracker.figures.rights import ANY_ADMINISTRATOR
 from tracker.models import Evaluation, EvaluationDeletion, FrozenFigure, Plan, ProgressEntry
-from tracker.permissions import ANY_ADMINISTRATOR
+from tracker.plans import evaluations
 
 PASSWORD = "lingyuan-demo-2025"
 

@@ -13,12 +13,13 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from tests import factory
-from tracker.excel.report import MAX_TARGET_CHARTS, write_report
+from tracker.excel.report import write_report
+from tracker.excel.report.charts import MAX_TARGET_CHARTS
 from tracker.excel.template import write_template
+from tracker.figures.rights import ANY_ADMINISTRATOR
 from tracker.models import Indicator, Series, Target
-from tracker.permissions import ANY_ADMINISTRATOR
-from tracker.progress import COLOURS
-from tracker.standing import plan_targets, standings
+from tracker.standings.engine import COLOURS
+from tracker.standings.standing import plan_targets, standings
 
 STATUS_WORDS = {"达成", "正常", "滞后", "严重滞后", "未到期", "无数据"}
 
@@ -277,7 +278,7 @@ class TestYearMatrix:
 
     @pytest.mark.parametrize("language", ["zh-hans", "en"])
     def test_the_summary_fits_the_width_for_9_points_in_2025(self, demo_plan, language):
-        from tracker.excel.report import WIDTH_BUDGET
+        from tracker.excel.report.shared import WIDTH_BUDGET
 
         wb = report(demo_plan, 2025, language=language, include_unapproved=True)[1]
         ws = wb.worksheets[0]

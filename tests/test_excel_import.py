@@ -19,13 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factory
-from tracker import services, workflow
 from tracker.excel.importer import build_preview
 from tracker.excel.report import write_report
 from tracker.excel.template import write_template
+from tracker.figures import workflow, writes
+from tracker.figures.rights import ANY_ADMINISTRATOR
 from tracker.models import ClosedYear, ImportBatch, PendingImport, ProgressEntry, Target
-from tracker.permissions import ANY_ADMINISTRATOR
-from tracker.standing import plan_targets, standings
+from tracker.standings.standing import plan_targets, standings
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -381,7 +381,7 @@ class TestPreviewConfirmRevert:
 
     def test_revert_is_refused_when_a_figure_changed_since(self, plan, reporter, admin_user):
         result = preview(filled(plan, reporter, F5=150), reporter)
-        batch = services.apply_import(
+        batch = writes.apply_import(
             plan=plan,
             user=reporter,
             rows=result.rows,
@@ -390,9 +390,9 @@ class TestPreviewConfirmRevert:
             submit=True,
         )
         entry = ProgressEntry.objects.get(series__indicator__code="GDP")
-        services.approve_entries([entry], by=admin_user)
-        with pytest.raises(services.Refused, match="GDP 2023"):
-            services.revert_import(batch, by=admin_user)
+        writes.approve_entries([entry], by=admin_user)
+        with pytest.raises(writes.Refused, match="GDP 2023"):
+            writes.revert_import(batch, by=admin_user)
         entry.refresh_from_db()
         assert entry.state == "approved"
 
@@ -418,13 +418,13 @@ class TestPreviewConfirmRevert:
         entry = factory.make_entry(gdp, 2023, "100.0", state="draft")
         client.force_login(reporter)
         url = self.upload(client, plan, filled(plan, reporter, F5=150))["Location"]
-        services.save_entries(
+        writes.save_entries(
             plan=plan,
             year=2023,
             user=reporter,
             submit=False,
             changes=[
-                services.Change(
+                writes.Change(
                     target=gdp, figure=Decimal("111.0"), quality="final", version=entry.version
                 )
             ],
@@ -477,7 +477,7 @@ class TestCommand:
 def test_round_trip_template_to_report(plan, reporter, admin_user):
     # 1. export the template, fill it, import it
     result = preview(filled(plan, reporter, F5=131.5, F6=1.85, H6="核实", F7="否"), reporter)
-    services.apply_import(
+    writes.apply_import(
         plan=plan,
         user=reporter,
         rows=result.rows,
@@ -485,7 +485,7 @@ def test_round_trip_template_to_report(plan, reporter, admin_user):
         sha256=result.sha256,
         submit=True,
     )
-    services.approve_entries(ProgressEntry.objects.all(), by=admin_user)
+    writes.approve_entries(ProgressEntry.objects.all(), by=admin_user)
     # 2. export the report: the year matrix holds exactly what was filled in
     out = io.BytesIO()
     write_report(out, plan, 2023, standings(plan_targets(plan, viewer=ANY_ADMINISTRATOR), 2023))

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests import factory
-from tracker import progress
 from tracker.forms import clean_figure
 from tracker.models import ProgressEntry, Target
+from tracker.standings import engine
 
 STORED = st.decimals(
     min_value=Decimal("-99999999999990"),
@@ -40,13 +40,13 @@ EDGES = st.sampled_from(
 )
 FIGURES = st.one_of(STORED, EDGES)
 FACTORS = st.decimals(min_value=Decimal("-9999.9999"), max_value=Decimal("9999.9999"), places=4)
-KINDS = st.sampled_from([k for k in progress.Kind if k != progress.Kind.MILESTONE])
+KINDS = st.sampled_from([k for k in engine.Kind if k != engine.Kind.MILESTONE])
 FEW = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @given(
     kind=KINDS,
-    direction=st.sampled_from(list(progress.Direction)),
+    direction=st.sampled_from(list(engine.Direction)),
     baseline=st.one_of(st.none(), FIGURES),
     target=st.one_of(st.none(), FIGURES),
     factor=st.one_of(st.none(), FACTORS),
@@ -59,25 +59,25 @@ FEW = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fix
 def test_the_engine_answers_for_any_stored_figures(
     kind, direction, baseline, target, factor, span, values, reference, year
 ):
-    spec = progress.Spec(kind, direction, 2020, 2020 + span, baseline, target, factor)
-    assessment = progress.assess(spec, values, year, reference=reference)
-    assert assessment.status in progress.Status
+    spec = engine.Spec(kind, direction, 2020, 2020 + span, baseline, target, factor)
+    assessment = engine.assess(spec, values, year, reference=reference)
+    assert assessment.status in engine.Status
     for value in vars(assessment).values():
         if isinstance(value, Decimal):
             f"{value:.6f}"  # every number can be shown
 
 
 def test_the_figure_that_broke_the_api_is_assessed():
-    spec = progress.Spec(
-        progress.Kind.MULTIPLE,
-        progress.Direction.INCREASE,
+    spec = engine.Spec(
+        engine.Kind.MULTIPLE,
+        engine.Direction.INCREASE,
         2020,
         2025,
         Decimal("147.6"),
         factor=Decimal("2.2"),
     )
-    assessment = progress.assess(spec, {2023: Decimal("15820000000")}, 2023)
-    assert assessment.status == progress.Status.ACHIEVED
+    assessment = engine.assess(spec, {2023: Decimal("15820000000")}, 2023)
+    assert assessment.status == engine.Status.ACHIEVED
 
 
 @pytest.mark.parametrize("typed", ["1000000000000", "-1e12", "1e13", "99999999999999"])

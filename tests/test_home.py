@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from tests import factory
-from tracker import work
 from tracker.models import PendingImport, ProgressEntry, Target
+from tracker.reminders import todo
 
 HOME = "/"
 
@@ -37,7 +37,7 @@ def test_a_reporter_sees_what_is_missing_and_what_waits(client, demo_plan):
 
 def test_a_completed_milestone_and_a_stated_baseline_are_not_missing(demo_plan):
     fagai = demo_plan.targets.get(code="ECON-DEV-ZONE").lead_department.members.get()
-    years = {w.year: w for w in work.reporter_work(fagai, today=datetime.date(2026, 3, 1))}
+    years = {w.year: w for w in todo.reporter_work(fagai, today=datetime.date(2026, 3, 1))}
     codes_2024 = {t.code for t in years[2024].missing}
     assert "ECON-DEV-ZONE" not in codes_2024  # completed in 2023
     assert "FIXED-ASSET-INVESTMENT" not in {t.code for t in years[2020].missing}
@@ -46,7 +46,7 @@ def test_a_completed_milestone_and_a_stated_baseline_are_not_missing(demo_plan):
 
 def test_a_year_not_yet_over_is_not_due(demo_plan):
     tongji = demo_plan.targets.get(code="GDP").lead_department.members.get()
-    years = [w.year for w in work.reporter_work(tongji, today=datetime.date(2025, 6, 1))]
+    years = [w.year for w in todo.reporter_work(tongji, today=datetime.date(2025, 6, 1))]
     assert 2025 not in years
 
 
@@ -109,4 +109,4 @@ def test_a_department_member_without_the_reporters_role_is_told_so(client, demo_
 
 def test_a_plan_without_targets_has_no_year_to_close(db):
     plan = factory.make_plan(start_year=2021, end_year=2021)
-    assert not [w for w in work.open_years() if w.plan == plan]
+    assert not [w for w in todo.open_years() if w.plan == plan]

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from tests import factory
-from tracker import services
 from tracker.excel.importer import build_preview
 from tracker.excel.template import write_template
+from tracker.figures import writes
+from tracker.figures.rights import ANY_ADMINISTRATOR
 from tracker.models import ProgressEntry, Target
-from tracker.permissions import ANY_ADMINISTRATOR
 
 FUZZ = settings(
     max_examples=60,
@@ -77,7 +77,7 @@ def check(data: bytes, plan, user) -> None:
         assert preview.errors and all(str(p) for p in preview.errors)
         return
     with transaction.atomic():
-        services.apply_import(
+        writes.apply_import(
             plan=plan,
             user=user,
             rows=preview.rows,

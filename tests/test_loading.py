@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests import factory
-from tracker.api import plan_payload
 from tracker.excel.report import write_report
-from tracker.loading import load_targets, plan_standings
-from tracker.permissions import ANY_ADMINISTRATOR
-from tracker.standing import plan_targets, standings
+from tracker.figures.rights import ANY_ADMINISTRATOR
+from tracker.standings.api import plan_payload
+from tracker.standings.loading import load_targets, plan_standings
+from tracker.standings.standing import plan_targets, standings
 from tracker.tables import standing_table
 
 NOW = timezone.make_aware(datetime(2026, 3, 1, 9, 30))

@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from tests import factory
+from tracker.figures.rights import ANY_ADMINISTRATOR
 from tracker.models import Plan, ProgressEntry, Target
-from tracker.next_plan import linked_series
-from tracker.permissions import ANY_ADMINISTRATOR
+from tracker.plans.next_plan import linked_series
 
 PASSWORD = "lingyuan-demo-2025"
 
@@ -175,9 +175,12 @@ def test_the_demo_has_a_labelled_15th_plan_started_from_the_14th_and_loads_twice
     fourteenth, fifteenth = demo_plans
     assert "示例数据" in fifteenth.name and "sample data" in fifteenth.name_en
     assert (fifteenth.baseline_year, fifteenth.start_year, fifteenth.end_year) == (2025, 2026, 2030)
-    targets = fifteenth.targets.all()
+    # Carried from the 14th, and one sample goal of its own: R&D spending, from which (with
+    # GDP) the R&D share is computed.
+    targets = fifteenth.targets.exclude(code="RD-SPENDING")
     assert {t.code for t in targets} == set(fourteenth.targets.values_list("code", flat=True))
     assert {t.baseline_source for t in targets} == {fourteenth}
+    assert fifteenth.targets.get(code="RD-SPENDING").notes.startswith("示例数据")
     gdp = fifteenth.targets.get(code="GDP")
     assert gdp.factor == Decimal("1.4") and gdp.baseline_value is None  # the 2025 figure
     rd_share = fifteenth.targets.get(code="RD-SHARE")  # no 2025 figure: a sample stands in

@@ -17,8 +17,9 @@ from django.urls import reverse
 
 import tracker
 from tests import factory
-from tracker import deadlines, plausibility, services, work, workflow
+from tracker.figures import plausibility, workflow, writes
 from tracker.models import Deadline, ProgressEntry
+from tracker.reminders import deadlines, todo
 
 SOURCE = Path(tracker.__file__).parent
 
@@ -77,7 +78,7 @@ def test_every_writer_of_a_flag_asks_that_it_is_explained():
                     isinstance(p, ast.Attribute) and p.attr == "plausibility_flag" for p in parts
                 ):
                     writers.append(name)
-    assert {"workflow.py", "services.py", "admin.py"} <= set(writers)
+    assert {"figures/workflow.py", "figures/writes.py", "admin.py"} <= set(writers)
     asks = ("require_explanation", "explained_flag")
     unasked = [n for n in set(writers) if not any(calls(modules()[n], a) for a in asks)]
     assert unasked == []
@@ -104,7 +105,7 @@ BOUNDS = {"entry_years", "years", "baseline_year", "start_year", "end_year"}
 ORDERING = (ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn)
 # Modules that name ClosedYear for something other than whether a year is open.
 OTHER_USES_OF_CLOSED_YEARS = {
-    "services.py": "closes and reopens a year, under its lock",
+    "figures/writes.py": "closes and reopens a year, under its lock",
     "admin.py": "registers the read-only list of closed years",
     "admin_users.py": "whether an account closed a year, before it is deleted",
 }
@@ -176,7 +177,9 @@ def test_no_module_but_the_plan_reads_which_years_are_closed():
         assert reads_closed_years(modules()[name]), f"{name} no longer needs its exception"
 
 
-@pytest.mark.parametrize("module", ["deadlines.py", "work.py", "excel/template.py"])
+@pytest.mark.parametrize(
+    "module", ["reminders/deadlines.py", "reminders/todo.py", "excel/template.py"]
+)
 def test_the_paths_that_once_read_closed_years_ask_the_lock(module):
     assert calls(modules()[module], "year_lock")
 
@@ -188,12 +191,12 @@ def test_a_closed_year_is_left_out_of_deadlines_and_work_and_locked_in_the_templ
     target = factory.make_target(plan, lead_department=department)
     Deadline.objects.create(plan=plan, year=2023, due=date(2024, 3, 31))
     Deadline.objects.create(plan=plan, year=2024, due=date(2025, 3, 31))
-    services.close_year(plan, 2023, by=admin_user)
+    writes.close_year(plan, 2023, by=admin_user)
     assert {item.year for item in deadlines.outstanding(plan)} == {2024}
-    years = {w.year: w for w in work.year_work([target], today=date(2026, 1, 1))}
+    years = {w.year: w for w in todo.year_work([target], today=date(2026, 1, 1))}
     assert years[2023].closed and not years[2023].missing
     assert not years[2024].closed and years[2024].missing == [target]
-    assert {(o.plan, o.year) for o in work.open_years(today=date(2026, 1, 1))} == {
+    assert {(o.plan, o.year) for o in todo.open_years(today=date(2026, 1, 1))} == {
         (plan, y) for y in (2020, 2021, 2022, 2024, 2025) if y < 2026
     }
 
@@ -235,10 +238,10 @@ def departments_matched(tree: ast.AST) -> list[str]:
 
 
 def test_no_module_but_the_rule_matches_departments_for_itself():
-    """`permissions.can_enter` / `reports_for`, and their query forms in the models."""
+    """`rights.can_enter` / `reports_for`, and their query forms in the models."""
     assert departments_matched(ast.parse("item.target.lead_department_id in departments"))
-    homes = {"permissions.py", "models.py"}
+    homes = {"figures/rights.py", "models.py"}
     found = {n: departments_matched(t) for n, t in modules().items() if n not in homes}
     assert {n: lines for n, lines in found.items() if lines} == {}
     # The rule's home: `reports_for` asks the query form, `Target.objects.reported_by`.
-    assert "reported_by" in ast.unparse(modules()["permissions.py"])
+    assert "reported_by" in ast.unparse(modules()["figures/rights.py"])

@@ -14,9 +14,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests import factory
-from tracker import derived, evaluations, services
+from tracker.figures import writes
+from tracker.figures.rights import ANY_ADMINISTRATOR
+from tracker.indicators import derived
 from tracker.models import Department, Indicator, Plan, ProgressEntry, Region, Target
-from tracker.permissions import ANY_ADMINISTRATOR
+from tracker.plans import evaluations
 
 PASSWORD = "lingyuan-demo-2025"
 
@@ -151,13 +153,13 @@ def test_revising_the_base_year_moves_the_goal_and_statuses_but_not_a_frozen_eva
 def test_closing_a_year_from_one_plan_closes_it_for_the_region(demo_plans):
     fourteenth, fifteenth = demo_plans
     admin = factory.make_user("closer", role="admin")
-    services.close_year(fifteenth, 2025, by=admin, reason="公报已发布")
+    writes.close_year(fifteenth, 2025, by=admin, reason="公报已发布")
     fourteenth = Plan.objects.get(pk=fourteenth.pk)
     assert fourteenth.year_lock(2025).code == "closed_year"
     lock = figure("GDP", 2025).lock_reason(admin)
     assert lock.code == "closed_year"
-    with pytest.raises(services.Refused):
-        services.close_year(fourteenth, 2025, by=admin)
+    with pytest.raises(writes.Refused):
+        writes.close_year(fourteenth, 2025, by=admin)
 
 
 def test_two_counties_each_have_their_statistics_bureau(db):

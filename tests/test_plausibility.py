@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 from django.utils import translation
 
-from tracker.plausibility import (
+from tracker.figures.plausibility import (
     Known,
     Rules,
     check,

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from tests import factory
 from tests.test_excel_import import XLSX, filled, preview, workbook
-from tracker import services
+from tracker.figures import writes
 from tracker.models import ImportBatch, ProgressEntry
 
 # Rows of the template start at 5, by code: GDP, POP, RD; value F, quality G, note H.
@@ -100,11 +100,11 @@ def test_reverting_the_import_restores_the_earlier_flag(plan, reporter, admin_us
     gdp = ProgressEntry.objects.get(series__indicator__code="GDP", year=2022).target
     factory.make_entry(gdp, 2023, "160", state="draft")
     result = preview(filled(plan, reporter, F5=1580, H5="口径调整"), reporter, plan)
-    batch = services.apply_import(
+    batch = writes.apply_import(
         plan=plan, user=reporter, rows=result.rows, file_name="f.xlsx", sha256="x", submit=True
     )
     assert ProgressEntry.objects.get(series=gdp.series_id, year=2023).is_flagged
-    services.revert_import(ImportBatch.objects.get(pk=batch.pk), by=admin_user)
+    writes.revert_import(ImportBatch.objects.get(pk=batch.pk), by=admin_user)
     entry = ProgressEntry.objects.get(series=gdp.series_id, year=2023)
     assert entry.value == Decimal("160") and not entry.is_flagged
 
@@ -155,8 +155,8 @@ def test_a_preview_kept_from_before_cannot_confirm_an_unexplained_flag(plan, rep
     result = preview(filled(plan, reporter, F5=1605, H5="口径调整"), reporter, plan)
     (row,) = result.rows
     row.note = ""
-    with pytest.raises(services.ImportRefused, match="填报!F5"):
-        services.apply_import(
+    with pytest.raises(writes.ImportRefused, match="填报!F5"):
+        writes.apply_import(
             plan=plan, user=reporter, rows=[row], file_name="f.xlsx", sha256="x", submit=True
         )
     assert not ProgressEntry.objects.filter(year=2023).exists()

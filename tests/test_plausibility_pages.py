@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from tests import factory
 from tests.test_excel_export import report
-from tracker import services
+from tracker.figures import writes
 from tracker.models import ProgressEntry
 
 
@@ -297,7 +297,7 @@ class TestApproval:
         assert entry.state == "approved"
 
     def test_the_target_page_shows_an_approved_figures_flag(self, as_admin, admin_user, flagged):
-        services.approve_entries([flagged], by=admin_user)
+        writes.approve_entries([flagged], by=admin_user)
         html = as_admin.get(flagged.target.get_absolute_url()).content.decode()
         assert "40.6 倍" in html and "口径调整：含新并入街道" in html
 
@@ -318,7 +318,7 @@ def notes(wb) -> dict[str, str]:
 
 class TestReport:
     def test_the_reports_notes_mention_approved_flagged_figures(self, admin_user, plan, flagged):
-        services.approve_entries([flagged], by=admin_user)
+        writes.approve_entries([flagged], by=admin_user)
         found = notes(report(plan, year=2024)[1])
         assert "数据存疑但经确认的数字" in found
         remark = found[flagged.target.name]
@@ -366,7 +366,7 @@ class TestAdmin:
 
 
 def test_the_dashboard_marks_an_approved_flagged_figure(as_admin, admin_user, plan, flagged):
-    services.approve_entries([flagged], by=admin_user)
+    writes.approve_entries([flagged], by=admin_user)
     html = as_admin.get(reverse("tracker:plan-dashboard", args=[plan.slug])).content.decode()
     assert 'class="flagged" title="是上年（30.40）的 40.6 倍' in html
     assert "口径调整：含新并入街道" in html

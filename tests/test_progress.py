@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from tracker.progress import (
+from tracker.standings.engine import (
     Direction,
     Kind,
     Spec,

@@ -17,7 +17,6 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tests import factory
-from tracker import evaluations
 from tracker.models import (
     ClosedYear,
     Deadline,
@@ -28,6 +27,7 @@ from tracker.models import (
     ProgressEntry,
     Target,
 )
+from tracker.plans import evaluations
 
 YEARS = range(2021, 2026)
 

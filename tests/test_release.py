@@ -11,9 +11,9 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 from tests import factory
-from tracker import store
+from tracker.figures.rights import ANY_ADMINISTRATOR
 from tracker.models import StoredPayload, StoredStanding
-from tracker.permissions import ANY_ADMINISTRATOR
+from tracker.standings import store
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -19,11 +19,13 @@ from django.db import transaction
 from django.urls import reverse
 
 from tests import factory
-from tracker import deadlines, notify, permissions, services, work
 from tracker.excel.report import write_report
+from tracker.figures import rights, writes
+from tracker.figures.rights import ANY_ADMINISTRATOR
 from tracker.models import Deadline, Profile, ProgressEntry, SentMail, Target
-from tracker.permissions import ANY_ADMINISTRATOR
-from tracker.standing import plan_targets, standings
+from tracker.reminders import deadlines, todo
+from tracker.reminders import mail as notify
+from tracker.standings.standing import plan_targets, standings
 
 TODAY = deadlines.today
 
@@ -277,7 +279,7 @@ class TestReviewNotices:
             for year in (2023, 2024)
         ]
         with django_capture_on_commit_callbacks(execute=True):
-            services.approve_entries(entries, by=admin_user)
+            writes.approve_entries(entries, by=admin_user)
         (message,) = mail.outbox
         assert "2023" in message.body and "2024" in message.body
 
@@ -289,7 +291,7 @@ class TestReviewNotices:
             pytest.raises(RuntimeError),
             transaction.atomic(),
         ):
-            services.approve_entries([submitted], by=admin_user)
+            writes.approve_entries([submitted], by=admin_user)
             raise RuntimeError("something later failed")
         with django_capture_on_commit_callbacks(execute=True):
             notify.send_notices()
@@ -301,7 +303,7 @@ class TestReviewNotices:
     ):
         Profile.objects.create(user=reporter, notices=False)
         with django_capture_on_commit_callbacks(execute=True):
-            services.approve_entries([submitted], by=admin_user)
+            writes.approve_entries([submitted], by=admin_user)
         assert mail.outbox == []
 
 
@@ -518,7 +520,7 @@ class TestWhomTheyAsk:
         plan, target, co, clerk = people
         target.co_departments_may_enter = True
         target.save()
-        assert permissions.can_enter(co, target) and not permissions.can_enter(clerk, target)
+        assert rights.can_enter(co, target) and not rights.can_enter(clerk, target)
         output = run()
         assert recipients() == ["co@example.org", "reporter@example.org"]
         assert "clerk" not in output
@@ -528,7 +530,7 @@ class TestWhomTheyAsk:
 
     def test_not_where_it_does_not(self, people):
         plan, target, co, clerk = people
-        assert not permissions.can_enter(co, target)
+        assert not rights.can_enter(co, target)
         run()
         assert recipients() == ["reporter@example.org"]
         assert deadlines.for_user(co) == [] and deadlines.for_user(clerk) == []
@@ -537,7 +539,7 @@ class TestWhomTheyAsk:
         plan, target, co, clerk = people
         run("--plan", plan.slug, "--year", "2024")
         assert "clerk@example.org" not in recipients()
-        assert deadlines.for_user(clerk) == [] and work.reporter_work(clerk) == []
+        assert deadlines.for_user(clerk) == [] and todo.reporter_work(clerk) == []
 
     def test_each_person_is_asked_exactly_for_what_the_entry_page_lets_them_enter(
         self, people, other_department

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from tracker.excel.report import write_report
-from tracker.permissions import ANY_ADMINISTRATOR
-from tracker.standing import plan_targets, standings
+from tracker.figures.rights import ANY_ADMINISTRATOR
+from tracker.standings.standing import plan_targets, standings
 
 TOOLS = ("soffice", "pdftotext", "pdfinfo", "pdffonts")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tracker.figures.rights import ANY_ADMINISTRATOR as ADMIN
 from tracker.models import Area, ProgressEntry, Target
-from tracker.permissions import ANY_ADMINISTRATOR as ADMIN
 
 SEED = Path(settings.BASE_DIR).parent / "shared" / "seed"
 

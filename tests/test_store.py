@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from tests import factory
-from tracker import services, store, workflow
-from tracker.api import target_payload
+from tracker.figures import workflow
+from tracker.figures import writes as services
+from tracker.figures.import_rows import FigureRow
+from tracker.figures.rights import ANY_ADMINISTRATOR, ANYONE_SIGNED_IN
 from tracker.models import (
     Area,
     Department,
@@ -26,9 +28,9 @@ from tracker.models import (
     StoredStanding,
     Target,
 )
-from tracker.payload import FigureRow
-from tracker.permissions import ANY_ADMINISTRATOR, ANYONE_SIGNED_IN
-from tracker.standing import plan_targets, standings
+from tracker.standings import store
+from tracker.standings.api import target_payload
+from tracker.standings.standing import plan_targets, standings
 
 YEARS = [2020, 2021, 2022, 2023, 2024, 2025]
 TARGETS = 4  # a level, a multiple, one relative to the level, a milestone

@@ -10,10 +10,11 @@ from django.db import connection
 from django.test import Client
 
 from tests import factory
-from tracker import services, store
-from tracker.api import target_payload
-from tracker.permissions import ANY_ADMINISTRATOR
-from tracker.standing import plan_targets, standings
+from tracker.figures import writes
+from tracker.figures.rights import ANY_ADMINISTRATOR
+from tracker.standings import store
+from tracker.standings.api import target_payload
+from tracker.standings.standing import plan_targets, standings
 
 TARGETS = 30
 
@@ -33,8 +34,8 @@ def test_the_api_never_leaves_out_a_target_while_figures_are_written(roles, admi
     def write():
         try:
             for i, target in enumerate(targets):
-                change = services.Change(target=target, figure=Decimal(130 + i), quality="final")
-                services.save_entries(
+                change = writes.Change(target=target, figure=Decimal(130 + i), quality="final")
+                writes.save_entries(
                     plan=plan, year=2024, changes=[change], user=admin_user, submit=False
                 )
         except Exception as error:

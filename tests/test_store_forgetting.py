@@ -19,7 +19,8 @@ from django.test.utils import CaptureQueriesContext
 
 from tests import factory
 from tests.test_store import fresh, stored
-from tracker import demo, next_plan, store
+from tracker import demo
+from tracker.figures.rights import ANY_ADMINISTRATOR
 from tracker.models import (
     Area,
     Department,
@@ -31,10 +32,11 @@ from tracker.models import (
     StoredStanding,
     Target,
 )
-from tracker.permissions import ANY_ADMINISTRATOR
-from tracker.writes import AnnouncingQuerySet, bulk_written
+from tracker.plans import next_plan
+from tracker.standings import store
+from tracker.standings.announcing import AnnouncingQuerySet, bulk_written
 
-TRACKER = Path(store.__file__).parent
+TRACKER = Path(store.__file__).parents[1]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from tests import factory
 from tests.test_excel_import import filled, messages, preview, save, template_bytes, workbook
-from tracker import services
+from tracker.figures import writes
 from tracker.models import ClosedYear, ProgressEntry, Target
 
 
@@ -35,7 +35,7 @@ def test_an_unchanged_template_with_approved_figures_imports_as_nothing_changed(
     assert result.ok, messages(result)
     assert result.counts == {"new": 0, "changed": 0, "unchanged": 3}
     before = list(ProgressEntry.objects.values_list("pk", "version", "state"))
-    batch = services.apply_import(
+    batch = writes.apply_import(
         plan=plan,
         user=reporter,
         rows=result.rows,

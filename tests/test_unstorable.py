@@ -25,9 +25,10 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 
 from tests import factory
 from tests.test_excel_import import XLSX, filled, save, template_bytes
-from tracker import evaluations, plausibility, services
 from tracker.excel.importer import build_preview
 from tracker.excel.reader import as_year
+from tracker.figures import plausibility, writes
+from tracker.figures.numbers import OutOfRange, parse_decimal, storable
 from tracker.forms import clean_figure
 from tracker.models import (
     Area,
@@ -37,7 +38,7 @@ from tracker.models import (
     ProgressEntry,
     Target,
 )
-from tracker.numbers import OutOfRange, parse_decimal, storable
+from tracker.plans import evaluations
 from tracker.text import NOTE_MAX, quoted, unstorable
 
 FEW = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -485,7 +486,7 @@ def test_whatever_a_workbook_holds_is_stored_or_refused_at_a_cell(plan, reporter
         PendingImport.objects.create(  # the preview is kept: PostgreSQL's jsonb takes it
             plan=plan, user=reporter, file_name="p.xlsx", sha256="0", payload=preview.payload()
         )
-        services.apply_import(
+        writes.apply_import(
             plan=plan,
             user=reporter,
             rows=preview.rows,

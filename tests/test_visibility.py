@@ -23,7 +23,8 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import factory
-from tracker import deadlines, evaluations, notify, workflow
+from tracker.figures import workflow
+from tracker.figures.rights import can_enter, sees_unapproved
 from tracker.models import (
     Deadline,
     ImportBatch,
@@ -31,7 +32,9 @@ from tracker.models import (
     ProgressEntry,
     Target,
 )
-from tracker.permissions import can_enter, sees_unapproved
+from tracker.plans import evaluations
+from tracker.reminders import deadlines
+from tracker.reminders import mail as notify
 
 # Each planted figure's value, with three decimal places, as pages and workbooks write it.
 DRAFT, RETURNED, SUBMITTED = Decimal("987654.321"), Decimal("876543.219"), Decimal("765432.198")

@@ -14,10 +14,10 @@ import pytest
 from django.urls import reverse
 
 from tests import factory
-from tracker import services, workflow
-from tracker.history import change_log, shown_reason
+from tracker.figures import workflow, writes
+from tracker.figures.history import change_log, shown_reason
+from tracker.figures.rights import ANY_ADMINISTRATOR
 from tracker.models import ClosedYear, ImportBatch, ProgressEntry
-from tracker.permissions import ANY_ADMINISTRATOR
 
 YEAR = 2023
 
@@ -69,7 +69,7 @@ def notices(response) -> list[tuple[str, str]]:
 
 
 def close(plan, year, admin_user, reason="统计公报已发布"):
-    return services.close_year(plan, year, by=admin_user, reason=reason)
+    return writes.close_year(plan, year, by=admin_user, reason=reason)
 
 
 def workbook(rows) -> bytes:
@@ -131,7 +131,7 @@ class TestRights:
         response = as_reporter.post(reverse("tracker:revert-import", args=[plan.slug, batch.pk]))
         assert response.status_code == 403
         with pytest.raises(workflow.Refused):
-            services.revert_import(batch, by=factory.make_user("nobody", role="reporter"))
+            writes.revert_import(batch, by=factory.make_user("nobody", role="reporter"))
         assert ProgressEntry.objects.get().value == Decimal("120")
 
 
@@ -411,7 +411,7 @@ class TestAdmin:
         assert 'name="value"' not in html and "关闭" in html
         response = as_admin.post(self.change_url(entry), self.form(entry, change_reason="改"))
         assert response.status_code == 403
-        services.reopen_year(plan, YEAR, by=admin_user, reason="重新核对")
+        writes.reopen_year(plan, YEAR, by=admin_user, reason="重新核对")
         workflow.approve(entry, by=admin_user, version=entry.version)
         response = as_admin.post(self.change_url(entry), self.form(entry, change_reason="改"))
         assert response.status_code == 403
@@ -487,7 +487,7 @@ class TestCodeShape:
     def test_an_import_payload_survives_json(self):
         import json
 
-        from tracker.payload import FigureRow
+        from tracker.figures.import_rows import FigureRow
 
         row = FigureRow(
             sheet="填报",
@@ -509,7 +509,7 @@ class TestCodeShape:
         import ast
         import inspect
 
-        tree = ast.parse(inspect.getsource(services))
+        tree = ast.parse(inspect.getsource(writes))
         imported = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
         assert not [m for m in imported if m and m.startswith("tracker.excel")]
 

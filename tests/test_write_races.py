@@ -19,9 +19,9 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import factory
-from tracker import services
+from tracker.figures import writes as services
+from tracker.figures.import_rows import FigureRow
 from tracker.models import ClosedYear, ImportBatch, Plan, ProgressEntry, Target
-from tracker.payload import FigureRow
 
 TRIALS = 10
 YEAR = 2023

@@ -18,9 +18,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history import admin as history_admin
 
-from tracker import derived, plausibility, status, store, workflow
+from tracker.figures import plausibility, workflow
+from tracker.figures.history import shown_reason
+from tracker.figures.numbers import whole_number
+from tracker.figures.rights import ANY_ADMINISTRATOR
 from tracker.forms import clean_figure
-from tracker.history import shown_reason
+from tracker.indicators import derived
 from tracker.models import (
     Area,
     ClosedYear,
@@ -39,8 +42,8 @@ from tracker.models import (
     Series,
     Target,
 )
-from tracker.numbers import whole_number
-from tracker.permissions import ANY_ADMINISTRATOR
+from tracker.standings import store
+from tracker.standings import words as status
 from tracker.text import NOTE_MAX, unstorable
 
 
@@ -61,7 +64,7 @@ class SimpleHistoryAdmin(history_admin.SimpleHistoryAdmin):
 
 
 class ForgetsOnce:
-    """Deletes made here forget the stored standings once (tracker/store.py), not once for
+    """Deletes made here forget the stored standings once (tracker/standings/store.py), not once for
     each row a cascade takes with it. Saves forget through the models' signals."""
 
     def delete_model(self, request, obj):
@@ -81,7 +84,7 @@ class AreaInline(admin.TabularInline):
 def start_next_plan(modeladmin, request, queryset):
     """Start the plan that follows the selected one, after a small form (slug, name, years)."""
     from tracker.forms import NextPlanForm
-    from tracker.next_plan import start_next_plan as start
+    from tracker.plans.next_plan import start_next_plan as start
 
     if queryset.count() != 1:
         modeladmin.message_user(
@@ -128,7 +131,7 @@ start_next_plan.allowed_permissions = ["add"]
 
 def fill_baselines(modeladmin, request, queryset):
     """Give the selected plans' targets without a baseline the figures approved since."""
-    from tracker.next_plan import fill_baselines as fill
+    from tracker.plans.next_plan import fill_baselines as fill
 
     for plan in queryset:
         result = fill(plan, by=request.user)
@@ -708,7 +711,7 @@ class PendingImportAdmin(ReadOnlyAdmin):
     exclude = ["payload"]
 
 
-# -- deadlines and mail (tracker/deadlines.py, tracker/notify.py) --------------------------
+# -- deadlines and mail (tracker/reminders/deadlines.py, tracker/reminders/mail.py) --------------
 
 
 @admin.register(Deadline)
@@ -786,7 +789,7 @@ class EvaluationAdmin(admin.ModelAdmin):
         return super().delete_view(request, object_id, extra_context)
 
     def delete_model(self, request, obj):
-        from tracker import evaluations
+        from tracker.plans import evaluations
 
         evaluations.delete(obj, by=request.user, reason=request.POST["reason"])
 

@@ -19,8 +19,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tracker.figures.rights import ADMINISTRATORS, REPORTERS
 from tracker.models import ClosedYear, ImportBatch, ProgressEntry
-from tracker.permissions import ADMINISTRATORS, REPORTERS
 
 User = get_user_model()
 POWERS = ["is_superuser", "is_staff", "user_permissions"]

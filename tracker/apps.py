@@ -10,7 +10,8 @@ class TrackerConfig(AppConfig):
 
     def ready(self):
         # The accounts admin replaces django.contrib.auth's once every admin module is loaded.
-        from tracker import admin_users, checks, derived  # noqa: F401
-        from tracker.store import forget_all
+        from tracker import admin_users, checks  # noqa: F401
+        from tracker.indicators import derived  # noqa: F401  (keeps computed figures current)
+        from tracker.standings.store import forget_all
 
         post_migrate.connect(forget_all, sender=self)

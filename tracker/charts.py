@@ -8,7 +8,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from tracker import display, progress
+from tracker.standings import engine, formats
 
 WIDTH, HEIGHT = 600, 320
 LEFT, RIGHT, TOP, BOTTOM = 76, 28, 16, 40
@@ -38,7 +38,7 @@ def target_chart(target, standing, linked=()) -> str:
     first = min([target.baseline_year, *linked_years])
     years = list(range(first, max([target.target_year, *linked_years]) + 1))
     own = range(target.baseline_year, target.target_year + 1)
-    path = [(y, progress.expected_value(spec, y)) for y in own]
+    path = [(y, engine.expected_value(spec, y)) for y in own]
     path = [(y, v) for y, v in path if v is not None]
     approved = [
         (y, e.value)
@@ -64,7 +64,7 @@ def target_chart(target, standing, linked=()) -> str:
         numbers.append(float(goal))
     if not numbers:
         return ""
-    ticks = display.nice_ticks(
+    ticks = formats.nice_ticks(
         min(numbers), max(numbers), most=5, whole=target.kind == target.Kind.RANK
     )
     low, high = ticks[0], ticks[-1]
@@ -107,7 +107,7 @@ def target_chart(target, standing, linked=()) -> str:
     places = _places(ticks)
     for value in ticks:
         y = TOP + y_of(value)
-        label = display.format_figure(Decimal(str(value)), places)
+        label = formats.format_figure(Decimal(str(value)), places)
         parts.append(
             f'<line class="grid" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}"/>'
         )
@@ -146,4 +146,4 @@ def _places(ticks: list[float]) -> int:
 
 
 def _fmt(value: Decimal, target) -> str:
-    return display.format_figure(value, target.decimal_places)
+    return formats.format_figure(value, target.decimal_places)

@@ -1,4 +1,4 @@
-from tracker.permissions import is_admin
+from tracker.figures.rights import is_admin
 
 
 def roles(request):

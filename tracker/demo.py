@@ -22,10 +22,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from tracker import store
+from tracker.figures.rights import ADMINISTRATORS, REPORTERS
 from tracker.models import Deadline, Department, Indicator, Plan, ProgressEntry, Target
-from tracker.next_plan import start_next_plan
-from tracker.permissions import ADMINISTRATORS, REPORTERS
+from tracker.plans.next_plan import start_next_plan
+from tracker.standings import store
 
 PLAN_SLUG = "lingyuan-14th"
 NEXT_PLAN = {

@@ -6,8 +6,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tracker import status
 from tracker.models import Area, Department, Target
+from tracker.standings import words as status
 
 ALL = _("All")
 
@@ -35,7 +35,7 @@ class TargetFilter(django_filters.FilterSet):
         fields = ["q", "area", "lead_department", "status", "nature", "kind"]
 
     def __init__(self, data=None, *args, plan, **kwargs):
-        """Filters `queryset`, the plan's targets from tracker.store.with_standing()."""
+        """Filters `queryset`, the plan's targets from tracker.standings.store.with_standing()."""
         super().__init__(data, *args, **kwargs)
         self.filters["area"].queryset = Area.objects.filter(plan=plan)
         for field in self.form.fields.values():

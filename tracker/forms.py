@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from tracker import plausibility
-from tracker.evidence import kind_of
+from tracker.figures import plausibility
+from tracker.figures.evidence import kind_of
+from tracker.figures.numbers import NotANumber, OutOfRange, decimal_places, parse_decimal
 from tracker.models import Evaluation, Plan, ProgressEntry, Target
-from tracker.numbers import NotANumber, OutOfRange, decimal_places, parse_decimal
 
 ACHIEVED_CHOICES = [("", "—"), ("yes", _("Yes, achieved")), ("no", _("No, not yet"))]
 

@@ -22,10 +22,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tracker import display, plausibility, progress
-from tracker.numbers import validate_code, validate_figure
+from tracker.figures import plausibility
+from tracker.figures.numbers import validate_code, validate_figure
+from tracker.standings import engine, formats
+from tracker.standings.announcing import AnnouncingQuerySet
 from tracker.text import NOTE_MAX, validate_storable
-from tracker.writes import AnnouncingQuerySet
 
 FIGURE = {"max_digits": 20, "decimal_places": 6, "validators": [validate_figure]}
 # What people write about a figure or a target: as long as the forms and imports take, and
@@ -168,7 +169,7 @@ class Indicator(models.Model):
         SHARE = "share", _("Share (%)")
         GROWTH = "growth", _("Growth rate")
         COUNT = "count", _("Count")
-        AREA = "area", _("Area")
+        AREA = "area", _("Land area")
         RANK = "rank", _("Rank")
         MILESTONE = "milestone", _("Milestone")
 
@@ -661,16 +662,16 @@ class TargetQuerySet(AnnouncingQuerySet):
         return self.filter(plan=plan).select_related("area", "lead_department", "plan")
 
     def editable_by(self, user) -> TargetQuerySet:
-        """Targets whose figures `user` may enter (the same rule as `permissions.can_enter`),
+        """Targets whose figures `user` may enter (the same rule as `rights.can_enter`),
         and so whose figures not yet approved they may see (`figures_visible_to`)."""
-        from tracker.permissions import is_admin
+        from tracker.figures.rights import is_admin
 
         return self if is_admin(user) else self.reported_by(user)
 
     def reported_by(self, user) -> TargetQuerySet:
-        """Targets whose figures fall to `user` (the same rule as `permissions.reports_for`):
+        """Targets whose figures fall to `user` (the same rule as `rights.reports_for`):
         whom reminders and deadlines ask."""
-        from tracker.permissions import is_reporter
+        from tracker.figures.rights import is_reporter
 
         if not is_reporter(user):
             return self.none()
@@ -688,7 +689,7 @@ class TargetQuerySet(AnnouncingQuerySet):
     def with_unapproved_visible(self, user) -> TargetQuerySet:
         """Each target annotated with `unapproved_visible`: whether `user` may see its
         figures not yet approved (`editable_by`), in the same query."""
-        from tracker.permissions import is_admin, is_reporter
+        from tracker.figures.rights import is_admin, is_reporter
 
         if is_admin(user) or not is_reporter(user):
             visible = models.Value(is_admin(user))
@@ -1024,7 +1025,7 @@ class Target(models.Model):
             if e.state == ProgressEntry.State.APPROVED and e.achieved is not None and self.reads(e)
         }
 
-    def spec(self, values: dict[int, Decimal] | None = None) -> progress.Spec:
+    def spec(self, values: dict[int, Decimal] | None = None) -> engine.Spec:
         """The plain values the engine needs.
 
         Where the plan gives no baseline figure, an approved entry for the baseline year
@@ -1033,9 +1034,9 @@ class Target(models.Model):
         baseline = self.baseline_value
         if baseline is None and values is not None:
             baseline = values.get(self.baseline_year)
-        return progress.Spec(
-            kind=progress.Kind(self.kind),
-            direction=progress.Direction(self.direction),
+        return engine.Spec(
+            kind=engine.Kind(self.kind),
+            direction=engine.Direction(self.direction),
             baseline_year=self.baseline_year,
             target_year=self.target_year,
             baseline_value=baseline,
@@ -1050,8 +1051,8 @@ class Target(models.Model):
         year: int,
         *,
         values: dict[int, Decimal] | None = None,
-        spec: progress.Spec | None = None,
-    ) -> progress.Assessment:
+        spec: engine.Spec | None = None,
+    ) -> engine.Assessment:
         """Where this target stands as of `year`, counting approved figures only.
 
         `values` and `spec` may be passed when the caller has them already.
@@ -1064,7 +1065,7 @@ class Target(models.Model):
             reference = ref.approved_values()
             if ref.baseline_value is not None:
                 reference.setdefault(ref.baseline_year, ref.baseline_value)
-        return progress.assess(
+        return engine.assess(
             spec or self.spec(values),
             values,
             year,
@@ -1073,7 +1074,8 @@ class Target(models.Model):
         )
 
     def check_figure(self, value: Decimal, year: int, typed: str = "") -> list:
-        """Reasons to doubt `value` for `year` (tracker.plausibility), from approved figures.
+        """Reasons to doubt `value` for `year` (tracker.figures.plausibility), from approved
+        figures.
 
         Uses prefetched entries when there are any; milestones are never questioned.
         """
@@ -1091,7 +1093,7 @@ class Target(models.Model):
             maximum=self.plausible_maximum,
             places=self.decimal_places,
         )
-        known = plausibility.Known(year, history, progress.expected_value(spec, year))
+        known = plausibility.Known(year, history, engine.expected_value(spec, year))
         return plausibility.check(value, rules, known, typed=typed)
 
 
@@ -1159,8 +1161,8 @@ def figures_visible_to(user, series: str = "series", computed: str = "computed")
     `state` that lead to its statistic by `series`: figures, their history records, an
     evaluation's frozen copies. Approved figures are everyone's; those not approved yet
     are an administrator's and of whoever may enter them (`Target.objects.editable_by`,
-    `permissions.can_enter`), nobody else's."""
-    from tracker.permissions import is_admin, is_reporter
+    `rights.can_enter`), nobody else's."""
+    from tracker.figures.rights import is_admin, is_reporter
 
     if is_admin(user):
         return Q()
@@ -1241,7 +1243,9 @@ class ProgressEntry(models.Model):
         _("computed"),
         default=False,
         editable=False,
-        help_text=_("Computed from the figures of its indicator's inputs (tracker/derived.py)."),
+        help_text=_(
+            "Computed from the figures of its indicator's inputs (tracker/indicators/derived.py)."
+        ),
     )
 
     history = HistoricalRecords(excluded_fields=["created_at"])
@@ -1317,8 +1321,8 @@ class ProgressEntry(models.Model):
         # the catalogue's indicator does: yes/no, or the decimal places.
         shown_as = self.__dict__.get("_target") or self.indicator
         if shown_as.is_milestone:
-            return display.milestone_word(self.achieved)
-        return display.format_figure(self.value, shown_as.decimal_places)
+            return formats.milestone_word(self.achieved)
+        return formats.format_figure(self.value, shown_as.decimal_places)
 
     @property
     def is_flagged(self) -> bool:
@@ -1342,11 +1346,11 @@ class ProgressEntry(models.Model):
         The one answer to "may this figure change", asked by every path (entry page,
         import, approvals, reopen, revert, admin). In order:
         1. the year: outside the plan, or closed;
-        2. the right: entering needs `permissions.can_enter`, anything else an administrator;
+        2. the right: entering needs `rights.can_enter`, anything else an administrator;
         3. the state: an approved figure changes only after a reopen; only submitted
            figures are approved or returned; only approved ones reopened.
         """
-        from tracker.permissions import can_enter, is_admin, is_reporter
+        from tracker.figures.rights import can_enter, is_admin, is_reporter
 
         target = self.target
         lock = target.plan.year_lock(self.year)
@@ -1464,7 +1468,7 @@ class ImportBatchQuerySet(models.QuerySet):
     def visible_to(self, user) -> ImportBatchQuerySet:
         """The uploads `user` may see listed: an administrator all, anyone else their own
         (the file names and counts of another department's uploads are theirs)."""
-        from tracker.permissions import is_admin
+        from tracker.figures.rights import is_admin
 
         return self if is_admin(user) else self.filter(imported_by=user)
 
@@ -1880,7 +1884,8 @@ class StoredStanding(models.Model):
     """A target's status as of a year, kept so that the dashboard filters, sorts and counts
     in the database instead of assessing every target on every request.
 
-    tracker/store.py builds the rows and forgets them in every write that could change them.
+    tracker/standings/store.py builds the rows and forgets them in every write that could change
+    them.
     """
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="+", verbose_name=_("plan"))
@@ -1910,7 +1915,7 @@ class StoredPayload(models.Model):
     """A target's object in the plan API as of a year, in one language, as JSON text.
 
     The API joins these instead of assessing and encoding every target on every request;
-    tracker/store.py builds and forgets them with the standings. Only the words of a
+    tracker/standings/store.py builds and forgets them with the standings. Only the words of a
     plausibility flag depend on the language.
     """
 

@@ -7,10 +7,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from tracker import display, status
-from tracker.display import format_figure
+from tracker.figures.plausibility import flag_display
 from tracker.models import localized
-from tracker.plausibility import flag_display
+from tracker.standings import formats
+from tracker.standings import words as status
+from tracker.standings.formats import format_figure
 from tracker.templatetags.tracker import progress_bar
 
 
@@ -30,9 +31,9 @@ def entry_cell(entry, target) -> str:
         return text
     return format_html(
         '<span class="unapproved" title="{}">{}<sup>{}</sup></span>',
-        _t("Not approved: %(state)s") % {"state": display.state_word(entry.state)},
+        _t("Not approved: %(state)s") % {"state": formats.state_word(entry.state)},
         text,
-        display.state_word(entry.state),
+        formats.state_word(entry.state),
     )
 
 
@@ -113,7 +114,7 @@ class StandingTable(tables.Table):
         return format_figure(record.baseline, record.target.decimal_places) or "—"
 
     def render_goal(self, record):
-        return display.goal_text(record.target, record.goal) or "—"
+        return formats.goal_text(record.target, record.goal) or "—"
 
     def render_progress(self, record):
         return progress_bar(record.assessment) or "—"

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from tracker.numbers import CODE
+from tracker.figures.numbers import CODE
 from tracker.views import approvals, dashboard, entry, evaluations, excel, profile
 
 

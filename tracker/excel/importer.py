@@ -1,4 +1,4 @@
-"""Import: parse, validate, preview; `tracker.services.apply_import` applies.
+"""Import: parse, validate, preview; `tracker.figures.writes.apply_import` applies.
 
 `build_preview` reads the file (tracker.excel.reader), then judges every figure against
 its target, the user's rights and the locks, and compares it with what is stored. It reads
@@ -17,12 +17,12 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from tracker import display, plausibility
 from tracker.excel.common import NO, QUALITY_WORDS, YES
 from tracker.excel.reader import Problem, Problems, RawRow, normalise, plain, read_workbook
 from tracker.excel.safety import UnsafeFile, inspect_xlsx
-from tracker.models import Plan, ProgressEntry, Target
-from tracker.numbers import (
+from tracker.figures import plausibility
+from tracker.figures.import_rows import FigureRow, change_counts, dump
+from tracker.figures.numbers import (
     NotANumber,
     OutOfRange,
     decimal_places,
@@ -31,7 +31,8 @@ from tracker.numbers import (
     storable,
     within_limit,
 )
-from tracker.payload import FigureRow, change_counts, dump
+from tracker.models import Plan, ProgressEntry, Target
+from tracker.standings import formats
 from tracker.text import NOTE_MAX, quoted, unstorable
 
 logger = logging.getLogger(__name__)
@@ -371,8 +372,8 @@ def _shown(figure, target: Target) -> str:
     if figure is None:
         return ""
     if isinstance(figure, bool):
-        return display.milestone_word(figure)
-    return display.format_figure(figure, target.decimal_places)
+        return formats.milestone_word(figure)
+    return formats.format_figure(figure, target.decimal_places)
 
 
 def _compare(raw, target, entry, figure, quality, note) -> FigureRow:

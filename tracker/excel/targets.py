@@ -2,7 +2,7 @@
 
 `write_targets` writes every target of a plan, one row each. `preview_targets` reads such a
 sheet back (python-calamine, after the same safety checks as figure imports), judges every
-row and compares it with what is stored; `tracker.services.apply_targets` writes it.
+row and compares it with what is stored; `tracker.figures.writes.apply_targets` writes it.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from tracker.excel.common import (
 from tracker.excel.importer import Preview
 from tracker.excel.reader import Problem, blank, normalise, ref, sheet_grid, unsaved_formula
 from tracker.excel.safety import UnsafeFile, inspect_xlsx
+from tracker.figures.import_rows import TARGET_FIELDS, TARGET_NUMBERS, TARGET_TEXTS, TargetRow
+from tracker.figures.numbers import NotANumber, OutOfRange, parse_decimal, storable, validate_code
 from tracker.models import Area, Department, Plan, Target
-from tracker.numbers import NotANumber, OutOfRange, parse_decimal, storable, validate_code
-from tracker.payload import TARGET_FIELDS, TARGET_NUMBERS, TARGET_TEXTS, TargetRow
 from tracker.text import quoted, unstorable
 
 SHEET = ("指标定义", "Targets")

@@ -7,8 +7,6 @@ from django.utils.translation import gettext as _
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tracker import progress
-from tracker.display import milestone_word
 from tracker.excel.common import (
     BOLD,
     CENTER,
@@ -39,6 +37,8 @@ from tracker.excel.common import (
     sheet,
 )
 from tracker.models import Plan, ProgressEntry, Target, localized
+from tracker.standings import engine
+from tracker.standings.formats import milestone_word
 
 HEADER_ROW = 4  # rows 1-2 name the plan and year; row 3 says how to fill the sheet
 VALUE_COL, QUALITY_COL = "F", "G"
@@ -217,7 +217,7 @@ def write_template(
             entries = {e.year: e for e in target.entries.all()}
             previous, current = entries.get(year - 1), entries.get(year)
             spec = target.spec(target.approved_values())
-            goal = progress.goal_value(spec)
+            goal = engine.goal_value(spec)
             locked = _locked_reason(current, year_closed)
             if target.is_milestone:
                 yes_no_rows.append(index)

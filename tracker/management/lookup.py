@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
+from tracker.figures.rights import is_admin
 from tracker.models import Plan
-from tracker.permissions import is_admin
 
 
 def plan_by_slug(slug: str, *, returncode: int = 1) -> Plan:

@@ -10,7 +10,7 @@ from collections import Counter
 from django.db import migrations
 from django.db.models import OuterRef, Subquery
 
-from tracker.divisions import region_for
+from tracker.regions.divisions import region_for
 
 SEED_REGION = "凌源市"
 

@@ -4,20 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0026_catalogue_rights'),
+        ("tracker", "0026_catalogue_rights"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalprogressentry',
-            name='computed',
-            field=models.BooleanField(default=False, editable=False, help_text="Computed from the figures of its indicator's inputs (tracker/derived.py).", verbose_name='computed'),
+            model_name="historicalprogressentry",
+            name="computed",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="Computed from the figures of its indicator's inputs (tracker/indicators/derived.py).",
+                verbose_name="computed",
+            ),
         ),
         migrations.AddField(
-            model_name='progressentry',
-            name='computed',
-            field=models.BooleanField(default=False, editable=False, help_text="Computed from the figures of its indicator's inputs (tracker/derived.py).", verbose_name='computed'),
+            model_name="progressentry",
+            name="computed",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="Computed from the figures of its indicator's inputs (tracker/indicators/derived.py).",
+                verbose_name="computed",
+            ),
+        ),
+        migrations.AlterField(
+            model_name='indicator',
+            name='measure',
+            field=models.CharField(choices=[('amount', 'Amount'), ('share', 'Share (%)'), ('growth', 'Growth rate'), ('count', 'Count'), ('area', 'Land area'), ('rank', 'Rank'), ('milestone', 'Milestone')], max_length=12, verbose_name='measures'),
         ),
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from tracker import deadlines
+from tracker.reminders import deadlines
 
 register = template.Library()
 

@@ -6,10 +6,16 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from tracker import status as status_display
-from tracker.display import format_figure, format_share, goal_text, milestone_word, state_word
+from tracker.figures.plausibility import flag_display
 from tracker.models import display_user, localized
-from tracker.plausibility import flag_display
+from tracker.standings import words as status_display
+from tracker.standings.formats import (
+    format_figure,
+    format_share,
+    goal_text,
+    milestone_word,
+    state_word,
+)
 
 register = template.Library()
 

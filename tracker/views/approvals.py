@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tracker import services, workflow
+from tracker.figures import workflow, writes
+from tracker.figures.numbers import whole_number
+from tracker.figures.rights import require_admin
 from tracker.forms import CloseYearForm, ReasonForm
 from tracker.models import Plan, ProgressEntry
-from tracker.numbers import whole_number
-from tracker.permissions import require_admin
 
 Action = ProgressEntry.Action
 
@@ -91,10 +91,10 @@ def approve(request):
         context = {"flagged": flagged, "picked": request.POST.getlist("entry")}
         return render(request, "tracker/approve_flagged.html", context)
     try:
-        count = services.approve_entries(
+        count = writes.approve_entries(
             [(entries[pk], version) for pk, version in picked if pk in entries], by=request.user
         )
-    except services.Refused as refusal:
+    except writes.Refused as refusal:
         messages.error(request, _("Nothing was approved. %(why)s") % {"why": refusal})
     else:
         if count:
@@ -127,7 +127,7 @@ def _reasoned(request, action, *args, **kwargs):
         return False
     try:
         action(*args, by=request.user, reason=form.cleaned_data["reason"], **kwargs)
-    except services.Refused as refusal:
+    except writes.Refused as refusal:
         messages.error(request, str(refusal))
         return False
     return True
@@ -175,8 +175,8 @@ def close_year(request, slug, year):
     form = CloseYearForm(request.POST or None)
     if request.method == "POST" and "confirm" in request.POST and form.is_valid():
         try:
-            services.close_year(plan, year, by=request.user, reason=form.cleaned_data["reason"])
-        except services.Refused as refusal:
+            writes.close_year(plan, year, by=request.user, reason=form.cleaned_data["reason"])
+        except writes.Refused as refusal:
             messages.error(request, str(refusal))
         else:
             messages.success(request, _("Year %(year)s is closed.") % {"year": year})
@@ -186,7 +186,7 @@ def close_year(request, slug, year):
         "year": year,
         "form": form,
         "lock": plan.year_lock(year),
-        "open_figures": services.open_figures(plan, year),
+        "open_figures": writes.open_figures(plan, year),
     }
     return render(request, "tracker/close_year.html", context)
 
@@ -195,6 +195,6 @@ def close_year(request, slug, year):
 def reopen_year(request, slug, year):
     require_admin(request.user)
     plan = get_object_or_404(Plan, slug=slug)
-    if _reasoned(request, services.reopen_year, plan, year):
+    if _reasoned(request, writes.reopen_year, plan, year):
         messages.success(request, _("Year %(year)s is open again.") % {"year": year})
     return redirect("tracker:approvals")

@@ -10,21 +10,23 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from tracker import derived, store, work
-from tracker.api import plan_json
 from tracker.charts import target_chart
+from tracker.figures.history import change_log
+from tracker.figures.numbers import whole_number
+from tracker.figures.rights import is_admin, is_reporter
 from tracker.filters import TargetFilter
-from tracker.history import change_log
+from tracker.indicators import derived
 from tracker.models import (
     Department,
     Plan,
     ProgressEntry,
     Target,
 )
-from tracker.next_plan import linked_series
-from tracker.numbers import whole_number
-from tracker.permissions import is_admin, is_reporter
-from tracker.standing import standings
+from tracker.plans.next_plan import linked_series
+from tracker.reminders import todo
+from tracker.standings import store
+from tracker.standings.api import plan_json
+from tracker.standings.standing import standings
 from tracker.tables import standing_table
 from tracker.views import evaluations
 from tracker.views.common import requested_year
@@ -36,16 +38,16 @@ BLOCKED_SHOWN = 12
 def plan_list(request):
     """The home page: what the person has to do next, then the plans."""
     plans = Plan.objects.annotate(target_count=Count("targets")).with_final_evaluation()
-    context = {"plans": plans, "imports": work.pending_imports(request.user)}
+    context = {"plans": plans, "imports": todo.pending_imports(request.user)}
     if is_admin(request.user):
-        context["waiting"] = work.waiting_for_approval()
-        years = work.open_years()
+        context["waiting"] = todo.waiting_for_approval()
+        years = todo.open_years()
         blocked = [year for year in years if not year.ready_to_close]
         context["ready_years"] = [year for year in years if year.ready_to_close]
         context["blocked_years"] = blocked[:BLOCKED_SHOWN]
         context["blocked_more"] = len(blocked[BLOCKED_SHOWN:])
     else:
-        context["my_years"] = work.reporter_work(request.user)
+        context["my_years"] = todo.reporter_work(request.user)
         context["has_department"] = request.user.departments.exists()
         context["no_role"] = not is_reporter(request.user)
     return render(request, "tracker/plan_list.html", context)

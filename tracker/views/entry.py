@@ -12,11 +12,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from tracker import services
+from tracker.figures import writes
+from tracker.figures.rights import is_admin, is_reporter
 from tracker.forms import EntryForm
 from tracker.models import Plan, ProgressEntry, Target
-from tracker.permissions import is_admin, is_reporter
-from tracker.standing import Standing
+from tracker.standings.standing import Standing
 
 
 @dataclass
@@ -118,7 +118,7 @@ def _save_entry_page(request, plan, year, rows):
         if form.figure is None or (not form.has_changes() and not wants_submit):
             continue
         changes.append(
-            services.Change(
+            writes.Change(
                 target=row.target,
                 figure=form.figure,
                 quality=form.cleaned_data["quality"],
@@ -132,10 +132,10 @@ def _save_entry_page(request, plan, year, rows):
         messages.info(request, _("Nothing to save: no figure was entered or changed."))
         return []
     try:
-        saved = services.save_entries(
+        saved = writes.save_entries(
             plan=plan, year=year, changes=changes, user=request.user, submit=submit
         )
-    except services.Refused as refusal:
+    except writes.Refused as refusal:
         messages.error(request, str(refusal))
         return None
     if submit:

@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker import evaluations
-from tracker.api import plan_payload
+from tracker.figures.numbers import whole_number
+from tracker.figures.rights import require_admin
 from tracker.forms import EvaluationForm
 from tracker.models import Evaluation, Plan
-from tracker.numbers import whole_number
-from tracker.permissions import require_admin
-from tracker.standing import plan_targets, standings, status_counts
+from tracker.plans import evaluations
+from tracker.standings.api import plan_payload
+from tracker.standings.standing import plan_targets, standings, status_counts
 from tracker.tables import standing_table
 from tracker.views.common import requested_year
 from tracker.views.excel import _xlsx_response

@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tracker import services
 from tracker.excel.importer import build_preview
 from tracker.excel.report import write_report
 from tracker.excel.targets import preview_targets, write_targets
 from tracker.excel.template import write_template
+from tracker.figures import writes
+from tracker.figures.import_rows import FigureRow, TargetRow, change_counts, load_rows
+from tracker.figures.rights import require_admin
 from tracker.forms import ImportForm, TargetsImportForm
-from tracker.loading import plan_standings
 from tracker.models import (
     ImportBatch,
     PendingImport,
@@ -28,8 +29,7 @@ from tracker.models import (
     ProgressEntry,
     Target,
 )
-from tracker.payload import FigureRow, TargetRow, change_counts, load_rows
-from tracker.permissions import require_admin
+from tracker.standings.loading import plan_standings
 from tracker.uploads import upload_limit
 from tracker.views.common import requested_year
 
@@ -144,7 +144,7 @@ def import_preview(request, slug, pk):
             with transaction.atomic():
                 if not _claim(pending):
                     return _already_applied(request, "tracker:import", plan)
-                batch = services.apply_import(
+                batch = writes.apply_import(
                     plan=plan,
                     user=request.user,
                     rows=rows,
@@ -154,11 +154,11 @@ def import_preview(request, slug, pk):
                 )
                 batch.preview = pending.pk
                 batch.save(update_fields=["preview"])
-        except services.ImportRefused as refusal:
+        except writes.ImportRefused as refusal:
             for problem in refusal.problems:
                 messages.error(request, problem)
             return redirect("tracker:import", slug=plan.slug)
-        except services.Refused as refusal:
+        except writes.Refused as refusal:
             messages.error(request, str(refusal))
             return redirect("tracker:import", slug=plan.slug)
         messages.success(
@@ -193,8 +193,8 @@ def revert_import(request, slug, pk):
     require_admin(request.user)
     batch = get_object_or_404(ImportBatch, pk=pk, plan__slug=slug)
     try:
-        services.revert_import(batch, by=request.user)
-    except services.Refused as refusal:
+        writes.revert_import(batch, by=request.user)
+    except writes.Refused as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(request, _("The import is reverted; the earlier figures are back."))
@@ -246,10 +246,10 @@ def targets_preview(request, slug, pk):
                 with transaction.atomic():
                     if not _claim(pending):
                         return _already_applied(request, "tracker:targets-import", plan)
-                    count = services.apply_targets(
+                    count = writes.apply_targets(
                         plan=plan, user=request.user, rows=rows, file_name=pending.file_name
                     )
-            except services.Refused as refusal:
+            except writes.Refused as refusal:
                 messages.error(request, str(refusal))
                 return redirect("tracker:targets-import", slug=plan.slug)
             messages.success(request, _("%(count)d targets created or changed.") % {"count": count})

@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.evaluations import write_frozen_report
 from tracker.excel.report import write_report
-from tracker.loading import plan_standings
+from tracker.figures.rights import ANY_ADMINISTRATOR
 from tracker.management.lookup import plan_by_slug
-from tracker.permissions import ANY_ADMINISTRATOR
+from tracker.plans.evaluations import write_frozen_report
+from tracker.standings.loading import plan_standings
 
 
 class Command(BaseCommand):

@@ -2,9 +2,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from tracker.excel.template import write_template
+from tracker.figures.rights import ANY_ADMINISTRATOR
 from tracker.management.lookup import plan_by_slug
 from tracker.models import Target
-from tracker.permissions import ANY_ADMINISTRATOR
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from tracker import store
+from tracker.standings import store
 
 
 class Command(BaseCommand):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker import evaluations
 from tracker.management.lookup import acting_user, plan_by_slug
 from tracker.models import Evaluation
+from tracker.plans import evaluations
 
 
 class Command(BaseCommand):

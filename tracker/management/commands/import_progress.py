@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from tqdm import tqdm
 
-from tracker import services
 from tracker.excel.importer import build_preview
+from tracker.figures import writes
 from tracker.management.lookup import plan_by_slug
 
 
@@ -73,7 +73,7 @@ class Command(BaseCommand):
             self._questioned(preview)
             return
         try:
-            batch = services.apply_import(
+            batch = writes.apply_import(
                 plan=preview.plan,
                 user=user,
                 rows=preview.rows,
@@ -81,7 +81,7 @@ class Command(BaseCommand):
                 sha256=preview.sha256,
                 submit=not draft,
             )
-        except services.ImportRefused as refusal:
+        except writes.ImportRefused as refusal:
             for problem in refusal.problems:
                 self.stdout.write(problem)
             sys.exit(1)

@@ -16,8 +16,8 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker import store
 from tracker.models import Area, Department, Indicator, Plan, ProgressEntry, Region, Series, Target
+from tracker.standings import store
 
 KINDS = ["level", "level", "multiple", "annual_growth", "rank", "milestone"]
 AREAS = ["综合经济实力", "开放创新", "城乡建设", "民生保障", "生态环境"]

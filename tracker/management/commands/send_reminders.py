@@ -1,8 +1,9 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker import deadlines, notify
 from tracker.management.lookup import plan_by_slug
+from tracker.reminders import deadlines
+from tracker.reminders import mail as notify
 
 
 class Command(BaseCommand):

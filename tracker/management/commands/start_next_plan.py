@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from tracker.management.lookup import acting_user, plan_by_slug
-from tracker.next_plan import fill_baselines, start_next_plan
+from tracker.plans.next_plan import fill_baselines, start_next_plan
 
 
 class Command(BaseCommand):

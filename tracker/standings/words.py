@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from tracker.progress import COLOURS, ORDER, Status
+from tracker.standings.engine import COLOURS, ORDER, Status
 
 LABELS = {
     Status.ACHIEVED: _("Achieved"),

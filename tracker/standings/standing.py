@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from tracker import progress
 from tracker.models import ProgressEntry, Target
-from tracker.progress import ORDER, Assessment, Spec, Status
+from tracker.standings import engine
+from tracker.standings.engine import ORDER, Assessment, Spec, Status
 
 
 @dataclass
@@ -46,11 +46,11 @@ class Standing:
     @property
     def goal(self) -> Decimal | None:
         """The value to reach by the target year (None for milestones and relatives)."""
-        return progress.goal_value(self.spec)
+        return engine.goal_value(self.spec)
 
     def expected(self, year: int) -> Decimal | None:
         """Where the target should stand in `year` to be on course."""
-        return progress.expected_value(self.spec, year)
+        return engine.expected_value(self.spec, year)
 
     def series(self, years: Iterable[int]) -> list[tuple[int, Decimal | None]]:
         """The approved figure of each year, None where there is none."""

@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tracker.excel.report import write_report
-from tracker.history import shown_reason, visible_records
+from tracker.figures.history import shown_reason, visible_records
+from tracker.figures.rights import ANY_ADMINISTRATOR
+from tracker.figures.workflow import hold
 from tracker.models import (
     Area,
     Department,
@@ -38,10 +40,8 @@ from tracker.models import (
     Target,
     figures_visible_to,
 )
-from tracker.permissions import ANY_ADMINISTRATOR
-from tracker.progress import Assessment, Status
-from tracker.standing import Standing, plan_targets, standings
-from tracker.workflow import hold
+from tracker.standings.engine import Assessment, Status
+from tracker.standings.standing import Standing, plan_targets, standings
 
 # -- freezing --------------------------------------------------------------------------
 
@@ -89,7 +89,7 @@ def freeze(
         raise ValidationError(errors)
     # 1. The moment of the freeze comes first, so that any change saved while the copy is
     #    made is listed as a change since; the plan's figures are locked meanwhile, in the
-    #    order every write takes (see tracker.workflow).
+    #    order every write takes (see tracker.figures.workflow).
     frozen_at = timezone.now()
     hold(plan)
     figures = ProgressEntry.objects.select_for_update().filter(series__targets__plan=plan)

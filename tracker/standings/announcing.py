@@ -2,8 +2,8 @@
 
 Django sends `post_save` and `post_delete` for each saved or deleted row, but nothing for
 `QuerySet.update()`, `bulk_create()` or `bulk_update()`. The models whose rows the standings
-store reads (tracker/store.py) use this queryset, which sends `bulk_written` for those too,
-so that a receiver hears of every write whichever way it was made. The signal and the
+store reads (tracker/standings/store.py) use this queryset, which sends `bulk_written` for those
+too, so that a receiver hears of every write whichever way it was made. The signal and the
 write share a transaction, so that what a receiver does commits with the write or not at all.
 """
 
@@ -29,7 +29,7 @@ class AnnouncingQuerySet(models.QuerySet):
             ids = list(self.values_list("pk", flat=True)) if listened else []
             count = super().update(**kwargs)
             if listened:
-                rows = self.model._base_manager.using(self.db).filter(pk__in=ids)
+                rows = self.model.objects.using(self.db).filter(pk__in=ids)
                 bulk_done.send(sender=self.model, rows=rows, fields=set(kwargs), using=self.db)
             return count
 

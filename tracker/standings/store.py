@@ -14,8 +14,8 @@ Forgetting is not left to each writer to remember. It hangs on the models the st
 (`DEPENDS_ON`), through their signals: `post_save`, `pre_delete` (before a delete's
 cascade clears a reference to the row), `m2m_changed` for co-departments, and the
 `bulk_written` signal their querysets send for `update()`, `bulk_create()` and
-`bulk_update()` (tracker/writes.py), which Django's own signals skip. So every write through
-the ORM forgets, whichever page, service, command or admin action makes it; a write
+`bulk_update()` (tracker/standings/announcing.py), which Django's own signals skip. So every write
+through the ORM forgets, whichever page, service, command or admin action makes it; a write
 added tomorrow cannot leave the store stale by omission. Signals are kept out of business
 writes (STYLE.md); this is the one exception, because a cache that must follow every write
 is exactly what a business writer can forget to call. tests/test_store_forgetting.py checks
@@ -55,8 +55,7 @@ from django.utils.translation import get_language
 from django_tables2.data import TableData
 from django_tables2.utils import OrderBy
 
-from tracker.api import target_payload
-from tracker.loading import plan_standings
+from tracker.figures.rights import ANY_ADMINISTRATOR
 from tracker.models import (
     Area,
     Department,
@@ -68,9 +67,10 @@ from tracker.models import (
     StoredStanding,
     Target,
 )
-from tracker.permissions import ANY_ADMINISTRATOR
-from tracker.progress import ORDER, Status
-from tracker.writes import bulk_written
+from tracker.standings.announcing import bulk_written
+from tracker.standings.api import target_payload
+from tracker.standings.engine import ORDER, Status
+from tracker.standings.loading import plan_standings
 
 BATCH = 2000
 STORED = (StoredStanding, StoredPayload)

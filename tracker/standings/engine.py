@@ -343,7 +343,7 @@ def assess(
 
 
 # Each status's colour, from best to worst. Pages, the report and the API all read these,
-# so a status looks the same everywhere; its word is in tracker/status.py, translated.
+# so a status looks the same everywhere; its word is in tracker/standings/words.py, translated.
 COLOURS = {
     Status.ACHIEVED: "1E7B34",
     Status.ON_TRACK: "2E7D9A",

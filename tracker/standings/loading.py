@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db.models import F, Q
 
 from tracker.models import Area, Department, Plan, ProgressEntry, Target
-from tracker.standing import Standing
+from tracker.standings.standing import Standing
 
 
 @dataclass(slots=True, eq=False)

@@ -26,7 +26,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tracker import deadlines
+from tracker.figures.rights import ADMINISTRATORS
 from tracker.models import (
     Department,
     Plan,
@@ -36,7 +36,7 @@ from tracker.models import (
     Target,
     display_user,
 )
-from tracker.permissions import ADMINISTRATORS
+from tracker.reminders import deadlines
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """What an import hands from its preview to its apply, typed, and kept as JSON between them.
 
-The Excel package builds these rows; `tracker.services` applies them. Both import this
+The Excel package builds these rows; `tracker.figures.writes` applies them. Both import this
 module, so the services never import Excel code.
 """
 

@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tracker import store
+from tracker.figures.rights import ANY_ADMINISTRATOR, ANYONE_SIGNED_IN
 from tracker.models import Area, Plan, ProgressEntry, Target
-from tracker.permissions import ANY_ADMINISTRATOR, ANYONE_SIGNED_IN
+from tracker.standings import store
 
 # What the next plan decides afresh: its wording, its goals, and (below) its baselines.
 NOT_CARRIED = {

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy
 
-from tracker import display
 from tracker.models import ProgressEntry, Target, figures_visible_to
+from tracker.standings import formats
 
 # Why a figure changed, stored as a stable code, optionally followed by ": " and the
 # person's own words, and shown in the reader's language.
@@ -22,7 +22,7 @@ DRAFT, SUBMITTED, APPROVED, RETURNED, REOPENED = (
 ADMIN_EDIT, IMPORT, REVERT = "admin-edit", "import", "revert"
 # Written once, when each plan's copy of a statistic became the region's one figure.
 MERGED, BASELINE = "merged", "baseline"
-# A figure computed from its inputs' figures (tracker/derived.py); the formula follows.
+# A figure computed from its inputs' figures (tracker/indicators/derived.py); the formula follows.
 DERIVED = "derived"
 # A figure saved although the plausibility check questioned it; the reporter's explanation follows.
 DRAFT_QUESTIONED, SUBMITTED_QUESTIONED = "draft-questioned", "submitted-questioned"
@@ -77,8 +77,8 @@ class Change:
 
 def _shown(record, target: Target) -> str:
     if target.is_milestone:
-        return display.milestone_word(record.achieved)
-    return display.format_figure(record.value, target.decimal_places)
+        return formats.milestone_word(record.achieved)
+    return formats.format_figure(record.value, target.decimal_places)
 
 
 def visible_records(viewer):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+from tracker.figures.plausibility import flag_display
 from tracker.models import Plan
-from tracker.plausibility import flag_display
-from tracker.standing import Standing
+from tracker.standings.standing import Standing
 
 
 # Formatting rather than quantize(): quantize fails once a figure has more digits than the

@@ -26,10 +26,10 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from tracker import history
+from tracker.figures import history, plausibility
+from tracker.figures.numbers import storable
 from tracker.models import Indicator, ProgressEntry, Series
-from tracker.numbers import storable
-from tracker.writes import bulk_done
+from tracker.standings.announcing import bulk_done
 
 STATES = ["draft", "returned", "submitted", "approved"]
 QUALITIES = ["estimate", "preliminary", "final"]
@@ -138,7 +138,9 @@ def derive(indicator: Indicator, region_id: int, year: int) -> ProgressEntry | N
     entry.is_sample = any(f.is_sample for f in given)
     # Made of sample figures, it is sample data, and says so as they do.
     entry.note = ("示例数据：" if entry.is_sample else "") + formula_text(indicator)
-    entry.return_reason = entry.plausibility_flag = entry.plausibility_note = ""
+    entry.return_reason = ""
+    # Computed, it is not questioned: nothing to explain, and a typed figure's flag goes.
+    entry.plausibility_flag, entry.plausibility_note = plausibility.explained_flag([], "")
     entry.entered_by = entry.reviewed_by = None
     entry.reviewed_at = timezone.now() if state == "approved" else None
     if entry.pk:

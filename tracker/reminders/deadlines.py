@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tracker.models import Deadline, Plan, ProgressEntry, Target
-from tracker.work import expects_figure
+from tracker.reminders.todo import expects_figure
 
 OUTSTANDING_STATES = (ProgressEntry.State.DRAFT, ProgressEntry.State.RETURNED)
 
@@ -113,7 +113,7 @@ def outstanding(plan: Plan, years=None, *, deadlines: PlanDeadlines | None = Non
     Years closed or outside the plan are left out (`Plan.year_lock`): nobody can enter
     their figures. Targets without a lead department are left out: nobody is asked for
     them. Nor is anyone asked for a figure the target does not need
-    (tracker.work.expects_figure): a milestone completed in an earlier year, or the
+    (tracker.reminders.todo.expects_figure): a milestone completed in an earlier year, or the
     baseline year's figure where the plan states the baseline.
     """
     deadlines = deadlines or PlanDeadlines(plan)

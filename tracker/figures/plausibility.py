@@ -119,7 +119,7 @@ def check(value: Decimal, rules: Rules, known: Known, *, typed: str = "") -> lis
     sign = unit_sign(typed, rules.unit)
     if sign:
         findings.append(_sign_finding(sign, rules))
-    # Figures are bounded where they come in (tracker.numbers.storable); given any other
+    # Figures are bounded where they come in (tracker.figures.numbers.storable); given any other
     # number, a ratio beyond what a Decimal holds is Infinity here, not an exception.
     with localcontext() as context:
         context.traps[Overflow] = context.traps[DivisionByZero] = False
@@ -134,7 +134,7 @@ def check(value: Decimal, rules: Rules, known: Known, *, typed: str = "") -> lis
 
 # Findings are kept with the figure and shown on every page that shows it, so a number in
 # one is written out only between these bounds, and in scientific notation beyond them.
-# Figures are refused at the edge (tracker.numbers.storable) long before; this keeps a
+# Figures are refused at the edge (tracker.figures.numbers.storable) long before; this keeps a
 # finding short whatever it is given.
 WRITTEN_OUT = (Decimal("1e-9"), Decimal("1e15"))
 
@@ -366,7 +366,7 @@ def explained_flag(findings: list[Finding], explanation: str) -> tuple[str, str]
 def require_explanation(flag: str, explanation: str) -> str:
     """`explanation`, stripped, where `flag` holds findings; `Unexplained` if it is blank.
 
-    The writers (tracker.workflow, tracker.services) ask this too, so no path stores a
+    The writers (tracker.figures.workflow, tracker.figures.writes) ask this too, so no path stores a
     questioned figure without its explanation."""
     explanation = (explanation or "").strip()
     if flag and not explanation:

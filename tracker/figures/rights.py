@@ -7,6 +7,7 @@ enter. Each answer is read once per user object; `forget` reads them afresh.
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -80,9 +81,10 @@ def reported_series(user) -> set[int]:
     enter it. Read once per user object; `forget` reads it afresh."""
     cached = getattr(user, "_tracker_series", None)
     if cached is None:
-        from tracker.models import Target
-
-        cached = set(Target.objects.reported_by(user).values_list("series", flat=True))
+        # The query form lives with the models, which import this module: ask the app
+        # registry for it rather than import upwards.
+        targets = apps.get_model("tracker", "Target").objects
+        cached = set(targets.reported_by(user).values_list("series", flat=True))
         user._tracker_series = cached
     return cached
 

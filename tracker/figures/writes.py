@@ -15,7 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from tracker import history, plausibility, store, workflow
+from tracker.figures import history, plausibility, workflow
+from tracker.figures.import_rows import (
+    TARGET_FIELDS,
+    TARGET_NUMBERS,
+    TARGET_TEXTS,
+    FigureRow,
+    TargetRow,
+    change_counts,
+)
+from tracker.figures.rights import forget, is_admin
+from tracker.figures.workflow import Refused, StaleEntry
 from tracker.models import (
     Area,
     ClosedYear,
@@ -26,16 +36,7 @@ from tracker.models import (
     Target,
     display_user,
 )
-from tracker.payload import (
-    TARGET_FIELDS,
-    TARGET_NUMBERS,
-    TARGET_TEXTS,
-    FigureRow,
-    TargetRow,
-    change_counts,
-)
-from tracker.permissions import forget, is_admin
-from tracker.workflow import Refused, StaleEntry
+from tracker.standings import store
 
 __all__ = ["Refused", "StaleEntry"]
 
@@ -114,7 +115,7 @@ def approve_entries(
     """
     _require_admin(by)
     items = [item if isinstance(item, tuple) else (item, item.version) for item in entries]
-    # The lock order (see tracker.workflow): the regions, then the figures by id.
+    # The lock order (see tracker.figures.workflow): the regions, then the figures by id.
     workflow.hold(*{entry.target.plan_id: entry.target.plan for entry, _v in items}.values())
     for entry, version in sorted(items, key=lambda item: item[0].pk):
         workflow.approve(entry, by=by, version=version)
@@ -352,7 +353,7 @@ def revert_import(batch: ImportBatch, *, by) -> None:
     figures, when any was changed since, or when a year it wrote is closed.
     """
     _require_admin(by)
-    # The lock order (see tracker.workflow): the plan, the batch, then the figures by id.
+    # The lock order (see tracker.figures.workflow): the plan, the batch, then the figures by id.
     plan = Plan.objects.get(pk=batch.plan_id)
     workflow.hold(plan)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)

@@ -6,8 +6,8 @@
 
 Each transition asks `ProgressEntry.lock_reason` (year in the plan and open, the user's
 right, the state), claims the figure at the version the user read, and writes history
-with who and why (a code from `tracker.history`, with the person's words). Writes across
-many figures (a page, a file, a year) live in `tracker.services` and call these.
+with who and why (a code from `tracker.figures.history`, with the person's words). Writes across
+many figures (a page, a file, a year) live in `tracker.figures.writes` and call these.
 
 Locks, in one order for every write (so no two writes can wait on each other in a circle):
 1. the region's row, `hold(plan)`: a figure is its region's and a year is closed for the
@@ -30,9 +30,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker import history, notify, plausibility
+from tracker.figures import history, plausibility
+from tracker.figures.rights import forget
 from tracker.models import Plan, ProgressEntry, Region, display_user
-from tracker.permissions import forget
+from tracker.reminders import mail
 
 Action = ProgressEntry.Action
 State = ProgressEntry.State
@@ -111,8 +112,8 @@ def claim(entry: ProgressEntry, version: int) -> None:
 
 
 def record(entry: ProgressEntry, *, by, reason: str) -> None:
-    """Save with the history told who and why (a code from tracker.history); the save
-    drops the stored standings the figure feeds (tracker/store.py)."""
+    """Save with the history told who and why (a code from tracker.figures.history); the save
+    drops the stored standings the figure feeds (tracker/standings/store.py)."""
     entry._history_user = by
     entry._change_reason = reason
     try:
@@ -182,7 +183,7 @@ def approve(entry: ProgressEntry, *, by, version: int) -> ProgressEntry:
     entry.return_reason = ""
     entry.reviewed_by, entry.reviewed_at = by, timezone.now()
     record(entry, by=by, reason=history.APPROVED)
-    notify.reviewed(entry)
+    mail.reviewed(entry)
     return entry
 
 
@@ -197,7 +198,7 @@ def return_entry(entry: ProgressEntry, *, by, reason: str, version: int) -> Prog
     entry.return_reason = reason
     entry.reviewed_by, entry.reviewed_at = by, timezone.now()
     record(entry, by=by, reason=history.reason(history.RETURNED, reason))
-    notify.reviewed(entry)
+    mail.reviewed(entry)
     return entry
 
 
@@ -212,7 +213,7 @@ def reopen(entry: ProgressEntry, *, by, reason: str, version: int) -> ProgressEn
     entry.return_reason = _("Reopened: %(reason)s") % {"reason": reason}
     entry.reviewed_by, entry.reviewed_at = by, timezone.now()
     record(entry, by=by, reason=history.reason(history.REOPENED, reason))
-    notify.reviewed(entry)
+    mail.reviewed(entry)
     return entry
 
 
