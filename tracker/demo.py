@@ -208,20 +208,7 @@ def _next_plan(source: Plan, admin) -> None:
         target._history_user = admin
         target._change_reason = "示例数据 sample data"
         target.save()
-        entry = ProgressEntry(
-            target=target,
-            year=2026,
-            value=Decimal(figure),
-            quality=ProgressEntry.Quality.PRELIMINARY,
-            state=ProgressEntry.State.APPROVED,
-            entered_by=admin,
-            reviewed_by=admin,
-            is_sample=True,
-            note="示例数据",
-        )
-        entry._history_user = admin
-        entry._change_reason = "示例数据 sample data"
-        entry.save()
+        _approved_2026(target, figure, admin)
     _rd_spending(plan, admin)
 
 
@@ -251,6 +238,11 @@ def _rd_spending(plan: Plan, admin) -> None:
     target._history_user = admin
     target._change_reason = "示例数据 sample data"
     target.save()
+    _approved_2026(target, figure, admin)
+
+
+def _approved_2026(target: Target, figure: str, admin) -> None:
+    """A sample 2026 figure of the 15th plan, preliminary and approved."""
     entry = ProgressEntry(
         target=target,
         year=2026,
