@@ -290,3 +290,47 @@ def test_the_seed_defines_rd_intensity_as_a_ratio(seed_plan):
     share = Indicator.objects.get(code="RD-SHARE")
     assert derived.formula_text(share) == "RD-SPENDING ÷ GDP × 100"
     assert (share.numerator.unit, share.denominator.unit) == ("亿元", "亿元")
+
+
+def test_a_figure_of_the_earlier_plans_years_is_reopened_through_that_plan(client, demo_plans):
+    """The 15th plan reads the region's 2020-2024 figures too, but they are the 14th plan's
+    years: reopening 2020 from either page acts through the 14th plan."""
+    base = figure("GDP", 2020)
+    client.login(username="admin", password=PASSWORD)
+    response = client.post(
+        reverse("tracker:reopen-entry", args=[base.pk]),
+        {"reason": "统计局公布2020年最终核实数", "version": base.version},
+    )
+    assert (
+        response["Location"]
+        == Target.objects.get(plan__slug="lingyuan-14th", code="GDP").get_absolute_url()
+    )
+    base.refresh_from_db()
+    assert base.state == "returned"
+    # Approvals and the admin name the plan whose year it is.
+    assert ProgressEntry.objects.with_targets().get(pk=base.pk).target.plan.slug == (
+        "lingyuan-14th"
+    )
+
+
+def test_a_computed_figure_not_yet_approved_is_in_no_reporters_answer(client, rd):
+    client.login(username="keji", password=PASSWORD)
+    enter(client, "lingyuan-15th", 2027, "RD-SPENDING", "5.90")
+    client.login(username="tongji", password=PASSWORD)
+    enter(client, "lingyuan-15th", 2027, "GDP", "232.0")
+    assert figure("RD-SHARE", 2027, "lingyuan-15th").computed
+    # The API gives it to nobody until approved (its stored objects serve every reader);
+    # an administrator sees it on the target page.
+    for user in ("keji", "tongji", "caizheng", "admin"):
+        client.login(username=user, password=PASSWORD)
+        data = client.get(reverse("tracker:api-plan", args=["lingyuan-15th"]), {"year": 2027})
+        share = api_target(data.json(), "RD-SHARE")
+        assert not any(e["year"] == 2027 for e in share["entries"]), user
+    client.login(username="admin", password=PASSWORD)
+    assert "2.54" in client.get(rd["RD-SHARE"].get_absolute_url()).content.decode()
+    # keji's entry page offers no box to type over it: the row is locked, value unshown.
+    client.login(username="keji", password=PASSWORD)
+    page = client.get(reverse("tracker:data-entry", args=["lingyuan-15th", 2027])).content
+    row = page.decode().split('id="row-RD-SHARE"')[1].split("</tr>")[0]
+    assert "locked" in page.decode().split('id="row-RD-SHARE"')[0][-200:] + row
+    assert "name=" not in row and "2.54" not in row

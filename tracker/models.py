@@ -1097,10 +1097,25 @@ class Target(models.Model):
         return plausibility.check(value, rules, known, typed=typed)
 
 
+def reading_target(targets, year: int):
+    """Of the targets reading one statistic, the one a figure of `year` is read through:
+    of the plan whose own years (first to last) hold it, else of the plan whose baseline
+    year it is, else of the latest plan; `targets` ordered from the earliest plan."""
+    targets = list(targets)
+    for holds in (
+        lambda plan: plan.start_year <= year <= plan.end_year,
+        lambda plan: plan.baseline_year == year,
+    ):
+        found = [t for t in targets if holds(t.plan)]
+        if found:
+            return found[-1]
+    return targets[-1] if targets else None
+
+
 class _ThroughTargets(ModelIterable):
     """Figures, each with the target it is read through (`ProgressEntry.target`): the
-    plan's where the queryset is `of_plan`, else the latest plan's of the region; all
-    read in one query."""
+    plan's where the queryset is `of_plan`, else as `reading_target` chooses; all read in
+    one query."""
 
     def __iter__(self):
         figures = list(super().__iter__())
@@ -1108,16 +1123,17 @@ class _ThroughTargets(ModelIterable):
         targets = Target.objects.filter(series__in={f.series_id for f in figures})
         if plan is not None:
             targets = targets.filter(plan=plan)
-        chosen = {}
+        by_series: dict[int, list[Target]] = {}
         for target in targets.select_related(
             "plan", "area", "lead_department", "indicator", "series"
         ).order_by("plan__start_year", "plan_id"):
             if plan is not None:
                 target.plan = plan
-            chosen[target.series_id] = target
+            by_series.setdefault(target.series_id, []).append(target)
         for figure in figures:
-            if figure.series_id in chosen:
-                figure.__dict__["_target"] = chosen[figure.series_id]
+            chosen = reading_target(by_series.get(figure.series_id, ()), figure.year)
+            if chosen is not None:
+                figure.__dict__["_target"] = chosen
             yield figure
 
 
@@ -1285,14 +1301,14 @@ class ProgressEntry(models.Model):
     def target(self) -> Target:
         """The target this figure is read or written through: a plan's view of the region's
         statistic, set by whoever has it (`ProgressEntry(target=…)`, `entry.target = …`),
-        else the statistic's target in the latest of the region's plans."""
+        else the one of the plan whose years hold the figure's (`reading_target`)."""
         target = self.__dict__.get("_target")
         if target is None or target.series_id != self.series_id:
-            target = (
+            target = reading_target(
                 Target.objects.filter(series=self.series_id)
                 .select_related("plan", "indicator", "lead_department")
-                .order_by("-plan__start_year", "-plan_id")
-                .first()
+                .order_by("plan__start_year", "plan_id"),
+                self.year,
             )
             self.__dict__["_target"] = target
         return target

@@ -93,7 +93,11 @@ def change_log(target: Target, viewer) -> list[Change]:
     with the value before it."""
     records = (
         visible_records(viewer)
-        .filter(series=target.series_id)
+        .filter(
+            series=target.series_id,
+            year__gte=target.plan.baseline_year,
+            year__lte=target.plan.end_year,
+        )
         .select_related("history_user")
         .order_by("id", "history_date", "history_id")
     )

@@ -125,6 +125,7 @@ def derive(indicator: Indicator, region_id: int, year: int) -> ProgressEntry | N
     if value is None:
         if existing is not None and existing.computed:
             existing._change_reason = history.reason(history.DERIVED, formula_text(indicator))
+            existing._history_user = None
             existing.delete()
         return None
     state = min((f.state for f in given), key=STATES.index)
@@ -146,6 +147,7 @@ def derive(indicator: Indicator, region_id: int, year: int) -> ProgressEntry | N
     if entry.pk:
         entry.version += 1
     entry._change_reason = history.reason(history.DERIVED, formula_text(indicator))
+    entry._history_user = None  # computed, by nobody: not the person whose input it follows
     entry.save()
     return entry
 

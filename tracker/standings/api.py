@@ -50,6 +50,7 @@ def target_payload(row: Standing) -> dict:
                 "achieved": entry.achieved,
                 "quality": entry.quality,
                 "state": entry.state,
+                "computed": entry.computed,
                 "plausibility_flag": flag_display(entry.plausibility_flag) or None,
                 "plausibility_note": entry.plausibility_note or None,
             }

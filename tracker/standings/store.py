@@ -305,6 +305,11 @@ def payloads(plan: Plan, year: int, language: str, *, viewer) -> list[str]:
         with translation.override(language):
             for row in rows:
                 whole = target_payload(row)
+                # A computed figure not yet approved is an administrator's only (see
+                # `models.figures_visible_to`): not in the object its reporters are given.
+                whole["entries"] = [
+                    e for e in whole["entries"] if e["state"] == APPROVED or not e["computed"]
+                ]
                 approved = {
                     **whole,
                     "entries": [e for e in whole["entries"] if e["state"] == APPROVED],

@@ -33,19 +33,30 @@ class EntryRow:
 def _entry_rows(request, plan, year) -> list[EntryRow]:
     targets = Target.objects.for_plan(plan).editable_by(request.user).with_entries(request.user)
     data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    # Computed figures of the year, also those the user may not see yet: never typed over.
+    computed = set(
+        ProgressEntry.objects.of_plan(plan)
+        .filter(year=year, computed=True)
+        .values_list("series", flat=True)
+    )
     rows = []
     for target in targets:
         target.plan = plan  # one plan object: its closed years are read once
         standing = Standing.of(target, year)
         entry = standing.entries.get(year)
+        # The region's figure of the year before, whichever plan's year it was.
+        previous = next((e for e in target.entries.all() if e.year == year - 1), None)
+        probe = entry or ProgressEntry(
+            target=target, year=year, computed=target.series_id in computed
+        )
         rows.append(
             EntryRow(
                 target=target,
                 entry=entry,
-                previous=standing.entries.get(year - 1),
+                previous=previous,
                 goal=standing.goal,
                 expected=standing.expected(year),
-                lock=(entry or ProgressEntry(target=target, year=year)).lock_reason(request.user),
+                lock=probe.lock_reason(request.user),
                 form=EntryForm(
                     *data, prefix=f"t{target.pk}", target=target, entry=entry, year=year
                 ),
