@@ -115,7 +115,7 @@ class Region(models.Model):
         COUNTY = "county", _("County-level unit")
 
     code = models.CharField(
-        _("code"),
+        _("GB/T 2260 code"),
         max_length=6,
         unique=True,
         validators=[RegexValidator(r"^[0-9]{6}\Z", _("A GB/T 2260 code has six digits."))],

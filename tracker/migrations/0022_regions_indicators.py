@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
             name='Region',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='The six-digit GB/T 2260 code, e.g. 211382 for 凌源市.', max_length=6, unique=True, validators=[django.core.validators.RegexValidator('^[0-9]{6}\\Z', 'A GB/T 2260 code has six digits.')], verbose_name='code')),
+                ('code', models.CharField(help_text='The six-digit GB/T 2260 code, e.g. 211382 for 凌源市.', max_length=6, unique=True, validators=[django.core.validators.RegexValidator('^[0-9]{6}\\Z', 'A GB/T 2260 code has six digits.')], verbose_name='GB/T 2260 code')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
                 ('name_en', models.CharField(blank=True, max_length=100, verbose_name='English name')),
                 ('level', models.CharField(choices=[('province', 'Province'), ('prefecture', 'Prefecture'), ('county', 'County-level unit')], max_length=12, verbose_name='level')),
