@@ -240,11 +240,12 @@ History = ProgressEntry.history.model
 accepted = json.load(sys.stdin)
 missing = 0
 for code, year, value, user in accepted:
-    if not History.objects.filter(target__plan__slug="load-0001", target__code=code, year=year,
+    if not History.objects.filter(series__targets__plan__slug="load-0001",
+                                  series__indicator__code=code, year=year,
                                   value=value, history_user__username=user).exists():
         missing += 1
 gaps = 0
-for entry in ProgressEntry.objects.filter(target__plan__slug="load-0001", year=2025):
+for entry in ProgressEntry.objects.filter(series__targets__plan__slug="load-0001", year=2025):
     records = History.objects.filter(id=entry.id).order_by("history_id")
     versions = list(records.values_list("version", flat=True))
     # Figures made in bulk by make_scale_data start without history; from the first saved
@@ -253,7 +254,8 @@ for entry in ProgressEntry.objects.filter(target__plan__slug="load-0001", year=2
                      or versions[-1] != entry.version):
         gaps += 1
 print(json.dumps({"missing": missing, "broken chains": gaps,
-                  "history records": History.objects.filter(target__plan__slug="load-0001").count(),
+                  "history records": History.objects.filter(
+                      series__targets__plan__slug="load-0001").count(),
                   }))
 """
     import json

@@ -23,13 +23,12 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from tracker.figures import history, plausibility
 from tracker.figures.numbers import storable
 from tracker.models import Indicator, ProgressEntry, Series
-from tracker.standings.announcing import bulk_done
+from tracker.standings import store
 
 STATES = ["draft", "returned", "submitted", "approved"]
 QUALITIES = ["estimate", "preliminary", "final"]
@@ -83,18 +82,20 @@ def refresh(pairs: Iterable[tuple[int, int]]) -> None:
     pairs = {(series, year) for series, year in pairs if series and year}
     if not pairs or _busy.depth > 5:  # formulas nest a few levels at most
         return
-    written = dict(
-        Series.objects.filter(pk__in={s for s, _y in pairs}).values_list("pk", "indicator_id")
-    )
-    used = set(written.values())
+    ids = {s for s, _y in pairs}
+    # One query when, as mostly, nothing is computed from the figures written.
     dependants = list(
         Indicator.objects.filter(
-            Q(numerator__in=used) | Q(denominator__in=used) | Q(addends__in=used)
+            Q(numerator__series__in=ids)
+            | Q(denominator__series__in=ids)
+            | Q(addends__series__in=ids)
         ).distinct()
     )
     if not dependants:
         return
-    regions = dict(Series.objects.filter(pk__in=written).values_list("pk", "region_id"))
+    rows = Series.objects.filter(pk__in=ids).values_list("pk", "indicator_id", "region_id")
+    written = {pk: indicator for pk, indicator, _region in rows}
+    regions = {pk: region for pk, _indicator, region in rows}
     _busy.depth += 1
     try:
         for indicator in dependants:
@@ -164,15 +165,6 @@ def derive_all(indicator: Indicator) -> None:
         derive(indicator, region_id, year)
 
 
-def _saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        refresh([(instance.series_id, instance.year)])
-
-
-def _written(sender, rows, **kwargs):
-    refresh((row.series_id, row.year) for row in rows)
-
-
-post_save.connect(_saved, sender=ProgressEntry, dispatch_uid="derived-saved")
-post_delete.connect(_saved, sender=ProgressEntry, dispatch_uid="derived-deleted")
-bulk_done.connect(_written, sender=ProgressEntry, dispatch_uid="derived-bulk")
+# The store hears every write of a figure (saves, deletes, bulk writes) and tells this
+# once per batch, inside its transaction.
+store.when_figures_written(refresh)

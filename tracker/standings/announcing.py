@@ -15,9 +15,6 @@ from django.dispatch import Signal
 # Sent by the model as sender, with `rows` (the queryset about to be updated, or the objects
 # just created or updated), `fields` (the names written, or None for whole rows) and `using`.
 bulk_written = Signal()
-# Sent after the write, with `rows`: the objects created or updated, or those an update
-# changed, read afresh (only when anyone listens: it costs a query).
-bulk_done = Signal()
 
 
 class AnnouncingQuerySet(models.QuerySet):
@@ -25,19 +22,12 @@ class AnnouncingQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db, savepoint=False):
             # Before the update: afterwards its filter may no longer match the rows it changed.
             bulk_written.send(sender=self.model, rows=self, fields=set(kwargs), using=self.db)
-            listened = bulk_done.has_listeners(self.model)
-            ids = list(self.values_list("pk", flat=True)) if listened else []
-            count = super().update(**kwargs)
-            if listened:
-                rows = self.model.objects.using(self.db).filter(pk__in=ids)
-                bulk_done.send(sender=self.model, rows=rows, fields=set(kwargs), using=self.db)
-            return count
+            return super().update(**kwargs)
 
     def bulk_create(self, objs, *args, **kwargs):
         with transaction.atomic(using=self.db, savepoint=False):
             created = super().bulk_create(objs, *args, **kwargs)
             bulk_written.send(sender=self.model, rows=created, fields=None, using=self.db)
-            bulk_done.send(sender=self.model, rows=created, fields=None, using=self.db)
         return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
@@ -45,5 +35,4 @@ class AnnouncingQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db, savepoint=False):
             count = super().bulk_update(objs, fields, *args, **kwargs)
             bulk_written.send(sender=self.model, rows=objs, fields=set(fields), using=self.db)
-            bulk_done.send(sender=self.model, rows=objs, fields=set(fields), using=self.db)
         return count

@@ -110,20 +110,46 @@ class _Pending(threading.local):
         self.depth: dict[str, int] = {}
         self.plans: dict[str, set[int]] = {}
         self.targets: dict[str, set[int]] = {}
+        self.figures: dict[str, set[tuple[int, int]]] = {}
 
 
 _pending = _Pending()
+# Told, once per batch, of the figures written, as (statistic, year): what is computed
+# from them follows (tracker/indicators/derived.py), in the same transaction.
+_figure_listeners: list = []
 
 
-def _heard(using: str, *, plans: Iterable[int] = (), targets: Iterable[int] = ()) -> None:
+def when_figures_written(listener) -> None:
+    """Call `listener(pairs)` with the (statistic, year) of the figures each batch wrote."""
+    if listener not in _figure_listeners:
+        _figure_listeners.append(listener)
+
+
+def _heard(
+    using: str,
+    *,
+    plans: Iterable[int] = (),
+    targets: Iterable[int] = (),
+    figures: Iterable[tuple[int, int]] = (),
+) -> None:
     _pending.plans.setdefault(using, set()).update(plans)
     _pending.targets.setdefault(using, set()).update(targets)
+    _pending.figures.setdefault(using, set()).update(figures)
     if not _pending.depth.get(using):
         flush(using)
 
 
 def flush(using: str = "default") -> None:
     """Forget now what the writes so far have made stale."""
+    figures = _pending.figures.pop(using, set())
+    if figures:
+        for listener in _figure_listeners:
+            listener(figures)
+        # A figure is read by every target of its statistic.
+        series = sorted({pair[0] for pair in figures})
+        for start in range(0, len(series), BATCH):
+            sharing = Target.objects.filter(series__in=series[start : start + BATCH])
+            _pending.targets.setdefault(using, set()).update(sharing.values_list("pk", flat=True))
     plans = _pending.plans.pop(using, set())
     targets = _pending.targets.pop(using, set())
     if plans or targets:
@@ -141,6 +167,7 @@ def batch(using: str = "default"):
             if _pending.depth[using] == 1:  # the whole batch is rolled back
                 _pending.plans.pop(using, None)
                 _pending.targets.pop(using, None)
+                _pending.figures.pop(using, None)
             raise
         finally:
             _pending.depth[using] -= 1
@@ -163,9 +190,10 @@ def _ids(rows, field: str = "pk") -> set[int]:
 
 def _stale(model, rows, *, deleting: bool = False) -> dict[str, set[int]]:
     """The plans and targets whose stored rows a write of `rows` of `model` makes stale."""
-    if model is ProgressEntry:  # a figure is read by every target of its statistic
-        sharing = Target.objects.filter(series__in=_ids(rows, "series_id"))
-        return {"targets": set(sharing.values_list("pk", flat=True))}
+    if model is ProgressEntry:  # its targets are found once per batch (`flush`)
+        if isinstance(rows, QuerySet):
+            return {"figures": set(rows.values_list("series_id", "year"))}
+        return {"figures": {(row.series_id, row.year) for row in rows if row.series_id}}
     if model is Target:
         ids = _ids(rows)
         if deleting:  # the delete clears their references before anyone could ask
