@@ -338,7 +338,7 @@ def bench_import(admin) -> tuple[list[tuple], dict]:
 
     from tracker.excel.importer import build_preview
     from tracker.figures import writes
-    from tracker.models import Plan, ProgressEntry, Target
+    from tracker.models import Plan, ProgressEntry, Series, Target
 
     settings.DEBUG = False  # no query log, as in production
     plan = Plan.objects.get(slug="imp-0001")
@@ -444,23 +444,23 @@ def bench_import(admin) -> tuple[list[tuple], dict]:
     total = preview_time + confirm_time
 
     class EntryResource(resources.ModelResource):
-        target = fields.Field(
+        # A figure is the region's statistic in a year: the file's code names the indicator.
+        series = fields.Field(
             column_name="target",
-            attribute="target",
-            widget=widgets.ForeignKeyWidget(Target, field="code"),
+            attribute="series",
+            widget=widgets.ForeignKeyWidget(Series, field="indicator__code"),
         )
 
         class Meta:
             model = ProgressEntry
-            fields = ("target", "year", "value")
-            import_id_fields = ("target", "year")
+            fields = ("series", "year", "value")
+            import_id_fields = ("series", "year")
 
         def get_queryset(self):
             return ProgressEntry.objects.filter(series__targets__plan=plan)
 
-    EntryResource.fields["target"].widget.model = Target
-    EntryResource.fields["target"].widget.get_queryset = lambda value, row, *a, **k: (
-        Target.objects.filter(plan=plan)
+    EntryResource.fields["series"].widget.get_queryset = lambda value, row, *a, **k: (
+        Series.objects.filter(region=plan.region_id)
     )
 
     def import_export():
