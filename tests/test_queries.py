@@ -226,3 +226,16 @@ def test_query_counts_do_not_grow_with_the_plan(client, reporter, plans):
         assert (
             Target.objects.filter(plan=plan, co_departments__isnull=False).distinct().count() == n
         )
+
+
+def test_the_home_page_asks_as_many_queries_for_eight_plans_as_for_two(client, roles):
+    """Each plan names its region: read with the plans, not once per plan."""
+    client.force_login(factory.make_user("chief-home", role="admin"))
+    counts = []
+    for n in (2, 8):
+        while Plan.objects.count() < n:
+            factory.make_target(factory.make_plan())
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("tracker:plan-list")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

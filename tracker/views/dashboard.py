@@ -37,7 +37,11 @@ BLOCKED_SHOWN = 12
 
 def plan_list(request):
     """The home page: what the person has to do next, then the plans."""
-    plans = Plan.objects.annotate(target_count=Count("targets")).with_final_evaluation()
+    plans = (
+        Plan.objects.select_related("region")
+        .annotate(target_count=Count("targets"))
+        .with_final_evaluation()
+    )
     context = {"plans": plans, "imports": todo.pending_imports(request.user)}
     if is_admin(request.user):
         context["waiting"] = todo.waiting_for_approval()
