@@ -7,6 +7,7 @@ from decimal import Decimal as D
 import pytest
 
 from tracker.standings.engine import (
+    Basis,
     Direction,
     Kind,
     Spec,
@@ -148,7 +149,10 @@ class TestStatus:
         result = assess(s, {2023: D(15)}, 2023)
         assert result.progress is None
         assert result.status == Status.PENDING
-        assert assess(s, {2025: D(15)}, 2025).status == Status.OFF_TRACK
+        # From the target year on, a target without a path is completed or not.
+        assert assess(s, {2023: D(15)}, 2025).status == Status.INCOMPLETE
+        assert assess(s, {2025: D(15)}, 2025).status == Status.INCOMPLETE
+        assert assess(s, {2025: D(20)}, 2025).status == Status.COMPLETED
         assert assess(s, {2023: D(20)}, 2023).status == Status.ACHIEVED
 
     def test_zero_span_has_no_path(self):
@@ -158,7 +162,7 @@ class TestStatus:
         assert assess(flat, {2023: D(20)}, 2023).status == Status.ACHIEVED
         same_year = spec(target_year=2020)
         assert expected_share(same_year, 2020) is None
-        assert assess(same_year, {2020: D(12)}, 2020).status == Status.OFF_TRACK
+        assert assess(same_year, {2020: D(12)}, 2020).status == Status.INCOMPLETE
 
     def test_multiple_status_uses_the_compound_path(self):
         s = spec(Kind.MULTIPLE, base=D(100), target=None, factor=D(2), target_year=2022)
@@ -173,9 +177,10 @@ class TestMilestone:
         s = spec(Kind.MILESTONE, base=None, target=None)
         assert assess(s, {}, 2023, achieved={2023: False}).status == Status.PENDING
 
-    def test_off_track_from_the_target_year_without_achievement(self):
+    def test_not_completed_from_the_target_year_without_achievement(self):
         s = spec(Kind.MILESTONE, base=None, target=None)
-        assert assess(s, {}, 2025, achieved={2025: False}).status == Status.OFF_TRACK
+        assert assess(s, {}, 2025, achieved={2025: False}).status == Status.INCOMPLETE
+        assert assess(s, {}, 2025, achieved={2023: True}).status == Status.COMPLETED
 
     def test_achieved_once_achieved(self):
         s = spec(Kind.MILESTONE, base=None, target=None)
@@ -191,12 +196,13 @@ class TestRelative:
         assert result.reference_growth == D("0.06")
         assert result.status == Status.ON_TRACK
 
-    def test_growth_above_the_reference_in_the_target_year_is_achieved(self):
+    def test_growth_above_the_reference_in_the_target_year_is_completed(self):
+        # Without baseline figures the average runs from the first year both have.
         s = spec(Kind.RELATIVE, base=None, target=None)
         result = assess(
-            s, {2024: D(100), 2025: D(110)}, 2025, reference={2024: D(10), 2025: D(10.5)}
+            s, {2024: D(100), 2025: D(110)}, 2025, reference={2024: D(10), 2025: D("10.5")}
         )
-        assert result.status == Status.ACHIEVED
+        assert result.status == Status.COMPLETED
 
     def test_slightly_below_is_behind_and_far_below_off_track(self):
         s = spec(Kind.RELATIVE, base=D(100), target=None)
@@ -239,3 +245,79 @@ class TestRatesAndProjection:
         result = assess(spec(), {2023: D(16)}, 2023)
         assert result.projected_value == pytest.approx(D("20"))
         assert result.required_annual_rate == pytest.approx((D(20) / D(16)) ** (D(1) / 2) - 1)
+
+
+class TestEvaluationWords:
+    def test_ahead_when_progress_beats_the_path_by_the_ahead_ratio(self):
+        s = spec()  # 10 -> 20 over 2020-2025: 2022 expects 40% of the distance
+        assert assess(s, {2022: D(15)}, 2022).status == Status.AHEAD  # 50% >= 40% x 1.2
+        assert assess(s, {2022: D("14.5")}, 2022).status == Status.ON_TRACK  # 45% < 48%
+        stricter = spec(ahead_ratio=D("1.3"))
+        assert assess(stricter, {2022: D(15)}, 2022).status == Status.ON_TRACK  # 50% < 52%
+
+    def test_met_before_the_target_year_is_met_early(self):
+        assert assess(spec(), {2023: D(21)}, 2023).status == Status.ACHIEVED
+
+    def test_from_the_target_year_on_the_verdict_is_final(self):
+        s = spec(places=1)
+        assert assess(s, {2025: D(21)}, 2025).status == Status.EXCEEDED
+        assert assess(s, {2025: D("20.04")}, 2025).status == Status.COMPLETED  # shown 20.0
+        assert assess(s, {2025: D(19)}, 2025).status == Status.INCOMPLETE
+        # judged on the latest figure when the target year has none yet
+        assert assess(s, {2024: D(19)}, 2025).status == Status.INCOMPLETE
+        assert assess(s, {2024: D(19)}, 2025).rests_on_older_year
+
+
+class TestComparablePrices:
+    def gdp(self, **kw):
+        # 147.6 亿元 in 2020, to grow 1.2 times (x 2.2) by 2025 at comparable prices.
+        kw.setdefault("factor", D("2.2"))
+        return spec(Kind.MULTIPLE, base=D("147.6"), target=None, **kw)
+
+    def test_a_multiple_is_judged_on_the_chained_growth_rates(self):
+        s = self.gdp(basis=Basis.COMPARABLE)
+        levels = {2021: D(160)}  # current prices: 160 / 147.6 = 1.084
+        growths = {2021: D("3.1"), 2022: D("20")}  # 1.031 x 1.20 = 1.2372 in 2022
+        result = assess(s, levels, 2022, growths=growths)
+        assert result.latest_year == 2022  # a year with a rate and no level counts
+        assert result.latest_value is None
+        assert result.index == D("1.2372")
+        assert result.progress == pytest.approx(D("0.2372") / D("1.2"))
+        assert result.basis == Basis.COMPARABLE
+        # on levels at current prices the same goal reads 2021's 160 亿元 only
+        current = assess(self.gdp(basis=Basis.CURRENT), levels, 2022, growths=growths)
+        assert current.latest_year == 2021
+        assert current.progress == pytest.approx((D(160) - D("147.6")) / (D("324.72") - D("147.6")))
+
+    def test_a_year_without_a_rate_is_carried_by_its_levels(self):
+        s = self.gdp(basis=Basis.COMPARABLE)
+        result = assess(s, {2021: D("159.408")}, 2021, growths={})  # 159.408 / 147.6 = 1.08
+        assert result.index == D("1.08")
+
+    def test_the_chain_stops_at_a_year_with_neither(self):
+        s = self.gdp(basis=Basis.COMPARABLE)
+        result = assess(s, {}, 2023, growths={2021: D(5), 2023: D(5)})
+        assert result.latest_year == 2021
+
+    def test_completed_at_comparable_prices(self):
+        s = self.gdp(basis=Basis.COMPARABLE, target_year=2021, factor=D("1.05"))
+        assert assess(s, {}, 2021, growths={2021: D(5)}).status == Status.COMPLETED
+        assert assess(s, {}, 2021, growths={2021: D(6)}).status == Status.EXCEEDED
+        assert assess(s, {}, 2021, growths={2021: D(4)}).status == Status.INCOMPLETE
+
+
+class TestRelativeOnAverageGrowth:
+    def test_the_average_since_the_baseline_decides_not_the_latest_year(self):
+        # Income grew 9%, 6%, 5.3% (2021-23), GDP 6%, 7%, 6.6%: in 2023 alone income grew
+        # less, but on average since 2020 more (6.74% against 6.53% a year).
+        s = spec(Kind.RELATIVE, base=None, target=None, basis=Basis.COMPARABLE)
+        income = {2021: D(9), 2022: D(6), 2023: D("5.3")}
+        gdp = {2021: D(6), 2022: D(7), 2023: D("6.6")}
+        result = assess(s, {}, 2023, growths=income, reference_growths=gdp)
+        income_average = (D("1.09") * D("1.06") * D("1.053")) ** (D(1) / 3) - 1
+        gdp_average = (D("1.06") * D("1.07") * D("1.066")) ** (D(1) / 3) - 1
+        assert result.growth == pytest.approx(income_average)
+        assert result.reference_growth == pytest.approx(gdp_average)
+        assert result.status == Status.ON_TRACK
+        assert result.year_growth == pytest.approx(D("0.053"))
+        assert result.reference_year_growth == pytest.approx(D("0.066"))

@@ -195,6 +195,14 @@ class Indicator(models.Model):
     )
     definition = models.TextField(_("statistical definition (统计口径)"), blank=True, **NOTE)
     source = models.CharField(_("usual source"), max_length=200, blank=True)
+    comparable_growth = models.BooleanField(
+        _("growth published at comparable prices"),
+        default=False,
+        help_text=_(
+            "Tick for aggregates such as GDP whose yearly growth is published at comparable "
+            "prices (可比价): growth goals on it are judged on the chained growth rates."
+        ),
+    )
     formula = models.CharField(
         _("formula"), max_length=8, choices=Formula.choices, blank=True, default=Formula.NONE
     )
@@ -249,6 +257,16 @@ class Indicator(models.Model):
     @property
     def is_derived(self) -> bool:
         return bool(self.formula)
+
+    @property
+    def is_share(self) -> bool:
+        """A share changes in percentage points (百分点), not in percent of itself."""
+        return self.measure == self.Measure.SHARE
+
+    @property
+    def carries_growth(self) -> bool:
+        """Whether a year's figure may give a growth rate beside (or instead of) its level."""
+        return self.measure == self.Measure.AMOUNT and not self.formula
 
     def clean(self):
         errors = {}
@@ -381,6 +399,16 @@ class Plan(models.Model):
             "Behind (not off track) when progress is at least the expected share times this ratio."
         ),
     )
+    ahead_ratio = models.DecimalField(
+        _("ahead ratio"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.20"),
+        help_text=_(
+            "Ahead of expectations (快于预期) when progress is at least the expected share "
+            "times this ratio."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
 
     objects = PlanQuerySet.as_manager()
@@ -402,6 +430,13 @@ class Plan(models.Model):
                 name="plan_thresholds_in_range",
                 violation_error_message=_(
                     "The ratios must satisfy 0 < behind ratio <= on-track ratio <= 2."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(ahead_ratio__gt=F("on_track_ratio")) & Q(ahead_ratio__lte=5),
+                name="plan_ahead_ratio_in_range",
+                violation_error_message=_(
+                    "The ahead ratio must be above the on-track ratio, and at most 5."
                 ),
             ),
         ]
@@ -730,6 +765,11 @@ class Target(models.Model):
         BINDING = "binding", _("Binding")
         ANTICIPATORY = "anticipatory", _("Anticipatory")
 
+    class Basis(models.TextChoices):
+        USUAL = "", _("The indicator's usual basis")
+        COMPARABLE = "comparable", _("At comparable prices (可比价)")
+        CURRENT = "current", _("At current prices (现价)")
+
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="targets", verbose_name=_("plan"))
     area = models.ForeignKey(Area, models.PROTECT, related_name="targets", verbose_name=_("area"))
     code = models.CharField(
@@ -782,6 +822,18 @@ class Target(models.Model):
         null=True,
         blank=True,
         help_text=_("For multiples: the target is the baseline value times this factor."),
+    )
+    basis = models.CharField(
+        _("basis of growth"),
+        max_length=12,
+        choices=Basis.choices,
+        blank=True,
+        default=Basis.USUAL,
+        help_text=_(
+            "How a multiple, an average growth or a relative goal is measured: on the chained "
+            "growth rates at comparable prices, or on levels at current prices. By default, "
+            "comparable prices where the indicator's growth is published so."
+        ),
     )
     decimal_places = models.PositiveSmallIntegerField(_("decimal places"), default=2)
     allow_negative = models.BooleanField(
@@ -934,6 +986,23 @@ class Target(models.Model):
         return series.entries
 
     @property
+    def price_basis(self) -> engine.Basis:
+        """The basis growth is judged on: the plan's word, else the indicator's usual."""
+        if self.basis:
+            return engine.Basis(self.basis)
+        indicator = self.indicator if self.indicator_id else None
+        usual = indicator is not None and indicator.comparable_growth
+        return engine.Basis.COMPARABLE if usual else engine.Basis.CURRENT
+
+    @property
+    def is_share(self) -> bool:
+        """Measured as a share (%): changes are in percentage points."""
+        indicator = self.indicator if self.indicator_id else None
+        if indicator is not None:
+            return indicator.is_share
+        return self.unit.strip() == "%"
+
+    @property
     def indicator_code(self) -> str:
         """The indicator's code; a target is known by it (a target frozen before the
         catalogue was kept names none, and its code was the indicator's)."""
@@ -1017,6 +1086,17 @@ class Target(models.Model):
             and plan.baseline_year <= e.year <= plan.end_year
         }
 
+    def approved_growths(self) -> dict[int, Decimal]:
+        """Approved growth rates at comparable prices (percent) by year, of the plan's years."""
+        plan = self.plan
+        return {
+            e.year: e.growth
+            for e in self.entries.all()
+            if e.state == ProgressEntry.State.APPROVED
+            and e.growth is not None
+            and plan.baseline_year <= e.year <= plan.end_year
+        }
+
     def approved_achieved(self) -> dict[int, bool]:
         """Approved milestone figures by year, of those the plan reads (`reads`)."""
         return {
@@ -1044,6 +1124,9 @@ class Target(models.Model):
             factor=self.factor,
             on_track_ratio=self.plan.on_track_ratio,
             behind_ratio=self.plan.behind_ratio,
+            ahead_ratio=self.plan.ahead_ratio,
+            basis=self.price_basis,
+            places=self.decimal_places,
         )
 
     def assess(
@@ -1059,10 +1142,11 @@ class Target(models.Model):
         """
         if values is None:
             values = self.approved_values()
-        reference = None
+        reference = reference_growths = None
         if self.kind == self.Kind.RELATIVE and self.reference_target is not None:
             ref = self.reference_target
             reference = ref.approved_values()
+            reference_growths = ref.approved_growths()
             if ref.baseline_value is not None:
                 reference.setdefault(ref.baseline_year, ref.baseline_value)
         return engine.assess(
@@ -1071,6 +1155,8 @@ class Target(models.Model):
             year,
             achieved=self.approved_achieved(),
             reference=reference,
+            growths=self.approved_growths(),
+            reference_growths=reference_growths,
         )
 
     def check_figure(self, value: Decimal, year: int, typed: str = "") -> list:
@@ -1206,6 +1292,31 @@ class ProgressEntry(models.Model):
     achieved = models.BooleanField(_("achieved"), null=True, blank=True)
     quality = models.CharField(
         _("data quality"), max_length=12, choices=Quality.choices, default=Quality.PRELIMINARY
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the figure was published (统计公报, 政府工作报告 …)."),
+    )
+    growth = models.DecimalField(
+        _("growth at comparable prices (%)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For amounts: growth over the previous year at comparable prices, in percent, "
+            "as published (增长3.1% is 3.1). A year may give it without a level."
+        ),
+        **FIGURE,
+    )
+    growth_quality = models.CharField(
+        _("data quality of the growth"), max_length=12, choices=Quality.choices, blank=True
+    )
+    growth_source = models.CharField(
+        _("source of the growth"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the growth rate was published, when not with the level."),
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     return_reason = models.TextField(_("reason for return"), blank=True, **NOTE)
@@ -1846,6 +1957,14 @@ class FrozenFigure(models.Model):
     value = models.DecimalField(_("value"), null=True, blank=True, **FIGURE)
     achieved = models.BooleanField(_("achieved"), null=True, blank=True)
     quality = models.CharField(_("data quality"), max_length=12, choices=Quality.choices)
+    growth = models.DecimalField(
+        _("growth at comparable prices (%)"), null=True, blank=True, **FIGURE
+    )
+    growth_quality = models.CharField(
+        _("data quality of the growth"), max_length=12, choices=Quality.choices, blank=True
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    growth_source = models.CharField(_("source of the growth"), max_length=200, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=ProgressEntry.State.choices)
     return_reason = models.TextField(_("reason for return"), blank=True)
     note = models.TextField(_("note"), blank=True)

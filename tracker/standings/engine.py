@@ -4,18 +4,25 @@ Nothing here touches the database or a request. Pages, the JSON API and the Exce
 all build a `Spec` from a target and call `assess()`, so their numbers never disagree.
 
 The rule of the trade is 时间过半、任务过半: by the time half the plan period has passed,
-half of the distance from the baseline to the target should be covered. A target is
-`on_track` when its progress share is at least the expected share times the plan's on-track
-ratio (1.0 by default), `behind` when at least the expected share times the behind ratio
-(0.8), and `off_track` below that.
+half of the distance from the baseline to the target should be covered. Before its target
+year a target is `achieved` (提前实现) once met, `ahead` (快于预期) when its progress share is
+at least the expected share times the plan's ahead ratio (1.2 by default), `on_track` at
+the on-track ratio (1.0), `behind` at the behind ratio (0.8), and `off_track` below that.
+From its target year on the verdict is final, as an evaluation states it: `exceeded`
+(超额完成), `completed` (完成) or `incomplete` (未完成).
+
+Growth goals (`multiple`, `annual_growth`) are judged on a basis: at comparable prices
+(可比价), the chained index of the published yearly growth rates ∏(1 + g); at current
+prices (现价), the ratio of levels. A relative goal compares the average annual growth of
+two statistics from the baseline year, on one basis.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from decimal import Decimal, DivisionByZero, InvalidOperation
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
 from enum import StrEnum
 
 ONE = Decimal(1)
@@ -36,8 +43,17 @@ class Direction(StrEnum):
     DECREASE = "decrease"
 
 
+class Basis(StrEnum):
+    COMPARABLE = "comparable"
+    CURRENT = "current"
+
+
 class Status(StrEnum):
+    EXCEEDED = "exceeded"
+    COMPLETED = "completed"
+    INCOMPLETE = "incomplete"
     ACHIEVED = "achieved"
+    AHEAD = "ahead"
     ON_TRACK = "on_track"
     BEHIND = "behind"
     OFF_TRACK = "off_track"
@@ -47,6 +63,8 @@ class Status(StrEnum):
 
 LINEAR_KINDS = frozenset({Kind.LEVEL, Kind.RANK})
 COMPOUND_KINDS = frozenset({Kind.MULTIPLE, Kind.ANNUAL_GROWTH})
+# Verdicts given from the target year on, when the plan's time for the target is up.
+FINAL = frozenset({Status.EXCEEDED, Status.COMPLETED, Status.INCOMPLETE})
 
 
 @dataclass(frozen=True)
@@ -55,7 +73,9 @@ class Spec:
 
     `target_value` means, by kind: the level to reach (`level`, `rank`), the average yearly
     growth in percent (`annual_growth`), nothing (`multiple` uses `factor`; `relative` and
-    `milestone` have no number to reach).
+    `milestone` have no number to reach). `basis` says how growth is measured (`multiple`,
+    `annual_growth`, `relative`); `places` are the decimals a figure is shown with, so that
+    a figure shown equal to its goal is "completed", not "exceeded".
     """
 
     kind: Kind
@@ -67,6 +87,9 @@ class Spec:
     factor: Decimal | None = None
     on_track_ratio: Decimal = Decimal("1.0")
     behind_ratio: Decimal = Decimal("0.8")
+    ahead_ratio: Decimal = Decimal("1.2")
+    basis: Basis = Basis.CURRENT
+    places: int | None = None
 
     @property
     def lower_is_better(self) -> bool:
@@ -76,10 +99,23 @@ class Spec:
     def span(self) -> int:
         return self.target_year - self.baseline_year
 
+    @property
+    def chained(self) -> bool:
+        """Whether figures are judged on the chained index of comparable growth rates."""
+        return self.basis == Basis.COMPARABLE and self.kind in (*COMPOUND_KINDS, Kind.RELATIVE)
+
 
 @dataclass(frozen=True)
 class Assessment:
-    """Where a target stands as of a year; every field is None where it does not apply."""
+    """Where a target stands as of a year; every field is None where it does not apply.
+
+    `latest_year` is the year of the figure the status rests on (older than `as_of_year`
+    when that year has no approved figure yet). `latest_value` is that year's level as
+    reported; `index` the level as a multiple of the baseline on the spec's basis (the
+    chained comparable index, or the ratio of levels). For a relative target `growth` and
+    `reference_growth` are average annual growths from the baseline year to `latest_year`,
+    `year_growth` and `reference_year_growth` those of `latest_year` alone.
+    """
 
     status: Status
     as_of_year: int
@@ -93,6 +129,19 @@ class Assessment:
     projected_value: Decimal | None = None
     growth: Decimal | None = None
     reference_growth: Decimal | None = None
+    index: Decimal | None = None
+    year_growth: Decimal | None = None
+    reference_year_growth: Decimal | None = None
+    basis: Basis | None = None
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL
+
+    @property
+    def rests_on_older_year(self) -> bool:
+        """Whether the status rests on a figure of a year before the one asked."""
+        return self.latest_year is not None and self.latest_year < self.as_of_year
 
 
 def _undefined_when_arithmetic_fails(function: Callable) -> Callable:
@@ -239,6 +288,68 @@ def growth_rate(values: Mapping[int, Decimal], year: int) -> Decimal | None:
     return current / previous - ONE
 
 
+@_undefined_when_arithmetic_fails
+def chained_index(
+    levels: Mapping[int, Decimal],
+    growths: Mapping[int, Decimal],
+    base_year: int,
+    year: int,
+) -> dict[int, Decimal]:
+    """Each year's level as a multiple of `base_year`'s, at comparable prices.
+
+    A year's published growth rate (percent) carries the chain on; a year without one is
+    carried by the ratio of its level to the year before's. The chain stops at the first
+    year with neither. GDP growing 6% then 3.1% stands at 1.06 x 1.031 = 1.09286:
+
+    >>> chained_index({}, {2021: Decimal("6"), 2022: Decimal("3.1")}, 2020, 2022)[2022]
+    Decimal('1.09286')
+    """
+    index, current = {base_year: ONE}, ONE
+    for y in range(base_year + 1, year + 1):
+        rate = growths.get(y)
+        if rate is not None:
+            step = ONE + rate / 100
+        else:
+            step = growth_rate(levels, y)
+            if step is None:
+                break
+            step += ONE
+        current *= step
+        index[y] = current
+    return index
+
+
+@_undefined_when_arithmetic_fails
+def level_index(levels: Mapping[int, Decimal], base_year: int, year: int) -> dict[int, Decimal]:
+    """Each year's level as a multiple of `base_year`'s, at current prices."""
+    base = levels.get(base_year)
+    if not base or base <= 0:
+        return {}
+    return {y: v / base for y, v in levels.items() if base_year <= y <= year and v is not None}
+
+
+def index_on(spec: Spec, levels, growths, year: int, baseline: Decimal | None = None):
+    """The index of every year to `year` on the spec's basis (see `chained_index`)."""
+    if spec.basis == Basis.COMPARABLE:
+        return chained_index(levels, growths, spec.baseline_year, year)
+    own = dict(levels)
+    if baseline is not None:
+        own[spec.baseline_year] = baseline
+    return level_index(own, spec.baseline_year, year)
+
+
+@_undefined_when_arithmetic_fails
+def average_growth(index: Mapping[int, Decimal], base_year: int, year: int) -> Decimal | None:
+    """The average annual growth from `base_year` to `year`, as a fraction.
+
+    An index of 1.2 after three years is 1.2 ^ (1/3) - 1 = 0.0627 a year.
+    """
+    value = index.get(year)
+    if value is None or value <= 0 or year <= base_year:
+        return None
+    return value ** (ONE / (year - base_year)) - ONE
+
+
 def latest(values: Mapping[int, object], year: int) -> tuple[int, object] | tuple[None, None]:
     """The latest (year, value) at or before `year`, or (None, None)."""
     years = [y for y, v in values.items() if y <= year and v is not None]
@@ -249,6 +360,8 @@ def latest(values: Mapping[int, object], year: int) -> tuple[int, object] | tupl
 
 
 def _compare(spec: Spec, progress: Decimal, expected: Decimal) -> Status:
+    if expected > 0 and progress >= expected * spec.ahead_ratio:
+        return Status.AHEAD
     if progress >= expected * spec.on_track_ratio:
         return Status.ON_TRACK
     if progress >= expected * spec.behind_ratio:
@@ -256,42 +369,130 @@ def _compare(spec: Spec, progress: Decimal, expected: Decimal) -> Status:
     return Status.OFF_TRACK
 
 
+def _shown(value: Decimal, places: int | None) -> Decimal:
+    if places is None:
+        return value
+    try:
+        return value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    except InvalidOperation:
+        return value
+
+
+def final_status(spec: Spec, met: bool | None, value=None, goal=None) -> Status:
+    """The verdict from the target year on: exceeded, completed or incomplete.
+
+    A figure shown equal to its goal (35.00 for 35) completed it; beyond it, exceeded it.
+    """
+    if not met:
+        return Status.INCOMPLETE
+    if value is None or goal is None:
+        return Status.COMPLETED
+    if _shown(value, spec.places) == _shown(goal, spec.places):
+        return Status.COMPLETED
+    return Status.EXCEEDED
+
+
 def _assess_milestone(spec: Spec, achieved: Mapping[int, bool], year: int) -> Assessment:
     latest_year, value = latest(achieved, year)
+    final = year >= spec.target_year
     if value:
-        return Assessment(Status.ACHIEVED, year, latest_year)
-    status = Status.PENDING if year < spec.target_year else Status.OFF_TRACK
+        return Assessment(Status.COMPLETED if final else Status.ACHIEVED, year, latest_year)
+    status = Status.INCOMPLETE if final else Status.PENDING
     return Assessment(status, year, latest_year)
 
 
 def _assess_relative(
-    spec: Spec, values: Mapping[int, Decimal], reference: Mapping[int, Decimal], year: int
+    spec: Spec,
+    values: Mapping[int, Decimal],
+    growths: Mapping[int, Decimal],
+    reference: Mapping[int, Decimal],
+    reference_growths: Mapping[int, Decimal],
+    year: int,
 ) -> Assessment:
-    """Growth in the latest year with figures for both, against the reference's growth."""
-    own = dict(values)
+    """Average annual growth from the baseline year to the latest year with figures for
+    both, against the reference's over the same years, on the spec's basis."""
+    base = spec.baseline_year
+    own = index_on(spec, values, growths, year, spec.baseline_value) or {}
+    ref = index_on(spec, reference, reference_growths, year) or {}
+    common = [y for y in own if y in ref and base < y <= year]
+    if not common:
+        # Without figures for the baseline year, the average runs from the first year
+        # both statistics have a level for.
+        firsts = [min((y for y in v if y <= year), default=None) for v in (values, reference)]
+        if None not in firsts and max(firsts) > base:
+            start = replace(spec, baseline_year=max(firsts), baseline_value=None)
+            return _assess_relative(start, values, growths, reference, reference_growths, year)
+    if not common:
+        latest_year, value = latest(values, year)
+        return Assessment(Status.NO_DATA, year, latest_year, value, basis=spec.basis)
+    found = max(common)
+    growth = average_growth(own, base, found)
+    ref_growth = average_growth(ref, base, found)
+    if growth is None or ref_growth is None:
+        return Assessment(Status.NO_DATA, year, found, values.get(found), basis=spec.basis)
+    beats = growth > ref_growth
+    if year >= spec.target_year:
+        status = final_status(spec, beats)
+    elif beats:
+        status = Status.ON_TRACK
+    elif ref_growth > 0 and growth >= ref_growth * spec.behind_ratio:
+        status = Status.BEHIND
+    else:
+        status = Status.OFF_TRACK
+    return Assessment(
+        status,
+        year,
+        found,
+        values.get(found),
+        growth=growth,
+        reference_growth=ref_growth,
+        index=own[found],
+        year_growth=_step(own, found),
+        reference_year_growth=_step(ref, found),
+        basis=spec.basis,
+    )
+
+
+def _step(index: Mapping[int, Decimal], year: int) -> Decimal | None:
+    """One year's growth read off an index."""
+    return growth_rate(index, year)
+
+
+def _assess_chained(
+    spec: Spec, values: Mapping[int, Decimal], growths: Mapping[int, Decimal], year: int
+) -> Assessment:
+    """A growth goal at comparable prices: judged on the chained index, whose baseline is 1,
+    and told in the baseline's money where the baseline level is known."""
+    levels = dict(values)
     if spec.baseline_value is not None:
-        own.setdefault(spec.baseline_year, spec.baseline_value)
-    years = [y for y in own if y <= year and y > spec.baseline_year]
-    for candidate in sorted(years, reverse=True):
-        growth, ref_growth = growth_rate(own, candidate), growth_rate(reference, candidate)
-        if growth is None or ref_growth is None:
-            continue
-        if growth > ref_growth:
-            status = Status.ACHIEVED if candidate >= spec.target_year else Status.ON_TRACK
-        elif ref_growth > 0 and growth >= ref_growth * spec.behind_ratio:
-            status = Status.BEHIND
-        else:
-            status = Status.OFF_TRACK
-        return Assessment(
-            status,
-            year,
-            candidate,
-            own[candidate],
-            growth=growth,
-            reference_growth=ref_growth,
-        )
-    latest_year, value = latest(values, year)
-    return Assessment(Status.NO_DATA, year, latest_year, value)
+        levels.setdefault(spec.baseline_year, spec.baseline_value)
+    index = chained_index(levels, growths, spec.baseline_year, year) or {}
+    unit = replace(spec, baseline_value=ONE, places=None, basis=Basis.CURRENT)
+    judged = assess(unit, {y: v for y, v in index.items() if y > spec.baseline_year}, year)
+    scale = spec.baseline_value
+
+    def level(value):
+        return None if value is None or scale is None else value * scale
+
+    goal_index = goal_value(unit)
+    status = judged.status
+    if status == Status.EXCEEDED and _percent(judged.latest_value) == _percent(goal_index):
+        status = Status.COMPLETED
+    return replace(
+        judged,
+        status=status,
+        latest_value=values.get(judged.latest_year) if judged.latest_year else None,
+        goal_value=level(judged.goal_value),
+        expected_value=level(judged.expected_value),
+        projected_value=level(judged.projected_value),
+        index=judged.latest_value,
+        basis=Basis.COMPARABLE,
+    )
+
+
+def _percent(index: Decimal | None) -> Decimal | None:
+    """Growth as printed: an index of 1.2254 is 122.5% of growth."""
+    return None if index is None else _shown((index - ONE) * 100, 1)
 
 
 def assess(
@@ -301,18 +502,26 @@ def assess(
     *,
     achieved: Mapping[int, bool] | None = None,
     reference: Mapping[int, Decimal] | None = None,
+    growths: Mapping[int, Decimal] | None = None,
+    reference_growths: Mapping[int, Decimal] | None = None,
 ) -> Assessment:
     """Where the target stands as of `year`, from its approved figures only.
 
-    `values` maps years to approved figures (levels); `achieved` does the same for a
-    milestone; `reference` holds the approved figures of a `relative` target's reference.
+    `values` maps years to approved figures (levels); `growths` years to approved growth
+    rates at comparable prices (percent); `achieved` does the same for a milestone;
+    `reference` and `reference_growths` hold those of a `relative` target's reference.
     The latest figure at or before `year` is judged against the path expected for its own
-    year, so a figure not yet in for `year` is not counted as falling behind.
+    year, so a figure not yet in for `year` is not counted as falling behind; from the
+    target year on, the latest figure gives the final verdict.
     """
     if spec.kind == Kind.MILESTONE:
         return _assess_milestone(spec, achieved or {}, year)
     if spec.kind == Kind.RELATIVE:
-        return _assess_relative(spec, values, reference or {}, year)
+        return _assess_relative(
+            spec, values, growths or {}, reference or {}, reference_growths or {}, year
+        )
+    if spec.chained:
+        return _assess_chained(spec, values, growths or {}, year)
 
     goal = goal_value(spec)
     latest_year, value = latest(values, year)
@@ -320,6 +529,9 @@ def assess(
         return Assessment(
             Status.NO_DATA, year, goal_value=goal, expected_value=expected_value(spec, year)
         )
+    index = None
+    if spec.kind in COMPOUND_KINDS and spec.baseline_value:
+        index = _divide(value, spec.baseline_value)
     common = dict(
         as_of_year=year,
         latest_year=latest_year,
@@ -330,25 +542,33 @@ def assess(
         expected_share=expected_share(spec, latest_year),
         required_annual_rate=required_annual_rate(spec, latest_year, value),
         projected_value=projected_value(spec, latest_year, value),
+        index=index,
+        basis=spec.basis if spec.kind in COMPOUND_KINDS else None,
     )
-    if is_met(spec, value):
+    met = is_met(spec, value)
+    if year >= spec.target_year:
+        return Assessment(final_status(spec, met, value, goal), **common)
+    if met:
         return Assessment(Status.ACHIEVED, **common)
     progress, expected = common["progress"], common["expected_share"]
     if progress is None or expected is None:
         # No baseline or no span: there is no path to compare against, so the target is
         # judged on whether it is met, like a milestone.
-        status = Status.PENDING if latest_year < spec.target_year else Status.OFF_TRACK
-        return Assessment(status, **common)
+        return Assessment(Status.PENDING, **common)
     return Assessment(_compare(spec, progress, expected), **common)
 
 
 # Each status's colour, from best to worst. Pages, the report and the API all read these,
 # so a status looks the same everywhere; its word is in tracker/standings/words.py, translated.
 COLOURS = {
+    Status.EXCEEDED: "155D27",
+    Status.COMPLETED: "1E7B34",
     Status.ACHIEVED: "1E7B34",
+    Status.AHEAD: "1F6F8B",
     Status.ON_TRACK: "2E7D9A",
     Status.BEHIND: "B26A00",
     Status.OFF_TRACK: "B3261E",
+    Status.INCOMPLETE: "B3261E",
     Status.PENDING: "6B5CA5",
     Status.NO_DATA: "6E6E6E",
 }

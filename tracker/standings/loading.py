@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, Q
 
-from tracker.models import Area, Department, Plan, ProgressEntry, Target
+from tracker.models import Area, Department, Indicator, Plan, ProgressEntry, Target
 from tracker.standings.standing import Standing
 
 
@@ -57,7 +57,20 @@ BOOKKEEPING = {
     "updated_at",
     "version",
 }
+INDICATOR_FIELDS = ("code", "measure", "comparable_growth")
+INDICATOR_COLUMNS = {f"indicator_{name}": F(f"indicator__{name}") for name in INDICATOR_FIELDS}
 ENTRY_FIELDS = [name for name in _columns(ProgressEntry) if name not in BOOKKEEPING]
+
+
+@dataclass(slots=True, eq=False)
+class LoadedIndicator:
+    """What renderers read of a target's indicator."""
+
+    code: str
+    measure: str
+    comparable_growth: bool
+
+    is_share = Indicator.is_share
 
 
 class Related(list):
@@ -83,12 +96,18 @@ class LoadedTarget:
     spec = Target.spec
     assess = Target.assess
     approved_values = Target.approved_values
+    approved_growths = Target.approved_growths
     approved_achieved = Target.approved_achieved
+    price_basis = Target.price_basis
+    is_share = Target.is_share
     reads = Target.reads
 
     def __init__(self, values: dict, plan: Plan):
+        measure = values.pop("indicator_measure")
+        comparable = values.pop("indicator_comparable_growth")
         self.__dict__.update(values)
         self.pk, self.plan = self.id, plan
+        self.indicator = LoadedIndicator(self.indicator_code, measure, comparable)
         self.area = self.lead_department = self.reference_target = None
         self.co_departments = Related()
         self.by_year: dict[int, LoadedEntry] = {}
@@ -135,15 +154,15 @@ def load_targets(plan: Plan, ids: Collection[int] | None = None, *, viewer) -> l
     query = Target.objects.filter(plan=plan)
     if ids is not None:
         query = query.filter(pk__in=ids)
-    fields = (*TARGET_FIELDS, "indicator_code")
-    query = query.annotate(indicator_code=F("indicator__code"))
+    fields = (*TARGET_FIELDS, *(f"indicator_{name}" for name in INDICATOR_FIELDS))
+    query = query.annotate(**INDICATOR_COLUMNS)
     targets = {row["id"]: LoadedTarget(row, plan) for row in query.values(*fields)}
     asked = list(targets.values())
     missing = {t.reference_target_id for t in asked} - set(targets) - {None}
     if missing:
         plans = {plan.pk: plan}
         others = Target.objects.filter(pk__in=missing)
-        for row in others.annotate(indicator_code=F("indicator__code")).values(*fields):
+        for row in others.annotate(**INDICATOR_COLUMNS).values(*fields):
             if row["plan_id"] not in plans:
                 plans[row["plan_id"]] = Plan.objects.get(pk=row["plan_id"])
             targets[row["id"]] = LoadedTarget(row, plans[row["plan_id"]])

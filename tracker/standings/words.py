@@ -1,14 +1,27 @@
-"""Status words and colours for display, in the language of the request."""
+"""Status words and colours for display, in the language of the request.
+
+The words are those of a plan's evaluation: a mid-term review sorts targets into 提前实现 /
+快于预期 / 基本符合预期 / 滞后; from a target's year on, a final evaluation says 完成 /
+超额完成 / 未完成. Every review opens with a count by status (`summary_line`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.utils.html import format_html
+from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tracker.standings.engine import COLOURS, ORDER, Status
 
 LABELS = {
-    Status.ACHIEVED: _("Achieved"),
+    Status.EXCEEDED: _("Exceeded"),
+    Status.COMPLETED: _("Completed"),
+    Status.INCOMPLETE: _("Not completed"),
+    Status.ACHIEVED: _("Met early"),
+    Status.AHEAD: _("Ahead of expectations"),
     Status.ON_TRACK: _("On track"),
     Status.BEHIND: _("Behind"),
     Status.OFF_TRACK: _("Off track"),
@@ -31,3 +44,18 @@ def badge(status: str) -> str:
         COLOURS[status],
         LABELS[status],
     )
+
+
+def summary_line(counts: Iterable[tuple[str, int]], total: int | None = None) -> str:
+    """The one line a review opens with, in the reader's language:
+    "11项主要指标中，提前实现1项、基本符合预期5项、滞后2项" / "Of 11 main indicators: 1 met
+    early, 5 on track, 2 behind". `counts` are (status, count) pairs, best first."""
+    counts = [(Status(status), n) for status, n in counts if n]
+    total = sum(n for _status, n in counts) if total is None else total
+    parts = [
+        _g("%(label)s %(count)s") % {"label": LABELS[status], "count": n} for status, n in counts
+    ]
+    opening = ngettext("Of %(total)s main indicator: ", "Of %(total)s main indicators: ", total) % {
+        "total": total
+    }
+    return opening + _g(", ").join(parts)
