@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from tracker.figures.plausibility import flag_display
 from tracker.models import Plan
-from tracker.standings.standing import Standing
+from tracker.standings import formats, words
+from tracker.standings.standing import Standing, status_counts
 
 
 # Formatting rather than quantize(): quantize fails once a figure has more digits than the
@@ -17,7 +18,43 @@ def _fraction(value: Decimal | None) -> str | None:
 
 
 def _figure(value: Decimal | None, places: int) -> str | None:
-    return None if value is None else f"{value:.{places}f}"
+    """A figure as the pages print it (half up, the indicator's decimals)."""
+    return None if value is None else f"{formats.rounded(value, places):.{places}f}"
+
+
+def _reported(value: Decimal | None) -> str | None:
+    """A figure with every digit it was reported with."""
+    return None if value is None else f"{value.normalize():f}"
+
+
+def _change(row: Standing, value: Decimal | None) -> str | None:
+    """A change: percentage points for a share (a figure), else a fraction."""
+    if row.points:
+        return _figure(value, row.target.decimal_places)
+    return _fraction(value)
+
+
+def _changes(row: Standing) -> dict:
+    a = row.assessment
+    return {
+        "change_unit": "percentage_points" if row.points else "fraction",
+        "planned_change": _change(row, row.planned_change()),
+        "change_since_baseline": _change(row, row.change()),
+        "change_on_previous_year": _change(
+            row, row.year_change(a.latest_year) if a.latest_year else None
+        ),
+    }
+
+
+def _gaps(row: Standing) -> list[dict]:
+    """Each year of the plan up to the one asked without an approved figure, and why."""
+    target, a = row.target, row.assessment
+    if target.is_milestone:
+        return []
+    years = range(target.plan.start_year, a.as_of_year + 1)
+    return [
+        {"year": year, "reason": reason} for year in years if (reason := row.gap(year)) is not None
+    ]
 
 
 def target_payload(row: Standing) -> dict:
@@ -47,8 +84,17 @@ def target_payload(row: Standing) -> dict:
             {
                 "year": entry.year,
                 "value": _figure(entry.value, places),
+                "value_as_reported": _reported(entry.value),
+                "growth": _reported(entry.growth),
                 "achieved": entry.achieved,
                 "quality": entry.quality,
+                "growth_quality": (entry.growth_quality or entry.quality)
+                if entry.growth is not None
+                else None,
+                "source": entry.source or None,
+                "growth_source": (entry.growth_source or entry.source or None)
+                if entry.growth is not None
+                else None,
                 "state": entry.state,
                 "computed": entry.computed,
                 "plausibility_flag": flag_display(entry.plausibility_flag) or None,
@@ -61,22 +107,42 @@ def target_payload(row: Standing) -> dict:
         "progress": _fraction(a.progress),
         "expected_share": _fraction(a.expected_share),
         "status": a.status.value,
+        "status_label": words.label(a.status),
+        "based_on_year": a.latest_year if a.rests_on_older_year else None,
+        "basis": a.basis.value if a.basis else None,
+        "index": _fraction(a.index),
+        **_changes(row),
+        "average_growth": _fraction(a.growth),
+        "reference_average_growth": _fraction(a.reference_growth),
+        "year_growth": _fraction(a.year_growth),
+        "reference_year_growth": _fraction(a.reference_year_growth),
+        "gaps": _gaps(row),
         "required_annual_rate": _fraction(a.required_annual_rate),
         "projected_value": _figure(a.projected_value, places),
     }
 
 
 def plan_payload(plan: Plan, year: int, rows: list[Standing]) -> dict:
-    return {**_head(plan, year), "targets": [target_payload(row) for row in rows]}
+    counts = status_counts(rows)
+    return {**_head(plan, year, counts), "targets": [target_payload(row) for row in rows]}
 
 
-def plan_json(plan: Plan, year: int, targets: list[str]) -> str:
-    """`plan_payload` as JSON text, from its targets' objects as JSON texts already."""
-    head = json.dumps(_head(plan, year), ensure_ascii=False)
+def plan_json(plan: Plan, year: int, targets: list[str], counts) -> str:
+    """`plan_payload` as JSON text, from its targets' objects as JSON texts already, and
+    the count of each status."""
+    head = json.dumps(_head(plan, year, counts), ensure_ascii=False)
     return f'{head[:-1]}, "targets": [{", ".join(targets)}]}}'
 
 
-def _head(plan: Plan, year: int) -> dict:
+def _summary(counts) -> dict:
+    """The review's opening line and the counts behind it."""
+    return {
+        "text": words.summary_line(counts),
+        "counts": {status.value: n for status, n in counts},
+    }
+
+
+def _head(plan: Plan, year: int, counts) -> dict:
     return {
         "plan": {
             "slug": plan.slug,
@@ -92,4 +158,5 @@ def _head(plan: Plan, year: int) -> dict:
             "name_en": plan.region.name_en,
         },
         "as_of_year": year,
+        "summary": _summary(counts),
     }

@@ -5,8 +5,9 @@ Milestone and state words live here once; so does the way a figure is written.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 # A milestone (a zone approved, a title won) is either completed in a year or not yet.
@@ -24,16 +25,31 @@ STATES = {
 GROUP_FROM = Decimal(10000)
 
 
+def rounded(value: Decimal, places: int) -> Decimal:
+    """`value` to `places` decimals, half up, as Chinese statistical practice and Excel's
+    number formats round: the one rounding rule of everything shown.
+
+    >>> rounded(Decimal("6.25"), 1), rounded(Decimal("-6.25"), 1), rounded(Decimal("0.125"), 2)
+    (Decimal('6.3'), Decimal('-6.3'), Decimal('0.13'))
+    """
+    try:
+        return value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than the context holds: an absurd figure
+        return value
+
+
 def format_figure(value: Decimal | None, decimal_places: int) -> str:
     """A figure with its target's decimal places and thousands separators from five digits.
 
     >>> format_figure(Decimal("12345.6"), 2), format_figure(Decimal("2024.5"), 1)
     ('12,345.60', '2024.5')
+    >>> format_figure(Decimal("3.75"), 1), format_figure(Decimal("3.65"), 1)
+    ('3.8', '3.7')
     """
     if value is None:
         return ""
     grouping = "," if abs(value) >= GROUP_FROM else ""
-    return f"{value:{grouping}.{decimal_places}f}"
+    return f"{rounded(value, decimal_places):{grouping}.{decimal_places}f}"
 
 
 def goal_text(target, goal: Decimal | None) -> str:
@@ -60,10 +76,60 @@ def state_word(state: str) -> str:
 
 
 def format_share(value: Decimal | None, places: int = 1) -> str:
-    """A fraction as a percentage: 0.567 -> '56.7%'."""
+    """A fraction as a percentage, half up: 0.567 -> '56.7%', 0.0625 -> '6.3%'."""
     if value is None:
         return ""
-    return f"{value * 100:.{places}f}%"
+    return f"{rounded(Decimal(value) * 100, places):.{places}f}%"
+
+
+def format_change(value: Decimal | None, points: bool, places: int = 1) -> str:
+    """A change with its sign: in percentage points for a share (+0.40个百分点), else a
+    fraction as a percentage (+8.5%)."""
+    if value is None:
+        return ""
+    if points:
+        return _g("%(change)s percentage points") % {
+            "change": f"{rounded(value, places):+.{places}f}"
+        }
+    return f"{rounded(Decimal(value) * 100, 1):+.1f}%"
+
+
+def format_cumulative(value: Decimal | None, points: bool, places: int = 1) -> str:
+    """A change since the baseline in the plan's notation: 〔累计提高1.30个百分点〕."""
+    if value is None:
+        return ""
+    if points:
+        amount = f"{rounded(abs(value), places):.{places}f}"
+        words = (
+            _g("up %(amount)s percentage points in all")
+            if value >= 0
+            else _g("down %(amount)s percentage points in all")
+        )
+    else:
+        amount = f"{rounded(abs(Decimal(value)) * 100, 1):.1f}%"
+        words = _g("up %(amount)s in all") if value >= 0 else _g("down %(amount)s in all")
+    return f"〔{words % {'amount': amount}}〕"
+
+
+BASIS = {"comparable": _("at comparable prices"), "current": _("at current prices")}
+
+
+def basis_word(basis: str | None) -> str:
+    """按可比价 / 按现价, or "" where a target has no growth basis."""
+    return str(BASIS[basis]) if basis in BASIS else ""
+
+
+def based_on(year: int) -> str:
+    """Where a status rests on an older figure: 依据2022年数据."""
+    return _g("based on %(year)s figures") % {"year": year}
+
+
+# Why a year shows no figure in a report of approved figures.
+GAPS = {
+    "not_submitted": _("not submitted"),
+    "not_approved": _("not approved yet"),
+    "no_data": _("no data"),
+}
 
 
 def nice_step(span: float, most: int) -> float:

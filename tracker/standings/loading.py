@@ -70,6 +70,7 @@ class LoadedIndicator:
     measure: str
     comparable_growth: bool
 
+    Measure = Indicator.Measure
     is_share = Indicator.is_share
 
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from tracker.models import ProgressEntry, Target
-from tracker.standings import engine
+from tracker.standings import engine, formats
 from tracker.standings.engine import ORDER, Assessment, Spec, Status
+from tracker.standings.words import summary_line
 
 
 @dataclass
@@ -60,7 +61,89 @@ class Standing:
         """A figure as the pages show it: the target's decimal places, "—" when missing."""
         if value is None:
             return "—"
-        return f"{value:.{self.target.decimal_places}f}"
+        return formats.format_figure(value, self.target.decimal_places)
+
+    # -- changes, as statisticians print them ----------------------------------------
+    # A share changes in percentage points (百分点): 1.90% to 2.30% is +0.40, not +21.1%.
+    # Anything else changes in percent of itself, on the target's basis.
+
+    @property
+    def points(self) -> bool:
+        """Whether changes are in percentage points (a share)."""
+        return self.target.is_share
+
+    def growths(self) -> dict[int, Decimal]:
+        """Approved growth rates at comparable prices (percent) by year."""
+        return self.target.approved_growths()
+
+    def year_change(self, year: int) -> Decimal | None:
+        """The change of `year` over the year before: points for a share; otherwise the
+        published growth rate at comparable prices where the target is judged so, else the
+        ratio of levels (a fraction)."""
+        target = self.target
+        if target.is_milestone or target.kind == target.Kind.RANK:
+            return None
+        values = dict(self.values)
+        if self.baseline is not None:
+            values.setdefault(target.baseline_year, self.baseline)
+        if self.points:
+            current, previous = values.get(year), values.get(year - 1)
+            return None if current is None or previous is None else current - previous
+        if target.price_basis == engine.Basis.COMPARABLE:
+            rate = self.growths().get(year)
+            if rate is not None:
+                return rate / 100
+        return engine.growth_rate(values, year)
+
+    def change(self) -> Decimal | None:
+        """The change from the baseline to the figure the status rests on: points for a
+        share, else a fraction on the target's basis (the chained index at comparable
+        prices)."""
+        a = self.assessment
+        if self.target.is_milestone or self.target.kind == self.target.Kind.RANK:
+            return None
+        if self.points:
+            if a.latest_value is None or self.baseline is None:
+                return None
+            return a.latest_value - self.baseline
+        if a.index is not None:
+            return a.index - 1
+        if a.latest_value is None or not self.baseline:
+            return None
+        return a.latest_value / self.baseline - 1
+
+    def planned_change(self) -> Decimal | None:
+        """The change the plan asks for from the baseline to the target year, in the same
+        terms as `change`."""
+        target, goal = self.target, self.goal
+        if self.points:
+            return None if goal is None or self.baseline is None else goal - self.baseline
+        if target.kind == target.Kind.MULTIPLE and target.factor is not None:
+            return target.factor - 1
+        if goal is None or not self.baseline:
+            return None
+        return goal / self.baseline - 1
+
+    def average_pace(self, change: Decimal | None, years: int) -> Decimal | None:
+        """A change over `years` as a yearly pace: points a year for a share, the average
+        annual growth rate otherwise."""
+        if change is None or years <= 0:
+            return None
+        if self.points:
+            return change / years
+        if change <= -1:
+            return None
+        return (1 + change) ** (Decimal(1) / years) - 1
+
+    def gap(self, year: int) -> str | None:
+        """Why `year` has no approved figure, or None where it has one: "not_submitted"
+        (a draft or a returned figure), "not_approved" (submitted) or "no_data"."""
+        entry = self.entries.get(year)
+        if entry is None:
+            return "no_data"
+        if entry.state == entry.State.APPROVED:
+            return None
+        return "not_approved" if entry.state == entry.State.SUBMITTED else "not_submitted"
 
     @property
     def progress_sort(self) -> Decimal:
@@ -74,6 +157,12 @@ class Standing:
 def standings(targets: Iterable[Target], year: int) -> list[Standing]:
     """Assess every target as of `year`; pass targets from `.with_entries(viewer)`."""
     return [Standing.of(target, year) for target in targets]
+
+
+def summary(rows: Iterable[Standing]) -> str:
+    """The one line a review opens with: how many targets have each status."""
+    rows = list(rows)
+    return summary_line(status_counts(rows), len(rows))
 
 
 def status_counts(rows: Iterable[Standing]) -> list[tuple[Status, int]]:

@@ -207,4 +207,6 @@ def api_plan(request, slug):
         )
     year = plan.status_year(asked)
     targets = store.payloads(plan, year, translation.get_language(), viewer=request.user)
-    return HttpResponse(plan_json(plan, year, targets), content_type="application/json")
+    store.ensure(plan, year)
+    counts = store.status_counts(plan, year)
+    return HttpResponse(plan_json(plan, year, targets, counts), content_type="application/json")
