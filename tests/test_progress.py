@@ -162,7 +162,9 @@ class TestStatus:
         assert assess(flat, {2023: D(20)}, 2023).status == Status.ACHIEVED
         same_year = spec(target_year=2020)
         assert expected_share(same_year, 2020) is None
-        assert assess(same_year, {2020: D(12)}, 2020).status == Status.INCOMPLETE
+        # the baseline year's figure starts the path: it is no progress to judge
+        assert assess(same_year, {2020: D(12)}, 2020).status == Status.NO_DATA
+        assert assess(spec(), {2020: D(10)}, 2022).status == Status.NO_DATA
 
     def test_multiple_status_uses_the_compound_path(self):
         s = spec(Kind.MULTIPLE, base=D(100), target=None, factor=D(2), target_year=2022)

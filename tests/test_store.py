@@ -183,6 +183,7 @@ class TestTheStoreIsAlwaysRight(TestCase):
                 services.revert_import(batch, by=by)
         elif name == "ratios":
             plan.behind_ratio, plan.on_track_ratio = Decimal(args[0]), Decimal(args[1])
+            plan.ahead_ratio = plan.on_track_ratio + Decimal("0.3")
             admin.site._registry[Plan].save_model(self.request, plan, None, True)
         elif name == "target":
             target = Target.objects.get(pk=self.targets[args[0]].pk)

@@ -40,7 +40,7 @@ from tracker.models import (
     Target,
     figures_visible_to,
 )
-from tracker.standings.engine import Assessment, Status
+from tracker.standings.engine import NEEDS_EXPLANATION, Assessment, Basis, Status
 from tracker.standings.standing import Standing, plan_targets, standings
 
 # -- freezing --------------------------------------------------------------------------
@@ -52,8 +52,9 @@ def _fields(obj: models.Model) -> dict:
 
 
 def _explanation(row: Standing) -> str:
-    """原因及措施: for a target behind or off track, the note of its latest figure."""
-    if row.assessment.status not in (Status.BEHIND, Status.OFF_TRACK):
+    """原因及措施: for a target behind, off track or not completed, the note of its latest
+    figure."""
+    if row.assessment.status not in NEEDS_EXPLANATION:
         return ""
     latest = row.entries.get(row.assessment.latest_year) if row.assessment.latest_year else None
     return latest.note if latest else ""
@@ -225,6 +226,8 @@ def _assessment(data: dict) -> Assessment:
         value = data.get(field.name)
         if field.name == "status":
             value = Status(value)
+        elif field.name == "basis":
+            value = Basis(value) if value else None
         elif isinstance(value, str):
             value = Decimal(value)
         values[field.name] = value

@@ -65,6 +65,8 @@ LINEAR_KINDS = frozenset({Kind.LEVEL, Kind.RANK})
 COMPOUND_KINDS = frozenset({Kind.MULTIPLE, Kind.ANNUAL_GROWTH})
 # Verdicts given from the target year on, when the plan's time for the target is up.
 FINAL = frozenset({Status.EXCEEDED, Status.COMPLETED, Status.INCOMPLETE})
+# Statuses whose department owes reasons and measures (原因及措施).
+NEEDS_EXPLANATION = frozenset({Status.BEHIND, Status.OFF_TRACK, Status.INCOMPLETE})
 
 
 @dataclass(frozen=True)
@@ -524,7 +526,9 @@ def assess(
         return _assess_chained(spec, values, growths or {}, year)
 
     goal = goal_value(spec)
-    latest_year, value = latest(values, year)
+    # The baseline year's figure is where the path starts, not progress along it.
+    after_baseline = {y: v for y, v in values.items() if y > spec.baseline_year}
+    latest_year, value = latest(after_baseline, year)
     if latest_year is None:
         return Assessment(
             Status.NO_DATA, year, goal_value=goal, expected_value=expected_value(spec, year)

@@ -158,7 +158,7 @@ def _reason(row: Standing, year: int) -> tuple[str, bool]:
 
     Returns the text and whether it is the flag for a missing explanation.
     """
-    if row.assessment.status not in (engine.Status.BEHIND, engine.Status.OFF_TRACK):
+    if row.assessment.status not in engine.NEEDS_EXPLANATION:
         return "", False
     latest = row.assessment.latest_year
     entry = _approved(row, year).get(latest) if latest else None
