@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # A milestone (a zone approved, a title won) is either completed in a year or not yet.
@@ -88,7 +88,7 @@ def format_change(value: Decimal | None, points: bool, places: int = 1) -> str:
     if value is None:
         return ""
     if points:
-        return _g("%(change)s percentage points") % {
+        return gettext("%(change)s percentage points") % {
             "change": f"{rounded(value, places):+.{places}f}"
         }
     return f"{rounded(Decimal(value) * 100, 1):+.1f}%"
@@ -101,13 +101,13 @@ def format_cumulative(value: Decimal | None, points: bool, places: int = 1) -> s
     if points:
         amount = f"{rounded(abs(value), places):.{places}f}"
         words = (
-            _g("up %(amount)s percentage points in all")
+            gettext("up %(amount)s percentage points in all")
             if value >= 0
-            else _g("down %(amount)s percentage points in all")
+            else gettext("down %(amount)s percentage points in all")
         )
     else:
         amount = f"{rounded(abs(Decimal(value)) * 100, 1):.1f}%"
-        words = _g("up %(amount)s in all") if value >= 0 else _g("down %(amount)s in all")
+        words = gettext("up %(amount)s in all") if value >= 0 else gettext("down %(amount)s in all")
     return f"〔{words % {'amount': amount}}〕"
 
 
@@ -121,7 +121,7 @@ def basis_word(basis: str | None) -> str:
 
 def based_on(year: int) -> str:
     """Where a status rests on an older figure: 依据2022年数据."""
-    return _g("based on %(year)s figures") % {"year": year}
+    return gettext("based on %(year)s figures") % {"year": year}
 
 
 # Why a year shows no figure in a report of approved figures.

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.utils.html import format_html
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from tracker.standings.engine import COLOURS, ORDER, Status
 
@@ -53,9 +52,10 @@ def summary_line(counts: Iterable[tuple[str, int]], total: int | None = None) ->
     counts = [(Status(status), n) for status, n in counts if n]
     total = sum(n for _status, n in counts) if total is None else total
     parts = [
-        _g("%(label)s %(count)s") % {"label": LABELS[status], "count": n} for status, n in counts
+        gettext("%(label)s %(count)s") % {"label": LABELS[status], "count": n}
+        for status, n in counts
     ]
     opening = ngettext("Of %(total)s main indicator: ", "Of %(total)s main indicators: ", total) % {
         "total": total
     }
-    return opening + _g(", ").join(parts)
+    return opening + gettext(", ").join(parts)
