@@ -40,7 +40,7 @@ from tracker.models import (
     Target,
     figures_visible_to,
 )
-from tracker.standings.engine import Assessment, Status
+from tracker.standings.engine import Assessment, Basis, Status
 from tracker.standings.standing import Standing, plan_targets, standings
 
 # -- freezing --------------------------------------------------------------------------
@@ -225,6 +225,8 @@ def _assessment(data: dict) -> Assessment:
         value = data.get(field.name)
         if field.name == "status":
             value = Status(value)
+        elif field.name == "basis":  # a word, not a figure
+            value = Basis(value) if value else None
         elif isinstance(value, str):
             value = Decimal(value)
         values[field.name] = value
