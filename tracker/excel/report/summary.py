@@ -368,10 +368,13 @@ def _row(ctx: Context, row: Standing, english: bool) -> dict[str, Shown]:
     if english:
         unit_and_nature = " · ".join(t for t in (_unit(target), nature) if t)
         cells["name"] = _text(_lines(target.display_name, unit_and_nature), alignment=MIDDLE)
+        # The planned pace beside the actual one; below, the actual cumulative change and
+        # basis (the planned cumulative change is the target's own column).
         planned, actual = cells["planned"].text, cells["actual"].text
         if planned or actual:
             first, *rest = (actual or "—").split("\n")
-            cells["planned"] = _text(_lines(f"{planned or '—'} / {first}", *rest))
+            planned = (planned or "—").split("\n")[0]
+            cells["planned"] = _text(_lines(f"{planned} / {first}", *rest))
     return cells
 
 
@@ -505,3 +508,5 @@ def _keep_areas_together(ws, spans, widths, header_row: int) -> None:
             ws.row_breaks.append(Break(id=first - 1))
             used = top = header
         used += group
+        while used > room:  # an area taller than a page breaks where the page ends
+            used = top = header + used - room
