@@ -33,7 +33,7 @@ def test_the_plan_list_links_to_each_plan(signed_in, demo_plan):
 def test_the_dashboard_counts_every_status_with_its_word(signed_in, demo_plan):
     html = dashboard(signed_in, demo_plan)
     assert "11 项指标" in html
-    for word in ["达成", "正常", "滞后", "严重滞后", "未到期", "无数据"]:
+    for word in ["提前实现", "基本符合预期", "滞后", "严重滞后", "未到期", "无数据"]:
         assert f">{word}</span> " in html, word
     assert "示例数据" in html  # the sample-data banner
 
@@ -104,7 +104,7 @@ def test_the_page_speaks_english_when_chosen(signed_in, demo_plan):
 
 def test_the_browsers_language_alone_does_not_switch(signed_in, demo_plan):
     html = signed_in.get(demo_plan.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "正常" in html
+    assert "基本符合预期" in html
 
 
 class TestTargetPage:
@@ -202,7 +202,7 @@ class TestWordsAndCharts:
     def test_a_milestone_aims_at_completed(self, signed_in, demo_plan):
         target = Target.objects.get(code="ECO-CITY")
         html = signed_in.get(target.get_absolute_url()).content.decode()
-        assert re.search(r"<dt>目标值</dt><dd>已完成 \(2025 年\)</dd>", html)
+        assert re.search(r"<dt>目标值</dt><dd>完成 \(2025 年\)</dd>", html)
         assert "— (2025)" not in html
         assert "未完成" in dashboard(signed_in, demo_plan)
 

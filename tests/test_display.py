@@ -28,7 +28,7 @@ def test_figures_get_their_places_and_thousands_separators(value, places, expect
 
 def test_milestones_and_states_have_one_word_in_each_language():
     with translation.override("zh-hans"):
-        assert formats.milestone_word(True) == "已完成"
+        assert formats.milestone_word(True) == "完成"
         assert formats.milestone_word(False) == "未完成"
         assert formats.state_word("submitted") == "已提交"
     with translation.override("en"):

@@ -19,9 +19,10 @@ from tracker.excel.template import write_template
 from tracker.figures.rights import ANY_ADMINISTRATOR
 from tracker.models import Indicator, Series, Target
 from tracker.standings.engine import COLOURS
+from tracker.standings.formats import rounded
 from tracker.standings.standing import plan_targets, standings
 
-STATUS_WORDS = {"达成", "正常", "滞后", "严重滞后", "未到期", "无数据"}
+STATUS_WORDS = {"提前实现", "基本符合预期", "滞后", "严重滞后", "未到期", "无数据"}
 
 
 def report(plan, year=None, **kwargs) -> tuple[bytes, openpyxl.Workbook]:
@@ -70,16 +71,16 @@ COL = {name: index for index, name in enumerate(HEADER)}
 
 
 def summary_rows(wb, sheet="汇总"):
-    return {r[1].value: r for r in wb[sheet].iter_rows(min_row=4)}
+    return {r[1].value: r for r in wb[sheet].iter_rows(min_row=5)}
 
 
 def english_rows(wb):
     """The English summary's targets by name, each {header: cell}; an area's row left out."""
     ws = wb["Summary"]
-    header = [c.value for c in ws[3]]
+    header = [c.value for c in ws[4]]
     return {
         r[0].value.split("\n")[0]: dict(zip(header, r, strict=False))
-        for r in ws.iter_rows(min_row=4)
+        for r in ws.iter_rows(min_row=5)
         if "\n" in str(r[0].value)
     }
 
@@ -90,7 +91,7 @@ class TestSummary:
         assert demo_report["图表数据"].sheet_state == "hidden"
 
     def test_the_header_follows_the_indicator_table_of_a_midterm_review(self, demo_report):
-        assert [c.value for c in demo_report["汇总"][3]] == HEADER
+        assert [c.value for c in demo_report["汇总"][4]] == HEADER
 
     def test_every_target_with_the_engines_status_progress_and_colour(self, demo_report, demo_plan):
         rows = summary_rows(demo_report)
@@ -102,11 +103,12 @@ class TestSummary:
             assert status_cell.fill.fgColor.rgb.endswith(COLOURS[row.assessment.status])
             progress = cells[COL["完成进度"]]
             if row.target.is_milestone:
-                assert progress.value in {"已完成", "未完成", None}
+                assert progress.value in {"完成", "未完成", None}
             elif row.assessment.progress is None:
                 assert progress.value is None
             else:
-                assert progress.value == pytest.approx(float(row.assessment.progress))
+                # Rounded half up as it prints, so that no application rounds it otherwise.
+                assert progress.value == float(rounded(row.assessment.progress, 3))
                 assert progress.number_format == "0.0%"
         assert {r[COL["状态"]].value for r in rows.values()} == STATUS_WORDS
 
@@ -118,30 +120,32 @@ class TestSummary:
         latest = gdp[COL["2024年"]]
         assert latest.value == pytest.approx(192.3) and latest.number_format == '0.0"†"'
         assert gdp[COL["2025年目标"]].value == pytest.approx(324.72)
-        assert gdp[COL["规划年均增长"]].value == pytest.approx(0.1708, abs=1e-4)
-        assert gdp[COL["实际年均增长"]].number_format == "0.0%"
-        assert gdp[COL["较上年增长"]].value == pytest.approx(192.3 / 178.5 - 1)
+        assert gdp[COL["规划年均增长"]].value == pytest.approx(0.171)  # 2.2 ** (1/5) - 1
+        assert gdp[COL["规划年均增长"]].number_format == "0.0%"
+        assert gdp[COL["较上年增长"]].value == pytest.approx(0.077)  # 192.3 / 178.5 - 1
         rd = summary_rows(demo_report)["科技研发投入占地区生产总值比重"]
         assert rd[COL["2024年"]].number_format == '0.00"†"'
 
     def test_milestones_read_done_or_not_done(self, demo_report):
         zone = summary_rows(demo_report)["国家级经济开发区"]
-        assert zone[COL["2022年"]].value == "未完成" and zone[COL["2023年"]].value == "已完成"
+        assert zone[COL["2022年"]].value == "未完成" and zone[COL["2023年"]].value == "完成"
         assert zone[COL["预计能否完成"]].value == "已完成"
 
     def test_a_milestone_aims_for_completed_in_the_words_of_the_pages(self, demo_plan):
         zone = summary_rows(report(demo_plan)[1])["国家级经济开发区"]
-        assert zone[COL["2025年目标"]].value == "已完成"
+        assert zone[COL["2025年目标"]].value == "完成"
         english = english_rows(report(demo_plan, language="en")[1])
         zone = english[Target.objects.get(plan=demo_plan, code="ECON-DEV-ZONE").name_en]
         assert zone["2025 target"].value == "Completed"
         assert zone["2023"].value == "Completed"
 
-    def test_a_relative_target_prints_both_growth_rates(self, demo_report):
-        income = summary_rows(demo_report)["人均可支配收入增速"]
+    def test_a_relative_target_compares_average_growth_and_names_the_single_year(self, demo_report):
+        income = summary_rows(demo_report)["人均可支配收入"]
         assert "地区生产总值" in income[COL["2025年目标"]].value
-        actual = income[COL["实际年均增长"]].value
-        assert "6.2%" in actual and "7.7%" in actual  # 32300/30400 against 192.3/178.5
+        # 2020-2024: (32300 / 25000) ** (1/4) - 1 = 6.61% against (192.3 / 147.6) ** (1/4) - 1
+        assert income[COL["实际年均增长"]].value == "年均6.6%（对照6.8%）\n按现价"
+        # 2024 alone: 32300 / 30400 - 1 = 6.25%, half up 6.3%, against 192.3 / 178.5 - 1
+        assert income[COL["较上年增长"]].value == "2024年6.3%（对照7.7%）"
 
     def test_the_projection_says_whether_the_target_is_likely_met(self, demo_report):
         rows = summary_rows(demo_report)
@@ -151,13 +155,13 @@ class TestSummary:
     def test_areas_are_merged_over_their_rows(self, demo_report):
         ws = demo_report["汇总"]
         merged = {str(r) for r in ws.merged_cells.ranges}
-        assert "A4:A7" in merged  # 综合经济实力: four targets
-        assert ws["A4"].value == "综合经济实力" and ws["A5"].value is None
+        assert "A5:A8" in merged  # 综合经济实力: four targets
+        assert ws["A5"].value == "综合经济实力" and ws["A6"].value is None
 
     def test_behind_and_off_track_targets_carry_their_reasons(self, demo_report):
         rows = summary_rows(demo_report)
         assert "旭阳焦化" in rows["地区生产总值"][COL["原因及措施"]].value
-        on_track = next(r for r in rows.values() if r[COL["状态"]].value == "正常")
+        on_track = next(r for r in rows.values() if r[COL["状态"]].value == "基本符合预期")
         assert on_track[COL["原因及措施"]].value is None
 
     def test_a_missing_reason_is_flagged(self, demo_plan):
@@ -169,12 +173,12 @@ class TestSummary:
 
     def test_print_ready(self, demo_report):
         ws = demo_report["汇总"]
-        assert ws.freeze_panes == "C4"
-        assert ws.auto_filter.ref == "A3:S14"
+        assert ws.freeze_panes == "C5"
+        assert ws.auto_filter.ref == "A4:S15"
         assert ws.page_setup.orientation == "landscape"
         assert ws.page_setup.paperSize == 9  # A4
         assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
-        assert ws.print_title_rows == "$3:$3"
+        assert ws.print_title_rows == "$4:$4"
         assert "十四五" in ws.oddHeader.left.text and ws.oddHeader.right.text == "截至2024年"
         assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
         assert re.fullmatch(r"生成日期 \d{4}-\d{2}-\d{2}", ws.oddFooter.right.text)
@@ -184,8 +188,8 @@ class TestSummary:
 
     def test_fonts_are_named_and_bold_keeps_the_face(self, demo_report):
         ws = demo_report["汇总"]
-        assert {ws["A3"].font.name, ws["A4"].font.name, ws["B4"].font.name} == {"等线"}
-        assert ws["A4"].font.b and ws["B4"].font.sz >= 9
+        assert {ws["A4"].font.name, ws["A5"].font.name, ws["B5"].font.name} == {"等线"}
+        assert ws["A5"].font.b and ws["B5"].font.sz >= 9
 
 
 class TestAsOfAndApprovedOnly:
@@ -217,7 +221,7 @@ class TestAsOfAndApprovedOnly:
 
     def test_statuses_are_as_of_the_year(self, plan):
         wb = report(plan, year=2022)[1]
-        header = [c.value for c in wb["汇总"][3]]
+        header = [c.value for c in wb["汇总"][4]]
         gdp = summary_rows(wb)["地区生产总值"]
         assert gdp[header.index("完成进度")].value == pytest.approx(0.2)  # (120-100)/(200-100)
         assert gdp[header.index("2022年")].value == 120
@@ -226,7 +230,9 @@ class TestAsOfAndApprovedOnly:
         wb = report(plan, year=2022)[1]
         assert "555" not in self.text_of(wb)
         population = summary_rows(wb)["城镇人口"]
-        assert population[5].value is None  # 2022: submitted only
+        assert population[5].value == "—"  # 2022: submitted only, a gap the notes explain
+        notes = {r[0]: r[1] for r in wb["说明"].iter_rows(values_only=True) if r[0]}
+        assert notes["城镇人口"] == "2022年：未审核"
         assert "未审核数据" not in wb.sheetnames
 
     def test_on_request_they_are_listed_on_their_own_sheet(self, plan):
@@ -236,7 +242,7 @@ class TestAsOfAndApprovedOnly:
         assert len(rows) == 1
         code, name, unit, year, value, quality, state, note = rows[0]
         assert (name, year, value, quality, state) == ("城镇人口", 2022, 555, "预计", "已提交")
-        assert summary_rows(wb)["城镇人口"][5].value is None  # still not official
+        assert summary_rows(wb)["城镇人口"][5].value == "—"  # still not official
         assert "888" not in self.text_of(wb)  # nor later ones
 
     def test_the_command_and_the_download_offer_them(self, plan, client, reporter, tmp_path):
@@ -282,7 +288,7 @@ class TestYearMatrix:
 
         wb = report(demo_plan, 2025, language=language, include_unapproved=True)[1]
         ws = wb.worksheets[0]
-        widths = [ws.column_dimensions[c.column_letter].width for c in ws[3]]
+        widths = [ws.column_dimensions[c.column_letter].width for c in ws[4]]
         if language == "zh-hans":
             assert sum(widths) <= WIDTH_BUDGET + 0.01
         # Text columns gave up room; figures kept theirs, words were not broken.
@@ -298,10 +304,10 @@ class TestYearMatrix:
         gdp = summary["Gross domestic product"]
         assert gdp["Target (unit, nature)"].value.split("\n")[1] == "100 million yuan · Indicative"
         assert "km²" in summary["Urban built-up area"]["Target (unit, nature)"].value
-        assert wb["Summary"]["A4"].value == "Overall economic strength"
+        assert wb["Summary"]["A5"].value == "Overall economic strength"
         last = gdp["Reasons and measures"].column_letter
-        assert f"A4:{last}4" in wb["Summary"].merged_cells
-        assert gdp["Planned / actual yearly growth"].value == "17.1% / 6.8%"
+        assert f"A5:{last}5" in wb["Summary"].merged_cells
+        assert gdp["Planned / actual average annual growth"].value.split("\n")[0] == "17.1% / 6.8%"
         assert gdp["2024"].value == pytest.approx(192.3)  # figures stay numbers
         assert gdp["2024"].number_format == '0.0"†"'
         assert wb["Summary"].oddHeader.right.text == "As of 2024"
@@ -393,7 +399,7 @@ def test_text_a_user_typed_is_never_a_formula(db, reporter, department):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sheets = [archive.read(n).decode() for n in archive.namelist() if "worksheets/sheet" in n]
     assert not any("<f>" in xml for xml in sheets)
-    name_cell = wb["汇总"]["B4"]
+    name_cell = wb["汇总"]["B5"]
     assert name_cell.value == '=HYPERLINK("http://x")' and name_cell.data_type == "s"
     template_wb = template(
         plan, 2021, list(Target.objects.for_plan(plan).with_entries(ANY_ADMINISTRATOR))
@@ -409,7 +415,7 @@ def test_control_characters_in_a_note_do_not_break_the_report(db, department):
     factory.make_entry(target, 2021, "150", note="原因\x1f说明")
     target.entries.update(note="原因\x1f说明")
     wb = report(plan, year=2021)[1]
-    assert wb["汇总"]["B4"].value == "指标名称"
+    assert wb["汇总"]["B5"].value == "指标名称"
 
 
 class TestDownloadAndCommand:
@@ -502,7 +508,7 @@ class TestTemplate:
 
     def test_a_milestone_aims_for_completed_in_the_words_of_the_pages(self, demo_plan):
         targets = list(Target.objects.for_plan(demo_plan).with_entries(ANY_ADMINISTRATOR))
-        for language, word in [("zh-hans", "已完成"), ("en", "Completed")]:
+        for language, word in [("zh-hans", "完成"), ("en", "Completed")]:
             ws = template(demo_plan, 2025, targets, language=language).worksheets[0]
             zone = next(
                 r for r in ws.iter_rows(min_row=5, values_only=True) if r[0] == "ECON-DEV-ZONE"
@@ -619,10 +625,10 @@ def test_every_text_of_the_summary_has_the_height_it_wraps_to(demo_plans, langua
 
     for plan in demo_plans:
         ws = report(plan, language=language)[1].worksheets[0]
-        for row in ws.iter_rows(min_row=4):
+        for row in ws.iter_rows(min_row=5):
             height = ws.row_dimensions[row[0].row].height
             for c in row:
-                if isinstance(c.value, str) and ws.cell(3, c.column).value is not None:
+                if isinstance(c.value, str) and ws.cell(4, c.column).value is not None:
                     width = ws.column_dimensions[c.column_letter].width
                     if c.coordinate in ws.merged_cells:
                         continue  # an area's name over its rows, or its heading row
@@ -634,3 +640,157 @@ def test_the_english_notes_name_the_region_in_english(demo_plan):
     wb = report(demo_plan, language="en")[1]
     notes = {row[0].value: row[1].value for row in wb["Notes"].iter_rows() if row[0].value}
     assert notes["Region"] == "Lingyuan"
+
+
+def notes_of(wb, sheet="说明") -> dict:
+    return {r[0]: r[1] for r in wb[sheet].iter_rows(values_only=True) if r[0]}
+
+
+def printed_percent(value) -> str:
+    """A percentage cell as Excel and LibreOffice print it with 0.0% (half up)."""
+    return f"{rounded(Decimal(str(value)) * 100, 1):.1f}%"
+
+
+class TestNumbersAsStatisticiansPublishThem:
+    """Issue 24: shares in points, growth on its basis, the evaluation's words, the basis
+    year and the gaps, one rounding rule."""
+
+    def test_a_share_changes_in_percentage_points(self, demo_report, demo_plan):
+        rd = summary_rows(demo_report)["科技研发投入占地区生产总值比重"]
+        assert rd[COL["较上年增长"]].value == "+0.40个百分点"  # 1.90% in 2023, 2.30% in 2024
+        # 1.20 to 2.50 over 2020-2025: 0.26 points a year, 1.30 in all
+        assert rd[COL["规划年均增长"]].value == "+0.26个百分点\n〔累计提高1.30个百分点〕"
+        # 1.20 to 2.30 over 2020-2024: 0.275 points a year, half up 0.28
+        assert rd[COL["实际年均增长"]].value == "+0.28个百分点\n〔累计提高1.10个百分点〕"
+        english = english_rows(report(demo_plan, language="en")[1])
+        rd = english["R&D spending as a share of GDP"]
+        assert rd["vs. last year"].value == "+0.40 percentage points"
+
+    def test_other_targets_keep_percent_growth(self, demo_report):
+        population = summary_rows(demo_report)["城镇人口"]
+        assert population[COL["较上年增长"]].value == pytest.approx(0.078)  # 30.40 / 28.20
+        assert population[COL["较上年增长"]].number_format == "0.0%"
+
+    def test_the_summary_opens_with_the_count_by_status(self, demo_report, demo_plan):
+        ws = demo_report["汇总"]
+        assert ws["A2"].value == (
+            "11项主要指标中，提前实现2项、基本符合预期2项、滞后2项、严重滞后2项、未到期2项、无数据1项"
+        )
+        assert "A2:S2" in ws.merged_cells
+        english = report(demo_plan, language="en")[1]["Summary"]
+        assert english["A2"].value.startswith("Of 11 main indicators: Met early 2, On track 2")
+
+    def test_the_plans_last_year_states_completion(self, demo_plan):
+        wb = report(demo_plan, 2025)[1]
+        header = [c.value for c in wb["汇总"][4]]
+        assert "完成情况" in header
+        for gone in ["序时进度", "完成进度", "状态", "预计能否完成"]:
+            assert gone not in header, gone
+        rows = summary_rows(wb)
+        verdicts = {
+            name: r[header.index("完成情况")].value.split("\n")[0] for name, r in rows.items()
+        }
+        assert set(verdicts.values()) <= {"完成", "超额完成", "未完成", "无数据"}
+        assert verdicts["国家级经济开发区"] == "完成"  # a milestone reads 完成, never 严重滞后
+        assert verdicts["国家级生态市（县）"] == "未完成"
+        assert verdicts["城镇人口"] == "超额完成"
+        assert "完成情况" in notes_of(wb)["目标年份起"]
+
+    def test_a_final_evaluation_states_completion(self, demo_plan, admin_user):
+        from tracker.plans.evaluations import freeze, write_frozen_report
+
+        evaluation = freeze(
+            plan=demo_plan, year=2025, kind="final", title="终期评估", by=admin_user
+        )
+        out = io.BytesIO()
+        write_frozen_report(out, evaluation, viewer=ANY_ADMINISTRATOR)
+        wb = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+        header = [c.value for c in wb["汇总"][4]]
+        assert "完成情况" in header and "序时进度" not in header
+        assert wb["汇总"]["A2"].value.startswith("11项主要指标中，超额完成1项、完成1项、未完成8项")
+
+    def test_a_status_resting_on_an_older_figure_says_its_year(self, demo_plan):
+        wb = report(demo_plan, 2025)[1]
+        header = [c.value for c in wb["汇总"][4]]
+        gdp = summary_rows(wb)["地区生产总值"]
+        assert gdp[header.index("完成情况")].value == "未完成\n依据2024年数据"
+        notes = list(wb["说明"].iter_rows(values_only=True))
+        heading = notes.index(("依据以前年度数据的评价", None))
+        listed = dict(notes[heading + 1 : heading + 10])
+        assert listed["地区生产总值"] == "依据2024年数据"
+        assert "国家级经济开发区" not in listed  # reached in 2023: still reached
+
+    def test_a_year_without_an_approved_figure_is_a_gap_the_notes_explain(self, demo_plan):
+        wb = report(demo_plan, 2025)[1]
+        header = [c.value for c in wb["汇总"][4]]
+        rows = summary_rows(wb)
+        for name in ["地区生产总值", "固定资产投资", "城市建设区面积"]:
+            assert rows[name][header.index("2025年")].value == "—", name
+        notes = notes_of(wb)
+        assert notes["地区生产总值"].endswith("2025年：未审核")  # submitted
+        assert notes["固定资产投资"].endswith("2025年：未报送")  # a draft
+        assert notes["城市建设区面积"].endswith("2025年：未报送")  # returned
+        assert notes["综合实力全省县域排名"] == "2020—2025年：无数据"
+        assert "无已审核数据的年份（表中以“—”表示）" in notes
+
+    def test_the_notes_say_percentages_come_from_unrounded_figures(self, demo_report):
+        notes = notes_of(demo_report)
+        # A goal of 11.6 x 2.2 = 25.52 prints as 25.5: (22.0 - 11.6) / (25.52 - 11.6) is
+        # 74.7%, while the printed figures give (22.0 - 11.6) / (25.5 - 11.6) = 74.8%.
+        assert notes["一般公共预算收入"] == "完成进度74.7%（按表中数字计算为74.8%）"
+        assert "百分比按未经四舍五入的数据计算" in notes
+
+    def test_no_such_note_where_the_printed_figures_give_every_percentage_back(self, db):
+        plan = factory.make_plan()
+        target = factory.make_target(plan, name="城镇人口", unit="万人")
+        factory.make_entry(target, 2021, "120")
+        wb = report(plan, 2021)[1]
+        assert "百分比按未经四舍五入的数据计算" not in notes_of(wb)
+
+    def test_a_growth_goal_states_its_basis_and_a_year_given_as_a_rate(self, db):
+        plan = factory.make_plan()
+        gdp = factory.make_target(
+            plan,
+            name="地区生产总值",
+            kind="multiple",
+            baseline_value=Decimal("147.6"),
+            target_value=None,
+            factor=Decimal("2.2"),
+            basis="comparable",
+        )
+        factory.make_entry(gdp, 2021, "158.2", growth=Decimal("6"), quality="final")
+        factory.make_entry(
+            gdp, 2022, None, growth=Decimal("3.1"), quality="final"
+        )  # the bulletin's rate alone
+        wb = report(plan, 2022)[1]
+        header = [c.value for c in wb["汇总"][4]]
+        row = dict(zip(header, summary_rows(wb)["地区生产总值"], strict=True))
+        assert row["2022年"].value == "增长3.1%"
+        assert row["较上年增长"].value == pytest.approx(0.031)  # the published rate
+        # 1.06 x 1.031 = 1.09286: 9.3% in all, (1.09286 ** 0.5 - 1) = 4.5% a year
+        assert row["实际年均增长"].value == "4.5%\n〔累计增长9.3%〕\n按可比价"
+        assert notes_of(wb)["地区生产总值"].startswith("增长按可比价计算")
+
+    @pytest.mark.parametrize("year", [2024, 2025])
+    def test_no_value_prints_two_ways(self, demo_plan, year):
+        from tracker.standings import formats
+
+        wb = report(demo_plan, year)[1]
+        ws = wb["汇总"]
+        header = [c.value for c in ws[4]]
+        rows = summary_rows(wb)
+        for row in standings(plan_targets(demo_plan, viewer=ANY_ADMINISTRATOR), year):
+            cells = rows[row.target.name]
+            for c in cells:
+                if c.number_format == "0.0%" and c.value is not None:
+                    # Held as printed: no application can round it another way.
+                    assert Decimal(str(c.value)) == rounded(Decimal(str(c.value)), 3), c
+            if "完成进度" in header and row.assessment.progress is not None:
+                printed = printed_percent(cells[header.index("完成进度")].value)
+                assert printed == formats.format_share(row.assessment.progress)
+        notes = notes_of(wb)
+        for name, text in notes.items():
+            match = re.match(r"完成进度([\d.]+%)（", str(text))
+            if match:  # the notes quote the percentage as the table prints it
+                progress = rows[name][header.index("完成进度")].value
+                assert match.group(1) == printed_percent(progress)

@@ -26,7 +26,7 @@ from tracker.excel.common import (
 from tracker.excel.report.charts import _charts
 from tracker.excel.report.matrix import _matrix
 from tracker.excel.report.notes import _notes
-from tracker.excel.report.shared import Context, _evaluation_label
+from tracker.excel.report.shared import Context, _evaluation_label, _is_final
 from tracker.excel.report.summary import _summary
 from tracker.excel.report.unapproved import _unapproved
 from tracker.models import Plan, display_user
@@ -61,6 +61,7 @@ def write_report(
             made_on=made_at.date().isoformat(),
             include_unapproved=include_unapproved,
             evaluation=_evaluation_label(evaluation),
+            final=_is_final(plan, year, evaluation),
         )
         who = display_user(user)
         by = (

@@ -9,9 +9,15 @@ from django.utils.translation import pgettext
 
 from tracker.excel.common import BOLD, QUALITY_MARKS, QUALITY_WORDS, WRAP, cell, row_height, sheet
 from tracker.excel.report.charts import MAX_TARGET_CHARTS
-from tracker.excel.report.shared import Context
+from tracker.excel.report.shared import (
+    Context,
+    _approved,
+    gaps,
+    rests_on_older,
+)
 from tracker.figures import plausibility
 from tracker.reminders import deadlines
+from tracker.standings import engine, formats
 from tracker.standings import words as status_display
 from tracker.standings.standing import Standing
 
@@ -76,24 +82,7 @@ def _notes(wb, ctx: Context, rows: list[Standing], made: str, charted: bool, who
                 "growth). Following the rule 时间过半、任务过半 (half the time, half the task):"
             ),
         ),
-        (
-            status_display.label("achieved"),
-            _("the target is met (at or below it where lower is better)."),
-        ),
-        (
-            status_display.label("on_track"),
-            _("progress share >= expected share x %(r)s.") % {"r": plan.on_track_ratio},
-        ),
-        (
-            status_display.label("behind"),
-            _("progress share >= expected share x %(r)s.") % {"r": plan.behind_ratio},
-        ),
-        (status_display.label("off_track"), _("below that.")),
-        (
-            status_display.label("pending"),
-            _("a milestone before its target year, or a target with no baseline."),
-        ),
-        (status_display.label("no_data"), _("no approved figure yet.")),
+        *_status_lines(ctx),
         (
             _("Likely to be met"),
             _(
@@ -102,6 +91,7 @@ def _notes(wb, ctx: Context, rows: list[Standing], made: str, charted: bool, who
             ),
         ),
     ]
+    lines += _changes_lines(ctx, rows)
     flagged = [
         (row.target.display_name, remark)
         for row in rows
@@ -130,3 +120,184 @@ def _notes(wb, ctx: Context, rows: list[Standing], made: str, charted: bool, who
                 cell(ws, text, alignment=WRAP, border=None),
             ]
         )
+
+
+def _status_lines(ctx: Context) -> list[tuple[str, str]]:
+    """What each status means, in the evaluation's words, with the plan's ratios."""
+    plan = ctx.plan
+    label = status_display.label
+    share = _("progress share >= expected share x %(r)s.")
+    return [
+        (
+            label("achieved"),
+            _("met before its target year (at or below it where lower is better)."),
+        ),
+        (label("ahead"), share % {"r": plan.ahead_ratio}),
+        (label("on_track"), share % {"r": plan.on_track_ratio}),
+        (label("behind"), share % {"r": plan.behind_ratio}),
+        (label("off_track"), _("below that.")),
+        (label("pending"), _("a milestone before its target year, or a target with no baseline.")),
+        (label("no_data"), _("no approved figure yet.")),
+        (
+            _("From the target year on"),
+            _(
+                "the verdict of a final evaluation: %(exceeded)s (beyond the target as printed), "
+                "%(completed)s (the target reached), %(incomplete)s (not reached). In the plan's "
+                "last year or a final evaluation the table states this as %(completion)s."
+            )
+            % {
+                "exceeded": label("exceeded"),
+                "completed": label("completed"),
+                "incomplete": label("incomplete"),
+                "completion": _("Completion"),
+            },
+        ),
+    ]
+
+
+def _changes_lines(ctx: Context, rows: list[Standing]) -> list[tuple[str, str]]:
+    """How changes are stated, each growth goal's basis, the statuses resting on older
+    figures, the gaps and why, and the percentages the printed figures do not give back."""
+    lines = [
+        ("", ""),
+        (
+            _("Changes"),
+            _(
+                "A share (%%) changes in percentage points; 〔 〕 holds the change since the "
+                "baseline year %(year)s in the plan's notation. Other targets change in percent. "
+                "“Average annual” growth runs from the baseline year to the year the status "
+                "rests on; a relative goal compares the two average growths, and “vs. last "
+                "year” gives that year's growth alone."
+            )
+            % {"year": ctx.plan.baseline_year},
+        ),
+    ]
+    lines += _section(_("Basis of growth goals"), [_basis(row) for row in rows])
+    lines += _section(
+        _("Status resting on an older figure"),
+        [
+            (row.target.display_name, formats.based_on(row.assessment.latest_year))
+            for row in rows
+            if rests_on_older(row)
+        ],
+    )
+    lines += _section(
+        _("Years without an approved figure (printed as —)"),
+        [_gap_line(ctx, row) for row in rows],
+    )
+    lines += _section(
+        _("Percentages are computed from unrounded figures"),
+        [_unreproduced_line(ctx, row) for row in rows],
+        _(
+            "Recomputed from the rounded figures printed, these percentages come out "
+            "otherwise in their last digit:"
+        ),
+    )
+    return lines
+
+
+def _section(title: str, items, opening: str = "") -> list[tuple[str, str]]:
+    items = [item for item in items if item]
+    if not items:
+        return []
+    return [("", ""), (title, opening), *items]
+
+
+def _basis(row: Standing) -> tuple[str, str] | None:
+    target, a = row.target, row.assessment
+    if a.basis is None:
+        return None
+    if a.basis == engine.Basis.COMPARABLE:
+        how = _(
+            "growth at comparable prices: the published yearly growth rates chained from "
+            "the baseline year (a year without a rate by the ratio of its levels); the "
+            "levels printed are at current prices."
+        )
+    else:
+        how = _("growth at current prices: the ratio of the levels printed.")
+    return target.display_name, how
+
+
+def _gap_line(ctx: Context, row: Standing) -> tuple[str, str] | None:
+    found = gaps(row, ctx.years)
+    if not found:
+        return None
+    by_reason: dict[str, list[int]] = {}
+    for year, reason in found:
+        by_reason.setdefault(reason, []).append(year)
+    separator = _("; ")
+    return row.target.display_name, separator.join(
+        _("%(years)s: %(reason)s") % {"years": _years(years), "reason": formats.GAPS[reason]}
+        for reason, years in by_reason.items()
+    )
+
+
+def _years(years: list[int]) -> str:
+    """2021, 2022 and 2023 as 2021-2023; others listed."""
+    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
+        return _("%(first)s-%(last)s") % {"first": years[0], "last": years[-1]}
+    return _(", ").join(str(y) for y in years)
+
+
+def _unreproduced_line(ctx: Context, row: Standing) -> tuple[str, str] | None:
+    found = unreproduced(ctx, row)
+    if not found:
+        return None
+    return row.target.display_name, _("; ").join(
+        _("%(column)s %(printed)s (from the printed figures %(recomputed)s)")
+        % {"column": column, "printed": printed, "recomputed": recomputed}
+        for column, printed, recomputed in found
+    )
+
+
+def unreproduced(ctx: Context, row: Standing) -> list[tuple[str, str, str]]:
+    """Printed percentages that the printed (rounded) figures do not give back, each as
+    (column, as printed, as recomputed from the printed figures).
+
+    The report computes from every digit reported: a goal of 25.52 prints as 25.5, so
+    (22.0 - 11.6) / (25.5 - 11.6) gives 74.8% where the report says 74.7%. Growth judged
+    on published rates at comparable prices is not recomputable from levels; the basis
+    note says so.
+    """
+    target, a = row.target, row.assessment
+    if target.is_milestone or target.kind == target.Kind.RELATIVE or a.latest_year is None:
+        return []
+    if a.basis == engine.Basis.COMPARABLE and row.growths():
+        return []
+    places = target.decimal_places
+
+    def shown(value):
+        return None if value is None else formats.rounded(value, places)
+
+    base, latest, goal = shown(row.baseline), shown(a.latest_value), shown(row.goal)
+    found = []
+
+    def compare(column, exact, recomputed, points=False):
+        if exact is None or recomputed is None:
+            return
+        if points:
+            printed = formats.format_change(exact, True, places)
+            again = formats.format_change(recomputed, True, places)
+        else:
+            printed, again = formats.format_share(exact), formats.format_share(recomputed)
+        if printed != again:
+            found.append((column, printed, again))
+
+    if not ctx.final and None not in (base, latest, goal) and goal != base:
+        compare(_("Done so far"), a.progress, (latest - base) / (goal - base))
+    values = _approved(row, ctx.year)
+    before = values.get(a.latest_year - 1)
+    before = (
+        row.baseline
+        if before is None and a.latest_year - 1 == target.baseline_year
+        else (before.value if before is not None else None)
+    )
+    if (
+        before is not None
+        and latest is not None
+        and not (a.basis == engine.Basis.COMPARABLE and row.growths())
+    ):
+        before = shown(before)
+        change = latest - before if row.points else (latest / before - 1 if before else None)
+        compare(_("vs. last year"), row.year_change(a.latest_year), change, row.points)
+    return found

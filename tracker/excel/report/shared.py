@@ -27,14 +27,18 @@ from tracker.excel.common import (
     text_units,
 )
 from tracker.models import Plan, ProgressEntry, localized
-from tracker.standings import engine
-from tracker.standings.formats import milestone_word
+from tracker.standings import engine, words
+from tracker.standings.formats import based_on, format_share, milestone_word, rounded
 from tracker.standings.standing import Standing
 
 STATUS_FILLS = {s: PatternFill("solid", fgColor=c) for s, c in engine.COLOURS.items()}
 
 
 STATUS_FONT = HEADER_FONT
+
+
+# Statuses that call for the responsible department's 原因及措施.
+REASONED = frozenset({engine.Status.BEHIND, engine.Status.OFF_TRACK, engine.Status.INCOMPLETE})
 
 
 PERCENT = "0.0%"
@@ -73,6 +77,9 @@ class Context:
     made_on: str  # ISO date
     include_unapproved: bool
     evaluation: str = ""  # the frozen evaluation's title and kind, for its report
+    # The plan's last year, or a final evaluation: the table states 完成情况 (completed,
+    # exceeded, not completed) instead of the path's progress.
+    final: bool = False
 
     @property
     def years(self) -> list[int]:
@@ -94,6 +101,12 @@ class Context:
             landscape=landscape,
             page_of=_("Page &P of &N"),
         )
+
+
+def _is_final(plan: Plan, year: int, evaluation) -> bool:
+    """Whether the report states 完成情况: in the plan's last year or a final evaluation."""
+    final_kind = evaluation is not None and evaluation.kind == evaluation.Kind.FINAL
+    return final_kind or year >= plan.end_year
 
 
 def _evaluation_label(evaluation) -> str:
@@ -133,14 +146,26 @@ def _milestone_text(entry: ProgressEntry) -> str | None:
     return milestone_word(entry.achieved) + QUALITY_MARKS[entry.quality]
 
 
+def _growth_text(entry: ProgressEntry) -> str | None:
+    """A year published as a growth rate alone, as the bulletin says it: 增长3.1%."""
+    if entry.growth is None:
+        return None
+    rate = f"{rounded(entry.growth, 1):.1f}%"
+    return (
+        _("growth %(rate)s") % {"rate": rate}
+        + QUALITY_MARKS[entry.growth_quality or entry.quality or "final"]
+    )
+
+
 def _figure(ws, entry: ProgressEntry | None, target, *, font=None):
-    """A figure as a number with the mark of its quality; a milestone as a word."""
+    """A figure as a number with the mark of its quality; a milestone as a word; a year
+    given as a growth rate alone, as that rate."""
     if entry is None:
         return cell(ws, None)
     if target.is_milestone:
         return cell(ws, _milestone_text(entry), alignment=CENTER, font=font)
     if entry.value is None:
-        return cell(ws, None)
+        return cell(ws, _growth_text(entry), alignment=CENTER, font=font)
     return cell(
         ws,
         entry.value,
@@ -191,7 +216,7 @@ def _longest_word(text: str) -> float:
 def _numeral(value, places: int, quality: str | None = None) -> str | None:
     if not isinstance(value, Decimal):
         return None
-    return f"{value:.{places}f}{QUALITY_MARKS.get(quality or 'final', '')}"
+    return f"{rounded(value, places):.{places}f}{QUALITY_MARKS.get(quality or 'final', '')}"
 
 
 def _year_column(entries, places) -> float:
@@ -199,7 +224,9 @@ def _year_column(entries, places) -> float:
     for entry, p in zip(entries, places, strict=True):
         if entry is None:
             continue
-        texts.append(_milestone_text(entry) or _numeral(entry.value, p, entry.quality))
+        texts.append(
+            _milestone_text(entry) or _numeral(entry.value, p, entry.quality) or _growth_text(entry)
+        )
     return _column(texts)
 
 
@@ -214,9 +241,50 @@ def _within_budget(widths: list[float], floors: list[float]) -> list[float]:
 
 
 def _percents(values) -> list[str]:
-    return [f"{float(v) * 100:.1f}%" for v in values if isinstance(v, Decimal | float)]
+    """Fractions as they print: half up to one decimal of a percent."""
+    return [format_share(v) for v in values if isinstance(v, Decimal)]
 
 
 def _fit(texts: list[list], minimum: float, maximum: float) -> float:
     longest = max((display_width(t) for t in texts if t not in (None, "")), default=0)
     return max(minimum, min(maximum, longest + 2))
+
+
+# A year without an approved figure prints as this; the notes say why.
+GAP = "—"
+
+
+def shows_gap(row: Standing, year: int) -> bool:
+    """Whether `year` prints as a gap: it has no approved figure. A milestone is not
+    reported every year: only a figure entered but not approved is a gap of its."""
+    reason = row.gap(year)
+    if reason is None:
+        return False
+    return reason != "no_data" or not row.target.is_milestone
+
+
+def gaps(row: Standing, years) -> list[tuple[int, str]]:
+    """The years of `years` printed as gaps, with why (a key of formats.GAPS)."""
+    target = row.target
+    if row.baseline is None and target.baseline_year not in years:
+        years = [target.baseline_year, *years]
+    return [(year, row.gap(year)) for year in years if shows_gap(row, year)]
+
+
+def rests_on_older(row: Standing) -> bool:
+    """Whether the row's status rests on a figure older than the report's year. A
+    milestone once reached stays reached: the year it was reached is not an old figure."""
+    a = row.assessment
+    if not a.rests_on_older_year:
+        return False
+    reached = a.status in (engine.Status.ACHIEVED, engine.Status.COMPLETED)
+    return not (row.target.is_milestone and reached)
+
+
+def status_text(row: Standing) -> str:
+    """The status in the evaluation's words, and the year it rests on where older:
+    滞后 / 依据2022年数据."""
+    text = words.label(row.status)
+    if rests_on_older(row):
+        text += "\n" + based_on(row.assessment.latest_year)
+    return text

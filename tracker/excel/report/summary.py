@@ -1,9 +1,15 @@
 """The 纲要 sheet: the plan's indicator table, one row per target, as the plan document prints
-it.
+it, opened by the count by status every review starts with.
+
+Every cell is written once as a `Shown`: what it holds (a number with its number format, or
+a text already rounded half up by tracker.standings.formats), the text it prints (to size
+its column and row) and its style. A share changes in percentage points (百分点), growth goals
+say their basis, and in the plan's last year or a final evaluation the table states 完成情况.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -27,10 +33,12 @@ from tracker.excel.common import (
     quality_format,
     row_height,
     sheet,
+    text_units,
     wrapped_lines,
 )
 from tracker.excel.report.shared import (
     AREA,
+    GAP,
     PERCENT,
     PRINTABLE_HEIGHT,
     PRINTABLE_WIDTH,
@@ -42,77 +50,222 @@ from tracker.excel.report.shared import (
     _baseline_quality,
     _column,
     _departments,
-    _figure,
+    _growth_text,
     _longest_word,
     _milestone_text,
     _numeral,
-    _percents,
     _reason,
     _reference_name,
     _unit,
     _within_budget,
-    _year_column,
+    shows_gap,
+    status_text,
 )
-from tracker.standings import engine
-from tracker.standings import words as status_display
-from tracker.standings.formats import milestone_word
-from tracker.standings.standing import Standing
+from tracker.standings import engine, formats
+from tracker.standings.standing import Standing, summary
 
 
-def _rate(goal: Decimal | None, base: Decimal | None, years: int) -> float | None:
-    """Average yearly growth from `base` to `goal` over `years`, as a fraction."""
-    if goal is None or base is None or base <= 0 or goal <= 0 or years <= 0:
-        return None
-    # Display only, to one decimal of a percent: a float is exact enough here.
-    return (float(goal) / float(base)) ** (1 / years) - 1
+@dataclass(frozen=True)
+class Shown:
+    """One cell of the table: what it holds, the text it prints, and its style."""
+
+    value: object = None
+    text: str | None = None
+    number_format: str | None = None
+    alignment: object = None
+    font: object = None
+    fill: object = None
+
+    @property
+    def wraps(self) -> bool:
+        return isinstance(self.value, str)
+
+    def write(self, ws):
+        return cell(
+            ws,
+            self.value,
+            number_format=self.number_format,
+            alignment=self.alignment,
+            font=self.font,
+            fill=self.fill,
+        )
 
 
-def _planned_pace(row: Standing):
-    """规划年均增长: the growth a year the plan implies, or its words for a relative target."""
+EMPTY = Shown()
+
+
+def _text(text: str | None, alignment=CENTER, font=None, fill=None) -> Shown:
+    if not text:
+        return EMPTY
+    return Shown(text, text, alignment=alignment, font=font, fill=fill)
+
+
+def _percent(value: Decimal | None) -> Shown:
+    """A fraction as a percentage; the cell holds it rounded half up as it prints, so that
+    no application rounds it another way."""
+    if value is None:
+        return EMPTY
+    return Shown(formats.rounded(value, 3), formats.format_share(value), PERCENT)
+
+
+def _figure(value: Decimal | None, places: int, quality: str | None = None) -> Shown:
+    if value is None:
+        return EMPTY
+    return Shown(value, _numeral(value, places, quality), quality_format(places, quality))
+
+
+def _lines(*lines: str | None) -> str:
+    return "\n".join(line for line in lines if line)
+
+
+# -- what each cell says -------------------------------------------------------------
+
+
+def _year(row: Standing, year: int, approved) -> Shown:
+    """A year's approved figure, its growth rate where only that was published, or the
+    gap the notes explain."""
+    target, entry = row.target, approved.get(year)
+    if entry is not None:
+        if target.is_milestone:
+            return _text(_milestone_text(entry))
+        if entry.value is not None:
+            return _figure(entry.value, target.decimal_places, entry.quality)
+        if entry.growth is not None:
+            return _text(_growth_text(entry))
+    return _text(GAP) if shows_gap(row, year) else EMPTY
+
+
+def _baseline(row: Standing) -> Shown:
     target = row.target
-    spec = row.spec
+    if row.baseline is not None:
+        return _figure(row.baseline, target.decimal_places, _baseline_quality(row))
+    return _text(GAP) if shows_gap(row, target.baseline_year) else EMPTY
+
+
+def _goal(row: Standing) -> Shown:
+    target = row.target
+    if target.is_milestone:
+        return _text(formats.milestone_word(True))
+    if target.kind == target.Kind.RELATIVE:
+        return _text(_("Growth above %(reference)s") % {"reference": _reference_name(target)})
+    if row.goal is None:
+        return EMPTY
+    return Shown(
+        row.goal,
+        _numeral(row.goal, target.decimal_places),
+        number_format(target.decimal_places),
+    )
+
+
+def _growth_goal(row: Standing) -> bool:
+    target = row.target
+    return target.kind in (target.Kind.MULTIPLE, target.Kind.ANNUAL_GROWTH)
+
+
+def _planned(row: Standing) -> Shown:
+    """规划年均: the yearly pace the plan implies; points a year for a share, with the
+    plan's cumulative change in its notation 〔累计提高…个百分点〕."""
+    target = row.target
     if target.kind == target.Kind.ANNUAL_GROWTH:
-        return target.target_value / 100 if target.target_value is not None else None
-    if target.kind in (target.Kind.LEVEL, target.Kind.MULTIPLE):
-        return _rate(row.goal, spec.baseline_value, spec.span)
-    return None
+        pace = None if target.target_value is None else target.target_value / 100
+    elif target.kind in (target.Kind.LEVEL, target.Kind.MULTIPLE):
+        pace = row.average_pace(row.planned_change(), row.spec.span)
+    else:
+        return EMPTY
+    if row.points:
+        places = target.decimal_places
+        return _text(
+            _lines(
+                formats.format_change(pace, True, places),
+                formats.format_cumulative(row.planned_change(), True, places),
+            )
+        )
+    return _percent(pace)
 
 
-def _actual_pace(row: Standing):
-    """实际年均增长 so far; a relative target prints its growth against its reference's."""
+def _actual(row: Standing) -> Shown:
+    """实际年均 from the baseline to the figure the status rests on: points a year for a
+    share, average growth on the target's basis for a growth goal (with the cumulative
+    change, 〔累计增长…〕), the two average growths of a relative goal."""
     target, a = row.target, row.assessment
     if target.kind == target.Kind.RELATIVE:
         if a.growth is None or a.reference_growth is None:
-            return None
-        return _("%(own)s against %(reference)s") % {
-            "own": f"{a.growth * 100:.1f}%",
-            "reference": f"{a.reference_growth * 100:.1f}%",
+            return EMPTY
+        own = _("average %(own)s against %(reference)s") % {
+            "own": formats.format_share(a.growth),
+            "reference": formats.format_share(a.reference_growth),
         }
-    if target.kind in (target.Kind.LEVEL, target.Kind.MULTIPLE, target.Kind.ANNUAL_GROWTH):
-        if a.latest_year is None:
-            return None
-        return _rate(a.latest_value, row.baseline, a.latest_year - target.baseline_year)
-    return None
-
-
-def _on_year_growth(row: Standing, year: int):
-    """较上年增长: the latest approved figure against the year before it."""
-    target, a = row.target, row.assessment
-    if target.kind == target.Kind.RELATIVE:
-        return a.growth
+        return _text(_lines(own, formats.basis_word(a.basis)))
     if target.is_milestone or target.kind == target.Kind.RANK or a.latest_year is None:
-        return None
-    values = {y: e.value for y, e in _approved(row, year).items() if e.value is not None}
-    if row.baseline is not None:
-        values.setdefault(target.baseline_year, row.baseline)
-    return engine.growth_rate(values, a.latest_year)
+        return EMPTY
+    change = row.change()
+    pace = row.average_pace(change, a.latest_year - target.baseline_year)
+    places = target.decimal_places
+    if row.points:
+        return _text(
+            _lines(
+                formats.format_change(pace, True, places),
+                formats.format_cumulative(change, True, places),
+            )
+        )
+    if _growth_goal(row) and pace is not None:
+        return _text(
+            _lines(
+                formats.format_share(pace),
+                formats.format_cumulative(change, False),
+                formats.basis_word(a.basis),
+            )
+        )
+    return _percent(pace)
+
+
+def _on_last_year(row: Standing) -> Shown:
+    """较上年: the year the status rests on against the year before; for a relative goal
+    that year's two growth rates, named by the year so as not to pass for the average."""
+    target, a = row.target, row.assessment
+    if a.latest_year is None:
+        return EMPTY
+    if target.kind == target.Kind.RELATIVE:
+        if a.year_growth is None or a.reference_year_growth is None:
+            return EMPTY
+        return _text(
+            _("%(year)s: %(own)s against %(reference)s")
+            % {
+                "year": a.latest_year,
+                "own": formats.format_share(a.year_growth),
+                "reference": formats.format_share(a.reference_year_growth),
+            }
+        )
+    change = row.year_change(a.latest_year)
+    if row.points:
+        return _text(formats.format_change(change, True, row.target.decimal_places))
+    return _percent(change)
+
+
+def _progress(row: Standing) -> Shown:
+    target, a = row.target, row.assessment
+    if target.is_milestone:
+        if a.latest_year is None:
+            return EMPTY
+        done = a.status in (engine.Status.ACHIEVED, engine.Status.COMPLETED)
+        return _text(formats.milestone_word(done))
+    return _percent(a.progress)
+
+
+def _expected(row: Standing, year: int) -> Shown:
+    if row.target.is_milestone:
+        return EMPTY
+    expected = row.assessment.expected_share
+    if expected is None:
+        expected = engine.expected_share(row.spec, year)
+    return _percent(expected)
 
 
 def _projection(row: Standing) -> str:
     """预计能否完成, from the engine's projection of the trend to the target year."""
     target, a = row.target, row.assessment
     status = a.status
-    if status == engine.Status.ACHIEVED:
+    if status in (engine.Status.ACHIEVED, engine.Status.COMPLETED, engine.Status.EXCEEDED):
         return _("Met")
     if status == engine.Status.NO_DATA:
         return "—"
@@ -129,193 +282,151 @@ def _projection(row: Standing) -> str:
     return _("Likely") if met else _("Unlikely")
 
 
-def _summary(wb, ctx: Context, rows: list[Standing], made: str):
-    ws = sheet(wb, _("Summary"))
-    plan, year = ctx.plan, ctx.year
-    statuses = {status: status_display.label(status) for status in engine.Status}
-    natures = {
-        "binding": _("Binding"),
-        "anticipatory": _("Indicative"),
-    }
+# -- the columns -------------------------------------------------------------------------
 
-    # 1. every row's cells as (value, style) before anything is written, to size columns.
-    body = []
-    for row in rows:
-        target, a = row.target, row.assessment
-        approved = _approved(row, year)
-        reason, flagged = _reason(row, year)
-        progress_cell = (
-            (milestone_word(a.status == engine.Status.ACHIEVED) if a.latest_year else None)
-            if target.is_milestone
-            else a.progress
-        )
-        expected = a.expected_share
-        if expected is None and not target.is_milestone:
-            expected = engine.expected_share(row.spec, year)
-        body.append(
-            {
-                "area": target.area.display_name,
-                "name": target.display_name,
-                "unit": _unit(target),
-                "baseline": row.baseline,
-                "baseline_quality": _baseline_quality(row),
-                "years": [approved.get(y) for y in ctx.years],
-                "goal": _goal(row),
-                "planned": _planned_pace(row),
-                "actual": _actual_pace(row),
-                "nature": natures.get(target.nature, target.nature),
-                "expected": expected,
-                "progress": progress_cell,
-                "status": a.status,
-                "projection": _projection(row),
-                "growth": _on_year_growth(row, year),
-                "departments": _departments(target),
-                "reason": reason,
-                "flagged": flagged,
-                "target": target,
-            }
-        )
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its header, the bounds of its natural width, and the width below which
+    it does not give up room."""
+
+    key: str
+    header: str
+    least: float = 5
+    most: float = 12
+    floor: float = 5
+    bold: bool = False
+
+
+def _columns(ctx: Context, english: bool) -> list[Column]:
+    plan = ctx.plan
+    years = [Column(f"y{y}", _("%(year)s") % {"year": y}, 6, 12, 0, bold=False) for y in ctx.years]
+    columns = [
+        Column("area", _("Area"), 5, 6.5, 4.5, bold=True),
+        Column(
+            "name",
+            _("Target (unit, nature)") if english else _("Target"),
+            floor=8 if english else 10,
+        ),
+        Column("unit", _("Unit"), 5, 6.5, 4.5),
+        Column("base", _("%(year)s (base)") % {"year": plan.baseline_year}, floor=0),
+        *years,
+        Column("goal", _("%(year)s target") % {"year": plan.end_year}, floor=0),
+        Column(
+            "planned",
+            _("Planned / actual average annual growth")
+            if english
+            else _("Planned average annual growth"),
+            5,
+            9.5,
+        ),
+        Column("actual", _("Actual average annual growth"), 5, 9.5),
+        Column("nature", _("Nature"), 5, 8, 5),
+        Column("expected", _("Due by now")),
+        Column("progress", _("Done so far")),
+        Column("status", _("Completion") if ctx.final else _("Status"), 6, 10, 5.5),
+        Column("projection", _("Likely to be met"), 4, 8, 4.5),
+        Column("growth", _("vs. last year"), 5, 8),
+        Column("departments", _("Led by"), 6, 10, 5),
+        Column("reason", _("Reasons and measures"), floor=8 if english else 12),
+    ]
     # In English, long words: an area heads its targets on a row of its own, the unit and
     # the nature go under the target's name, and the planned and actual growth share a
-    # column. Four columns fewer, so that the summary prints at 9 pt.
-    english = ctx.lang != ZH
+    # column. In the plan's last year the table states 完成情况 in place of the path.
+    dropped = {"area", "unit", "actual", "nature"} if english else set()
+    if ctx.final:
+        dropped |= {"expected", "progress", "projection"}
+    return [c for c in columns if c.key not in dropped]
+
+
+def _row(ctx: Context, row: Standing, english: bool) -> dict[str, Shown]:
+    target, a = row.target, row.assessment
+    year = ctx.year
+    approved = _approved(row, year)
+    natures = {"binding": _("Binding"), "anticipatory": _("Indicative")}
+    nature = natures.get(target.nature, target.nature)
+    reason, flagged = _reason(row, year)
+    status = a.status
+    cells = {
+        "area": _text(target.area.display_name, alignment=AREA, font=BOLD),
+        "name": _text(target.display_name, alignment=MIDDLE),
+        "unit": _text(_unit(target)),
+        "base": _baseline(row),
+        **{f"y{y}": _year(row, y, approved) for y in ctx.years},
+        "goal": _goal(row),
+        "planned": _planned(row),
+        "actual": _actual(row),
+        "nature": _text(nature),
+        "expected": _expected(row, year),
+        "progress": _progress(row),
+        "status": _text(status_text(row), font=STATUS_FONT, fill=STATUS_FILLS[status]),
+        "projection": _text(_projection(row)),
+        "growth": _on_last_year(row),
+        "departments": _text(_departments(target), alignment=MIDDLE),
+        "reason": _text(reason, alignment=MIDDLE, font=FLAG_FONT if flagged else None),
+    }
     if english:
-        for b in body:
-            b["name"] = "\n".join([b["name"], " · ".join(t for t in (b["unit"], b["nature"]) if t)])
-            paces = [_pace_text(b["planned"]), _pace_text(b["actual"])]
-            b["planned"] = " / ".join(p or "—" for p in paces) if any(paces) else None
-    headers = [
-        _("Area"),
-        _("Target (unit, nature)") if english else _("Target"),
-        _("Unit"),
-        _("%(year)s (base)") % {"year": plan.baseline_year},
-        *[_("%(year)s") % {"year": y} for y in ctx.years],
-        _("%(year)s target") % {"year": plan.end_year},
-        _("Planned / actual yearly growth") if english else _("Planned yearly growth"),
-        _("Actual yearly growth"),
-        _("Nature"),
-        _("Due by now"),
-        _("Done so far"),
-        _("Status"),
-        _("Likely to be met"),
-        _("vs. last year"),
-        _("Led by"),
-        _("Reasons and measures"),
-    ]
-    n_years = len(ctx.years)
-    texts = lambda key: [b[key] for b in body]  # noqa: E731
-    places = [b["target"].decimal_places for b in body]
+        unit_and_nature = " · ".join(t for t in (_unit(target), nature) if t)
+        cells["name"] = _text(_lines(target.display_name, unit_and_nature), alignment=MIDDLE)
+        # The planned pace beside the actual one; below, the actual cumulative change and
+        # basis (the planned cumulative change is the target's own column).
+        planned, actual = cells["planned"].text, cells["actual"].text
+        if planned or actual:
+            first, *rest = (actual or "—").split("\n")
+            planned = (planned or "—").split("\n")[0]
+            cells["planned"] = _text(_lines(f"{planned} / {first}", *rest))
+    return cells
 
-    def numerals(values, marks=None):
-        marks = marks or [None] * len(values)
-        return [_numeral(v, p, m) for v, p, m in zip(values, places, marks, strict=True)]
 
-    fixed = [
-        # Bold, so its longest word needs a little more room.
-        max([_column(texts("area"), 5, 6.5)] + [_longest_word(a) * 1.15 for a in texts("area")]),
-        None,  # the name: what the page has left, shared with the reasons
-        _column(texts("unit"), 5, 6.5),
-        _column(numerals(texts("baseline"), texts("baseline_quality"))),
-        *(
-            [_year_column(column, places) for column in zip(*texts("years"), strict=True)]
-            if body
-            else [6] * n_years
-        ),
-        max(
-            [_column(numerals(texts("goal")))]
-            + [_longest_word(g) for g in texts("goal") if isinstance(g, str)]
-        ),
-        _column(_percents(texts("planned"))),
-        _column(_percents(texts("actual"))),
-        _column(texts("nature"), 5, 8),
-        _column(_percents(texts("expected"))),
-        _column(
-            _percents(texts("progress")) + [v for v in texts("progress") if isinstance(v, str)]
-        ),
-        _column([statuses[s] for s in texts("status")], 6, 10),
-        _column(texts("projection"), 4, 8),
-        _column(_percents(texts("growth"))),
-        _column(texts("departments"), 6, 10),
-        None,  # the reasons
-    ]
-    widths = [
-        max(width, _longest_word(header)) if width is not None else None
-        for width, header in zip(fixed, headers, strict=True)
-    ]
-    dropped = {0, 2, n_years + 6, n_years + 7} if english else set()
-    for index in dropped:
-        widths[index] = 0
-    # The name and the reasons share what the page has left, within reason.
-    left = WIDTH_BUDGET - sum(w for w in widths if w is not None)
-    widths[1] = max(10, min(_column(texts("name"), 10, 18), left * 0.45))
-    widths[1] = max([widths[1]] + [_longest_word(t) for t in texts("name")])
-    widths[-1] = max([10, min(28, left - widths[1])] + [_longest_word(t) for t in texts("reason")])
-    # Too wide for 9 pt (many years, long English words): text columns give up room down
-    # to a floor and wrap, inside a word if they must; figures keep the room they need.
-    goal = 4 + n_years
-    floors = [4.5, 8, 4.5, fixed[3]]
-    for index in range(n_years):
-        entries = [b["years"][index] for b in body]
-        floors.append(
-            _column(
-                [
-                    _numeral(e.value, p, e.quality)
-                    for e, p in zip(entries, places, strict=True)
-                    if e is not None and e.achieved is None
-                ]
-            )
-        )
-    floors.append(_column(numerals(texts("goal"))))
-    floors += [fixed[goal + 1], fixed[goal + 2], 5, fixed[goal + 4]]
-    floors.append(_column(_percents(texts("progress"))))
-    floors += [5.5, 4.5, fixed[goal + 8], 5, 8]
-    # Words are not broken: a column keeps its longest word, header or body (CJK text
-    # wraps anywhere and has none).
-    milestones = [
-        [milestone_word(e.achieved) for e in column if e is not None and e.achieved is not None]
-        for column in zip(*texts("years"), strict=True)
-    ]
-    words = [
-        texts("area"),
-        texts("name"),
-        texts("unit"),
-        [],
-        *milestones,
-        texts("goal"),
-        texts("planned"),
-        texts("actual"),
-        texts("nature"),
-        [],
-        texts("progress"),
-        [statuses[s] for s in texts("status")],
-        texts("projection"),
-        [],
-        texts("departments"),
-        texts("reason"),
-    ]
-    floors = [
-        max(
-            floor,
-            _longest_word(header) * 1.15,  # bold
-            *[_longest_word(t) * (1.15 if i == 0 else 1) for t in column if isinstance(t, str)],
-        )
-        for i, (floor, header, column) in enumerate(zip(floors, headers, words, strict=True))
-    ]
-    kept = [i for i in range(len(headers)) if i not in dropped]
-    fitted = iter(_within_budget([widths[i] for i in kept], [floors[i] for i in kept]))
-    widths = [0 if i in dropped else next(fitted) for i in range(len(headers))]
-    shown = [widths[i] for i in kept]
-    headers = [headers[i] for i in kept]
-    for index, width in enumerate(shown, start=1):
+def _widths(columns: list[Column], body: list[dict[str, Shown]]) -> list[float]:
+    """Each column's width: its natural width, the name and the reasons sharing what the
+    page has left, then narrowed toward the floors to fit WIDTH_BUDGET."""
+    natural, floors = [], []
+    for column in columns:
+        shown = [b[column.key] for b in body]
+        texts = [s.text for s in shown if s.text]
+        numbers = [s.text for s in shown if s.text and not s.wraps]
+        words = [s.text for s in shown if s.wraps]
+        bold = 1.15 if column.bold else 1
+        header = max(_longest_word(column.header) * 1.15, _whole_year(column.header))
+        word = max([_longest_word(t) * bold for t in words] + [header])
+        natural.append(max(_column(texts, column.least, column.most), word))
+        floors.append(max(column.floor, _column(numbers) if numbers else 0, word))
+    keys = [c.key for c in columns]
+    name, reason = keys.index("name"), keys.index("reason")
+    left = WIDTH_BUDGET - sum(w for i, w in enumerate(natural) if i not in (name, reason))
+    names = [b["name"].text for b in body]
+    natural[name] = max(10, min(_column(names, 10, 18), left * 0.45), floors[name])
+    natural[reason] = max(10, min(28, left - natural[name]), floors[reason])
+    return _within_budget(natural, floors)
+
+
+def _whole_year(header: str) -> float:
+    """A year's header ("2021年", bold) on one line: it is not to break before its 年."""
+    if header[:4].isdigit() and len(header) <= 5:
+        return text_units(header) * 1.15 + 0.5
+    return 0
+
+
+def _summary(wb, ctx: Context, rows: list[Standing], made: str):
+    ws = sheet(wb, _("Summary"))
+    english = ctx.lang != ZH
+    columns = _columns(ctx, english)
+    body = [_row(ctx, row, english) for row in rows]
+    widths = _widths(columns, body)
+    keys = [c.key for c in columns]
+    headers = [c.header for c in columns]
+    for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    last = get_column_letter(len(headers))
-    header_row = 3
+    last = get_column_letter(len(columns))
+    header_row = 4
     groups = []  # [area, first index, last index] of each run of one area's targets
-    for index, b in enumerate(body):
-        if groups and groups[-1][0] == b["area"]:
+    for index, row in enumerate(rows):
+        area = row.target.area.display_name
+        if groups and groups[-1][0] == area:
             groups[-1][2] = index
         else:
-            groups.append([b["area"], index, index])
+            groups.append([area, index, index])
     ws.freeze_panes = f"{'B' if english else 'C'}{header_row + 1}"
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.auto_filter.ref = (
@@ -323,111 +434,58 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
     )
     ctx.print_setup(ws)
 
-    # 2. title, legend and header.
+    # 1. title, the count by status, the legend and the header.
     title = _("%(plan)s: progress of targets as of %(year)s") % {
-        "plan": plan.display_name,
-        "year": year,
+        "plan": ctx.plan.display_name,
+        "year": ctx.year,
     }
     if ctx.evaluation:
         title = f"{title} · {ctx.evaluation}"
+    total = sum(widths)
     ws.row_dimensions[1].height = 22
     ws.append([cell(ws, title, font=TITLE_FONT, border=None)])
-    ws.row_dimensions[2].height = LINE_HEIGHT * wrapped_lines(made, sum(shown)) + 2
-    ws.append([cell(ws, made, font=MUTED_FONT, border=None, alignment=WRAP)])
+    line = summary(rows)
+    ws.row_dimensions[2].height = LINE_HEIGHT * wrapped_lines(line, total) + 2
+    ws.append([cell(ws, line, font=BOLD, border=None, alignment=WRAP)])
     ws.merged_cells.add(f"A2:{last}2")
-    ws.row_dimensions[header_row].height = row_height(zip(headers, shown, strict=True))
+    ws.row_dimensions[3].height = LINE_HEIGHT * wrapped_lines(made, total) + 2
+    ws.append([cell(ws, made, font=MUTED_FONT, border=None, alignment=WRAP)])
+    ws.merged_cells.add(f"A3:{last}3")
+    ws.row_dimensions[header_row].height = row_height(zip(headers, widths, strict=True))
     ws.append([cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER) for h in headers])
 
-    # 3. one row per target; an area's name once, over its rows (in English, a row above).
+    # 2. one row per target; an area's name once, over its rows (in English, a row above).
     first_of = {start: (area, end - start + 1) for area, start, end in groups}
     spans = []  # each area's first and last sheet row
     row_number = header_row
-    for index, b in enumerate(body):
-        if index in first_of:
-            spans.append([row_number + 1, row_number + first_of[index][1]])
-        if english and index in first_of:
+    for index, cells in enumerate(body):
+        area = first_of.get(index)
+        if area:
+            spans.append([row_number + 1, row_number + area[1]])
+        if english and area:
             row_number += 1
             spans[-1][1] += 1
-            ws.row_dimensions[row_number].height = row_height([(b["area"], sum(shown))])
-            ws.append([cell(ws, b["area"], font=BOLD, alignment=MIDDLE)])
+            ws.row_dimensions[row_number].height = row_height([(area[0], total)])
+            ws.append([cell(ws, area[0], font=BOLD, alignment=MIDDLE)])
             ws.merged_cells.add(f"A{row_number}:{last}{row_number}")
         row_number += 1
-        target = b["target"]
-        places = target.decimal_places
-        status = b["status"]
-        area = first_of.get(index)
-        texts_in_row = [  # numbers never wrap; row_height() reads only the texts
-            (b["name"], widths[1]),
-            (None if english else b["unit"], widths[2]),
-            *[
-                (_milestone_text(entry), widths[4 + i])
-                for i, entry in enumerate(b["years"])
-                if entry is not None
-            ],
-            (b["goal"], widths[goal]),
-            (b["progress"], widths[goal + 5]),
-            (b["planned"], widths[4 + n_years + 1]),
-            (None if english else b["actual"], widths[4 + n_years + 2]),
-            (None if english else b["nature"], widths[4 + n_years + 3]),
-            (statuses[status], widths[4 + n_years + 6]),
-            (b["projection"], widths[4 + n_years + 7]),
-            (b["departments"], widths[-2]),
-            (b["reason"], widths[-1]),
-        ]
-        height = row_height(texts_in_row)
-        if area and area[1] == 1 and not english:
-            height = max(height, row_height([(area[0], widths[0])]))
+        if not area:
+            cells = {**cells, "area": Shown(alignment=AREA)}
+        # Numbers never wrap; row_height() reads only the texts. An area's name counts
+        # only where it stands over a single row (over several it is merged).
+        height = row_height(
+            [
+                (cells[key].value, width)
+                for key, width in zip(keys, widths, strict=True)
+                if cells[key].wraps and (key != "area" or (area and area[1] == 1))
+            ]
+        )
         ws.row_dimensions[row_number].height = height
-        row = [
-            # At the top of its rows: a page break inside them leaves it readable.
-            cell(ws, area[0] if area else None, font=BOLD, alignment=AREA),
-            cell(ws, b["name"], alignment=MIDDLE),
-            cell(ws, b["unit"], alignment=CENTER),
-            cell(
-                ws,
-                b["baseline"],
-                alignment=None,
-                number_format=quality_format(places, b["baseline_quality"]),
-            ),
-            *[_figure(ws, entry, target) for entry in b["years"]],
-            cell(
-                ws,
-                b["goal"],
-                number_format=number_format(places),
-                alignment=CENTER if isinstance(b["goal"], str) else None,
-            ),
-            _pace(ws, b["planned"]),
-            _pace(ws, b["actual"]),
-            cell(ws, b["nature"], alignment=CENTER),
-            cell(ws, b["expected"], number_format=PERCENT),
-            cell(
-                ws,
-                b["progress"],
-                number_format=PERCENT,
-                alignment=CENTER if isinstance(b["progress"], str) else None,
-            ),
-            cell(
-                ws,
-                statuses[status],
-                font=STATUS_FONT,
-                fill=STATUS_FILLS[status],
-                alignment=CENTER,
-            ),
-            cell(ws, b["projection"], alignment=CENTER),
-            cell(ws, b["growth"], number_format=PERCENT),
-            cell(ws, b["departments"], alignment=MIDDLE),
-            cell(
-                ws,
-                b["reason"] or None,
-                alignment=MIDDLE,
-                font=FLAG_FONT if b["flagged"] else None,
-            ),
-        ]
-        ws.append([row[i] for i in kept])
+        ws.append([cells[key].write(ws) for key in keys])
     for first, end in spans:
         if end > first and not english:
             ws.merged_cells.add(f"A{first}:A{end}")
-    _keep_areas_together(ws, spans, shown, header_row)
+    _keep_areas_together(ws, spans, widths, header_row)
     return ws
 
 
@@ -450,24 +508,5 @@ def _keep_areas_together(ws, spans, widths, header_row: int) -> None:
             ws.row_breaks.append(Break(id=first - 1))
             used = top = header
         used += group
-
-
-def _pace_text(value) -> str | None:
-    if isinstance(value, Decimal | float):
-        return f"{float(value) * 100:.1f}%"
-    return value or None
-
-
-def _pace(ws, value):
-    if isinstance(value, str):
-        return cell(ws, value, alignment=CENTER)
-    return cell(ws, value, number_format=PERCENT)
-
-
-def _goal(row: Standing):
-    target = row.target
-    if target.is_milestone:
-        return milestone_word(True)
-    if target.kind == target.Kind.RELATIVE:
-        return _("Growth above %(reference)s") % {"reference": _reference_name(target)}
-    return row.goal
+        while used > room:  # an area taller than a page breaks where the page ends
+            used = top = header + used - room
