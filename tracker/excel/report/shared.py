@@ -38,7 +38,6 @@ STATUS_FONT = HEADER_FONT
 
 
 # Statuses that call for the responsible department's 原因及措施.
-REASONED = frozenset({engine.Status.BEHIND, engine.Status.OFF_TRACK, engine.Status.INCOMPLETE})
 
 
 PERCENT = "0.0%"
