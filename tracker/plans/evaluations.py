@@ -40,7 +40,8 @@ from tracker.models import (
     Target,
     figures_visible_to,
 )
-from tracker.standings.engine import Assessment, Status
+from tracker.standings import formats
+from tracker.standings.engine import Assessment, Basis, Status
 from tracker.standings.standing import Standing, plan_targets, standings
 
 # -- freezing --------------------------------------------------------------------------
@@ -225,6 +226,8 @@ def _assessment(data: dict) -> Assessment:
         value = data.get(field.name)
         if field.name == "status":
             value = Status(value)
+        elif field.name == "basis":
+            value = Basis(value) if value else None
         elif isinstance(value, str):
             value = Decimal(value)
         values[field.name] = value
@@ -375,7 +378,7 @@ def _shown(record, target) -> str:
         if record.achieved is None:
             return ""
         return _("Achieved") if record.achieved else _("Not achieved")
-    return "" if record.value is None else f"{record.value:.{target.decimal_places}f}"
+    return formats.format_figure(record.value, target.decimal_places)
 
 
 def changes_since(evaluation: Evaluation, viewer) -> list[Revision]:
