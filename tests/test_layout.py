@@ -19,6 +19,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         "rules over plain values: no database, no request",
         [
             "tracker.text",
+            "tracker.standings_strings",
             "tracker.network",
             "tracker.uploads",
             "tracker.checks",

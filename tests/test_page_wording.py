@@ -65,5 +65,5 @@ def test_the_import_preview_names_targets_and_writes_figures_as_every_page_does(
     upload = SimpleUploadedFile("f.xlsx", out.getvalue(), "application/octet-stream")
     response = client.post(reverse("tracker:import", args=[demo_plan.slug]), {"file": upload})
     html = client.get(response["Location"]).content.decode()
-    assert "Growth of per-capita disposable income" in html
+    assert "Per-capita disposable income" in html
     assert "34,100" in html  # grouped from five digits, as on the dashboard
