@@ -12,6 +12,7 @@ from tracker.figures.plausibility import flag_display
 from tracker.models import display_user, localized
 from tracker.standings import formats
 from tracker.standings import words as status_display
+from tracker.standings.engine import COLOURS
 from tracker.standings.formats import (
     format_figure,
     format_share,
@@ -125,11 +126,12 @@ def progress_bar(assessment):
         )
     )
     return format_html(
-        '<span class="bar" title="{}"><span class="bar-done status-{}" style="width:{}%"></span>{}'
-        '</span> <span class="bar-text">{}</span>',
+        '<span class="bar" title="{}"><span class="bar-done status-{}" style="width:{}%;'
+        'background:#{}"></span>{}</span> <span class="bar-text">{}</span>',
         format_share(expected),
         assessment.status.value,
         f"{done:.1f}",
+        COLOURS[assessment.status],
         tick,
         format_share(assessment.progress),
     )

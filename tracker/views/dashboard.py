@@ -173,8 +173,10 @@ def _still_required(row) -> str:
     """The pace still needed to reach the goal: percentage points a year for a share, the
     average growth rate otherwise; "" where there is none."""
     a, target = row.assessment, row.target
+    if a.is_final:  # the plan's time for the target is up
+        return ""
     if row.points:
-        if row.goal is None or a.latest_value is None or a.is_final:
+        if row.goal is None or a.latest_value is None:
             return ""
         pace = row.average_pace(row.goal - a.latest_value, target.target_year - a.latest_year)
         rate = formats.format_change(pace, True, target.decimal_places)
@@ -216,9 +218,8 @@ def target_detail(request, slug, code):
         "figures": figures,
         "change_facts": _change_facts(row),
         "still_required": _still_required(row),
-        "growth_column": target.indicator_id is not None
-        and target.indicator.carries_growth
-        or any(entry.growth is not None for entry in figures),
+        "growth_column": any(entry.growth is not None for entry in figures),
+        "source_column": any(entry.source or entry.growth_source for entry in figures),
         "chart": target_chart(target, row, linked_series(target)),
         "changes": change_log(target, request.user),
         "has_sample": any(e.is_sample for e in target.entries.all()),
