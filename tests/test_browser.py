@@ -222,6 +222,38 @@ def test_an_evaluation_and_its_comparison_fit_a_phone(open_as, demo_plan):
         assert page_width(page) <= 390, url
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_new_words_fit_a_phone_in_either_language(open_as, demo_plan, language):
+    """The count by status, the basis year, changes in percentage points and average
+    growth, and a final evaluation's 完成情况: none makes a page wider than a phone."""
+    from django.contrib.auth import get_user_model
+
+    from tracker.plans import evaluations
+
+    admin = get_user_model().objects.get(username="admin")
+    final = evaluations.freeze(plan=demo_plan, year=2025, kind="final", title="终期", by=admin)
+    page = open_as("admin")
+    if language == "en":
+        page.click("button[lang=en]")
+        page.wait_for_selector("html[lang=en]")
+    page.set_viewport_size({"width": 390, "height": 800})
+    target = f"/plans/{demo_plan.slug}/targets"
+    urls = [
+        f"/plans/{demo_plan.slug}/",
+        f"{target}/RD-SHARE/",
+        f"{target}/GDP/?year=2025",
+        f"{target}/INCOME-GROWTH/",
+        final.get_absolute_url(),
+    ]
+    for url in urls:
+        page.goto(url)
+        assert page_width(page) <= 390, url
+    page.goto(urls[0])
+    assert page.locator(".summary-line").is_visible()
+    page.goto(urls[4])
+    assert page.locator(".summary-line").is_visible()
+
+
 def test_the_sign_in_page_fits_a_phone(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 800})
     page = context.new_page()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from tests import factory
-from tracker.models import Target
+from tracker.models import ProgressEntry, Target
+from tracker.standings import formats
 
 
 @pytest.fixture
@@ -99,7 +101,7 @@ def test_the_page_speaks_english_when_chosen(signed_in, demo_plan):
     signed_in.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = dashboard(signed_in, demo_plan)
     assert "On track" in html and "Gross domestic product" in html
-    assert "正常" not in html
+    assert "基本符合预期" not in html
 
 
 def test_the_browsers_language_alone_does_not_switch(signed_in, demo_plan):
@@ -123,7 +125,7 @@ class TestTargetPage:
         assert "主要经济指标增1.2倍" in html
         assert "统计局" in html
         rate = target.assess(2024).required_annual_rate
-        assert f"{rate * 100:.1f}%" in html
+        assert formats.format_share(rate) in html
         assert "修改记录" in html and "示例数据 sample data" in html
 
     def test_the_chart_matches_the_table(self, signed_in, demo_plan):
@@ -248,3 +250,99 @@ def test_the_departments_page_does_not_ask_for_a_baseline_the_plan_gives(signed_
     row = re.search(r"<th>科技局</th>(.*?)</tr>", html, re.S).group(1)
     cell_2020 = re.findall(r'<td class="dept-cell[^"]*">(.*?)</td>', row, re.S)[0]
     assert "∅" not in cell_2020  # R&D share has its 2020 figure; the zone is a milestone
+
+
+def facts(html: str) -> dict[str, str]:
+    """A target page's facts, label to text, tags and spacing dropped."""
+    pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", html, re.S)
+    plain = [(re.sub(r"<[^>]+>|\s+", "", k), re.sub(r"<[^>]+>|\s+", "", v)) for k, v in pairs]
+    return dict(plain)
+
+
+class TestNumbersAsStatisticiansPublishThem:
+    def test_the_dashboard_opens_with_the_count_by_status(self, signed_in, demo_plan):
+        html = dashboard(signed_in, demo_plan)
+        line = re.search(r'<p class="summary-line">(.*?)</p>', html, re.S).group(1)
+        assert re.sub(r"<[^>]+>|\s+", "", line) == (
+            "截至2024年，11项主要指标中，提前实现2项、基本符合预期2项、滞后2项、严重滞后2项、"
+            "未到期2项、无数据1项"
+        )
+
+    def test_the_count_by_status_reads_in_english_when_chosen(self, signed_in, demo_plan):
+        signed_in.post(reverse("set_language"), {"language": "en", "next": "/"})
+        html = dashboard(signed_in, demo_plan)
+        assert (
+            "As of 2024:</strong> Of 11 main indicators: Met early 2, On track 2, Behind 2, "
+            "Off track 2, Pending 2, No data 1" in html
+        )
+
+    def test_a_status_resting_on_an_older_figure_says_its_year(self, signed_in, demo_plan):
+        # The development zone was approved in 2023: as of 2024 that is the figure it rests on.
+        html = dashboard(signed_in, demo_plan)
+        row = re.search(r"ECON-DEV-ZONE</td>.*?</tr>", html, re.S).group(0)
+        assert '<small class="based-on">依据2023年数据</small>' in row
+        gdp = re.search(r">GDP</td>.*?</tr>", html, re.S).group(0)
+        assert "依据" not in gdp  # GDP has its 2024 figure
+        # As of 2025, when no 2025 figure is approved, every verdict rests on 2024.
+        target = Target.objects.get(code="GDP")
+        page = signed_in.get(target.get_absolute_url(), {"year": 2025}).content.decode()
+        assert "依据2024年数据" in page.split("</h1>")[0]
+        assert "依据2024年数据" in facts(page)["评价年度"]
+
+    def test_a_share_changes_in_percentage_points(self, signed_in, demo_plan):
+        target = Target.objects.get(code="RD-SHARE")  # 1.20% in 2020, 1.90% 2023, 2.30% 2024
+        shown = facts(signed_in.get(target.get_absolute_url()).content.decode())
+        assert shown["2024年较上年"] == "+0.40个百分点"
+        assert shown["实际变化（2020—2024年）"] == "〔累计提高1.10个百分点〕"
+        assert shown["规划目标变化（2020—2025年）"] == "〔累计提高1.30个百分点〕"  # to 2.50
+        assert shown["今后所需进度"] == "每年+0.20个百分点"
+        assert not any("%" in text for label, text in shown.items() if "变化" in label)
+
+    def test_a_share_reads_in_points_in_english(self, signed_in, demo_plan):
+        signed_in.post(reverse("set_language"), {"language": "en", "next": "/"})
+        target = Target.objects.get(code="RD-SHARE")
+        html = signed_in.get(target.get_absolute_url()).content.decode()
+        assert "+0.40 percentage points" in html
+        assert "〔up 1.10 percentage points in all〕" in html
+
+    def test_a_growth_goal_says_its_basis(self, signed_in, demo_plan):
+        target = Target.objects.get(code="GDP")  # 147.6 in 2020, 192.3 in 2024: x 1.303
+        shown = facts(signed_in.get(target.get_absolute_url()).content.decode())
+        assert shown["实际变化（2020—2024年）"] == "按可比价〔累计增长30.3%〕"
+        assert shown["规划目标变化（2020—2025年）"] == "按可比价〔累计增长120.0%〕"
+        assert shown["目标值"].endswith("=基期×2.2")  # the factor as the plan gives it
+
+    def test_a_relative_goal_compares_average_growth_and_the_latest_year_apart(
+        self, signed_in, demo_plan
+    ):
+        target = Target.objects.get(code="INCOME-GROWTH")
+        shown = facts(signed_in.get(target.get_absolute_url()).content.decode())
+        # Income 25000 -> 32300 over four years: 1.292 ** (1/4) - 1 = 6.6% a year; GDP
+        # 147.6 -> 192.3: 6.8% a year. In 2024 alone: 32300 / 30400 = 6.3%, 192.3 / 178.5 = 7.7%.
+        assert shown["年均增长（2020—2024年）"] == "按现价6.6%·地区生产总值6.8%"
+        assert shown["2024年当年增长"] == "6.3%·地区生产总值7.7%"
+
+    def test_a_year_with_a_rate_but_no_level_shows_the_rate_and_its_source(
+        self, signed_in, demo_plan
+    ):
+        entry = ProgressEntry.objects.get(series__indicator__code="GDP", year=2025)
+        entry.value, entry.growth, entry.source = None, Decimal("6.55"), "2025年统计公报"
+        entry.state = ProgressEntry.State.APPROVED
+        entry.save()
+        target = Target.objects.get(code="GDP")
+        html = signed_in.get(target.get_absolute_url()).content.decode()
+        table = html.split('<table class="table figures">')[1].split("</table>")[0]
+        assert "<th>可比价增速</th>" in table and "<th>出处</th>" in table
+        row = re.search(r"<tr><td>2025</td>(.*?)</tr>", table, re.S).group(1)
+        cells = [
+            re.sub(r"<[^>]+>|\s+", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
+        assert cells[:2] == ["—", "6.6%"]  # half up, as every page rounds
+        assert "2025年统计公报" in cells
+        row = re.search(r">GDP</td>.*?</tr>", dashboard(signed_in, demo_plan), re.S).group(0)
+        assert ">增长6.6%</td>" in row
+
+    def test_figures_without_growth_have_no_growth_column(self, signed_in, demo_plan):
+        target = Target.objects.get(code="GDP")  # the sample gives levels only
+        html = signed_in.get(target.get_absolute_url()).content.decode()
+        assert "可比价增速" not in html

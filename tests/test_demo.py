@@ -7,18 +7,23 @@ from django.contrib.auth import authenticate
 from tracker import demo
 from tracker.figures.rights import ANY_ADMINISTRATOR
 from tracker.models import Department, ProgressEntry, Target
-from tracker.standings.engine import Status
+from tracker.standings.engine import FINAL, Status
 from tracker.standings.standing import plan_targets, standings
 
 
-def test_every_status_appears_as_of_the_default_year(demo_plan):
+def test_every_status_on_the_way_appears_as_of_the_default_year_and_the_verdicts_at_the_end(
+    demo_plan,
+):
     year = demo_plan.status_year()
     assert year == 2024
-    found = {
-        row.assessment.status
-        for row in standings(plan_targets(demo_plan, viewer=ANY_ADMINISTRATOR), year)
-    }
-    assert found == set(Status)
+
+    def found(year):
+        rows = standings(plan_targets(demo_plan, viewer=ANY_ADMINISTRATOR), year)
+        return {row.assessment.status for row in rows}
+
+    # Nothing in the sample runs ahead of expectations (快于预期).
+    assert found(year) == set(Status) - FINAL - {Status.AHEAD}
+    assert found(demo_plan.end_year) == FINAL | {Status.NO_DATA}
 
 
 def test_every_sample_row_is_labelled(demo_plan):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -506,3 +507,33 @@ def test_a_frozen_figure_keeps_its_plausibility_flag_and_explanation(client, dem
         if isinstance(cell, str)
     ]
     assert any("3.2 倍" in cell and "含新并入园区" in cell for cell in notes)
+
+
+class TestWords:
+    """An evaluation opens with the count by status; a final one states 完成情况."""
+
+    def test_a_midterm_evaluation_opens_with_the_count_by_status(self, as_admin, demo_plan):
+        html = as_admin.get(freeze(demo_plan).get_absolute_url()).content.decode()
+        assert (
+            '<p class="summary-line">11项主要指标中，提前实现1项、基本符合预期1项、滞后4项、'
+            "严重滞后2项、未到期2项、无数据1项</p>" in html
+        )
+        assert "<th>完成情况</th>" not in html and "进度" in html
+
+    def test_a_final_evaluation_states_completion_in_place_of_progress(self, as_admin, demo_plan):
+        evaluation = freeze(demo_plan, year=2025, kind="final", title="终期评估")
+        html = as_admin.get(evaluation.get_absolute_url()).content.decode()
+        assert "11项主要指标中，超额完成1项、已完成1项、未完成8项、无数据1项" in html
+        head = html.split("</thead>")[0].rsplit("<thead", 1)[1]
+        headers = [h.strip() for h in re.findall(r"<th[^>]*>\s*([^<]+?)\s*</th>", head)]
+        assert "完成情况" in headers and "进度" not in headers and "状态" not in headers
+        assert ">超额完成</span>" in html and ">未完成</span>" in html
+        # No 2025 figure is approved: the verdicts rest on 2024's, and say so.
+        assert "依据2024年数据" in html
+
+    def test_the_final_evaluation_reads_in_english_when_asked(self, as_admin, demo_plan):
+        evaluation = freeze(demo_plan, year=2025, kind="final", title="Final")
+        as_admin.cookies["django_language"] = "en"
+        html = as_admin.get(evaluation.get_absolute_url()).content.decode()
+        assert "Of 11 main indicators: Exceeded 1, Completed 1, Not completed 8, No data 1" in html
+        assert "Completion" in html and "based on 2024 figures" in html

@@ -57,8 +57,9 @@ def target_chart(target, standing, linked=()) -> str:
     goal = standing.assessment.goal_value
     projection = []
     a = standing.assessment
-    if a.projected_value is not None and a.latest_year is not None:
-        projection = [(a.latest_year, a.latest_value), (target.target_year, a.projected_value)]
+    start = _latest_level(standing)
+    if a.projected_value is not None and start is not None:
+        projection = [(a.latest_year, start), (target.target_year, a.projected_value)]
     numbers = [float(v) for _y, v in path + approved + unapproved + projection]
     if goal is not None:
         numbers.append(float(goal))
@@ -138,6 +139,19 @@ def target_chart(target, standing, linked=()) -> str:
             parts.append(f'<li><span class="key {css}"></span>{escape(label)}</li>')
     parts.append("</ul>")
     return mark_safe("".join(parts))
+
+
+def _latest_level(standing) -> Decimal | None:
+    """The level the status rests on; for a year that gave only its growth rate, the level
+    that rate implies (the baseline times the chained index)."""
+    a = standing.assessment
+    if a.latest_year is None:
+        return None
+    if a.latest_value is not None:
+        return a.latest_value
+    if a.index is not None and standing.baseline is not None:
+        return standing.baseline * a.index
+    return None
 
 
 def _places(ticks: list[float]) -> int:

@@ -1304,6 +1304,7 @@ class ProgressEntry(models.Model):
         null=True,
         blank=True,
         help_text=_(
+            # xgettext:no-python-format
             "For amounts: growth over the previous year at comparable prices, in percent, "
             "as published (增长3.1% is 3.1). A year may give it without a level."
         ),

@@ -4,37 +4,43 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.utils.html import format_html
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tracker.figures.plausibility import flag_display
 from tracker.models import localized
 from tracker.standings import formats
-from tracker.standings import words as status
 from tracker.standings.formats import format_figure
-from tracker.templatetags.tracker import progress_bar
+from tracker.templatetags.tracker import progress_bar, status_cell
 
 
 def entry_cell(entry, target) -> str:
     """A year's figure; one not yet approved is marked with its state."""
     if entry is None:
         return "—"
-    text = entry.display_value or "—"
+    text = entry.display_value or growth_text(entry) or "—"
     if entry.counts and entry.is_flagged:
         return format_html(
             '<span class="flagged" title="{}">{}<sup>{}</sup></span>',
             f"{flag_display(entry.plausibility_flag)} {entry.plausibility_note}".strip(),
             text,
-            _t("Questioned"),
+            gettext("Questioned"),
         )
     if entry.counts:
         return text
     return format_html(
         '<span class="unapproved" title="{}">{}<sup>{}</sup></span>',
-        _t("Not approved: %(state)s") % {"state": formats.state_word(entry.state)},
+        gettext("Not approved: %(state)s") % {"state": formats.state_word(entry.state)},
         text,
         formats.state_word(entry.state),
     )
+
+
+def growth_text(entry) -> str:
+    """A year that gave only its growth rate (增长6.6%), as published; "" otherwise."""
+    if entry.growth is None or entry.value is not None:
+        return ""
+    return gettext("up %(rate)s") % {"rate": formats.format_share(entry.growth / 100)}
 
 
 class YearColumn(tables.Column):
@@ -120,10 +126,21 @@ class StandingTable(tables.Table):
         return progress_bar(record.assessment) or "—"
 
     def render_status(self, record):
-        return status.badge(record.status)
+        return status_cell(record.assessment)
 
 
-def standing_table(rows, years, **kwargs) -> StandingTable:
-    return StandingTable(
-        rows, extra_columns=[(f"y{year}", YearColumn(year)) for year in years], **kwargs
-    )
+class FinalTable(StandingTable):
+    """A final evaluation's table: 完成情况 (completed, exceeded, not completed) in place of
+    progress along the plan's path, which no longer matters once the plan is over."""
+
+    status = tables.Column(_("Completion"), empty_values=(), order_by=("status_rank",))
+
+    class Meta(StandingTable.Meta):
+        exclude = ("progress",)
+
+
+def standing_table(rows, years, *, final: bool = False, **kwargs) -> StandingTable:
+    """The table of `rows` with a column for each of `years`; a final evaluation's with
+    完成情况 in place of progress (`FinalTable`)."""
+    table = FinalTable if final else StandingTable
+    return table(rows, extra_columns=[(f"y{year}", YearColumn(year)) for year in years], **kwargs)

@@ -40,6 +40,7 @@ from tracker.models import (
     Target,
     figures_visible_to,
 )
+from tracker.standings import formats
 from tracker.standings.engine import NEEDS_EXPLANATION, Assessment, Basis, Status
 from tracker.standings.standing import Standing, plan_targets, standings
 
@@ -378,7 +379,7 @@ def _shown(record, target) -> str:
         if record.achieved is None:
             return ""
         return _("Achieved") if record.achieved else _("Not achieved")
-    return "" if record.value is None else f"{record.value:.{target.decimal_places}f}"
+    return formats.format_figure(record.value, target.decimal_places)
 
 
 def changes_since(evaluation: Evaluation, viewer) -> list[Revision]:

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tracker.standings.engine import COLOURS, ORDER, Status
 
 LABELS = {
     Status.EXCEEDED: _("Exceeded"),
-    Status.COMPLETED: _("Completed"),
+    Status.COMPLETED: pgettext_lazy("status", "Completed"),
     Status.INCOMPLETE: _("Not completed"),
     Status.ACHIEVED: _("Met early"),
     Status.AHEAD: _("Ahead of expectations"),
@@ -47,8 +47,8 @@ def badge(status: str) -> str:
 
 def summary_line(counts: Iterable[tuple[str, int]], total: int | None = None) -> str:
     """The one line a review opens with, in the reader's language:
-    "11项主要指标中，提前实现1项、基本符合预期5项、滞后2项" / "Of 11 main indicators: 1 met
-    early, 5 on track, 2 behind". `counts` are (status, count) pairs, best first."""
+    "11项主要指标中，提前实现1项、基本符合预期5项、滞后2项" / "Of 11 main indicators: Met
+    early 1, On track 5, Behind 2". `counts` are (status, count) pairs, best first."""
     counts = [(Status(status), n) for status, n in counts if n]
     total = sum(n for _status, n in counts) if total is None else total
     parts = [

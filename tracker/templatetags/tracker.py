@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
 from tracker.figures.plausibility import flag_display
 from tracker.models import display_user, localized
+from tracker.standings import formats
 from tracker.standings import words as status_display
+from tracker.standings.engine import COLOURS
 from tracker.standings.formats import (
     format_figure,
     format_share,
@@ -77,6 +81,35 @@ def badge(status):
     return status_display.badge(status)
 
 
+@register.filter
+def status_cell(assessment):
+    """The status's badge, and the year of the figure it rests on where that is older
+    than the year asked (依据2022年数据)."""
+    badge = status_display.badge(assessment.status)
+    if not assessment.rests_on_older_year:
+        return badge
+    return format_html(
+        '{} <small class="based-on">{}</small>', badge, formats.based_on(assessment.latest_year)
+    )
+
+
+@register.filter
+def based_on(year):
+    return formats.based_on(year)
+
+
+@register.filter
+def plain(number):
+    """A number with the digits it was given and no more: a factor of 2.2000 is 2.2."""
+    return "" if number is None else f"{Decimal(number).normalize():f}"
+
+
+@register.filter
+def rate(percent):
+    """A growth rate stated in percent (3.1 for 增长3.1%), half up to one decimal."""
+    return "" if percent is None else format_share(Decimal(percent) / 100)
+
+
 @register.simple_tag
 def progress_bar(assessment):
     """A bar for the share covered, with a tick where the plan's path expects it to be."""
@@ -93,11 +126,12 @@ def progress_bar(assessment):
         )
     )
     return format_html(
-        '<span class="bar" title="{}"><span class="bar-done status-{}" style="width:{}%"></span>{}'
-        '</span> <span class="bar-text">{}</span>',
+        '<span class="bar" title="{}"><span class="bar-done status-{}" style="width:{}%;'
+        'background:#{}"></span>{}</span> <span class="bar-text">{}</span>',
         format_share(expected),
         assessment.status.value,
         f"{done:.1f}",
+        COLOURS[assessment.status],
         tick,
         format_share(assessment.progress),
     )

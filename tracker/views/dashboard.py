@@ -24,9 +24,10 @@ from tracker.models import (
 )
 from tracker.plans.next_plan import linked_series
 from tracker.reminders import todo
-from tracker.standings import store
+from tracker.standings import formats, store
 from tracker.standings.api import plan_json
 from tracker.standings.standing import standings
+from tracker.standings.words import summary_line
 from tracker.tables import standing_table
 from tracker.views import evaluations
 from tracker.views.common import requested_year
@@ -103,12 +104,85 @@ def plan_dashboard(request, slug):
         "table": table,
         "counts": counts,
         "total": sum(n for _status, n in counts),
+        "summary": summary_line(counts),
         "shown": len(rows),
         "has_sample": ProgressEntry.objects.filter(
             series__targets__plan=plan, is_sample=True
         ).exists(),
     }
     return render(request, "tracker/plan_dashboard.html", context)
+
+
+def _change_facts(row) -> list[tuple[str, str]]:
+    """How the target has moved, as statisticians print it: a share in percentage points
+    (+0.40个百分点, 〔累计提高1.10个百分点〕), anything else in percent on the target's basis
+    (按可比价〔累计增长30.3%〕); for a relative goal the average annual growth of both since
+    the baseline, and the latest year's growth of both on its own line."""
+    target, a = row.target, row.assessment
+    if target.is_milestone or target.kind == Target.Kind.RANK or a.latest_year is None:
+        return []
+    if target.kind == Target.Kind.RELATIVE:
+        return _relative_facts(row)
+    points, places = row.points, target.decimal_places
+    basis = formats.basis_word(a.basis.value if a.basis else None)
+    facts = [
+        (
+            _("Planned change, %(first)s–%(last)s")
+            % {"first": target.baseline_year, "last": target.target_year},
+            f"{basis}{formats.format_cumulative(row.planned_change(), points, places)}",
+        ),
+        (
+            _("Change, %(first)s–%(last)s")
+            % {"first": target.baseline_year, "last": a.latest_year},
+            f"{basis}{formats.format_cumulative(row.change(), points, places)}",
+        ),
+        (
+            _("Change on the year before, %(year)s") % {"year": a.latest_year},
+            formats.format_change(row.year_change(a.latest_year), points, places),
+        ),
+    ]
+    return [(label, text) for label, text in facts if text and text != basis]
+
+
+def _relative_facts(row) -> list[tuple[str, str]]:
+    """Average annual growth of the target and its reference since the baseline, then the
+    latest year's growth of both, each labelled as what it is."""
+    target, a = row.target, row.assessment
+    reference = target.reference_target.display_name if target.reference_target else "—"
+
+    def both(own, other) -> str:
+        return (
+            f"{formats.format_share(own) or '—'} · {reference} {formats.format_share(other) or '—'}"
+        )
+
+    basis = formats.basis_word(a.basis.value if a.basis else None)
+    facts = []
+    if a.growth is not None:
+        label = _("Average annual growth, %(first)s–%(last)s") % {
+            "first": target.baseline_year,
+            "last": a.latest_year,
+        }
+        facts.append((label, f"{basis} {both(a.growth, a.reference_growth)}".strip()))
+    if a.year_growth is not None or a.reference_year_growth is not None:
+        label = _("Growth in %(year)s alone") % {"year": a.latest_year}
+        facts.append((label, both(a.year_growth, a.reference_year_growth)))
+    return facts
+
+
+def _still_required(row) -> str:
+    """The pace still needed to reach the goal: percentage points a year for a share, the
+    average growth rate otherwise; "" where there is none."""
+    a, target = row.assessment, row.target
+    if a.is_final:  # the plan's time for the target is up
+        return ""
+    if row.points:
+        if row.goal is None or a.latest_value is None:
+            return ""
+        pace = row.average_pace(row.goal - a.latest_value, target.target_year - a.latest_year)
+        rate = formats.format_change(pace, True, target.decimal_places)
+    else:
+        rate = formats.format_share(a.required_annual_rate)
+    return _("%(rate)s a year") % {"rate": rate} if rate else ""
 
 
 def target_detail(request, slug, code):
@@ -142,6 +216,10 @@ def target_detail(request, slug, code):
         "year_problem": year_problem,
         "row": row,
         "figures": figures,
+        "change_facts": _change_facts(row),
+        "still_required": _still_required(row),
+        "growth_column": any(entry.growth is not None for entry in figures),
+        "source_column": any(entry.source or entry.growth_source for entry in figures),
         "chart": target_chart(target, row, linked_series(target)),
         "changes": change_log(target, request.user),
         "has_sample": any(e.is_sample for e in target.entries.all()),

@@ -15,7 +15,7 @@ from tracker.forms import EvaluationForm
 from tracker.models import Evaluation, Plan
 from tracker.plans import evaluations
 from tracker.standings.api import plan_payload
-from tracker.standings.standing import plan_targets, standings, status_counts
+from tracker.standings.standing import plan_targets, standings, status_counts, summary
 from tracker.tables import standing_table
 from tracker.views.common import requested_year
 from tracker.views.excel import _xlsx_response
@@ -55,13 +55,15 @@ def evaluation_detail(request, slug, pk):
     evaluation = _evaluation(slug, pk)
     frozen, rows = evaluations.frozen_standings(evaluation, viewer=request.user)
     years = range(frozen.start_year, evaluation.year + 1)
+    final = evaluation.kind == Evaluation.Kind.FINAL
     context = {
         "plan": evaluation.plan,
         "frozen": frozen,
         "evaluation": evaluation,
         "year": evaluation.year,
-        "table": standing_table(rows, years, orderable=False),
+        "table": standing_table(rows, years, final=final, orderable=False),
         "counts": status_counts(rows),
+        "summary": summary(rows),
         "total": len(rows),
         "changes": evaluations.changes_since(evaluation, request.user),
         "has_sample": any(e.is_sample for row in rows for e in row.entries.values()),
