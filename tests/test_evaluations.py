@@ -523,7 +523,7 @@ class TestWords:
     def test_a_final_evaluation_states_completion_in_place_of_progress(self, as_admin, demo_plan):
         evaluation = freeze(demo_plan, year=2025, kind="final", title="终期评估")
         html = as_admin.get(evaluation.get_absolute_url()).content.decode()
-        assert "11项主要指标中，超额完成1项、已完成1项、未完成8项、无数据1项" in html
+        assert "11项主要指标中，超额完成1项、完成1项、未完成8项、无数据1项" in html
         head = html.split("</thead>")[0].rsplit("<thead", 1)[1]
         headers = [h.strip() for h in re.findall(r"<th[^>]*>\s*([^<]+?)\s*</th>", head)]
         assert "完成情况" in headers and "进度" not in headers and "状态" not in headers
