@@ -56,6 +56,9 @@ class Change:
     # (findings, explanation) of a figure confirmed although it looked implausible;
     # ("", "") clears them, None keeps what is stored (the figure itself did not change).
     flag: tuple[str, str] | None = None
+    # The growth at comparable prices and where the figure was published; None keeps them.
+    rate: workflow.Rate | None = None
+    source: str | None = None
 
 
 def _require_admin(user) -> None:
@@ -99,6 +102,8 @@ def save_entries(
             version=change.version,
             submit=submit,
             flag=change.flag,
+            rate=change.rate,
+            source=change.source,
         )
         saved.append(entry)
     return saved
