@@ -7,6 +7,7 @@ import doctest
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from tracker.figures import numbers
 from tracker.figures.numbers import (
@@ -22,6 +23,13 @@ from tracker.figures.numbers import (
 )
 
 D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The refusals are read in English here; the Chinese ones are the .po's."""
+    with translation.override("en"):
+        yield
 
 
 def test_the_modules_worked_examples_hold():
