@@ -475,3 +475,13 @@ class TestFiguresAsBulletinsStateThem:
         assert self.stored(gdp).growth == Decimal("5.4")
         html = as_reporter.get(entry_url(plan)).content.decode()
         assert f'name="t{gdp.pk}-growth" value="5.4"' in html
+
+    def test_the_targets_page_shows_the_growth_in_its_figures_and_history(
+        self, as_reporter, plan, gdp
+    ):
+        post(as_reporter, plan, row(gdp, "地区生产总值160亿元，按可比价格计算增长3.1%"))
+        post(as_reporter, plan, row(gdp, "160亿元，增长3.4%", version=1))
+        html = as_reporter.get(gdp.get_absolute_url()).content.decode()
+        assert "可比价增速" in html
+        assert html.count("3.4%") >= 2  # the figure, and its change in the history
+        assert "增速 3.1%" in html  # the growth before the change
