@@ -155,7 +155,7 @@ class TestSaving:
         "typed, reason",
         [
             ("12a", "is not a number"),
-            ("12.345", "At most 1 decimal places"),
+            ("12.3456789", "more than 6 decimal places"),
             ("-5", "cannot be negative"),
         ],
     )
@@ -371,3 +371,117 @@ class TestEvidence:
         response = post(as_reporter, plan, row(gdp, "120"), files={f"t{gdp.pk}-evidence": upload})
         assert "100" in response.content.decode()
         assert not ProgressEntry.objects.exists()
+
+
+class TestFiguresAsBulletinsStateThem:
+    """A bulletin gives a level at current prices and a growth at comparable prices."""
+
+    @pytest.fixture
+    def english(self, as_reporter, settings):
+        settings.LANGUAGE_CODE = "en"
+        as_reporter.cookies["django_language"] = "en"
+        return as_reporter
+
+    def stored(self, target, year=2023):
+        return ProgressEntry.objects.get(series=target.series_id, year=year)
+
+    def test_the_bulletins_sentence_pasted_as_it_stands_gives_level_and_growth(
+        self, as_reporter, plan, gdp
+    ):
+        post(as_reporter, plan, row(gdp, "地区生产总值160亿元，按可比价格计算增长3.1%"))
+        entry = self.stored(gdp)
+        assert (entry.value, entry.growth) == (Decimal("160"), Decimal("3.1"))
+        assert entry.history.latest().growth == Decimal("3.1")
+
+    @pytest.mark.parametrize(
+        "typed, growth",
+        [
+            ("增长3.1%", "3.1"),
+            ("按可比口径增长15.7%", "15.7"),
+            ("下降2.3%", "-2.3"),
+            ("固定资产投资增长12%", "12"),
+            ("4.1%", "4.1"),  # a percentage cannot be an amount in 亿元
+        ],
+    )
+    def test_a_rate_alone_is_a_growth_without_a_level(self, as_reporter, plan, gdp, typed, growth):
+        post(as_reporter, plan, row(gdp, typed), action="submit")
+        entry = self.stored(gdp)
+        assert entry.value is None and entry.growth == Decimal(growth)
+        assert entry.state == "submitted"
+
+    def test_the_growth_box_takes_the_rate_with_its_own_quality_and_source(
+        self, as_reporter, plan, gdp
+    ):
+        data = row(gdp, "160", quality="preliminary") | {
+            f"t{gdp.pk}-growth": "3.1",
+            f"t{gdp.pk}-growth_quality": "final",
+            f"t{gdp.pk}-source": "2023年统计公报",
+            f"t{gdp.pk}-growth_source": "2024年政府工作报告",
+        }
+        post(as_reporter, plan, data)
+        entry = self.stored(gdp)
+        assert (entry.value, entry.growth, entry.growth_quality) == (
+            Decimal("160"),
+            Decimal("3.1"),
+            "final",
+        )
+        assert (entry.source, entry.growth_source) == ("2023年统计公报", "2024年政府工作报告")
+
+    def test_a_level_in_another_unit_is_refused_naming_both(self, english, plan, gdp):
+        html = post(english, plan, row(gdp, "地区生产总值160万元，增长3.1%")).content.decode()
+        assert "is given in 万元, but this target is measured in 亿元" in html
+        assert not ProgressEntry.objects.exists()
+
+    def test_a_growth_at_current_prices_is_refused(self, english, plan, gdp):
+        html = post(english, plan, row(gdp, "按现价计算增长5.2%")).content.decode()
+        assert "comparable prices" in html and 'id="row-GDP" class="has-error' in html
+        assert not ProgressEntry.objects.exists()
+
+    def test_two_different_rates_on_one_row_are_refused(self, english, plan, gdp):
+        data = row(gdp, "增长3.1%") | {f"t{gdp.pk}-growth": "2.9"}
+        html = post(english, plan, data).content.decode()
+        assert "keep one" in html
+        assert not ProgressEntry.objects.exists()
+
+    def test_a_share_takes_no_growth_rate(self, english, plan, department):
+        share = factory.make_target(
+            plan,
+            code="RD",
+            name="研发投入强度",
+            unit="%",
+            decimal_places=2,
+            lead_department=department,
+        )
+        html = post(english, plan, row(share, "增长3%")).content.decode()
+        assert "takes no growth rate" in html
+        assert f'name="t{share.pk}-growth"' not in html
+        assert not ProgressEntry.objects.exists()
+
+    def test_every_reported_digit_is_kept_and_shown_back(self, as_reporter, plan, gdp):
+        factory.make_entry(gdp, 2022, "3.5")
+        post(as_reporter, plan, row(gdp, "3.76"))
+        entry = self.stored(gdp)
+        assert entry.value == Decimal("3.76")  # the target shows one decimal
+        html = as_reporter.get(entry_url(plan)).content.decode()
+        assert f'name="t{gdp.pk}-value" value="3.76"' in html
+        # The page sent back as it is changes nothing.
+        post(as_reporter, plan, row(gdp, "3.76", version=entry.version))
+        assert self.stored(gdp).version == entry.version
+
+    def test_a_later_years_rate_alone_keeps_the_earlier_level(self, as_reporter, plan, gdp):
+        factory.make_entry(gdp, 2022, "160", growth=Decimal("3.1"))
+        post(as_reporter, plan, row(gdp, "增长5.4%"), action="submit")
+        assert self.stored(gdp, 2022).value == Decimal("160")
+        assert self.stored(gdp).growth == Decimal("5.4")
+        html = as_reporter.get(entry_url(plan)).content.decode()
+        assert f'name="t{gdp.pk}-growth" value="5.4"' in html
+
+    def test_the_targets_page_shows_the_growth_in_its_figures_and_history(
+        self, as_reporter, plan, gdp
+    ):
+        post(as_reporter, plan, row(gdp, "地区生产总值160亿元，按可比价格计算增长3.1%"))
+        post(as_reporter, plan, row(gdp, "160亿元，增长3.4%", version=1))
+        html = as_reporter.get(gdp.get_absolute_url()).content.decode()
+        assert "可比价增速" in html
+        assert html.count("3.4%") >= 2  # the figure, and its change in the history
+        assert "增速 3.1%" in html  # the growth before the change

@@ -478,6 +478,8 @@ class TestTemplate:
             "数据质量",
             "备注",
             "审核状态",
+            "可比价增速(%)",
+            "来源",
         ]
         codes = [r[0] for r in ws.iter_rows(min_row=5, values_only=True)]
         assert codes == ["FIXED-ASSET-INVESTMENT", "COUNTY-RANK", "ECON-DEV-ZONE"]
@@ -527,6 +529,8 @@ class TestTemplate:
             "Quality",
             "Note",
             "State",
+            "Growth at comparable prices (%)",
+            "Source",
         ]
         assert ws["A1"].value == "Plan"
 
@@ -559,7 +563,7 @@ class TestTemplateLocksAndRules:
         open_row = self.rows(template(demo_plan, 2025, targets)["填报"])["FIXED-ASSET-INVESTMENT"]
         assert not open_row[5].protection.locked  # a draft stays open
 
-    def test_validation_refuses_negatives_and_extra_decimals(self, db, department):
+    def test_validation_refuses_negatives_and_takes_every_reported_digit(self, db, department):
         plan = factory.make_plan()
         plain = factory.make_target(plan, decimal_places=1)
         signed = factory.make_target(plan, decimal_places=2, allow_negative=True)
@@ -567,21 +571,23 @@ class TestTemplateLocksAndRules:
         rules = [dv for dv in ws.data_validations.dataValidation if dv.type == "custom"]
         by_range = {str(dv.sqref): dv.formula1 for dv in rules}
         assert by_range == {
-            "F5": "AND(ISNUMBER(F5),ROUND(F5,1)=F5,F5>=0)",
-            "F6": "AND(ISNUMBER(F6),ROUND(F6,2)=F6)",
+            "F5": "AND(ISNUMBER(F5),ROUND(F5,6)=F5,F5>=0)",
+            "F6": "AND(ISNUMBER(F6),ROUND(F6,6)=F6)",
+            "J5:J6": "AND(ISNUMBER(J5),J5>-100,ROUND(J5,6)=J5)",
         }
-        assert [dv.error for dv in rules] == [
-            "请输入不小于零的数字，最多 1 位小数。",
-            "请输入数字，最多 2 位小数。",
+        assert [dv.error for dv in rules][:2] == [
+            "请输入不小于零的数字，最多 6 位小数。",
+            "请输入数字，最多 6 位小数。",
         ]
 
-    def test_a_target_without_decimals_asks_for_a_whole_number(self, db, department):
+    def test_the_growth_column_is_open_only_for_amounts(self, db, department):
         plan = factory.make_plan()
-        income = factory.make_target(plan, decimal_places=0)
-        ws = template(plan, 2022, [income])["填报"]
-        [rule] = [dv for dv in ws.data_validations.dataValidation if dv.type == "custom"]
-        assert rule.formula1 == "AND(ISNUMBER(F5),ROUND(F5,0)=F5,F5>=0)"
-        assert rule.error == "请输入不小于零的整数。"
+        gdp = factory.make_target(plan, decimal_places=1)
+        share = factory.make_target(plan, unit="%", decimal_places=2)
+        ws = template(plan, 2022, [gdp, share])["填报"]
+        assert [ws["J4"].value, ws["K4"].value] == ["可比价增速(%)", "来源"]
+        assert not ws["J5"].protection.locked and ws["J6"].protection.locked
+        assert not ws["K5"].protection.locked and not ws["K6"].protection.locked
 
     def test_the_instructions_explain_the_quality_words(self, demo_plan):
         wb = template(demo_plan, 2025, [])
@@ -595,7 +601,7 @@ class TestTemplateLocksAndRules:
 
         targets = list(Target.objects.for_plan(demo_plan).with_entries(ANY_ADMINISTRATOR))
         ws = template(demo_plan, 2025, targets, language=language).worksheets[0]
-        widths = [ws.column_dimensions[c].width for c in "ABCDEFGHI"]
+        widths = [ws.column_dimensions[c].width for c in "ABCDEFGHIJK"]
         assert sum(widths) <= TEMPLATE_WIDTH_BUDGET
 
     def test_fits_a4_width_headed_and_numbered(self, demo_plan):

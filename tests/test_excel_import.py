@@ -175,7 +175,7 @@ class TestValues:
         assert rows["ZONE"].achieved is True
         assert {r.status for r in result.rows} == {"new"}
 
-    def test_float_residue_is_rounded_to_the_targets_places_with_a_warning(self, plan, reporter):
+    def test_float_residue_is_read_as_excel_shows_it(self, plan, reporter):
         # What Excel stores for =0.1+0.2; openpyxl itself would write 0.3.
         data = patch_part(
             filled(plan, reporter, F5=0.3, H5="核实"),
@@ -185,7 +185,7 @@ class TestValues:
         result = preview(data, reporter)
         assert result.ok
         assert result.rows[0].value == "0.3"
-        assert "0.30000000000000004" in str(result.warnings[0]) and "F5" in str(result.warnings[0])
+        assert not [w for w in result.warnings if "0.30000000000000004" in str(w)]
 
     def test_a_whole_figure_sent_back_unchanged_is_not_reported_as_rounded(self, plan, reporter):
         Target.objects.filter(plan=plan, code="GDP").update(decimal_places=0)
@@ -194,12 +194,31 @@ class TestValues:
         result = preview(filled(plan, reporter), reporter)
         assert result.ok and not [w for w in result.warnings if w.code == "rounded"]
 
-    def test_a_figure_that_rounds_up_to_the_limit_is_refused(self, plan, reporter):
-        # GDP keeps one decimal place: this text would be stored as 10^12, beyond any figure.
-        result = preview(filled(plan, reporter, F5="999999999999.999999"), reporter)
+    def test_a_figure_beyond_the_limit_is_refused(self, plan, reporter):
+        result = preview(filled(plan, reporter, F5="1000000000000"), reporter)
         assert not result.ok
         assert "F5" in messages(result)[0] and "10¹²" in messages(result)[0]
         assert not ProgressEntry.objects.exists()
+
+    def test_every_reported_digit_is_kept_whatever_the_target_shows(self, plan, reporter):
+        # GDP shows one decimal place; the bulletin gave two.
+        result = preview(filled(plan, reporter, F5=3.76, H5="核实"), reporter)
+        assert result.ok and result.rows[0].value == "3.76"
+        assert not [w for w in result.warnings if w.code == "rounded"]
+        writes.apply_import(
+            plan=plan,
+            user=reporter,
+            rows=result.rows,
+            file_name="t.xlsx",
+            sha256=result.sha256,
+            submit=False,
+        )
+        assert ProgressEntry.objects.get().value == Decimal("3.76")
+
+    def test_more_digits_than_a_figure_keeps_are_refused_at_their_cell(self, plan, reporter):
+        result = preview(filled(plan, reporter, F5="3.1234567"), reporter)
+        assert not result.ok
+        assert "填报!F5" in messages(result)[0] and "6" in messages(result)[0]
 
     @pytest.mark.parametrize(
         "typed, expected",
@@ -285,7 +304,7 @@ class TestStructure:
         result = preview(data, reporter)
         assert result.ok, messages(result)
         assert [(r.code, r.value, r.note) for r in result.rows] == [
-            ("GDP", "150.0", "注"),
+            ("GDP", "150", "注"),
             ("RD", "1", "核实"),
         ]
         assert any("审核人" in str(w) and "C4" in str(w) for w in result.warnings)

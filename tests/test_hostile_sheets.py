@@ -286,15 +286,15 @@ def test_warnings_past_the_limit_are_counted_not_kept(plan, reporter):
             area=Target.objects.first().area,
             lead_department=reporter.departments.first(),
         )
-    # Three decimals for targets of one: each figure, near the plan's path, is rounded,
-    # with a warning.
-    rows = [["指标代码", 2023], *[[code, 160.125] for code in codes]]
+    # Ten times the plan's path, each explained in its note: a warning per figure.
+    head = [["规划", plan.slug], ["年度", 2023], ["指标代码", "数值", "备注"]]
+    rows = [*head, *[[code, 1600, "核实"] for code in codes]]
     data = hostile.workbook(hostile.matrix_rows(rows))
     preview = build_preview(data, file_name="many.xlsx", user=reporter, plan=plan)
     assert preview.ok, preview.errors[:3]
-    rounded = [w for w in preview.warnings if w.code == "rounded"]
+    questioned = [w for w in preview.warnings if w.code == "implausible"]
     assert len(preview.warnings) == MAX_PROBLEMS
-    assert len(rounded) + preview.warnings.more >= len(codes)
+    assert len(questioned) + preview.warnings.more >= len(codes)
     assert preview.payload()["more_warnings"] == preview.warnings.more > 0
 
 

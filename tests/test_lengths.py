@@ -36,6 +36,9 @@ DESTINATIONS = {
     (forms.EntryForm, "note"): [ProgressEntry._meta.get_field("note")],
     (forms.EntryForm, "explanation"): [ProgressEntry._meta.get_field("plausibility_note")],
     (forms.EntryForm, "confirmed_value"): [],  # compared with the figure, never stored
+    (forms.EntryForm, "growth"): [],  # a number
+    (forms.EntryForm, "source"): [ProgressEntry._meta.get_field("source")],
+    (forms.EntryForm, "growth_source"): [ProgressEntry._meta.get_field("growth_source")],
     (forms.ReasonForm, "reason"): [ProgressEntry._meta.get_field("return_reason")],
     (forms.CloseYearForm, "reason"): [ClosedYear._meta.get_field("reason")],
 }

@@ -56,13 +56,11 @@ def test_each_implausible_figure_is_a_warning_naming_its_cell(plan, reporter):
     assert "2.5" in found[1]
 
 
-def test_a_proportion_is_questioned_as_typed_not_as_rounded(plan, reporter):
-    """RD keeps 3 decimals; with 2, 0.025 rounds to 0.03, yet 2.5 is what was meant."""
+def test_a_proportion_is_questioned_as_typed_and_kept_as_typed(plan, reporter):
+    """RD shows 2 decimals; 0.025 is kept as it was given, and 2.5 is what was meant."""
     plan.targets.filter(code="RD").update(decimal_places=2)
     result = preview(filled(plan, reporter, F7=0.025, H7="核实"), reporter, plan)
-    assert [str(w) for w in result.warnings if w.code == "rounded"] == [
-        "填报!F7: 0.025 已四舍五入为 0.03（本指标保留 2 位小数）。"
-    ]
+    assert [r.value for r in result.rows] == ["0.025"]
     (found,) = warnings(result)
     assert found.startswith("填报!F7: 0.025 像是比例")
     assert "2.5% 应填 2.5" in found and "3% 应填 3" not in found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -93,3 +94,138 @@ def test_the_template_offers_only_the_users_targets(plan, reporter, other_depart
     ws = openpyxl.load_workbook(io.BytesIO(template_bytes(plan, 2023, reporter))).worksheets[0]
     codes = [r[0] for r in ws.iter_rows(min_row=5, values_only=True)]
     assert set(codes) == set(Target.objects.exclude(code="REV").values_list("code", flat=True))
+
+
+# -- growth at comparable prices beside the level -------------------------------------
+
+
+def apply(result, reporter, plan):
+    return writes.apply_import(
+        plan=plan,
+        user=reporter,
+        rows=result.rows,
+        file_name="t.xlsx",
+        sha256=result.sha256,
+        submit=True,
+    )
+
+
+def test_the_level_and_its_growth_go_in_and_come_back_out(plan, reporter):
+    ws = openpyxl.load_workbook(io.BytesIO(template_bytes(plan, 2024, reporter))).worksheets[0]
+    assert [ws["J4"].value, ws["K4"].value] == ["可比价增速(%)", "来源"]
+    ws["F5"], ws["J5"], ws["K5"] = 140.25, -2.3, "2024年统计公报"
+    result = preview(save(ws.parent), reporter)
+    assert result.ok, messages(result)
+    [row] = result.rows
+    assert (row.value, row.growth, row.new_growth) == ("140.25", "-2.3", "-2.3%")
+    apply(result, reporter, plan)
+    entry = ProgressEntry.objects.get(series__indicator__code="GDP", year=2024)
+    assert (entry.value, entry.growth, entry.source) == (
+        Decimal("140.25"),
+        Decimal("-2.3"),
+        "2024年统计公报",
+    )
+    assert entry.history.latest().growth == Decimal("-2.3")
+    again = openpyxl.load_workbook(io.BytesIO(template_bytes(plan, 2024, reporter))).worksheets[0]
+    assert (again["F5"].value, again["J5"].value, again["K5"].value) == (
+        pytest.approx(140.25),
+        pytest.approx(-2.3),
+        "2024年统计公报",
+    )
+    assert preview(template_bytes(plan, 2024, reporter), reporter).counts["changed"] == 0
+
+
+def test_a_row_with_only_the_rate_is_a_growth_without_a_level(plan, reporter):
+    data = filled(plan, reporter, 2024, J5="按可比价格计算增长3.1%")
+    result = preview(data, reporter)
+    assert result.ok, messages(result)
+    apply(result, reporter, plan)
+    entry = ProgressEntry.objects.get(series__indicator__code="GDP", year=2024)
+    assert entry.value is None and entry.growth == Decimal("3.1")
+
+
+def test_a_percent_formatted_growth_cell_reads_as_it_shows(plan, reporter):
+    wb = openpyxl.load_workbook(io.BytesIO(template_bytes(plan, 2024, reporter)))
+    wb.worksheets[0]["J5"] = 0.031
+    wb.worksheets[0]["J5"].number_format = "0.0%"
+    result = preview(save(wb), reporter)
+    assert result.ok and result.rows[0].growth == "3.1"
+
+
+@pytest.mark.parametrize(
+    "cells, where, words",
+    [
+        ({"J6": 3.1}, "填报!J6", "可比价增速(%)"),  # a share
+        ({"J7": 3.1}, "填报!J7", "可比价增速(%)"),  # a milestone
+        ({"J5": "按现价计算增长5%"}, "填报!J5", "可比价格"),
+        ({"J5": -100}, "填报!J5", "100"),
+        ({"J5": "三点一"}, "填报!J5", "3.1"),
+    ],
+)
+def test_a_rate_that_cannot_be_taken_names_its_sheet_row_and_column(
+    plan, reporter, cells, where, words
+):
+    result = preview(filled(plan, reporter, 2024, **cells), reporter)
+    assert not result.ok
+    assert where in messages(result)[0] and words in messages(result)[0]
+    assert not ProgressEntry.objects.filter(year=2024).exists()
+
+
+def test_a_template_made_before_the_growth_column_still_imports(plan, reporter):
+    factory.make_entry(
+        Target.objects.get(code="GDP"), 2024, "150", state="draft", growth=Decimal("3.1")
+    )
+    old = workbook(
+        [
+            ["规划", "round-trip"],
+            ["年度", 2024],
+            [],
+            ["指标代码", "指标名称", "单位", "2024年数值", "数据质量", "备注", "审核状态"],
+            ["GDP", "地区生产总值", "亿元", 152.5, "初步", "修订", "草稿"],
+        ]
+    )
+    result = preview(old, reporter)
+    assert result.ok, messages(result)
+    apply(result, reporter, plan)
+    entry = ProgressEntry.objects.get(series__indicator__code="GDP", year=2024)
+    assert (entry.value, entry.growth) == (Decimal("152.5"), Decimal("3.1"))  # growth kept
+
+
+def test_english_headers_are_read_too(plan, reporter):
+    data = workbook(
+        [
+            ["Plan", "round-trip"],
+            ["Year", 2024],
+            ["Code", "2024 value", "Growth at comparable prices (%)", "Source"],
+            ["GDP", 150, 4.2, "bulletin"],
+        ]
+    )
+    result = preview(data, reporter)
+    assert result.ok, messages(result)
+    assert (result.rows[0].growth, result.rows[0].source) == ("4.2", "bulletin")
+
+
+def test_reverting_the_import_restores_the_growth_before_it(plan, reporter, admin_user):
+    gdp = Target.objects.get(code="GDP")
+    factory.make_entry(gdp, 2024, "150", state="draft", growth=Decimal("3.1"), source="快报")
+    result = preview(filled(plan, reporter, 2024, J5=3.4, K5="统计公报"), reporter)
+    assert result.ok, messages(result)
+    batch = apply(result, reporter, plan)
+    entry = ProgressEntry.objects.get(series=gdp.series_id, year=2024)
+    assert (entry.growth, entry.source) == (Decimal("3.4"), "统计公报")
+    writes.revert_import(batch, by=admin_user)
+    entry.refresh_from_db()
+    assert (entry.value, entry.growth, entry.source) == (Decimal("150"), Decimal("3.1"), "快报")
+
+
+def test_the_preview_shows_the_level_and_the_growth(client, plan, reporter):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.test_excel_import import XLSX
+
+    client.force_login(reporter)
+    upload = SimpleUploadedFile("f.xlsx", filled(plan, reporter, 2024, F5=140, J5=3.1), XLSX)
+    response = client.post(reverse("tracker:import", args=[plan.slug]), {"file": upload})
+    html = client.get(response["Location"]).content.decode()
+    assert "140.0" in html and "3.1%" in html and "可比价增速" in html

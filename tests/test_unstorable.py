@@ -28,8 +28,8 @@ from tests.test_excel_import import XLSX, filled, save, template_bytes
 from tracker.excel.importer import build_preview
 from tracker.excel.reader import as_year
 from tracker.figures import plausibility, writes
-from tracker.figures.numbers import OutOfRange, parse_decimal, storable
-from tracker.forms import clean_figure
+from tracker.figures.numbers import OutOfRange, Reported, parse_decimal, storable
+from tracker.forms import clean_figure, read_figure
 from tracker.models import (
     Area,
     Evaluation,
@@ -450,17 +450,17 @@ def test_whatever_the_entry_page_is_sent_is_stored_or_refused(client, plan, repo
         f"{prefix}-explanation": "核实无误",
     }
     try:  # the figure as the page reads it, to confirm it should it be questioned
-        number = plausibility.split_unit_sign(value.strip(), target.unit)[0]
-        expected = clean_figure(number, target)
+        reported = read_figure(value.strip(), target) if value.strip() else Reported()
+        expected, growth = reported.level, reported.growth
         data[f"{prefix}-confirmed_value"] = str(expected)
     except ValidationError:
-        expected = None
+        expected = growth = None
     response = client.post(reverse("tracker:data-entry", args=[plan.slug, 2023]), data)
     assert response.status_code in (200, 302)
     entry = ProgressEntry.objects.filter(series=target.series_id, year=2023).first()
     if response.status_code == 302:
         if entry is not None:  # a blank figure saves nothing
-            assert entry.value == expected
+            assert entry.value == expected and entry.growth == growth
             assert entry.note == note.strip()
             entry.delete()
     else:

@@ -360,8 +360,8 @@ class TestAdmin:
     @pytest.mark.parametrize(
         "typed, said",
         [
-            ("999999999999.999999", "decimal places"),
-            ("36.25", "decimal places"),
+            ("999999999999.9999999", "decimal places"),
+            ("36.2512345", "decimal places"),
             ("-5", "cannot be negative"),
             ("1E+13", "10¹²"),
         ],
@@ -377,9 +377,17 @@ class TestAdmin:
         entry.refresh_from_db()
         assert entry.value == Decimal("35")
 
+    def test_a_figure_keeps_more_digits_than_the_target_shows(self, as_admin, entry):
+        response = as_admin.post(
+            self.change_url(entry), self.form(entry, value="36.25", change_reason="更正")
+        )
+        assert response.status_code == 302
+        entry.refresh_from_db()
+        assert entry.value == Decimal("36.25")
+
     def test_a_new_figure_follows_the_targets_rules(self, as_admin, gdp):
         as_admin.cookies["django_language"] = "en"
-        data = {"target": gdp.pk, "year": 2024, "value": "1.25", "achieved": "True"}
+        data = {"target": gdp.pk, "year": 2024, "value": "1.2500001", "achieved": "True"}
         data.update(quality="final", note="", change_reason="补录", read_version=0)
         response = as_admin.post(reverse("admin:tracker_progressentry_add"), data)
         html = page(response)

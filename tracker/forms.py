@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from tracker.figures import plausibility
+from tracker.figures import numbers, plausibility
 from tracker.figures.evidence import kind_of
-from tracker.figures.numbers import NotANumber, OutOfRange, decimal_places, parse_decimal
+from tracker.figures.numbers import NotANumber, OutOfRange, every_digit_kept, parse_decimal
+from tracker.figures.workflow import Rate
 from tracker.models import Evaluation, Plan, ProgressEntry, Target
 
 ACHIEVED_CHOICES = [("", "—"), ("yes", _("Yes, achieved")), ("no", _("No, not yet"))]
@@ -30,12 +31,16 @@ def clean_figure(text: str, target: Target) -> Decimal:
             code="not_a_number",
             params={"text": text},
         ) from None
-    if decimal_places(value) > target.decimal_places:
-        raise ValidationError(
-            _("At most %(places)s decimal places for this target; “%(text)s” has more."),
-            code="too_many_decimals",
-            params={"places": target.decimal_places, "text": text},
-        )
+    return checked_level(value, target, text)
+
+
+def checked_level(value: Decimal, target: Target, text: str) -> Decimal:
+    """A level as the target takes it: every digit kept (display places only round what is
+    shown), and no negative unless the target allows one."""
+    try:
+        every_digit_kept(value, text)
+    except OutOfRange as refusal:
+        raise ValidationError(str(refusal), code="too_many_decimals") from None
     if value < 0 and not target.allow_negative:
         raise ValidationError(
             _("This figure cannot be negative (%(unit)s)."),
@@ -43,6 +48,72 @@ def clean_figure(text: str, target: Target) -> Decimal:
             params={"unit": target.unit or target.name},
         )
     return value
+
+
+def checked_growth(rate: Decimal, text: str) -> Decimal:
+    """A growth rate in percent: every digit kept, and above -100 (a fall of 100% or more
+    would leave nothing)."""
+    try:
+        every_digit_kept(rate, text)
+    except OutOfRange as refusal:
+        raise ValidationError(str(refusal), code="too_many_decimals") from None
+    if rate <= -100:
+        raise ValidationError(
+            _("A growth of %(rate)s%% would leave nothing: a fall is less than 100%%."),
+            code="growth_out_of_range",
+            params={"rate": rate},
+        )
+    return rate
+
+
+def carries_growth(target: Target) -> bool:
+    """Whether the target's figures may give a growth rate at comparable prices."""
+    return target.indicator_id is not None and target.indicator.carries_growth
+
+
+def read_figure(text: str, target: Target) -> numbers.Reported:
+    """What a value box holds, as a level, a growth rate or both, checked against the
+    target; a ValidationError says what is wrong.
+
+    A growth-carrying target takes a bulletin's sentence as it stands ("地区生产总值160亿元，
+    按可比价格计算增长3.1%"), a rate alone ("增长3.1%", "下降2.3%"), and, for an amount in
+    money, a bare percentage as its growth ("4.1%" in 亿元). A level typed with another unit
+    (万元 for 亿元) is refused, naming both; other targets read as before, a unit sign typed
+    after the figure being a plausibility finding."""
+    growing = carries_growth(target)
+    try:
+        reported = numbers.read_reported(
+            text, target.unit, percent_is_growth=growing and "元" in target.unit
+        )
+    except numbers.CurrentPrices as refusal:
+        raise ValidationError(str(refusal), code="current_prices") from None
+    except numbers.Unreadable as refusal:
+        raise ValidationError(str(refusal), code="unreadable") from None
+    except OutOfRange as refusal:
+        raise ValidationError(str(refusal), code="out_of_range") from None
+    except NotANumber:
+        reported = None
+    if reported is None or (not growing and reported.growth is None):
+        # As typed before growth rates: the number, a unit sign after it questioned.
+        number, _sign = plausibility.split_unit_sign(text, target.unit)
+        return numbers.Reported(level=clean_figure(number, target))
+    if reported.growth is not None and not growing:
+        raise ValidationError(
+            _("%(target)s takes no growth rate: enter its figure in %(unit)s."),
+            code="no_growth",
+            params={"target": target.display_name, "unit": target.unit or "—"},
+        )
+    # A percent sign after a level stays a plausibility finding, as before.
+    other_unit = reported.unit != "%" and not numbers.same_unit(reported.unit, target.unit)
+    if reported.level is not None and other_unit:
+        raise ValidationError(
+            _("“%(text)s” is given in %(typed)s, but this target is measured in %(unit)s."),
+            code="wrong_unit",
+            params={"text": text, "typed": reported.unit, "unit": target.unit or "—"},
+        )
+    level = None if reported.level is None else checked_level(reported.level, target, text)
+    growth = None if reported.growth is None else checked_growth(reported.growth, text)
+    return numbers.Reported(level=level, growth=growth, unit=reported.unit)
 
 
 def check_size(upload, limit: int) -> None:
@@ -68,12 +139,24 @@ def clean_evidence_file(upload):
     return upload
 
 
-class EntryForm(forms.Form):
-    """One target's figure for one year, on the data-entry page."""
+GROWTH_QUALITY_CHOICES = [("", _("As the figure")), *ProgressEntry.Quality.choices]
 
-    value = forms.CharField(label=_("Value"), required=False, max_length=40)
+
+class EntryForm(forms.Form):
+    """One target's figure for one year, on the data-entry page: for a target that carries
+    growth, its level, its growth at comparable prices, or both (`read_figure`)."""
+
+    value = forms.CharField(label=_("Value"), required=False, max_length=numbers.PHRASE_MAX)
     achieved = forms.ChoiceField(label=_("Achieved"), choices=ACHIEVED_CHOICES, required=False)
     quality = forms.ChoiceField(label=_("Data quality"), choices=ProgressEntry.Quality.choices)
+    growth = forms.CharField(
+        label=_("Growth at comparable prices (%)"), required=False, max_length=numbers.PHRASE_MAX
+    )
+    growth_quality = forms.ChoiceField(
+        label=_("Data quality of the growth"), choices=GROWTH_QUALITY_CHOICES, required=False
+    )
+    source = forms.CharField(label=_("Source"), required=False, max_length=200)
+    growth_source = forms.CharField(label=_("Source of the growth"), required=False, max_length=200)
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 1})
     )
@@ -93,14 +176,21 @@ class EntryForm(forms.Form):
         self, *args, target: Target, entry: ProgressEntry | None, year: int | None = None, **kwargs
     ):
         self.target, self.entry, self.year = target, entry, year
-        self.typed, self.findings = "", []
+        self.typed, self.findings, self.pasted_growth = "", [], None
+        self.carries_growth = not target.is_milestone and carries_growth(target)
         if entry is not None:
             kwargs.setdefault(
                 "initial",
                 {
-                    "value": entry.display_value if not target.is_milestone else "",
+                    # Every digit as stored: the display places would round it, and sending
+                    # the page back unchanged would store the rounded figure.
+                    "value": numbers.as_reported(entry.value, target.decimal_places),
                     "achieved": {True: "yes", False: "no"}.get(entry.achieved, ""),
                     "quality": entry.quality,
+                    "growth": numbers.as_reported(entry.growth, 1),
+                    "growth_quality": entry.growth_quality,
+                    "source": entry.source,
+                    "growth_source": entry.growth_source,
                     "note": entry.note,
                     "version": entry.version,
                 },
@@ -114,18 +204,85 @@ class EntryForm(forms.Form):
             del self.fields["value"]
         else:
             del self.fields["achieved"]
-            self.fields["value"].widget.attrs.update(inputmode="decimal", size=10)
+            self.fields["value"].widget.attrs.update(inputmode="text", size=12)
+        if self.carries_growth:
+            self.fields["value"].widget.attrs["title"] = _(
+                "The figure, its growth, or both, as the bulletin states them"
+            )
+            for name, size in (("growth", 6), ("growth_quality", None), ("growth_source", 12)):
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-label"] = self.fields[name].label
+                if size:
+                    attrs["size"] = size
+            self.fields["growth_source"].widget.attrs["placeholder"] = _("as the figure")
+        else:
+            for name in ("growth", "growth_quality", "growth_source"):
+                del self.fields[name]
+        self.fields["source"].widget.attrs.update(size=12, **{"aria-label": _("Source")})
 
     def clean_value(self):
         # The typed text is kept: a unit sign in it ("31%", "3.2万") is a plausibility finding.
         self.typed = text = self.cleaned_data["value"].strip()
-        number, _sign = plausibility.split_unit_sign(text, self.target.unit)
-        return clean_figure(number, self.target) if text else None
+        if not text:
+            return None
+        reported = read_figure(text, self.target)
+        self.pasted_growth = reported.growth
+        if reported.growth is not None:
+            # Questioned is the level with its unit, not the words and the rate around it.
+            self.typed = f"{reported.level}{reported.unit}" if reported.level is not None else ""
+        return reported.level
+
+    def clean_growth(self):
+        text = self.cleaned_data.get("growth", "").strip()
+        if not text:
+            return None
+        try:
+            reported = numbers.read_reported(text, percent_is_growth=True)
+        except numbers.Unreadable as refusal:
+            raise ValidationError(str(refusal), code="unreadable") from None
+        except NotANumber:
+            reported = None
+        if reported is None or reported.unit or None not in (reported.level, reported.growth):
+            raise ValidationError(
+                _("“%(text)s” is not a growth rate. Enter the percent, such as 3.1 or -2."),
+                code="not_a_rate",
+                params={"text": text},
+            )
+        rate = reported.level if reported.growth is None else reported.growth
+        return checked_growth(rate, text)
+
+    def clean_growth_source(self):
+        return self.cleaned_data.get("growth_source", "").strip()
+
+    def clean_source(self):
+        return self.cleaned_data.get("source", "").strip()
 
     def clean(self):
         cleaned = super().clean()
+        self._settle_growth(cleaned)
         self._check_plausibility(cleaned)
         return cleaned
+
+    def _settle_growth(self, cleaned) -> None:
+        """One growth rate from the two boxes: a rate pasted into the value box wins over
+        the one stored (the growth box left as it was); two different rates are refused."""
+        if not self.carries_growth or self.pasted_growth is None or "growth" not in cleaned:
+            return
+        boxed, stored = cleaned.get("growth"), self.entry.growth if self.entry else None
+        if boxed is not None and boxed != stored and boxed != self.pasted_growth:
+            self.add_error(
+                "value",
+                ValidationError(
+                    _(
+                        "The value gives a growth of %(pasted)s%%, the growth box %(boxed)s%%: "
+                        "keep one."
+                    ),
+                    code="two_rates",
+                    params={"pasted": self.pasted_growth, "boxed": boxed},
+                ),
+            )
+            return
+        cleaned["growth"] = self.pasted_growth
 
     def _check_plausibility(self, cleaned) -> None:
         """Question a new figure that looks implausible until its reporter confirms it.
@@ -190,16 +347,36 @@ class EntryForm(forms.Form):
         key = "achieved" if self.target.is_milestone else "value"
         return self.cleaned_data.get(key)
 
+    @property
+    def rate(self) -> Rate | None:
+        """The growth at comparable prices with its quality and source; None where the
+        target carries none (what is stored stays)."""
+        if not self.carries_growth:
+            return None
+        return Rate(
+            growth=self.cleaned_data.get("growth"),
+            quality=self.cleaned_data.get("growth_quality", ""),
+            source=self.cleaned_data.get("growth_source", ""),
+        )
+
+    @property
+    def is_blank(self) -> bool:
+        """Neither a figure nor a growth rate: the row is left as it is."""
+        return self.figure is None and (self.rate is None or self.rate.growth is None)
+
     def has_changes(self) -> bool:
         """Whether saving this row would change the stored figure."""
         entry = self.entry
         if entry is None:
-            return self.figure is not None
+            return not self.is_blank
         current = entry.achieved if self.target.is_milestone else entry.value
+        rate = self.rate
         return (
             self.figure != current
             or self.cleaned_data["quality"] != entry.quality
+            or self.cleaned_data["source"] != entry.source
             or self.cleaned_data["note"] != entry.note
+            or (rate is not None and rate != Rate.of(entry))
             or bool(self.cleaned_data.get("evidence"))
         )
 

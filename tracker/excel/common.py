@@ -37,6 +37,10 @@ TEMPLATE_COLUMNS = {
     "quality": ("数据质量", "Quality"),
     "note": ("备注", "Note"),
     "state": ("审核状态", "State"),
+    # Beside the level: its growth over the previous year at comparable prices, and where
+    # the figure was published. Templates made before them import as they are.
+    "growth": ("可比价增速(%)", "Growth at comparable prices (%)"),
+    "source": ("来源", "Source"),
 }
 # With the year in it, as the template writes them: 2024年数值, 2023年数值, 2025年目标.
 YEARED_COLUMNS = {

@@ -11,25 +11,27 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from tracker.excel.common import NO, QUALITY_WORDS, YES
+from tracker.excel.common import NO, QUALITY_WORDS, TEMPLATE_COLUMNS, YES
 from tracker.excel.reader import Problem, Problems, RawRow, normalise, plain, read_workbook
 from tracker.excel.safety import UnsafeFile, inspect_xlsx
 from tracker.figures import plausibility
 from tracker.figures.import_rows import FigureRow, change_counts, dump
 from tracker.figures.numbers import (
+    CurrentPrices,
     NotANumber,
     OutOfRange,
-    decimal_places,
-    out_of_range_message,
+    Unreadable,
+    as_reported,
+    every_digit_kept,
     parse_decimal,
+    read_reported,
     storable,
-    within_limit,
 )
 from tracker.models import Plan, ProgressEntry, Target
 from tracker.standings import formats
@@ -201,18 +203,23 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
             cell = raw.code_cell if lock.code == "forbidden" else raw.value_cell
             error(cell, str(lock), lock.code)
             continue
-        # The plausibility check reads the figure as typed: 0.025 for a percent target
-        # is questioned as 2.5, not as the 0.03 it rounds to.
-        typed_figure = _figure(raw, target, preview)
-        figure = _rounded(raw, target, typed_figure, preview)
+        # A figure is kept with every digit it was given (up to the columns' six places);
+        # a row giving only the growth keeps the stored level.
+        if raw.value is None:
+            figure = typed_figure = entry.value if entry else None
+        else:
+            figure = typed_figure = _figure(raw, target, preview)
+        growth = _growth(raw, target, preview)
         quality = _quality(raw, entry, preview)
         note = "" if raw.note is None else str(raw.note).strip()
         reason = unstorable(note, NOTE_MAX)
         if reason:
             error(raw.note_cell, reason, "unstorable")
+        source = _source(raw, preview)
         if len(preview.errors) > problems_before:
             continue
         row = _compare(raw, target, entry, figure, quality, note)
+        _compare_growth(row, entry, growth, source)
         if lock and row.status != "unchanged":
             error(raw.value_cell, str(lock), lock.code)
             continue
@@ -228,7 +235,7 @@ def _check_plausibility(
     earlier figure, sent back as the template wrote it, explains nothing about this one.
     Explained, it is a warning, and confirming the import keeps the flag. False when refused.
     """
-    if target.is_milestone or (entry is not None and entry.value == figure):
+    if target.is_milestone or figure is None or (entry is not None and entry.value == figure):
         return True
     typed = raw.value if isinstance(raw.value, str) else ""
     findings = target.check_figure(typed_figure, raw.year, typed)
@@ -297,8 +304,7 @@ def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | N
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
-        # repr() gives the shortest text that is the same binary number: what was typed.
-        number = Decimal(repr(value))
+        number = excel_number(value)
     else:
         text = str(value).strip()
         percent = text.endswith(("%", "％"))
@@ -327,32 +333,96 @@ def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | N
     if number < 0 and not target.allow_negative:
         fail(_("%(target)s cannot be negative.") % {"target": target.name}, "negative")
         return None
-    return number
+    try:
+        return every_digit_kept(number, value)
+    except OutOfRange as refusal:
+        fail(str(refusal), "too_many_decimals")
+        return None
 
 
-def _rounded(raw: RawRow, target: Target, number, preview: Preview):
-    """The figure to the target's decimal places, with a warning when that changed it."""
-    # Trailing zeros are no decimals: calamine reads a whole 32300 as the float 32300.0.
-    if (
-        not isinstance(number, Decimal)
-        or decimal_places(number.normalize()) <= target.decimal_places
-    ):
-        return number
-    rounded = number.quantize(Decimal(1).scaleb(-target.decimal_places), ROUND_HALF_UP)
-    if not within_limit(rounded):
-        preview.errors.append(
-            Problem(
-                raw.sheet, raw.value_cell, out_of_range_message(quoted(raw.value)), "out_of_range"
+def excel_number(value: float) -> Decimal:
+    """A cell's number as Excel and WPS show and keep it: to 15 significant digits.
+
+    A formula's result such as =0.1+0.2 is the binary number 0.30000000000000004, shown and
+    typed as 0.3; repr() would give every binary digit. Whole numbers stay whole.
+    """
+    return Decimal(f"{value:.15g}")
+
+
+def _growth(raw: RawRow, target: Target, preview: Preview) -> Decimal | None:
+    """The growth at comparable prices the row gives (percent), or None; an error recorded
+    at its cell when it is not one, or the target takes none."""
+    if raw.growth is None:
+        return None
+    column = TEMPLATE_COLUMNS["growth"][0]
+
+    def fail(message, code="invalid_growth"):
+        preview.errors.append(Problem(raw.sheet, raw.growth_cell, message, code))
+
+    if not (target.indicator_id and target.indicator.carries_growth):
+        fail(
+            _(
+                "%(target)s takes no growth rate (column %(column)s): only amounts such as "
+                "GDP carry a growth at comparable prices."
             )
+            % {"target": target.name, "column": column},
+            "no_growth",
         )
         return None
-    message = _("%(old)s rounded to %(new)s (%(places)s decimal places for this target).") % {
-        "old": number,
-        "new": rounded,
-        "places": target.decimal_places,
-    }
-    preview.warnings.append(Problem(raw.sheet, raw.value_cell, message, "rounded"))
-    return rounded
+    value = raw.growth
+    if isinstance(value, bool) or not plain(value):
+        fail(_("A growth rate in percent belongs here, not “%(text)s”.") % {"text": value})
+        return None
+    if isinstance(value, int | float):
+        rate = Decimal(value) if isinstance(value, int) else excel_number(value)
+        if raw.growth_percent:
+            rate = (rate * 100).normalize()
+    else:
+        text = str(value).strip()
+        reason = unstorable(text)
+        if reason:
+            fail(reason, "unstorable")
+            return None
+        try:
+            reported = read_reported(text, percent_is_growth=True)
+        except CurrentPrices as refusal:
+            fail(str(refusal), "current_prices")
+            return None
+        except (Unreadable, OutOfRange) as refusal:
+            fail(str(refusal))
+            return None
+        except NotANumber:
+            reported = None
+        if reported is None or reported.unit or None not in (reported.level, reported.growth):
+            fail(
+                _("“%(text)s” is not a growth rate: write the percent, such as 3.1 or -2.")
+                % {"text": quoted(text)}
+            )
+            return None
+        rate = reported.level if reported.growth is None else reported.growth
+    try:
+        rate = every_digit_kept(storable(rate, value), value)
+    except NotANumber as refusal:
+        fail(str(refusal))
+        return None
+    if rate <= -100:
+        fail(
+            _("A growth of %(rate)s%% would leave nothing: a fall is less than 100%%.")
+            % {"rate": rate}
+        )
+        return None
+    return rate
+
+
+SOURCE_MAX = 200
+
+
+def _source(raw: RawRow, preview: Preview) -> str:
+    source = "" if raw.source is None else str(raw.source).strip()
+    reason = unstorable(source, SOURCE_MAX)
+    if reason:
+        preview.errors.append(Problem(raw.sheet, raw.source_cell, reason, "unstorable"))
+    return source
 
 
 def _quality(raw: RawRow, entry, preview: Preview) -> str:
@@ -386,7 +456,7 @@ def _compare(raw, target, entry, figure, quality, note) -> FigureRow:
         target_id=target.pk,
         entry_id=entry.pk if entry else None,
         version=entry.version if entry else 0,
-        value=None if milestone else str(figure),
+        value=None if milestone or figure is None else str(figure),
         achieved=figure if milestone else None,
         quality=quality,
         note=note or (entry.note if entry else ""),
@@ -401,3 +471,25 @@ def _compare(raw, target, entry, figure, quality, note) -> FigureRow:
     same = current == figure and entry.quality == quality and entry.note == row.note
     row.status = "unchanged" if same else "changed"
     return row
+
+
+def _compare_growth(row: FigureRow, entry, growth: Decimal | None, source: str) -> None:
+    """Carry the growth and source into the row; blank cells (or a template without
+    their columns) keep what is stored. A changed growth takes the level's quality and
+    source, as a rate given beside its level does."""
+    if entry is not None:
+        stored = (entry.growth, entry.growth_quality, entry.growth_source)
+        if growth is None or growth == entry.growth:
+            growth, row.growth_quality, row.growth_source = stored
+        source = source or entry.source
+        row.old_growth = _shown_growth(entry.growth)
+    row.growth = None if growth is None else str(growth)
+    row.new_growth = _shown_growth(growth)
+    row.source = source
+    if row.status == "unchanged" and entry is not None:
+        same = growth == entry.growth and source == entry.source
+        row.status = "unchanged" if same else "changed"
+
+
+def _shown_growth(growth: Decimal | None) -> str:
+    return "" if growth is None else f"{as_reported(growth, 1)}%"

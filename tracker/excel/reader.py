@@ -88,6 +88,11 @@ class RawRow:
     quality_cell: str = ""
     note: object = None
     note_cell: str = ""
+    growth: object = None  # the growth at comparable prices, in percent
+    growth_cell: str = ""
+    growth_percent: bool = False  # a cell formatted as a percentage: 0.031 is 3.1
+    source: object = None
+    source_cell: str = ""
 
 
 @dataclass
@@ -266,6 +271,10 @@ def _labels(name: str, rows, result: ReadResult) -> tuple[int | None, str]:
     return year, year_cell
 
 
+# A template row is read when any of these holds something.
+FILLED = ("code", "value", "quality", "note", "growth", "source")
+
+
 def _template_rows(name, grid, header, columns, years, label_year, formulas, percents, result):
     year, year_cell = label_year
     code_col = columns.get("code")
@@ -274,18 +283,20 @@ def _template_rows(name, grid, header, columns, years, label_year, formulas, per
             return
         row = grid[r]
         cells = {key: row[col] if col < len(row) else None for key, col in columns.items()}
-        if all(blank(cells.get(k)) for k in ("code", "value", "quality", "note")):
+        if all(blank(cells.get(k)) for k in FILLED):
             continue
         code = "" if blank(cells.get("code")) else str(cells["code"]).strip()
         value_ref = ref(r, columns["value"])
+        growth_ref = ref(r, columns["growth"]) if "growth" in columns else ""
         if not code:
             result.errors.append(Problem(name, ref(r, code_col), _("This row has no target code.")))
             continue
-        if value_ref in formulas:
-            result.errors.append(unsaved_formula(name, value_ref))
+        unsaved = [c for c in (value_ref, growth_ref) if c in formulas]
+        if unsaved:
+            result.errors.extend(unsaved_formula(name, c) for c in unsaved)
             continue
-        if blank(cells.get("value")):
-            if not blank(cells.get("quality")) or not blank(cells.get("note")):
+        if blank(cells.get("value")) and blank(cells.get("growth")):
+            if any(not blank(cells.get(k)) for k in ("quality", "note", "source")):
                 result.warnings.append(
                     Problem(name, value_ref, _("No value: the row was left as it is."))
                 )
@@ -300,13 +311,18 @@ def _template_rows(name, grid, header, columns, years, label_year, formulas, per
                 code_cell=ref(r, code_col),
                 year=year,
                 year_cell=year_cell,
-                value=cells["value"],
+                value=None if blank(cells.get("value")) else cells["value"],
                 value_cell=value_ref,
                 percent=value_ref in percents,
                 quality=cells.get("quality"),
                 quality_cell=ref(r, columns["quality"]) if "quality" in columns else "",
                 note=cells.get("note"),
                 note_cell=ref(r, columns["note"]) if "note" in columns else "",
+                growth=None if blank(cells.get("growth")) else cells["growth"],
+                growth_cell=growth_ref,
+                growth_percent=growth_ref in percents,
+                source=cells.get("source"),
+                source_cell=ref(r, columns["source"]) if "source" in columns else "",
             )
         )
 

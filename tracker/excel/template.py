@@ -36,13 +36,29 @@ from tracker.excel.common import (
     row_height,
     sheet,
 )
+from tracker.figures.numbers import PLACES
 from tracker.models import Plan, ProgressEntry, Target, localized
 from tracker.standings import engine
 from tracker.standings.formats import milestone_word
 
 HEADER_ROW = 4  # rows 1-2 name the plan and year; row 3 says how to fill the sheet
-VALUE_COL, QUALITY_COL = "F", "G"
-KEYS = ["code", "name", "unit", "previous", "target", "value", "quality", "note", "state"]
+VALUE_COL, QUALITY_COL, GROWTH_COL = "F", "G", "J"
+# The growth and source columns come last, so that every column of older templates keeps
+# its place (the importer finds columns by their headers, in any order).
+KEYS = [
+    "code",
+    "name",
+    "unit",
+    "previous",
+    "target",
+    "value",
+    "quality",
+    "note",
+    "state",
+    "growth",
+    "source",
+]
+COLUMNS = "ABCDEFGHIJK"
 
 
 def headers(plan: Plan, year: int, lang: int) -> list[str]:
@@ -69,33 +85,42 @@ def _state_word(entry: ProgressEntry | None) -> str:
 
 
 def _validation(target: Target, first_row: int) -> DataValidation:
-    """No negatives where a target cannot have them; no more decimals than it keeps.
+    """A number, and no negative where a target cannot have one; every reported digit is
+    kept, up to the six places a figure holds (the target's places only round the display).
 
     The formula names the first cell of the rule's ranges; Excel and LibreOffice apply it
     to every other cell relative to that one.
     """
-    places = target.decimal_places
     first = f"{VALUE_COL}{first_row}"
-    rules = [f"ISNUMBER({first})", f"ROUND({first},{places})={first}"]
+    rules = [f"ISNUMBER({first})", f"ROUND({first},{PLACES})={first}"]
     if not target.allow_negative:
         rules.append(f"{first}>=0")
-    if places == 0:
-        error = (
-            _("Enter a whole number.")
-            if target.allow_negative
-            else _("Enter a whole number of zero or more.")
-        )
-    elif target.allow_negative:
-        error = _("Enter a number with at most %(places)s decimal places.")
-    else:
         error = _("Enter a number of zero or more, with at most %(places)s decimal places.")
+    else:
+        error = _("Enter a number with at most %(places)s decimal places.")
     return DataValidation(
         type="custom",
         formula1=f"AND({','.join(rules)})",
         allow_blank=True,
         showErrorMessage=True,
         errorTitle=_("Not a valid figure"),
-        error=error % {"places": places},
+        error=error % {"places": PLACES},
+    )
+
+
+def _growth_validation(first_row: int) -> DataValidation:
+    """A growth rate in percent: negative for a fall, above -100."""
+    first = f"{GROWTH_COL}{first_row}"
+    return DataValidation(
+        type="custom",
+        formula1=f"AND(ISNUMBER({first}),{first}>-100,ROUND({first},{PLACES})={first})",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=_("Not a valid growth rate"),
+        error=_(
+            "Enter the growth over the previous year in percent, such as 3.1, or -2.3 for a "
+            "fall; above -100."
+        ),
     )
 
 
@@ -140,14 +165,17 @@ def write_template(
             max(display_width(titles[6]), *map(display_width, quality_words)) + 3,
             30,
             max(display_width(titles[8]), 12) + 2,
+            9,  # growth: -12.3 fits; the header wraps
+            16,
         ]
-        # Within what landscape A4 holds at 90% (9 pt text): the name and the note wrap.
-        for index, floor in ((1, 16), (7, 20)):
+        # Within what landscape A4 holds at 90% (9 pt text): the name, the note, the source
+        # and the state wrap, in that order, as far as needed.
+        for index, floor in ((1, 12), (7, 12), (10, 8), (8, 10)):
             over = sum(widths) - TEMPLATE_WIDTH_BUDGET
             if over > 0:
                 widths[index] = max(floor, widths[index] - over)
         for index, width in enumerate(widths):
-            ws.column_dimensions["ABCDEFGHI"[index]].width = width
+            ws.column_dimensions[COLUMNS[index]].width = width
         ws.freeze_panes = f"C{HEADER_ROW + 1}"
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
         print_setup(
@@ -180,9 +208,9 @@ def write_template(
         ws.data_validations.append(quality)
         ws.data_validations.append(yes_no)
         # One rule per kind of figure (decimals, sign), over the rows of that kind.
-        number_rows: dict[tuple[int, bool], list[int]] = {}
-        number_rules: dict[tuple[int, bool], DataValidation] = {}
-        yes_no_rows = []
+        number_rows: dict[bool, list[int]] = {}
+        number_rules: dict[bool, DataValidation] = {}
+        yes_no_rows, growth_rows = [], []
 
         ws.append(
             [
@@ -208,7 +236,7 @@ def write_template(
                 )
             ]
         )
-        ws.merged_cells.add("A3:I3")
+        ws.merged_cells.add(f"A3:{COLUMNS[-1]}3")
         ws.row_dimensions[HEADER_ROW].height = row_height(zip(titles, widths, strict=True))
         ws.append(
             [cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER) for h in titles]
@@ -231,7 +259,7 @@ def write_template(
                 goal_cell = milestone_word(True)
                 fmt = None
             else:
-                key = (target.decimal_places, target.allow_negative)
+                key = target.allow_negative
                 if key not in number_rules:
                     number_rules[key] = _validation(target, index)
                 number_rows.setdefault(key, []).append(index)
@@ -250,6 +278,10 @@ def write_template(
                 fill, protection = LOCKED_FILL, None
             else:
                 fill, protection = INPUT_FILL, UNLOCKED
+            carries = target.indicator_id is not None and target.indicator.carries_growth
+            if carries and not locked:
+                growth_rows.append(index)
+            growth_fill, growth_protection = (fill, protection) if carries else (CONTEXT_FILL, None)
             ws.append(
                 [
                     cell(ws, target.code, fill=CONTEXT_FILL, alignment=MIDDLE),
@@ -273,12 +305,30 @@ def write_template(
                         alignment=WRAP,
                     ),
                     cell(ws, locked or _state_word(current), fill=CONTEXT_FILL, alignment=CENTER),
+                    cell(
+                        ws,
+                        current.growth if current and carries else None,
+                        fill=growth_fill,
+                        protection=growth_protection,
+                        alignment=MIDDLE,
+                    ),
+                    cell(
+                        ws,
+                        current.source if current else None,
+                        fill=fill,
+                        protection=protection,
+                        alignment=WRAP,
+                    ),
                 ]
             )
         for key, rule in number_rules.items():
             rule.sqref = column_ranges(VALUE_COL, number_rows[key])
             ws.data_validations.append(rule)
         yes_no.sqref = column_ranges(VALUE_COL, yes_no_rows)
+        if growth_rows:
+            growth = _growth_validation(growth_rows[0])
+            growth.sqref = column_ranges(GROWTH_COL, growth_rows)
+            ws.data_validations.append(growth)
         _instructions(wb, plan, year, lang)
         wb.save(out)
 
@@ -322,11 +372,11 @@ def _instructions(wb, plan: Plan, year: int, lang: int) -> None:
         "",
         _("1. Fill the yellow cells of the first sheet: value, data quality and note."),
         _(
-            "2. Numbers only in the value column, with no more decimals than the target keeps, "
-            "and no negatives unless the target allows them; for a milestone choose %(yes)s or "
-            "%(no)s."
+            "2. Numbers only in the value column, with every digit as published (at most "
+            "%(places)s decimal places), and no negatives unless the target allows them; for a "
+            "milestone choose %(yes)s or %(no)s."
         )
-        % {"yes": YES[lang], "no": NO[lang]},
+        % {"yes": YES[lang], "no": NO[lang], "places": PLACES},
         _("3. Data quality says how settled the figure is:"),
         _("   %(word)s: an estimate, before the statistics are in;") % {"word": estimate},
         _("   %(word)s: the first published (preliminary) figure;") % {"word": preliminary},
@@ -340,6 +390,12 @@ def _instructions(wb, plan: Plan, year: int, lang: int) -> None:
             "6. Upload the file on the import page; you will see every change before it is saved, "
             "and a file with any error saves nothing. Rows equal to what is stored are unchanged."
         ),
+        _(
+            "7. For amounts such as GDP, the column %(growth)s takes the growth over the previous "
+            "year at comparable prices, in percent: 3.1 for 增长3.1%%, -2.3 for 下降2.3%%. A year "
+            "may give it without the value. %(source)s says where the figure was published."
+        )
+        % {"growth": TEMPLATE_COLUMNS["growth"][lang], "source": TEMPLATE_COLUMNS["source"][lang]},
         "",
         _("Plan and year are read from the cells above the header: keep them."),
     ]

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy
 
+from tracker.figures.numbers import as_reported
 from tracker.models import ProgressEntry, Target, figures_visible_to
 from tracker.standings import formats
 
@@ -73,6 +74,14 @@ class Change:
     quality: str
     state: str
     reason: str
+    # The growth at comparable prices before and after, "3.1%", "" when none.
+    old_growth: str = ""
+    new_growth: str = ""
+
+
+def _shown_growth(record) -> str:
+    growth = getattr(record, "growth", None)
+    return "" if growth is None else f"{as_reported(growth, 1)}%"
 
 
 def _shown(record, target: Target) -> str:
@@ -115,6 +124,8 @@ def change_log(target: Target, viewer) -> list[Change]:
                 quality=quality.get(record.quality, record.quality),
                 state=state.get(record.state, record.state),
                 reason=shown_reason(record.history_change_reason),
+                old_growth=_shown_growth(before) if before else "",
+                new_growth=_shown_growth(record) if record.history_type != "-" else "",
             )
         )
         previous[record.id] = record

@@ -42,6 +42,14 @@ class FigureRow(_Row):
     new: str = ""
     name: str = ""
     flag: str | None = None  # plausibility findings of a new figure; None keeps the stored
+    # The growth at comparable prices (a Decimal as text, percent), its quality and source
+    # ("" the level's), and where the figure was published.
+    growth: str | None = None
+    growth_quality: str = ""
+    growth_source: str = ""
+    source: str = ""
+    old_growth: str = ""
+    new_growth: str = ""
 
     @property
     def where(self) -> str:

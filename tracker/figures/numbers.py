@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -93,6 +94,31 @@ def storable(value: Decimal, typed: object = None) -> Decimal:
     return value
 
 
+# The places after the point the figure columns keep: a figure keeps every digit it was
+# reported with up to these; the target's display places only round what is shown.
+PLACES = 6
+
+
+def every_digit_kept(value: Decimal, typed: object = None) -> Decimal:
+    """`value`, when the columns keep every digit of it (trailing zeros aside), else
+    OutOfRange: a figure is stored as reported, never rounded on the way in.
+
+    >>> every_digit_kept(Decimal("3.760")), every_digit_kept(Decimal("1.1234560"))
+    (Decimal('3.760'), Decimal('1.1234560'))
+    """
+    if decimal_places(value.normalize()) > PLACES:
+        raise OutOfRange(
+            str(
+                _(
+                    "“%(value)s” has more than %(places)s decimal places, more than a figure "
+                    "keeps: give it with %(places)s at most."
+                )
+            )
+            % {"value": quoted(value if typed is None else typed), "places": PLACES}
+        )
+    return value
+
+
 def validate_figure(value: Decimal | None) -> None:
     """Model validator: a stored figure is one `storable` lets through."""
     if value is None:
@@ -124,6 +150,21 @@ def parse_decimal(text: str) -> Decimal:
     return storable(value, text)
 
 
+def as_reported(value: Decimal | None, places: int) -> str:
+    """A stored figure written out with every digit it was reported with, and at least the
+    target's display places; no thousands separators (it goes back into an input box).
+
+    >>> as_reported(Decimal("3.760000"), 1), as_reported(Decimal("160.000000"), 1)
+    ('3.76', '160.0')
+    >>> as_reported(Decimal("-2.5"), 0), as_reported(None, 1)
+    ('-2.5', '')
+    """
+    if value is None:
+        return ""
+    places = max(places, decimal_places(value.normalize()))
+    return f"{value:.{places}f}"
+
+
 def decimal_places(value: Decimal) -> int:
     """How many digits follow the point: 2.50 has 2, 3 has 0."""
     exponent = value.as_tuple().exponent
@@ -141,3 +182,206 @@ def whole_number(text: str) -> int | None:
         return None
     number = int(text)
     return number if number < KEY_LIMIT else None
+
+
+# -- figures as bulletins state them --------------------------------------------------
+
+# The longest text read as one reported figure. A bulletin's sentence about one indicator
+# ("全年地区生产总值160.5亿元，按可比价格计算，比上年增长3.1%") is well below it; every pattern
+# below runs over at most this many characters.
+PHRASE_MAX = 120
+NUMBER = re.compile(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?")
+# "2024年" names a year, not a figure ("比2020年增长" too).
+YEAR_MENTION = re.compile(r"(?<![\d.])(?:19|20)\d{2}年")
+SEPARATORS = ",;、。:"
+RISE = ("增长", "增加", "增速", "增幅", "提高", "上升")
+FALL = ("下降", "减少", "降低", "回落")
+# Words between a verb and its number: 增速为3.1%, 增长了3.1%.
+LINKS = "为了是"
+# Where a level's unit ends, when no comma separates it from the growth that follows.
+CLAUSE_WORDS = ("按", "比", "较", "同比", "其中", "可比", *RISE, *FALL)
+CURRENT_PRICES = ("现价", "现行价", "名义")
+POINTS = "个百分点"
+PERCENT = "%"
+CJK = re.compile(r"[\u3400-\u9fff]")
+LABEL = re.compile(r"[\u3400-\u9fffA-Za-z()]*")
+UNIT_WORD = re.compile(r"[\u3400-\u9fff]{1,8}")
+
+
+class Unreadable(NotANumber):
+    """Text that holds numbers, but not as a figure, its growth, or both."""
+
+
+class CurrentPrices(Unreadable):
+    """A growth rate at current prices: the growth kept is at comparable prices."""
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A figure as a bulletin states it: its level, its growth over the previous year at
+    comparable prices (percent: 增长3.1% is 3.1, 下降2% is -2), or both. `unit` is the unit
+    sign typed after the level ("亿元", "万", "%"), "" when none was typed."""
+
+    level: Decimal | None = None
+    growth: Decimal | None = None
+    unit: str = ""
+
+
+def _normal(text: str) -> str:
+    """Full-width folded, every space dropped, the minus sign made ASCII."""
+    folded = unicodedata.normalize("NFKC", text).replace("\u2212", "-")
+    return "".join(folded.split())
+
+
+def _unreadable(text: str, why) -> Unreadable:
+    return Unreadable(str(why) % {"text": quoted(text)})
+
+
+def read_reported(text: str, unit: str = "", *, percent_is_growth: bool = False) -> Reported:
+    """Read a figure as typed or pasted from a bulletin: a level, a growth rate, or both.
+
+    `unit` is the target's; `percent_is_growth` says that a bare "4.1%" is a growth rate
+    (an amount in 亿元 cannot be a percentage). Raises NotANumber (with OutOfRange and
+    Unreadable under it) saying why, for a person.
+
+    >>> read_reported("地区生产总值160亿元，按可比价格计算增长3.1%", "亿元")
+    Reported(level=Decimal('160'), growth=Decimal('3.1'), unit='亿元')
+    >>> read_reported("按可比口径增长15.7%").growth, read_reported("下降2.3%").growth
+    (Decimal('15.7'), Decimal('-2.3'))
+    >>> read_reported("4.1%", "亿元", percent_is_growth=True).growth
+    Decimal('4.1')
+    >>> read_reported("1,234.5")
+    Reported(level=Decimal('1234.5'), growth=None, unit='')
+    """
+    if len(text) > PHRASE_MAX:
+        raise _unreadable(
+            text[:PHRASE_MAX],
+            _("“%(text)s” is too long: give the figure, its growth, or the bulletin's sentence."),
+        )
+    typed = _normal(text)
+    if not typed:
+        raise NotANumber("empty")
+    plain = _plain(typed, _normal(unit), percent_is_growth)
+    if plain is not None:
+        return plain
+    return _phrase(text, YEAR_MENTION.sub("", typed), percent_is_growth)
+
+
+def _plain(typed: str, unit: str, percent_is_growth: bool) -> Reported | None:
+    """A number alone, or followed by the target's unit or a percent sign; None otherwise.
+
+    Plain numbers are read by `parse_decimal`, so they keep its rules (exponents, limits)."""
+    sign = next((s for s in (unit, PERCENT) if s and typed.endswith(s)), "")
+    body = typed[: len(typed) - len(sign)]
+    if not body or body[-1] in "+-":
+        return None
+    try:
+        number = parse_decimal(body)
+    except OutOfRange:
+        raise
+    except NotANumber:
+        return None
+    if sign == PERCENT and percent_is_growth:
+        return Reported(growth=number)
+    return Reported(level=number, unit=sign)
+
+
+def _phrase(text: str, typed: str, percent_is_growth: bool) -> Reported:
+    """A bulletin's wording: each number with the words before it and the unit after it."""
+    found = list(NUMBER.finditer(typed))
+    if not found:
+        raise NotANumber(text)
+    if len(found) > 2:
+        raise _unreadable(text, TOO_MANY)
+    level = growth = None
+    level_unit, start = "", 0
+    for index, match in enumerate(found):
+        end = found[index + 1].start() if index + 1 < len(found) else len(typed)
+        after = typed[match.end() : end]
+        cut = _unit_end(after)
+        sign, before = after[:cut], typed[start : match.start()]
+        start = match.end() + cut
+        if _is_growth(before, sign, percent_is_growth):
+            if growth is not None:
+                raise _unreadable(text, TOO_MANY)
+            growth = _growth(text, before, match.group(), sign)
+        else:
+            if level is not None:
+                raise _unreadable(text, TOO_MANY)
+            level, level_unit = _level(text, before, match.group(), sign), sign
+    rest = typed[start:]
+    if rest.strip(SEPARATORS):
+        raise _unreadable(
+            text, _("“%(text)s”: the words after the last number are not understood.")
+        )
+    return Reported(level=level, growth=growth, unit=level_unit)
+
+
+TOO_MANY = _(
+    "“%(text)s” holds more than one figure or growth rate: give one figure, its growth, or both."
+)
+
+
+def _unit_end(after: str) -> int:
+    """Where the unit after a number ends: at a comma, or where the next clause begins."""
+    ends = [after.find(c) for c in SEPARATORS] + [after.find(w) for w in CLAUSE_WORDS]
+    return min([e for e in ends if e >= 0], default=len(after))
+
+
+def _verb(before: str) -> str:
+    """The growth verb right before a number (增长, 下降 …), or ""."""
+    words = before.rstrip(SEPARATORS).rstrip(LINKS)
+    return next((v for v in (*RISE, *FALL) if words.endswith(v)), "")
+
+
+def _is_growth(before: str, sign: str, percent_is_growth: bool) -> bool:
+    return bool(_verb(before)) or sign == POINTS or (sign == PERCENT and percent_is_growth)
+
+
+def _growth(text: str, before: str, number: str, sign: str) -> Decimal:
+    if sign == POINTS:
+        raise _unreadable(
+            text,
+            _(
+                "“%(text)s”: a change in percentage points (个百分点) is a share's; give the "
+                "growth in percent (增长3.1%%)."
+            ),
+        )
+    if sign not in ("", PERCENT):
+        raise _unreadable(text, _("“%(text)s”: a growth rate is given in percent (增长3.1%%)."))
+    if any(word in before for word in CURRENT_PRICES):
+        raise CurrentPrices(
+            str(
+                _(
+                    "“%(text)s” is a growth at current prices: the growth kept is at comparable "
+                    "prices (按可比价格计算). Give that rate, or the level alone."
+                )
+            )
+            % {"text": quoted(text)}
+        )
+    rate = parse_decimal(number)
+    if _verb(before) in FALL:
+        if rate < 0:
+            raise _unreadable(text, _("“%(text)s”: a fall is given without a minus sign."))
+        rate = -rate
+    return rate
+
+
+def _level(text: str, before: str, number: str, sign: str) -> Decimal:
+    """A level: a number after a name at most (地区生产总值160亿元), with a unit word."""
+    label = before.strip(SEPARATORS)
+    named = not label or (LABEL.fullmatch(label) and CJK.search(label))
+    if not named or (sign and sign != PERCENT and not UNIT_WORD.fullmatch(sign)):
+        raise NotANumber(text)
+    return parse_decimal(number)
+
+
+def same_unit(typed: str, unit: str) -> bool:
+    """Whether a unit typed after a figure is the target's: the same word, none, or its
+    magnitude alone (亿 in a target of 亿元).
+
+    >>> same_unit("亿元", "亿元"), same_unit("亿", "亿元"), same_unit("万元", "亿元")
+    (True, True, False)
+    """
+    typed, unit = _normal(typed), _normal(unit)
+    return not typed or typed == unit or (typed in ("万", "亿") and unit.startswith(typed))

@@ -24,6 +24,7 @@ when it begins, so writes simply queue.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -61,6 +62,24 @@ class StaleEntry(Refused):
             }
         )
         self.current = current
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A figure's growth over the previous year at comparable prices (percent), with its
+    own quality and source; blank ones are the level's."""
+
+    growth: Decimal | None
+    quality: str = ""
+    source: str = ""
+
+    @classmethod
+    def of(cls, entry: ProgressEntry) -> Rate:
+        return cls(entry.growth, entry.growth_quality, entry.growth_source)
+
+    def put(self, entry: ProgressEntry) -> None:
+        entry.growth = self.growth
+        entry.growth_quality, entry.growth_source = self.quality, self.source
 
 
 def hold(*plans: Plan) -> None:
@@ -140,11 +159,15 @@ def save(
     version: int,
     submit: bool,
     flag: tuple[str, str] | None = None,
+    rate: Rate | None = None,
+    source: str | None = None,
 ) -> ProgressEntry:
     """Enter a figure as a draft or submit it; approved figures need a reopen first.
 
     `flag` is (findings, explanation) of a figure the reporter confirmed although the
     plausibility check questioned it; ("", "") clears a stored flag, None keeps it.
+    `rate` is the growth at comparable prices and `source` where the figure was published;
+    None keeps what is stored.
     """
     hold(entry.target.plan)
     check(entry, by, Action.EDIT)
@@ -156,6 +179,10 @@ def save(
     else:
         entry.value = figure
     entry.quality, entry.note = quality, note
+    if rate is not None:
+        rate.put(entry)
+    if source is not None:
+        entry.source = source
     if evidence:
         entry.evidence = evidence
     entry.state = State.SUBMITTED if submit else State.DRAFT

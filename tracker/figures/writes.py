@@ -56,6 +56,9 @@ class Change:
     # (findings, explanation) of a figure confirmed although it looked implausible;
     # ("", "") clears them, None keeps what is stored (the figure itself did not change).
     flag: tuple[str, str] | None = None
+    # The growth at comparable prices and where the figure was published; None keeps them.
+    rate: workflow.Rate | None = None
+    source: str | None = None
 
 
 def _require_admin(user) -> None:
@@ -99,6 +102,8 @@ def save_entries(
             version=change.version,
             submit=submit,
             flag=change.flag,
+            rate=change.rate,
+            source=change.source,
         )
         saved.append(entry)
     return saved
@@ -193,6 +198,10 @@ ENTRY_FIELDS = [
     "updated_at",
     "plausibility_flag",
     "plausibility_note",
+    "growth",
+    "growth_quality",
+    "source",
+    "growth_source",
 ]
 
 
@@ -333,6 +342,9 @@ def _explained(row: FigureRow) -> bool:
 def _fill(entry: ProgressEntry, row: FigureRow, user, state: str, now) -> None:
     entry.value = None if row.value is None else Decimal(row.value)
     entry.achieved = row.achieved
+    growth = None if row.growth is None else Decimal(row.growth)
+    workflow.Rate(growth, row.growth_quality, row.growth_source).put(entry)
+    entry.source = row.source
     entry.quality, entry.note, entry.state = row.quality, row.note, state
     entry.return_reason, entry.entered_by = "", user
     entry.reviewed_by, entry.reviewed_at, entry.updated_at = None, None, now
@@ -348,8 +360,8 @@ def _fill(entry: ProgressEntry, row: FigureRow, user, state: str, now) -> None:
 def revert_import(batch: ImportBatch, *, by) -> None:
     """Undo an import through the normal history, unless a later change touched a figure.
 
-    A figure the import created is deleted; a figure it changed gets back the value,
-    quality, note and state of its history record before the import. Refused, naming the
+    A figure the import created is deleted; a figure it changed gets back the value, growth,
+    quality, source, note and state of its history record before the import. Refused, naming the
     figures, when any was changed since, or when a year it wrote is closed.
     """
     _require_admin(by)
@@ -416,6 +428,8 @@ def revert_import(batch: ImportBatch, *, by) -> None:
             continue
         entry.value, entry.achieved = earlier.value, earlier.achieved
         entry.quality, entry.note = earlier.quality, earlier.note
+        workflow.Rate.of(earlier).put(entry)
+        entry.source = earlier.source
         entry.plausibility_flag = earlier.plausibility_flag
         entry.plausibility_note = earlier.plausibility_note
         entry.state, entry.return_reason = earlier.state, earlier.return_reason

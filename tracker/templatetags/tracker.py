@@ -8,6 +8,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
+from tracker.figures.numbers import as_reported
 from tracker.figures.plausibility import flag_display
 from tracker.models import display_user, localized
 from tracker.standings import formats
@@ -28,6 +29,12 @@ register = template.Library()
 def figure(value, target):
     """A figure with the target's decimal places."""
     return format_figure(value, target.decimal_places)
+
+
+@register.filter
+def growth(rate):
+    """A growth rate at comparable prices, every reported digit: 3.1%, -2.3%; "" when none."""
+    return f"{as_reported(rate, 1)}%" if isinstance(rate, Decimal) else ""
 
 
 @register.filter

@@ -75,7 +75,9 @@ def _foreign_prefixes(post, rows) -> list[str]:
     return sorted(_posted_prefixes(post) - offered)
 
 
-FIELD_KEY = re.compile(r"^t\d+-(value|achieved|quality|note|version)$")
+FIELD_KEY = re.compile(
+    r"^t\d+-(value|achieved|quality|growth|growth_quality|source|growth_source|note|version)$"
+)
 
 
 def data_entry(request, slug, year):
@@ -126,7 +128,7 @@ def _save_entry_page(request, plan, year, rows):
     for row in posted:
         form = row.form
         wants_submit = submit and row.entry and row.entry.state in ("draft", "returned")
-        if form.figure is None or (not form.has_changes() and not wants_submit):
+        if form.is_blank or (not form.has_changes() and not wants_submit):
             continue
         changes.append(
             writes.Change(
@@ -137,6 +139,8 @@ def _save_entry_page(request, plan, year, rows):
                 evidence=form.cleaned_data.get("evidence"),
                 version=form.cleaned_data["version"],
                 flag=form.flag,
+                rate=form.rate,
+                source=form.cleaned_data["source"],
             )
         )
     if not changes:
