@@ -376,10 +376,12 @@ def _shown(record, target) -> str:
     if record is None:
         return ""
     if target.is_milestone:
-        if record.achieved is None:
-            return ""
-        return _("Achieved") if record.achieved else _("Not achieved")
-    return formats.format_figure(record.value, target.decimal_places)
+        return formats.milestone_word(record.achieved)
+    shown = formats.format_figure(record.value, target.decimal_places)
+    if getattr(record, "growth", None) is None:
+        return shown
+    growth = formats.format_share(record.growth / 100)
+    return _("%(level)s (growth %(growth)s)") % {"level": shown or "—", "growth": growth}
 
 
 def changes_since(evaluation: Evaluation, viewer) -> list[Revision]:
@@ -411,7 +413,7 @@ def changes_since(evaluation: Evaluation, viewer) -> list[Revision]:
         .order_by("id", "history_date", "history_id")
     )
     quality, state = dict(ProgressEntry.Quality.choices), dict(ProgressEntry.State.choices)
-    watched = ("value", "achieved", "quality", "state")
+    watched = ("value", "growth", "achieved", "quality", "state")
     previous, revisions = {}, []
     for record in records:
         before = previous.get(record.id)
