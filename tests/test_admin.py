@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from tests import factory
-from tracker.models import ProgressEntry
+from tracker.models import Indicator, Plan, ProgressEntry, Target
 
 
 @pytest.fixture
@@ -90,13 +92,8 @@ def test_an_edit_in_the_admin_refuses_forms_opened_before_it(admin_client, demo_
         workflow.claim(entry, version_read_by_reporter)
 
 
-def test_a_plan_period_cannot_shrink_past_its_figures(client, admin_user):
-    plan = factory.make_plan(slug="period")
-    target = factory.make_target(plan)
-    factory.make_entry(target, plan.end_year, "1")
-    client.force_login(admin_user)
-    url = reverse("admin:tracker_plan_change", args=[plan.pk])
-    page = client.get(url)
+def as_posted(page) -> dict:
+    """A change page's form and inline forms as the browser would post them unchanged."""
     data = {k: v for k, v in page.context["adminform"].form.initial.items() if v is not None}
     for formset in page.context["inline_admin_formsets"]:
         management = formset.formset.management_form
@@ -104,6 +101,16 @@ def test_a_plan_period_cannot_shrink_past_its_figures(client, admin_user):
         for form in formset.formset.initial_forms:
             data.update({form.add_prefix(k): v for k, v in form.initial.items() if v is not None})
             data[form.add_prefix("id")] = form.instance.pk
+    return data
+
+
+def test_a_plan_period_cannot_shrink_past_its_figures(client, admin_user):
+    plan = factory.make_plan(slug="period")
+    target = factory.make_target(plan)
+    factory.make_entry(target, plan.end_year, "1")
+    client.force_login(admin_user)
+    url = reverse("admin:tracker_plan_change", args=[plan.pk])
+    data = as_posted(client.get(url))
     data["end_year"] = plan.end_year - 1
     response = client.post(url, data)
     assert response.status_code == 200
@@ -132,3 +139,165 @@ def test_a_figures_evidence_links_to_the_download_for_signed_in_users(
     assert b"".join(response.streaming_content) == b"%PDF-1.4 evidence"
     admin_client.logout()
     assert admin_client.get(download).status_code == 302
+
+
+# -- growth at comparable prices, bases of growth and the ahead ratio ---------------------------
+
+
+def test_the_plan_form_puts_the_ahead_ratio_beside_the_other_two(admin_client, demo_plan):
+    page = admin_client.get(reverse("admin:tracker_plan_change", args=[demo_plan.pk]))
+    html = page.content.decode()
+    positions = [
+        html.index(f'name="{name}"') for name in ("ahead_ratio", "on_track_ratio", "behind_ratio")
+    ]
+    assert positions == sorted(positions)
+    assert "快于预期系数" in html and 'value="1.20"' in html
+
+
+def test_an_ahead_ratio_not_above_the_on_track_ratio_is_refused_at_its_field(
+    admin_client, demo_plan
+):
+    url = reverse("admin:tracker_plan_change", args=[demo_plan.pk])
+    data = as_posted(admin_client.get(url))
+    for ratio in ("1.00", "0.90"):
+        data["ahead_ratio"] = ratio
+        response = admin_client.post(url, data)
+        assert response.status_code == 200
+        errors = response.context["adminform"].form.errors
+        assert list(errors) == ["ahead_ratio"]
+        assert "须大于正常进度系数（1）" in errors["ahead_ratio"][0]
+    assert Plan.objects.get(pk=demo_plan.pk).ahead_ratio == Decimal("1.20")
+    data["ahead_ratio"] = "1.50"
+    assert admin_client.post(url, data).status_code == 302
+    assert Plan.objects.get(pk=demo_plan.pk).ahead_ratio == Decimal("1.50")
+
+
+def test_only_a_typed_amount_has_its_growth_published_at_comparable_prices(admin_client, demo_plan):
+    gdp = Indicator.objects.get(code="GDP")
+    page = admin_client.get(reverse("admin:tracker_indicator_change", args=[gdp.pk]))
+    assert 'name="comparable_growth"' in page.content.decode() and gdp.comparable_growth
+    share = Indicator.objects.get(code="RD-SHARE")
+    url = reverse("admin:tracker_indicator_change", args=[share.pk])
+    data = as_posted(admin_client.get(url))
+    data["comparable_growth"] = "on"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "comparable_growth" in response.context["adminform"].form.errors
+    share.refresh_from_db()
+    assert not share.comparable_growth
+
+
+def test_a_growth_goal_states_its_basis_and_no_other_goal_does(admin_client, demo_plan):
+    gdp = demo_plan.targets.get(code="GDP")
+    url = reverse("admin:tracker_target_change", args=[gdp.pk])
+    page = admin_client.get(url)
+    html = page.content.decode()
+    assert html.index('name="kind"') < html.index('name="basis"') < html.index('name="direction"')
+    data = as_posted(page)
+    data["basis"] = "current"
+    data["co_departments"] = [d.pk for d in gdp.co_departments.all()]
+    assert admin_client.post(url, data).status_code == 302
+    gdp.refresh_from_db()
+    assert gdp.basis == "current" and gdp.price_basis == "current"
+    urban = demo_plan.targets.get(code="URBAN-POPULATION")
+    url = reverse("admin:tracker_target_change", args=[urban.pk])
+    data = as_posted(admin_client.get(url))
+    data["basis"] = "comparable"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "增长计算口径" in response.context["adminform"].form.errors["basis"][0]
+    assert Target.objects.get(pk=urban.pk).basis == ""
+
+
+def figure_form(entry, **changes) -> dict:
+    """A figure's change form as posted, with a reason, changed as given."""
+    data = {
+        "value": "" if entry.value is None else str(entry.value),
+        "growth": "" if entry.growth is None else str(entry.growth),
+        "quality": entry.quality,
+        "growth_quality": entry.growth_quality,
+        "source": entry.source,
+        "growth_source": entry.growth_source,
+        "note": entry.note,
+        "is_sample": "on",
+        "change_reason": "统计局更正",
+        "read_version": entry.version,
+    }
+    return {**data, **changes}
+
+
+def test_a_year_may_give_the_growth_rate_without_the_level(admin_client, demo_plan):
+    # As 2025's bulletin might: "固定资产投资增长12%", no amount.
+    entry = ProgressEntry.objects.get(series__indicator__code="FIXED-ASSET-INVESTMENT", year=2025)
+    url = reverse("admin:tracker_progressentry_change", args=[entry.pk])
+    html = admin_client.get(url).content.decode()
+    for name in ("value", "growth", "growth_quality", "source", "growth_source"):
+        assert f'name="{name}"' in html, name
+    data = figure_form(entry, value="", growth="12", growth_source="2026年政府工作报告")
+    assert admin_client.post(url, data).status_code == 302
+    entry.refresh_from_db()
+    assert (entry.value, entry.growth) == (None, Decimal("12"))
+    assert entry.growth_quality == entry.quality == "estimate"
+    assert entry.growth_source == "2026年政府工作报告"
+    listing = admin_client.get(reverse("admin:tracker_progressentry_changelist"))
+    assert "12%" in listing.content.decode()
+
+
+def test_a_figure_gives_its_level_or_its_growth_rate(admin_client, demo_plan):
+    entry = ProgressEntry.objects.get(series__indicator__code="FIXED-ASSET-INVESTMENT", year=2025)
+    url = reverse("admin:tracker_progressentry_change", args=[entry.pk])
+    response = admin_client.post(url, figure_form(entry, value="", growth=""))
+    assert response.status_code == 200
+    assert "增速" in str(response.context["adminform"].form.errors["value"])
+    response = admin_client.post(url, figure_form(entry, growth="-100"))
+    assert response.status_code == 200
+    assert "growth" in response.context["adminform"].form.errors
+    response = admin_client.post(url, figure_form(entry, growth="-3.5", growth_quality="final"))
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.value, entry.growth, entry.growth_quality) == (
+        Decimal("118.0"),
+        Decimal("-3.5"),
+        "final",
+    )
+
+
+def test_a_share_carries_no_growth_rate(admin_client, demo_plan):
+    share = demo_plan.targets.get(code="RD-SHARE")
+    url = reverse("admin:tracker_progressentry_add")
+    data = {
+        "target": share.pk,
+        "year": 2025,
+        "value": "",
+        "growth": "5",
+        "quality": "estimate",
+        "change_reason": "补录",
+        "read_version": 0,
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["growth"] and "科技研发投入" in errors["growth"][0]
+    assert not ProgressEntry.objects.filter(series=share.series, year=2025).exists()
+    response = admin_client.post(url, {**data, "growth": "", "value": "2.45"})
+    assert response.status_code == 302
+    entry = ProgressEntry.objects.get(series=share.series, year=2025)
+    page = admin_client.get(reverse("admin:tracker_progressentry_change", args=[entry.pk]))
+    assert 'name="growth"' not in page.content.decode()
+
+
+def test_a_milestone_says_whether_it_is_achieved(admin_client, demo_plan):
+    zone = demo_plan.targets.get(code="HIGH-TECH-ZONE")
+    url = reverse("admin:tracker_progressentry_add")
+    data = {
+        "target": zone.pk,
+        "year": 2025,
+        "quality": "estimate",
+        "change_reason": "补录",
+        "read_version": 0,
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "achieved" in response.context["adminform"].form.errors
+    assert admin_client.post(url, {**data, "achieved": "true"}).status_code == 302
+    assert ProgressEntry.objects.get(series=zone.series, year=2025).achieved is True

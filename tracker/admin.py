@@ -22,7 +22,7 @@ from tracker.figures import plausibility, workflow
 from tracker.figures.history import shown_reason
 from tracker.figures.numbers import whole_number
 from tracker.figures.rights import ANY_ADMINISTRATOR
-from tracker.forms import clean_figure
+from tracker.forms import carries_growth, checked_growth, clean_figure
 from tracker.indicators import derived
 from tracker.models import (
     Area,
@@ -150,12 +150,64 @@ fill_baselines.short_description = _(
 fill_baselines.allowed_permissions = ["change"]
 
 
+# The database's bound on the ahead ratio (Plan's constraint plan_ahead_ratio_in_range).
+MOST_AHEAD = Decimal(5)
+
+
+class PlanAdminForm(forms.ModelForm):
+    """A plan's fields, its ratios checked here so that a wrong one is said at its field
+    (the database's own check would only say that the ratios are out of order)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        ahead, on_track = cleaned.get("ahead_ratio"), cleaned.get("on_track_ratio")
+        if ahead is not None and on_track is not None and ahead <= on_track:
+            self.add_error(
+                "ahead_ratio",
+                _("The ahead ratio must be above the on-track ratio (%(ratio)s).")
+                % {"ratio": plain(on_track)},
+            )
+        elif ahead is not None and ahead > MOST_AHEAD:
+            self.add_error(
+                "ahead_ratio",
+                _("The ahead ratio is at most %(most)s.") % {"most": plain(MOST_AHEAD)},
+            )
+        return cleaned
+
+
 @admin.register(Plan)
 class PlanAdmin(ForgetsOnce, admin.ModelAdmin):
-    list_display = ["name", "slug", "region", "baseline_year", "start_year", "end_year"]
+    list_display = [
+        "name",
+        "slug",
+        "region",
+        "baseline_year",
+        "start_year",
+        "end_year",
+        "ahead_ratio",
+        "on_track_ratio",
+        "behind_ratio",
+    ]
     search_fields = ["name", "slug", "region__name"]
     list_select_related = ["region"]
     prepopulated_fields = {"slug": ["name_en"]}
+    form = PlanAdminForm
+    fieldsets = [
+        (None, {"fields": ["name", "name_en", "slug", "region", "description"]}),
+        (_("Years"), {"fields": ["baseline_year", "start_year", "end_year"]}),
+        (
+            _("Status thresholds"),
+            {
+                "fields": ["ahead_ratio", "on_track_ratio", "behind_ratio"],
+                "description": _(
+                    "A target's progress share against the share the plan's path expects "
+                    "by its year: ahead of expectations at or above the ahead ratio, on "
+                    "track at or above the on-track ratio, behind at or above the behind "
+                    "ratio, seriously behind below it."
+                ),
+            },
+        ),
+    ]
     inlines = [AreaInline]
     actions = [start_next_plan, fill_baselines]
 
@@ -188,6 +240,13 @@ def plain(value: Decimal | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def growth_shown(entry) -> str:
+    """A figure's growth rate as entered, in percent (3.1%), or "—"."""
+    if entry.growth is None:
+        return "—"
+    return f"{plain(entry.growth)}%"
+
+
 class PlainDecimalsForm(forms.ModelForm):
     """Shows stored decimals as typed (35), not as the column holds them (35.000000)."""
 
@@ -217,7 +276,7 @@ class ProgressEntryInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ["year", "figure", "quality", "state", "lock"]
+    fields = ["year", "figure", "growth_rate", "quality", "source", "state", "lock"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -229,6 +288,10 @@ class ProgressEntryInline(admin.TabularInline):
     @admin.display(description=_("value"))
     def figure(self, entry):
         return entry.display_value or "—"
+
+    @admin.display(description=_("growth at comparable prices (%)"))
+    def growth_rate(self, entry):
+        return growth_shown(entry)
 
     @admin.display(description=_("lock"))
     def lock(self, entry):
@@ -250,10 +313,36 @@ class RegionAdmin(ForgetsOnce, admin.ModelAdmin):
     list_select_related = ["parent"]
 
 
+class IndicatorAdminForm(forms.ModelForm):
+    """An indicator's fields; growth at comparable prices only where growth is published."""
+
+    def clean(self):
+        cleaned = super().clean()
+        amount = cleaned.get("measure") == Indicator.Measure.AMOUNT
+        if cleaned.get("comparable_growth") and not (amount and not cleaned.get("formula")):
+            self.add_error(
+                "comparable_growth",
+                _(
+                    "Only an amount that is typed in (not computed) has its growth published "
+                    "at comparable prices."
+                ),
+            )
+        return cleaned
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(ForgetsOnce, admin.ModelAdmin):
-    list_display = ["code", "name", "unit", "measure", "decimal_places", "formula"]
-    list_filter = ["measure", "formula"]
+    list_display = [
+        "code",
+        "name",
+        "unit",
+        "measure",
+        "decimal_places",
+        "comparable_growth",
+        "formula",
+    ]
+    list_filter = ["measure", "comparable_growth", "formula"]
+    form = IndicatorAdminForm
     search_fields = ["code", "name", "name_en"]
     autocomplete_fields = ["numerator", "denominator"]
     filter_horizontal = ["addends"]
@@ -318,6 +407,7 @@ class TargetAdmin(ForgetsOnce, SimpleHistoryAdmin):
             {
                 "fields": [
                     "kind",
+                    "basis",
                     "direction",
                     "nature",
                     "decimal_places",
@@ -376,19 +466,35 @@ class TargetAdmin(ForgetsOnce, SimpleHistoryAdmin):
             return "—"
         rows = format_html_join(
             "",
-            '<tr><td><a href="{}">{}</a></td><td class="num">{}</td><td>{}</td><td>{}</td></tr>',
+            '<tr><td><a href="{}">{}</a></td><td class="num">{}</td><td class="num">{}</td>'
+            "<td>{}</td><td>{}</td></tr>",
             (
                 (
                     reverse("admin:tracker_progressentry_change", args=[entry.pk]),
                     entry.year,
                     entry.display_value or "—",
+                    growth_shown(entry) if entry.growth is not None else "",
                     entry.get_quality_display(),
                     entry.get_state_display(),
                 )
                 for entry in figures
             ),
         )
-        return format_html("<table>{}</table>", rows)
+        header = format_html_join(
+            "",
+            "<th>{}</th>",
+            (
+                (label,)
+                for label in (
+                    _("year"),
+                    _("value"),
+                    _("growth at comparable prices (%)"),
+                    _("data quality"),
+                    _("state"),
+                )
+            ),
+        )
+        return format_html("<table><tr>{}</tr>{}</table>", header, rows)
 
     @admin.display(description=_("statistic"))
     def statistic(self, obj):
@@ -478,7 +584,19 @@ class ProgressEntryAdminForm(PlainDecimalsForm):
 
     class Meta:
         model = ProgressEntry
-        fields = ["year", "value", "achieved", "quality", "note", "evidence", "is_sample"]
+        fields = [
+            "year",
+            "value",
+            "growth",
+            "achieved",
+            "quality",
+            "growth_quality",
+            "source",
+            "growth_source",
+            "note",
+            "evidence",
+            "is_sample",
+        ]
         widgets = {"evidence": EvidenceWidget}
 
     def __init__(self, *args, **kwargs):
@@ -499,6 +617,47 @@ class ProgressEntryAdminForm(PlainDecimalsForm):
             clean_figure(plain(value), target)
         return value
 
+    def clean_growth(self):
+        """A growth rate in percent, as published (增长3.1% is 3.1, a fall -2.5), by the
+        entry page's rules: never -100 or below, which would leave nothing."""
+        growth = self.cleaned_data.get("growth")
+        return None if growth is None else checked_growth(growth, plain(growth))
+
+    def _check_figure(self, target, cleaned) -> None:
+        """What a figure must give: a milestone whether it is achieved; any other target its
+        level, its growth rate or both, the rate only where its indicator carries one."""
+        value, growth = cleaned.get("value"), cleaned.get("growth")
+        if target.is_milestone:
+            if value is not None:
+                self.add_error("value", _("A milestone is achieved or not; it has no value."))
+            if growth is not None:
+                self.add_error("growth", _("A milestone is achieved or not; it has no growth."))
+            if cleaned.get("achieved") is None and "achieved" not in self.errors:
+                self.add_error("achieved", _("Say whether the milestone is achieved."))
+            return
+        if cleaned.get("achieved") is not None:
+            self.add_error("achieved", _("Only a milestone is achieved or not; give a value."))
+        growing = carries_growth(target)
+        if growth is not None and not growing:
+            # As the entry page says it.
+            self.add_error(
+                "growth",
+                _("%(target)s takes no growth rate: enter its figure in %(unit)s.")
+                % {"target": target.display_name, "unit": target.unit or "—"},
+            )
+        elif value is None and growth is None and not {"value", "growth"} & set(self.errors):
+            message = (
+                _("Give the level, the growth rate at comparable prices, or both.")
+                if growing
+                else _("Give the value.")
+            )
+            self.add_error("value" if "value" in self.fields else None, message)
+        if growth is None:
+            cleaned["growth_quality"] = ""
+        elif not cleaned.get("growth_quality"):
+            # Published with the level, as a bulletin gives both: of the same quality.
+            cleaned["growth_quality"] = cleaned.get("quality") or self.instance.quality
+
     def _target(self):
         if self.instance.pk:
             return self.instance.target
@@ -510,10 +669,8 @@ class ProgressEntryAdminForm(PlainDecimalsForm):
             self.add_error("target", _("Choose the target the figure is for."))
             return cleaned
         target = self._target()
-        if target is not None and target.is_milestone and cleaned.get("value") is not None:
-            self.add_error("value", _("A milestone is achieved or not; it has no value."))
-        if target is not None and not target.is_milestone and cleaned.get("achieved") is not None:
-            self.add_error("achieved", _("Only a milestone is achieved or not; give a value."))
+        if target is not None:
+            self._check_figure(target, cleaned)
         if self.instance.pk:
             stored = ProgressEntry.objects.get(pk=self.instance.pk)
             if stored.version != (cleaned.get("read_version") or 0):
@@ -541,6 +698,7 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
         "series",
         "year",
         "figure",
+        "growth_shown",
         "quality",
         "state",
         "entered_by",
@@ -571,20 +729,66 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
         "lock",
     ]
 
+    FIGURE_FIELDS = [
+        "value",
+        "growth",
+        "achieved",
+        "quality",
+        "growth_quality",
+        "source",
+        "growth_source",
+        "note",
+    ]
+    # Shown where a figure cannot be changed: its level and growth as entered.
+    SHOWN_FIELDS = {"value": "figure", "growth": "growth_shown"}
+
     def get_fields(self, request, obj=None):
-        editable = ["target", "year", "value", "achieved", "quality", "note", "evidence"]
-        if obj is not None:
-            editable[0] = "series"
-            editable.remove("value" if obj.indicator.is_milestone else "achieved")
+        figure = self._figure_fields(obj)
         if obj is not None and not self.has_change_permission(request, obj):
-            shown = ["lock", "series", "year", "figure", "quality", "note", "evidence_file"]
-            return [*shown, "is_sample", *self.WORKFLOW_FIELDS[:-1]]
-        return [*editable, "is_sample", "change_reason", "read_version", *self.WORKFLOW_FIELDS]
+            shown = [self.SHOWN_FIELDS.get(name, name) for name in figure]
+            return [
+                "lock",
+                "series",
+                "year",
+                *shown,
+                "evidence_file",
+                "is_sample",
+                *self.WORKFLOW_FIELDS[:-1],
+            ]
+        first = ["target"] if obj is None else ["series"]
+        return [
+            *first,
+            "year",
+            *figure,
+            "evidence",
+            "is_sample",
+            "change_reason",
+            "read_version",
+            *self.WORKFLOW_FIELDS,
+        ]
+
+    def _figure_fields(self, obj) -> list[str]:
+        """The fields of a figure of this kind: a milestone's achieved, an amount's level
+        and growth rate with their quality and source, any other value its value."""
+        fields = list(self.FIGURE_FIELDS)
+        if obj is None:
+            return fields  # the target is chosen in the form: its rules apply on saving
+        indicator = obj.indicator
+        if indicator.is_milestone:
+            drop = {"value", "growth", "growth_quality", "growth_source"}
+        elif indicator.carries_growth:
+            drop = {"achieved"}
+        else:
+            drop = {"achieved", "growth", "growth_quality", "growth_source"}
+        if obj.growth is not None:
+            # A rate stored before the indicator changed stays visible, to be cleared.
+            drop -= {"growth", "growth_quality", "growth_source"}
+        return [name for name in fields if name not in drop]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return self.WORKFLOW_FIELDS
-        return ["series", "year", "figure", "evidence_file", *self.WORKFLOW_FIELDS]
+        return ["series", "year", "figure", "growth_shown", "evidence_file", *self.WORKFLOW_FIELDS]
 
     @admin.display(description=_("evidence"))
     def evidence_file(self, entry):
@@ -653,6 +857,10 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("value"), ordering="value")
     def figure(self, entry):
         return entry.display_value or "—"
+
+    @admin.display(description=_("growth at comparable prices (%)"), ordering="growth")
+    def growth_shown(self, entry):
+        return growth_shown(entry)
 
     @admin.display(description=_("lock"))
     def lock(self, entry):

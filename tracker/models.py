@@ -1061,8 +1061,29 @@ class Target(models.Model):
             self.target_value is None
         ):
             errors["target_value"] = _("This kind of target needs a target value.")
+        basis = self._basis_error()
+        if basis:
+            errors["basis"] = basis
         if errors:
             raise ValidationError(errors)
+
+    def _basis_error(self) -> str | None:
+        """Why the basis of growth does not fit: only growth goals have one, and comparable
+        prices need an indicator whose figures carry growth rates."""
+        if not self.basis:
+            return None
+        if self.kind not in (self.Kind.MULTIPLE, self.Kind.ANNUAL_GROWTH, self.Kind.RELATIVE):
+            return _(
+                "Only a multiple, an average growth or a relative goal has a basis of growth; "
+                "leave it empty for this kind."
+            )
+        indicator = self.indicator if self.indicator_id else None
+        if self.basis == self.Basis.COMPARABLE and indicator and not indicator.carries_growth:
+            return _(
+                "%(indicator)s has no growth rates at comparable prices: it is measured on "
+                "its levels (at current prices)."
+            ) % {"indicator": indicator.display_name}
+        return None
 
     # -- the status engine's view of this target --------------------------------------
 
