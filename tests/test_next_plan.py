@@ -266,3 +266,21 @@ def test_fill_baselines_needs_an_existing_plan_and_start_needs_its_options(demo_
     with pytest.raises(CommandError, match="--source, --name"):
         call_command("start_next_plan", "--slug=next", "--start=2026", "--end=2030")
     assert not Plan.objects.filter(slug="next").exists()
+
+
+def test_the_next_plan_keeps_the_ratios_and_each_goals_basis_of_growth(finals):
+    finals.ahead_ratio, finals.on_track_ratio = Decimal("1.35"), Decimal("1.10")
+    finals.save()
+    finals.targets.filter(code="GDP").update(basis=Target.Basis.CURRENT)
+    finals.targets.filter(code="BUDGET-REVENUE").update(basis=Target.Basis.COMPARABLE)
+    start()
+    plan = Plan.objects.get(slug="next")
+    assert (plan.ahead_ratio, plan.on_track_ratio, plan.behind_ratio) == (
+        Decimal("1.35"),
+        Decimal("1.10"),
+        Decimal("0.80"),
+    )
+    bases = dict(plan.targets.values_list("code", "basis"))
+    assert bases["GDP"] == "current" and bases["BUDGET-REVENUE"] == "comparable"
+    assert bases["FIXED-ASSET-INVESTMENT"] == ""  # the indicator's usual: comparable prices
+    assert plan.targets.get(code="FIXED-ASSET-INVESTMENT").price_basis == "comparable"

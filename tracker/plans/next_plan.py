@@ -109,8 +109,9 @@ def start_next_plan(
 ) -> Carried:
     """Create the plan that follows `source`, ready for administrators to set its goals.
 
-    1. The same areas, and targets with the same codes, names, units, kinds, directions
-       and departments; target values and factors are left empty.
+    1. The same areas, and targets with the same codes, names, units, kinds, directions,
+       bases of growth and departments; target values and factors are left empty. The
+       plan's three ratios (ahead, on track, behind) are the source's.
     2. The baseline year is the source's last year. Each target reads the region's
        figures, so its baseline is the region's approved figure of that year, and follows
        it when it is approved, revised or reopened; the source plan is recorded.
@@ -133,6 +134,7 @@ def _start(source, slug, name, name_en, start_year, end_year, by) -> Carried:
         baseline_year=baseline_year,
         start_year=start_year,
         end_year=end_year,
+        ahead_ratio=source.ahead_ratio,
         on_track_ratio=source.on_track_ratio,
         behind_ratio=source.behind_ratio,
         description=_("Started from %(plan)s on %(date)s; baselines are its %(year)s figures.")
