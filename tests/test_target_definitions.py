@@ -199,3 +199,76 @@ def test_a_formula_without_a_saved_result_is_refused_not_read_as_empty(as_admin,
     problems = [(p.cell, p.code) for p in response.context["preview"].errors]
     assert problems == [(lead.coordinate, "unsaved_formula")]
     assert not PendingImport.objects.exists()
+
+
+def test_a_goals_basis_of_growth_round_trips_blank_for_the_usual(as_admin, seed_plan):
+    Target.objects.filter(plan=seed_plan, code="BUDGET-REVENUE").update(basis="current")
+    wb = export(as_admin, seed_plan)
+    ws = wb["指标定义"]
+    header = [c.value for c in ws[1]]
+    assert header[header.index("系数") + 1] == "增长口径"
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    column = header.index("增长口径")
+    assert rows["GDP"][column] is None  # the indicator's usual: comparable prices
+    assert rows["BUDGET-REVENUE"][column] == "现价"
+    upload(as_admin, seed_plan, wb)
+    pending = PendingImport.objects.get(kind="targets")
+    assert {row["status"] for row in pending.payload["rows"]} == {"unchanged"}
+
+
+def test_the_english_sheet_names_the_basis_in_english(as_admin, seed_plan):
+    Target.objects.filter(plan=seed_plan, code="GDP").update(basis="comparable")
+    as_admin.post(reverse("set_language"), {"language": "en", "next": "/"})
+    ws = export(as_admin, seed_plan)["Targets"]
+    header = [c.value for c in ws[1]]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert rows["GDP"][header.index("Basis of growth")] == "At comparable prices (可比价)"
+
+
+@pytest.mark.parametrize(
+    "word, basis",
+    [("现价", "current"), ("可比价格", "comparable"), ("At current prices (现价)", "current")],
+)
+def test_a_sheet_sets_a_goals_basis_of_growth(as_admin, seed_plan, word, basis):
+    wb = export(as_admin, seed_plan)
+    ws = wb["指标定义"]
+    header = [c.value for c in ws[1]]
+    gdp = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "GDP")
+    gdp[header.index("增长口径")].value = word
+    preview_url = upload(as_admin, seed_plan, wb)["Location"]
+    assert f"增长口径: — → {basis}" in as_admin.get(preview_url).content.decode()
+    as_admin.post(preview_url, {"confirm": "1"})
+    assert Target.objects.get(plan=seed_plan, code="GDP").basis == basis
+
+
+@pytest.mark.parametrize(
+    "code, word, expected",
+    [
+        ("GDP", "不变价", "不是以下之一：comparable, current"),
+        ("RD-SHARE", "可比价", "只有倍增、年均增长和相对目标才有增长计算口径"),
+    ],
+)
+def test_a_basis_that_does_not_fit_is_refused_at_its_cell(
+    as_admin, seed_plan, code, word, expected
+):
+    wb = export(as_admin, seed_plan)
+    ws = wb["指标定义"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == code)
+    cell = row[header.index("增长口径")]
+    cell.value = word
+    response = upload(as_admin, seed_plan, wb)
+    problems = [(p.cell, p.message) for p in response.context["preview"].errors]
+    assert [c for c, _m in problems] == [cell.coordinate] and expected in problems[0][1]
+    assert not PendingImport.objects.exists()
+
+
+def test_a_sheet_without_the_basis_column_leaves_each_basis_as_it_stands(as_admin, seed_plan):
+    Target.objects.filter(plan=seed_plan, code="GDP").update(basis="current")
+    wb = export(as_admin, seed_plan)
+    ws = wb["指标定义"]
+    header = [c.value for c in ws[1]]
+    ws.delete_cols(header.index("增长口径") + 1)
+    upload(as_admin, seed_plan, wb)
+    pending = PendingImport.objects.get(kind="targets")
+    assert {row["status"] for row in pending.payload["rows"]} == {"unchanged"}

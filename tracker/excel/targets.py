@@ -21,6 +21,7 @@ from tracker.excel.common import (
     HEADER_FILL,
     HEADER_FONT,
     WRAP,
+    ZH,
     cell,
     fit_widths,
     language_index,
@@ -51,6 +52,8 @@ COLUMNS = {
     "target_year": ("目标年份", "Target year", False),
     "target_value": ("目标值", "Target value", False),
     "factor": ("系数", "Factor", False),
+    # 可比价, 现价, or blank for the indicator's usual basis.
+    "basis": ("增长口径", "Basis of growth", False),
     "decimal_places": ("小数位数", "Decimal places", False),
     "lead_department": ("牵头单位", "Lead department", False),
     "co_departments": ("配合单位", "Co-responsible departments", False),
@@ -64,15 +67,32 @@ CHOICES = {
     "kind": Target.Kind,
     "direction": Target.Direction,
     "nature": Target.Nature,
+    "basis": Target.Basis,
 }
 NUMBERS = TARGET_NUMBERS
 # The most each text column's field holds, checked at the cell: the model's own check
 # (`_check_rules`) leaves out the area, a relation whose name is stored on confirming.
 LENGTHS = {
-    **{key: Target._meta.get_field(key).max_length for key in ("name", *TARGET_TEXTS)},
+    **{
+        key: Target._meta.get_field(key).max_length
+        for key in ("name", *TARGET_TEXTS)
+        if key not in CHOICES  # a choice is checked against its words, not its length
+    },
     "area": Area._meta.get_field("name").max_length,
 }
 LIST_SEPARATORS = ("、", ",", "，", ";", "；")
+
+
+# A basis of growth as a Chinese sheet writes it: the statisticians' own words.
+BASIS_CELLS = {Target.Basis.COMPARABLE: "可比价", Target.Basis.CURRENT: "现价"}
+# Words a statistician also writes for a basis of growth, beyond its labels.
+BASIS_WORDS = {
+    **{word: basis for basis, word in BASIS_CELLS.items()},
+    "可比价格": Target.Basis.COMPARABLE,
+    "按可比价格计算": Target.Basis.COMPARABLE,
+    "现行价格": Target.Basis.CURRENT,
+    "当年价格": Target.Basis.CURRENT,
+}
 
 
 def _choice_words(choices) -> dict[str, str]:
@@ -83,6 +103,8 @@ def _choice_words(choices) -> dict[str, str]:
         for language in ("zh-hans", "en"):
             with translation.override(language):
                 words[normalise(str(label))] = key
+    if choices is Target.Basis:
+        words.update({normalise(word): key for word, key in BASIS_WORDS.items()})
     return words
 
 
@@ -112,11 +134,22 @@ def _shown(target: Target, key: str):
     """A field as the sheet shows it: names for relations, labels for choices."""
     if key == "co_departments":
         return "、".join(_field(target, key)) or None
+    if key == "basis":
+        return _basis_shown(target.basis)
     if key in CHOICES:
         return str(getattr(target, f"get_{key}_display")())
     if key in NUMBERS:
         return getattr(target, key)  # a number in the sheet, not text
     return _field(target, key)
+
+
+def _basis_shown(basis: str) -> str | None:
+    """可比价 or 现价 in Chinese, the label in English; blank for the indicator's usual."""
+    if not basis:
+        return None
+    if language_index(translation.get_language()) == ZH:
+        return BASIS_CELLS[Target.Basis(basis)]
+    return str(Target.Basis(basis).label)
 
 
 def preview_targets(data: bytes, *, plan: Plan, file_name: str, max_bytes: int) -> Preview:
@@ -218,7 +251,7 @@ def _judge_rows(name, grid, columns, preview: Preview, formulas: set[str]) -> No
                         _("“%(text)s” is not one of: %(words)s.")
                         % {
                             "text": quoted(text),
-                            "words": ", ".join(k for k, _l in CHOICES[key].choices),
+                            "words": ", ".join(k for k, _l in CHOICES[key].choices if k),
                         },
                     )
                 values[key] = found
@@ -257,6 +290,10 @@ def _judge_rows(name, grid, columns, preview: Preview, formulas: set[str]) -> No
         values["decimal_places"] = (
             2 if values.get("decimal_places") is None else values["decimal_places"]
         )
+        if "basis" not in columns:
+            # A sheet from before the column existed leaves each basis as it stands.
+            current = stored.get(code)
+            values["basis"] = current.basis if current else None
         for key in ("lead_department",):
             if values.get(key) and values[key] not in departments:
                 error(

@@ -71,13 +71,14 @@ TARGET_FIELDS = [
     "target_year",
     "target_value",
     "factor",
+    "basis",
     "decimal_places",
     "source_text",
     "data_source",
     "notes",
 ]
 TARGET_NUMBERS = ("baseline_value", "target_value", "factor")
-TARGET_TEXTS = {"name_en", "unit", "unit_en", "source_text", "data_source", "notes"}
+TARGET_TEXTS = {"name_en", "unit", "unit_en", "basis", "source_text", "data_source", "notes"}
 
 
 @dataclass
