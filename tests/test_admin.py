@@ -45,10 +45,12 @@ def test_a_target_page_has_its_entries_inline_and_its_history(admin_client, demo
     target = demo_plan.targets.get(code="GDP")
     response = admin_client.get(reverse("admin:tracker_target_change", args=[target.pk]))
     assert response.status_code == 200
-    assert "158.2" in response.content.decode()
+    html = response.content.decode()
+    assert "166.0" in html and "3.1%" in html  # GDP 2022, its level and its growth
     statistic = reverse("admin:tracker_series_change", args=[target.series_id])
-    assert statistic in response.content.decode()
-    assert "158.2" in admin_client.get(statistic).content.decode()
+    assert statistic in html
+    html = admin_client.get(statistic).content.decode()
+    assert "166.0" in html and "6.8%" in html  # 2021 gives the rate only
     history = admin_client.get(reverse("admin:tracker_target_history", args=[target.pk]))
     assert history.status_code == 200
 

@@ -117,8 +117,9 @@ class TestTargetPage:
         html = signed_in.get(target.get_absolute_url()).content.decode()
         assert re.search(r"<title>GDP 地区生产总值</title>", html)
         assert "<svg" in html
-        # one dot per approved figure (2020 baseline + 2021-2024), one hollow for 2025
-        assert html.count('<circle class="approved"') == 5
+        # one dot per approved level (2020 baseline + 2022-2024: the sample's 2021 gives
+        # its growth rate only), one hollow for 2025
+        assert html.count('<circle class="approved"') == 4
         assert html.count('<circle class="unapproved"') == 1
         assert 'class="expected"' in html and 'class="projection"' in html
         assert 'class="goal"' in html
@@ -306,9 +307,11 @@ class TestNumbersAsStatisticiansPublishThem:
         assert "〔up 1.10 percentage points in all〕" in html
 
     def test_a_growth_goal_says_its_basis(self, signed_in, demo_plan):
-        target = Target.objects.get(code="GDP")  # 147.6 in 2020, 192.3 in 2024: x 1.303
+        # The sample's comparable rates 2021-2024: 1.068 x 1.031 x 1.059 x 1.055 = 1.230
+        # (the levels, 147.6 in 2020 and 192.3 in 2024, would give x 1.303 at current prices).
+        target = Target.objects.get(code="GDP")
         shown = facts(signed_in.get(target.get_absolute_url()).content.decode())
-        assert shown["实际变化（2020—2024年）"] == "按可比价〔累计增长30.3%〕"
+        assert shown["实际变化（2020—2024年）"] == "按可比价〔累计增长23.0%〕"
         assert shown["规划目标变化（2020—2025年）"] == "按可比价〔累计增长120.0%〕"
         assert shown["目标值"].endswith("=基期×2.2")  # the factor as the plan gives it
 
@@ -343,6 +346,6 @@ class TestNumbersAsStatisticiansPublishThem:
         assert ">增长6.6%</td>" in row
 
     def test_figures_without_growth_have_no_growth_column(self, signed_in, demo_plan):
-        target = Target.objects.get(code="GDP")  # the sample gives levels only
+        target = Target.objects.get(code="BUDGET-REVENUE")  # the sample gives levels only
         html = signed_in.get(target.get_absolute_url()).content.decode()
         assert "可比价增速" not in html

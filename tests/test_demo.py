@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth import authenticate
 
 from tracker import demo
 from tracker.figures.rights import ANY_ADMINISTRATOR
 from tracker.models import Department, ProgressEntry, Target
-from tracker.standings.engine import FINAL, Status
+from tracker.standings.engine import FINAL, Basis, Status
 from tracker.standings.standing import plan_targets, standings
+
+
+def statuses(plan, year) -> set[Status]:
+    return {
+        row.assessment.status
+        for row in standings(plan_targets(plan, viewer=ANY_ADMINISTRATOR), year)
+    }
 
 
 def test_every_status_on_the_way_appears_as_of_the_default_year_and_the_verdicts_at_the_end(
@@ -16,14 +25,25 @@ def test_every_status_on_the_way_appears_as_of_the_default_year_and_the_verdicts
 ):
     year = demo_plan.status_year()
     assert year == 2024
-
-    def found(year):
-        rows = standings(plan_targets(demo_plan, viewer=ANY_ADMINISTRATOR), year)
-        return {row.assessment.status for row in rows}
-
     # Nothing in the sample runs ahead of expectations (快于预期).
-    assert found(year) == set(Status) - FINAL - {Status.AHEAD}
-    assert found(demo_plan.end_year) == FINAL | {Status.NO_DATA}
+    assert statuses(demo_plan, year) == set(Status) - FINAL - {Status.AHEAD}
+    assert statuses(demo_plan, demo_plan.end_year) == FINAL | {Status.NO_DATA}
+
+
+def test_gdp_carries_its_growth_at_comparable_prices_one_year_without_its_level(demo_plan):
+    figures = ProgressEntry.objects.filter(series__indicator__code="GDP", is_sample=True)
+    rates = {e.year: (e.value, e.growth) for e in figures}
+    assert rates[2021] == (None, Decimal("6.8"))  # the rate only
+    assert rates[2022] == (Decimal("166.0"), Decimal("3.1"))
+    assert all(growth is not None for _value, growth in rates.values())
+    assert all(e.source.startswith("示例数据") for e in figures)
+    gdp = Target.objects.get(plan=demo_plan, code="GDP")
+    assessment = gdp.assess(2024)
+    assert assessment.basis == Basis.COMPARABLE
+    # Judged on the chained rates, not on 192.3 / 147.6 = 1.30.
+    chained = Decimal("1.068") * Decimal("1.031") * Decimal("1.059") * Decimal("1.055")
+    assert assessment.index == chained
+    assert assessment.status == Status.OFF_TRACK
 
 
 def test_every_sample_row_is_labelled(demo_plan):

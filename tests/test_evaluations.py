@@ -102,7 +102,7 @@ class TestFreezing:
         figures = FrozenFigure.objects.filter(frozen_target=gdp)
         assert [(f.year, f.value, f.quality, f.state) for f in figures] == [
             (2020, Decimal("147.6"), "estimate", "approved"),  # the baseline is a figure
-            (2021, Decimal("158.2"), "final", "approved"),
+            (2021, None, "final", "approved"),  # the sample gives 2021's growth only
             (2022, Decimal("166.0"), "final", "approved"),
             (2023, Decimal("178.5"), "final", "approved"),
         ]
@@ -259,8 +259,9 @@ class TestFrozen:
         assert "示例管理员" in changes and "统计局填报员" in changes
         revisions = evaluations.changes_since(evaluation, ANY_ADMINISTRATOR)
         values = [(r.old_value, r.new_value) for r in revisions]
-        assert ("178.5", "180.1") in values
-        assert {r.frozen_value for r in revisions} == {"178.5"}
+        # The sample's 2023 gave its growth beside the level; the revision, the level alone.
+        assert ("178.5（增长5.9%）", "180.1") in values
+        assert {r.frozen_value for r in revisions} == {"178.5（增长5.9%）"}
         # Another department sees the approved change, not the steps in the workflow.
         client.login(username="keji", password=PASSWORD)
         html = client.get(evaluation.get_absolute_url()).content.decode()

@@ -122,7 +122,8 @@ class TestSummary:
         assert gdp[COL["2025年目标"]].value == pytest.approx(324.72)
         assert gdp[COL["规划年均增长"]].value == pytest.approx(0.171)  # 2.2 ** (1/5) - 1
         assert gdp[COL["规划年均增长"]].number_format == "0.0%"
-        assert gdp[COL["较上年增长"]].value == pytest.approx(0.077)  # 192.3 / 178.5 - 1
+        # The sample's published rate at comparable prices, not 192.3 / 178.5 - 1 = 7.7%.
+        assert gdp[COL["较上年增长"]].value == pytest.approx(0.055)
         rd = summary_rows(demo_report)["科技研发投入占地区生产总值比重"]
         assert rd[COL["2024年"]].number_format == '0.00"†"'
 
@@ -307,7 +308,8 @@ class TestYearMatrix:
         assert wb["Summary"]["A5"].value == "Overall economic strength"
         last = gdp["Reasons and measures"].column_letter
         assert f"A5:{last}5" in wb["Summary"].merged_cells
-        assert gdp["Planned / actual average annual growth"].value.split("\n")[0] == "17.1% / 6.8%"
+        # Chained comparable rates: (1.068 x 1.031 x 1.059 x 1.055) ** (1/4) - 1 = 5.3%.
+        assert gdp["Planned / actual average annual growth"].value.split("\n")[0] == "17.1% / 5.3%"
         assert gdp["2024"].value == pytest.approx(192.3)  # figures stay numbers
         assert gdp["2024"].number_format == '0.0"†"'
         assert wb["Summary"].oddHeader.right.text == "As of 2024"

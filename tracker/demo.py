@@ -4,7 +4,13 @@ Nothing here comes from the seed article: every department assignment, account a
 below is invented for the demonstration and is marked `is_sample` wherever it is stored.
 The 2020 figures stand in for baselines the plan does not state. Figures up to 2024 are
 approved; 2025's are still in the workflow (submitted, draft, returned), so the statuses
-as of 2024 show every case: achieved, on track, behind, off track, pending and no data.
+as of 2024 show every case of a plan under way but "ahead of expectations": met early, on
+track, behind, off track, pending and no data; as of 2025, the plan's last year, the final
+verdicts: exceeded, completed, not completed.
+
+GDP also carries its growth at comparable prices (可比价增速), as bulletins publish it,
+and its goal (增1.2倍) is judged on the chained rates; its 2021 bulletin is taken to give
+the rate only, without the level.
 
 The 15th plan (2026-2030) is started from the 14th as `start_next_plan` does; the demo's
 2025 figures are still in the workflow, so its baselines stay empty except where sample
@@ -70,7 +76,7 @@ FIN, PRE, EST = "final", "preliminary", "estimate"
 # code: {year: (value or achieved, quality, state)}
 FIGURES: dict[str, dict[int, tuple]] = {
     "GDP": {
-        2021: ("158.2", FIN, A),
+        2021: (None, FIN, A),  # the rate only: see GROWTHS
         2022: ("166.0", FIN, A),
         2023: ("178.5", FIN, A),
         2024: ("192.3", PRE, A),
@@ -123,7 +129,13 @@ FIGURES: dict[str, dict[int, tuple]] = {
     "ECON-DEV-ZONE": {2022: (False, FIN, A), 2023: (True, FIN, A)},
     "ECO-CITY": {2024: (False, PRE, A), 2025: (True, EST, S)},
 }
+# code: {year: growth over the previous year at comparable prices, in percent}
+GROWTHS: dict[str, dict[int, str]] = {
+    "GDP": {2021: "6.8", 2022: "3.1", 2023: "5.9", 2024: "5.5", 2025: "5.2"},
+}
+SOURCE = "示例数据：凌源市%s年国民经济和社会发展统计公报"
 NOTES = {
+    ("GDP", 2021): "示例数据：当年统计公报仅公布按可比价格计算的增速，未列总量。",
     ("GDP", 2024): "示例数据：受主导产业产能释放滞后影响，增速低于规划路径；"
     "措施：加快旭阳焦化、非金属新材料产业园项目达产。",
     ("BUILT-UP-AREA", 2024): "示例数据：新区开发用地报批进度慢于预期。",
@@ -278,8 +290,12 @@ def _figures(target: Target, reporter, admin) -> None:
         )
         if target.is_milestone:
             entry.achieved = figure
-        else:
+        elif figure is not None:
             entry.value = Decimal(figure)
+        growth = GROWTHS.get(target.code, {}).get(year)
+        if growth is not None:
+            entry.growth, entry.growth_quality = Decimal(growth), quality
+            entry.source = SOURCE % year
         entry._history_user = admin if state == A else reporter
         entry._change_reason = "示例数据 sample data"
         entry.save()
