@@ -291,3 +291,21 @@ def test_scale_data_replaced_leaves_nothing_stale(db):
     for plan in Plan.objects.all():
         for year in plan.years:
             assert stored(plan, year) == fresh(plan, year)
+
+
+def test_scale_data_growth_goals_carry_comparable_growth_and_are_judged_on_it(db):
+    call_command(
+        "make_scale_data", plans=1, targets_per_plan=6, years=3, departments=1, verbosity=0
+    )
+    plan = Plan.objects.get()
+    growth_goals = plan.targets.filter(kind__in=["multiple", "annual_growth"])
+    assert growth_goals.count() == 2
+    for target in growth_goals:
+        figures = ProgressEntry.objects.filter(series=target.series_id)
+        assert figures.count() == 3
+        assert all(f.growth is not None and f.value is not None for f in figures)
+        assert target.price_basis == "comparable"
+        assessment = target.assess(plan.start_year + 1)
+        assert assessment.basis == "comparable" and assessment.index is not None
+    levels = plan.targets.filter(kind="level")
+    assert not ProgressEntry.objects.filter(series__targets__in=levels, growth__isnull=False)

@@ -6,6 +6,10 @@ plan belongs to a county-level region of its own under one synthetic province (c
 which GB/T 2260 leaves unused), `--plans-per-region` plans one after the other, each
 reading the region's figures of the indicators S00001…. Bulk inserts keep it to seconds:
 200 plans x 50 targets x 5 years (10,000 targets, 50,000 figures) on SQLite.
+
+The growth goals (`multiple`, `annual_growth`) are on indicators whose growth is published
+at comparable prices, and their figures carry that growth beside the level, a little below
+the growth of the levels (prices rise): they are judged on the chained rates, as GDP is.
 """
 
 from __future__ import annotations
@@ -20,6 +24,10 @@ from tracker.models import Area, Department, Indicator, Plan, ProgressEntry, Reg
 from tracker.standings import store
 
 KINDS = ["level", "level", "multiple", "annual_growth", "rank", "milestone"]
+# Kinds judged on growth, whose indicators publish it at comparable prices.
+GROWTH_KINDS = {"multiple", "annual_growth"}
+# Points of yearly growth the levels have beyond the growth at comparable prices.
+PRICE_RISE = Decimal("1.5")
 AREAS = ["综合经济实力", "开放创新", "城乡建设", "民生保障", "生态环境"]
 LABEL = "合成数据"
 
@@ -142,11 +150,16 @@ def build(prefix, n_plans, per_plan, n_years, n_departments, rng, per_region=1) 
                     KINDS[t % len(KINDS)], "amount"
                 ),
                 decimal_places=1 if KINDS[t % len(KINDS)] != "rank" else 0,
+                comparable_growth=KINDS[t % len(KINDS)] in GROWTH_KINDS,
             )
             for t in range(per_plan)
         ],
         ignore_conflicts=True,
     )
+    # Indicators made by an earlier run, before their growth was published so, say so now.
+    Indicator.objects.filter(
+        code__in=[f"S{t + 1:05d}" for t in range(per_plan) if KINDS[t % len(KINDS)] in GROWTH_KINDS]
+    ).update(comparable_growth=True)
     indicators = dict(Indicator.objects.filter(code__startswith="S").values_list("code", "pk"))
     Series.objects.bulk_create(
         [
@@ -251,6 +264,9 @@ def build(prefix, n_plans, per_plan, n_years, n_departments, rng, per_region=1) 
             else:
                 growth = Decimal(1) + Decimal("0.08") * pace
                 entry.value = (target.baseline_value * growth ** (y + 1)).quantize(Decimal("0.1"))
+                if target.kind in GROWTH_KINDS:
+                    entry.growth = ((growth - 1) * 100 - PRICE_RISE).quantize(Decimal("0.1"))
+                    entry.growth_quality = entry.quality
             entries.append(entry)
         if len(entries) >= 20000:
             ProgressEntry.objects.bulk_create(entries, batch_size=5000)
