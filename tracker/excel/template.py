@@ -150,7 +150,9 @@ def write_template(
 
         names = [t.display_name for t in targets]
         widths = [
-            max([display_width(titles[0])] + [display_width(t.code) for t in targets]) + 2,
+            # A long code (FIXED-ASSET-INVESTMENT) wraps at its hyphens rather than take
+            # the name's room.
+            min(16, max([display_width(titles[0])] + [display_width(t.code) for t in targets]) + 2),
             min(30, max([12] + [display_width(n) + 2 for n in names])),
             min(
                 12,
@@ -165,12 +167,12 @@ def write_template(
             max(display_width(titles[6]), *map(display_width, quality_words)) + 3,
             30,
             max(display_width(titles[8]), 12) + 2,
-            9,  # growth: -12.3 fits; the header wraps
-            16,
+            10,  # growth: -12.3 fits; the header wraps
+            14,
         ]
-        # Within what landscape A4 holds at 90% (9 pt text): the name, the note, the source
-        # and the state wrap, in that order, as far as needed.
-        for index, floor in ((1, 12), (7, 12), (10, 8), (8, 10)):
+        # Within what landscape A4 holds at 90% (9 pt text): the state, the note, the source
+        # and the name wrap, in that order, as far as needed.
+        for index, floor in ((8, 10), (7, 12), (10, 10), (1, 14)):
             over = sum(widths) - TEMPLATE_WIDTH_BUDGET
             if over > 0:
                 widths[index] = max(floor, widths[index] - over)
@@ -269,9 +271,11 @@ def write_template(
                 fmt = number_format(target.decimal_places)
             ws.row_dimensions[index].height = row_height(
                 [
+                    (target.code, widths[0]),
                     (target.display_name, widths[1]),
                     (localized(target, "unit"), widths[2]),
                     (current.note if current else None, widths[7]),
+                    (current.source if current else None, widths[10]),
                 ]
             )
             if locked:
