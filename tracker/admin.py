@@ -560,6 +560,19 @@ class EvidenceWidget(AdminFileWidget):
         return EvidenceDownload(value) if value and value.instance.pk else value
 
 
+# What a figure says, as an administrator edits it.
+FIGURE_FIELDS = [
+    "value",
+    "growth",
+    "achieved",
+    "quality",
+    "growth_quality",
+    "source",
+    "growth_source",
+    "note",
+]
+
+
 class ProgressEntryAdminForm(PlainDecimalsForm):
     """A figure's fields as an administrator may change them, with the reason required."""
 
@@ -584,19 +597,7 @@ class ProgressEntryAdminForm(PlainDecimalsForm):
 
     class Meta:
         model = ProgressEntry
-        fields = [
-            "year",
-            "value",
-            "growth",
-            "achieved",
-            "quality",
-            "growth_quality",
-            "source",
-            "growth_source",
-            "note",
-            "evidence",
-            "is_sample",
-        ]
+        fields = ["year", *FIGURE_FIELDS, "evidence", "is_sample"]
         widgets = {"evidence": EvidenceWidget}
 
     def __init__(self, *args, **kwargs):
@@ -729,16 +730,7 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
         "lock",
     ]
 
-    FIGURE_FIELDS = [
-        "value",
-        "growth",
-        "achieved",
-        "quality",
-        "growth_quality",
-        "source",
-        "growth_source",
-        "note",
-    ]
+    FIGURE_FIELDS = FIGURE_FIELDS
     # Shown where a figure cannot be changed: its level and growth as entered.
     SHOWN_FIELDS = {"value": "figure", "growth": "growth_shown"}
 
