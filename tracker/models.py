@@ -555,6 +555,11 @@ class Plan(models.Model):
         if Plan.region.is_cached(self):
             self.region.__dict__.get("_prefetched_objects_cache", {}).pop("closed_years", None)
 
+    def is_last_year(self, year: int) -> bool:
+        """Whether `year` is the plan's last (or after it): its standings are then what a
+        final evaluation states, 完成情况."""
+        return year >= self.end_year
+
     class Phase(models.TextChoices):
         UPCOMING = "upcoming", _("Not yet begun")
         CURRENT = "current", _("Current")

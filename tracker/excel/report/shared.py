@@ -105,7 +105,7 @@ class Context:
 def _is_final(plan: Plan, year: int, evaluation) -> bool:
     """Whether the report states 完成情况: in the plan's last year or a final evaluation."""
     final_kind = evaluation is not None and evaluation.kind == evaluation.Kind.FINAL
-    return final_kind or year >= plan.end_year
+    return final_kind or plan.is_last_year(year)
 
 
 def _evaluation_label(evaluation) -> str:
