@@ -323,7 +323,7 @@ class TestNumbersAsStatisticiansPublishThem:
         # Income 25000 -> 32300 over four years: 1.292 ** (1/4) - 1 = 6.6% a year; GDP
         # 147.6 -> 192.3: 6.8% a year. In 2024 alone: 32300 / 30400 = 6.3%, 192.3 / 178.5 = 7.7%.
         assert shown["年均增长（2020—2024年）"] == "按现价6.6%·地区生产总值6.8%"
-        assert shown["2024年当年增长"] == "6.3%·地区生产总值7.7%"
+        assert shown["2024年当年增长"] == "按现价6.3%·地区生产总值7.7%"
 
     def test_a_year_with_a_rate_but_no_level_shows_the_rate_and_its_source(
         self, signed_in, demo_plan
@@ -340,7 +340,7 @@ class TestNumbersAsStatisticiansPublishThem:
         cells = [
             re.sub(r"<[^>]+>|\s+", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
         ]
-        assert cells[:2] == ["—", "6.6%"]  # half up, as every page rounds
+        assert cells[:2] == ["—", "6.55%"]  # the figures table is where figures are checked
         assert "2025年统计公报" in cells
         row = re.search(r">GDP</td>.*?</tr>", dashboard(signed_in, demo_plan), re.S).group(0)
         assert ">增长6.6%</td>" in row

@@ -485,3 +485,37 @@ class TestFiguresAsBulletinsStateThem:
         assert "可比价增速" in html
         assert html.count("3.4%") >= 2  # the figure, and its change in the history
         assert "增速 3.1%" in html  # the growth before the change
+
+
+class TestEveryReportedDigitWhereFiguresAreChecked:
+    """A figure typed as 205.36 in a target of one display decimal is checked as 205.36."""
+
+    def test_approvers_see_every_digit_the_growth_and_a_grouped_change(
+        self, client, admin_user, plan, gdp
+    ):
+        factory.make_entry(gdp, 2022, "160")
+        factory.make_entry(gdp, 2023, "205.36", growth=Decimal("3.1"), state="submitted")
+        big = factory.make_target(plan, code="POP", name="常住人口", unit="人")
+        factory.make_entry(big, 2022, "32300")
+        factory.make_entry(big, 2023, "34100", state="submitted")
+        client.force_login(admin_user)
+        html = client.get(reverse("tracker:approvals")).content.decode()
+        assert "205.36" in html and "205.4" not in html
+        assert "增速 3.1%" in html  # the growth GDP's status rests on, beside its level
+        assert "+45.36" in html
+        assert "32,300.0" in html and "34,100.0" in html and "+1,800.0" in html
+
+    def test_the_targets_figures_and_history_show_every_digit(self, as_reporter, plan, gdp):
+        factory.make_entry(gdp, 2022, "160", growth=Decimal("6"))
+        post(as_reporter, plan, row(gdp, "205.36"))
+        html = as_reporter.get(gdp.get_absolute_url()).content.decode()
+        table = html.split('class="table figures"')[1].split("</table>")[0]
+        history = html.split('class="table history"')[1].split("</table>")[0]
+        assert "205.36" in table and "205.36" in history  # the yearly figures table and the history
+        assert "6.0%" in html  # a growth keeps at least one decimal
+
+    def test_the_entry_page_shows_last_years_figure_with_every_digit(self, as_reporter, plan, gdp):
+        factory.make_entry(gdp, 2022, "198.24")
+        html = as_reporter.get(entry_url(plan)).content.decode()
+        assert "198.24" in html
+

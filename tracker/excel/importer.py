@@ -31,6 +31,7 @@ from tracker.figures.numbers import (
     every_digit_kept,
     parse_decimal,
     read_reported,
+    shown_as_reported,
     storable,
 )
 from tracker.models import Plan, ProgressEntry, Target
@@ -443,7 +444,8 @@ def _shown(figure, target: Target) -> str:
         return ""
     if isinstance(figure, bool):
         return formats.milestone_word(figure)
-    return formats.format_figure(figure, target.decimal_places)
+    # Every digit the file gives, so that the person checking sees what will be stored.
+    return shown_as_reported(figure, target.decimal_places)
 
 
 def _compare(raw, target, entry, figure, quality, note) -> FigureRow:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy
 
-from tracker.figures.numbers import as_reported
+from tracker.figures.numbers import as_reported, shown_as_reported
 from tracker.models import ProgressEntry, Target, figures_visible_to
 from tracker.standings import formats
 
@@ -87,7 +87,8 @@ def _shown_growth(record) -> str:
 def _shown(record, target: Target) -> str:
     if target.is_milestone:
         return formats.milestone_word(record.achieved)
-    return formats.format_figure(record.value, target.decimal_places)
+    # Every digit reported: a history rounded to the display places hides what changed.
+    return shown_as_reported(record.value, target.decimal_places)
 
 
 def visible_records(viewer):

@@ -165,6 +165,32 @@ def as_reported(value: Decimal | None, places: int) -> str:
     return f"{value:.{places}f}"
 
 
+# Chinese practice (GB/T 15835) groups digits by three only from five digits up.
+GROUP_FROM = Decimal(10000)
+
+
+def shown_as_reported(value: Decimal | None, places: int, *, grouped: bool | None = None) -> str:
+    """A figure for a person checking it: every digit it was reported with, at least the
+    target's display places, and thousands separators from five digits (`grouped` forces
+    them on or off, for a change set beside figures that have them).
+
+    Where figures are checked or corrected (approvals, an import's preview, the target's
+    yearly figures and history) the display places must not hide what was typed: 205.36
+    shown as 205.4 reads as a typing error that is not there.
+
+    >>> shown_as_reported(Decimal("205.360000"), 1), shown_as_reported(Decimal("205.4"), 1)
+    ('205.36', '205.4')
+    >>> shown_as_reported(Decimal("32300"), 1), shown_as_reported(Decimal("1800"), 1, grouped=True)
+    ('32,300.0', '1,800.0')
+    """
+    if value is None:
+        return ""
+    if grouped is None:
+        grouped = abs(value) >= GROUP_FROM
+    places = max(places, decimal_places(value.normalize()))
+    return f"{value:{',' if grouped else ''}.{places}f}"
+
+
 def decimal_places(value: Decimal) -> int:
     """How many digits follow the point: 2.50 has 2, 3 has 0."""
     exponent = value.as_tuple().exponent

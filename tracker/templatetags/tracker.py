@@ -8,7 +8,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from tracker.figures.numbers import as_reported
+from tracker.figures.numbers import as_reported, shown_as_reported
 from tracker.figures.plausibility import flag_display
 from tracker.models import display_user, localized
 from tracker.standings import formats
@@ -29,6 +29,15 @@ register = template.Library()
 def figure(value, target):
     """A figure with the target's decimal places."""
     return format_figure(value, target.decimal_places)
+
+
+@register.filter
+def reported(value, target):
+    """A figure where a person checks it: every digit reported, at least the target's
+    display places (205.36, 205.4, 32,300.0); "" when none."""
+    if not isinstance(value, Decimal):
+        return ""
+    return shown_as_reported(value, target.decimal_places)
 
 
 @register.filter

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracker.figures import workflow, writes
-from tracker.figures.numbers import whole_number
+from tracker.figures.numbers import GROUP_FROM, shown_as_reported, whole_number
 from tracker.figures.rights import require_admin
 from tracker.forms import CloseYearForm, ReasonForm
 from tracker.models import Plan, ProgressEntry
@@ -21,6 +21,18 @@ def _one_plan_object_each(entries) -> None:
     plans = {}
     for entry in entries:
         entry.target.plan = plans.setdefault(entry.target.plan_id, entry.target.plan)
+
+
+def _change(before, entry) -> str:
+    """The change on the year before, signed, with every digit reported, grouped by
+    thousands when the figures beside it are (+1,800.0 between 32,300.0 and 34,100.0);
+    "" when either figure is missing."""
+    if before is None or before.value is None or entry.value is None:
+        return ""
+    change = entry.value - before.value
+    grouped = max(abs(before.value), abs(entry.value)) >= GROUP_FROM
+    shown = shown_as_reported(change, entry.target.decimal_places, grouped=grouped)
+    return f"+{shown}" if change > 0 else shown
 
 
 def approvals(request):
@@ -48,9 +60,7 @@ def approvals(request):
     groups = {}
     for entry in pending:
         before = previous.get((entry.series_id, entry.year - 1))
-        change = None
-        if before and before.value is not None and entry.value is not None:
-            change = entry.value - before.value
+        change = _change(before, entry)
         lock = entry.lock_reason(request.user, Action.REVIEW)
         key = (entry.target.lead_department, entry.year)
         groups.setdefault(key, []).append((entry, before, change, lock))

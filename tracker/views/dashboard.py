@@ -117,7 +117,7 @@ def _change_facts(row) -> list[tuple[str, str]]:
     """How the target has moved, as statisticians print it: a share in percentage points
     (+0.40个百分点, 〔累计提高1.10个百分点〕), anything else in percent on the target's basis
     (按可比价〔累计增长30.3%〕); for a relative goal the average annual growth of both since
-    the baseline, and the latest year's growth of both on its own line."""
+    the baseline, and the latest year's growth of both on its own line, each on its basis."""
     target, a = row.target, row.assessment
     if target.is_milestone or target.kind == Target.Kind.RANK or a.latest_year is None:
         return []
@@ -165,7 +165,7 @@ def _relative_facts(row) -> list[tuple[str, str]]:
         facts.append((label, f"{basis} {both(a.growth, a.reference_growth)}".strip()))
     if a.year_growth is not None or a.reference_year_growth is not None:
         label = _("Growth in %(year)s alone") % {"year": a.latest_year}
-        facts.append((label, both(a.year_growth, a.reference_year_growth)))
+        facts.append((label, f"{basis} {both(a.year_growth, a.reference_year_growth)}".strip()))
     return facts
 
 
