@@ -519,3 +519,26 @@ class TestEveryReportedDigitWhereFiguresAreChecked:
         html = as_reporter.get(entry_url(plan)).content.decode()
         assert "198.24" in html
 
+
+class TestARateAloneKeepsTheLevel:
+    def stored(self, target, year=2023):
+        return ProgressEntry.objects.get(series=target.series_id, year=year)
+
+    def test_a_rate_typed_in_the_value_box_of_a_stored_level_keeps_the_level(
+        self, as_reporter, plan, gdp
+    ):
+        entry = factory.make_entry(gdp, 2023, "160", state="draft")
+        post(as_reporter, plan, row(gdp, "增长5.2%", version=entry.version))
+        entry.refresh_from_db()
+        assert (entry.value, entry.growth) == (Decimal("160"), Decimal("5.2"))
+
+    def test_emptying_the_value_box_removes_the_level(self, as_reporter, plan, gdp):
+        entry = factory.make_entry(gdp, 2023, "160", growth=Decimal("5.2"), state="draft")
+        data = row(gdp, "", version=entry.version) | {f"t{gdp.pk}-growth": "5.2"}
+        post(as_reporter, plan, data)
+        entry.refresh_from_db()
+        assert (entry.value, entry.growth) == (None, Decimal("5.2"))
+
+    def test_the_growth_box_says_what_it_holds(self, as_reporter, plan, gdp):
+        html = as_reporter.get(entry_url(plan)).content.decode()
+        assert "keeps the level" in html or "保留" in html

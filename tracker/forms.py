@@ -150,7 +150,14 @@ class EntryForm(forms.Form):
     achieved = forms.ChoiceField(label=_("Achieved"), choices=ACHIEVED_CHOICES, required=False)
     quality = forms.ChoiceField(label=_("Data quality"), choices=ProgressEntry.Quality.choices)
     growth = forms.CharField(
-        label=_("Growth at comparable prices (%)"), required=False, max_length=numbers.PHRASE_MAX
+        label=_("Growth at comparable prices (%)"),
+        required=False,
+        max_length=numbers.PHRASE_MAX,
+        help_text=_(
+            "The growth over the previous year at comparable prices, in percent: 3.1 for "
+            "增长3.1%, -2.3 for 下降2.3%. Emptying the box removes the stored growth; a rate "
+            "typed in the value box lands here and keeps the level."
+        ),
     )
     growth_quality = forms.ChoiceField(
         label=_("Data quality of the growth"), choices=GROWTH_QUALITY_CHOICES, required=False
@@ -209,6 +216,7 @@ class EntryForm(forms.Form):
             self.fields["value"].widget.attrs["title"] = _(
                 "The figure, its growth, or both, as the bulletin states them"
             )
+            self.fields["growth"].widget.attrs["title"] = self.fields["growth"].help_text
             for name, size in (("growth", 6), ("growth_quality", None), ("growth_source", 12)):
                 attrs = self.fields[name].widget.attrs
                 attrs["aria-label"] = self.fields[name].label
@@ -227,9 +235,15 @@ class EntryForm(forms.Form):
             return None
         reported = read_figure(text, self.target)
         self.pasted_growth = reported.growth
-        if reported.growth is not None:
-            # Questioned is the level with its unit, not the words and the rate around it.
-            self.typed = f"{reported.level}{reported.unit}" if reported.level is not None else ""
+        if reported.growth is None:
+            return reported.level
+        if reported.level is None:
+            # A rate alone goes to the growth: the stored level stays (emptying the box is
+            # what removes a level).
+            self.typed = ""
+            return self.entry.value if self.entry is not None else None
+        # Questioned is the level with its unit, not the words and the rate around it.
+        self.typed = f"{reported.level}{reported.unit}"
         return reported.level
 
     def clean_growth(self):
