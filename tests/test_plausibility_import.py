@@ -15,7 +15,7 @@ from django.urls import reverse
 from tests import factory
 from tests.test_excel_import import XLSX, filled, preview, workbook
 from tracker.figures import writes
-from tracker.models import ImportBatch, ProgressEntry
+from tracker.models import ImportBatch, Indicator, ProgressEntry
 
 # Rows of the template start at 5, by code: GDP, POP, RD; value F, quality G, note H.
 
@@ -67,6 +67,9 @@ def test_a_proportion_is_questioned_as_typed_and_kept_as_typed(plan, reporter):
 
 
 def test_a_unit_sign_typed_in_a_cell_is_a_warning(plan, reporter):
+    """Where the target takes no growth rate, as on the entry page; where it takes one, a
+    level in another unit is refused (test_excel_import)."""
+    Indicator.objects.filter(targets__code="POP").update(measure=Indicator.Measure.COUNT)
     result = preview(filled(plan, reporter, F6="304000人", H6="按人计"), reporter, plan)
     assert warnings(result)[0].startswith("填报!F6: 输入带有“人”")
     assert result.rows[0].value == "304000"

@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from tests import factory
 from tests.test_excel_import import filled, messages, preview, save, template_bytes, workbook
 from tracker.figures import writes
-from tracker.models import ClosedYear, ProgressEntry, Target
+from tracker.models import ClosedYear, Indicator, ProgressEntry, Target
 
 
 @pytest.fixture
@@ -169,6 +170,56 @@ def test_a_rate_that_cannot_be_taken_names_its_sheet_row_and_column(
     assert not result.ok
     assert where in messages(result)[0] and words in messages(result)[0]
     assert not ProgressEntry.objects.filter(year=2024).exists()
+
+
+@pytest.fixture
+def gdp_takes_growth(plan):
+    """GDP's growth is published at comparable prices, however the catalogue says so."""
+    Indicator.objects.filter(targets__code="GDP").update(
+        measure=Indicator.Measure.AMOUNT, comparable_growth=True
+    )
+
+
+def test_a_level_in_another_unit_is_refused_at_its_cell_as_on_the_entry_page(
+    plan, reporter, gdp_takes_growth
+):
+    with translation.override("en"):
+        result = preview(filled(plan, reporter, 2024, F5="205.36万元"), reporter)
+        assert not result.ok
+        [message] = messages(result)
+    assert "!F5: " in message
+    assert "is given in 万元, but this target is measured in 亿元" in message
+
+
+def test_the_bulletins_sentence_in_the_value_cell_gives_level_and_growth(
+    plan, reporter, gdp_takes_growth
+):
+    typed = "地区生产总值205.36亿元，按可比价格计算增长3.1%"
+    result = preview(filled(plan, reporter, 2024, F5=typed), reporter)
+    assert result.ok, messages(result)
+    [row] = result.rows
+    assert (row.value, row.growth, row.new) == ("205.36", "3.1", "205.36")
+
+
+def test_a_rate_alone_in_the_value_cell_keeps_the_stored_level(plan, reporter, gdp_takes_growth):
+    factory.make_entry(Target.objects.get(code="GDP"), 2024, "150", state="draft")
+    result = preview(filled(plan, reporter, 2024, F5="增长5.2%"), reporter)
+    assert result.ok, messages(result)
+    [row] = [r for r in result.rows if r.code == "GDP"]
+    assert (Decimal(row.value), row.growth) == (Decimal("150"), "5.2")
+
+
+def test_a_second_rate_in_the_growth_column_is_refused(plan, reporter, gdp_takes_growth):
+    data = filled(plan, reporter, 2024, F5="160亿元，增长3.1%", J5=2.9)
+    result = preview(data, reporter)
+    assert not result.ok and "填报!F5" in messages(result)[0]
+
+
+def test_the_preview_shows_every_digit_the_file_gives(plan, reporter):
+    factory.make_entry(Target.objects.get(code="GDP"), 2024, "160", state="draft")
+    result = preview(filled(plan, reporter, 2024, F5=205.36), reporter)
+    [row] = [r for r in result.rows if r.code == "GDP"]
+    assert (row.old, row.new) == ("160.0", "205.36")
 
 
 def test_a_template_made_before_the_growth_column_still_imports(plan, reporter):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,7 @@ from tracker.figures.numbers import (
     shown_as_reported,
     storable,
 )
+from tracker.forms import read_figure
 from tracker.models import Plan, ProgressEntry, Target
 from tracker.standings import formats
 from tracker.text import NOTE_MAX, quoted, unstorable
@@ -206,11 +208,13 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
             continue
         # A figure is kept with every digit it was given (up to the columns' six places);
         # a row giving only the growth keeps the stored level.
-        if raw.value is None:
-            figure = typed_figure = entry.value if entry else None
-        else:
-            figure = typed_figure = _figure(raw, target, preview)
-        growth = _growth(raw, target, preview)
+        # A value cell may hold a bulletin's sentence, as the entry page's value box does:
+        # a rate in it is the growth, and a rate alone keeps the stored level too.
+        typed = _figure(raw, target, preview) if raw.value is not None else Typed()
+        figure = typed.figure
+        if typed.figure is None and (raw.value is None or typed.growth is not None):
+            figure = entry.value if entry else None
+        growth = _growth(raw, target, preview, pasted=typed.growth)
         quality = _quality(raw, entry, preview)
         note = "" if raw.note is None else str(raw.note).strip()
         reason = unstorable(note, NOTE_MAX)
@@ -224,12 +228,12 @@ def _judge(raw_rows: list[RawRow], preview: Preview, user, progress) -> None:
         if lock and row.status != "unchanged":
             error(raw.value_cell, str(lock), lock.code)
             continue
-        if _check_plausibility(row, raw, target, entry, figure, typed_figure, preview):
+        if _check_plausibility(row, raw, target, entry, figure, typed, preview):
             preview.rows.append(row)
 
 
 def _check_plausibility(
-    row: FigureRow, raw: RawRow, target, entry, figure, typed_figure, preview
+    row: FigureRow, raw: RawRow, target, entry, figure, typed: Typed, preview
 ) -> bool:
     """Question a new figure that looks implausible, as the entry page does: its note (备注)
     is its explanation, and without one it is refused at its cell. The note stored with the
@@ -238,8 +242,7 @@ def _check_plausibility(
     """
     if target.is_milestone or figure is None or (entry is not None and entry.value == figure):
         return True
-    typed = raw.value if isinstance(raw.value, str) else ""
-    findings = target.check_figure(typed_figure, raw.year, typed)
+    findings = target.check_figure(figure, raw.year, typed.text)
     note = "" if raw.note is None else str(raw.note).strip()
     restated = entry is not None and note == entry.note.strip()
     try:
@@ -273,9 +276,43 @@ def _check_plausibility(
     return True
 
 
-def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | None:
-    """The value as the target wants it, or None with an error recorded."""
+@dataclass(frozen=True)
+class Typed:
+    """What a value cell gives: the figure (None when none, or with an error recorded), a
+    growth rate stated beside it as a bulletin does, and the text the plausibility check
+    reads for a unit sign ("3万" in a target of 亿元)."""
 
+    figure: Decimal | bool | None = None
+    growth: Decimal | None = None
+    text: str = ""
+
+
+def _figure(raw: RawRow, target: Target, preview: Preview) -> Typed:
+    """The value as the target wants it; an error recorded when it is none."""
+    found = _read_value(raw, target, preview)
+    return found if isinstance(found, Typed) else Typed(found, text=_text(raw.value))
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _read_text(text: str, target: Target, fail) -> Typed | None:
+    """A value typed as text, read by the entry page's rule (`read_figure`): a figure, a
+    bulletin's sentence, a rate alone; a level in another unit than the target's refused
+    with the entry page's words. None with an error recorded."""
+    try:
+        reported = read_figure(text, target)
+    except ValidationError as refusal:
+        fail(" ".join(refusal.messages), refusal.code or "not_a_number")
+        return None
+    if reported.growth is None:
+        return Typed(reported.level, text=text)
+    level_text = "" if reported.level is None else f"{reported.level}{reported.unit}"
+    return Typed(reported.level, reported.growth, level_text)
+
+
+def _read_value(raw: RawRow, target: Target, preview: Preview) -> Typed | Decimal | bool | None:
     def fail(message, code="invalid"):
         preview.errors.append(Problem(raw.sheet, raw.value_cell, message, code))
 
@@ -310,13 +347,18 @@ def _figure(raw: RawRow, target: Target, preview: Preview) -> Decimal | bool | N
         text = str(value).strip()
         percent = text.endswith(("%", "％"))
         try:
-            number = parse_decimal(plausibility.split_unit_sign(text, target.unit)[0])
+            # A bare percentage in the value column is a share: the growth has its column.
+            number = parse_decimal(text) if percent else None
         except OutOfRange as refusal:
             fail(str(refusal), "out_of_range")
             return None
         except NotANumber:
-            fail(_("“%(text)s” is not a number.") % {"text": quoted(text)}, "not_a_number")
-            return None
+            number = None
+        if number is None:
+            typed = _read_text(text, target, fail)
+            if typed is None or typed.growth is not None:
+                return typed
+            percent, number = False, typed.figure
     if raw.percent:
         number = number * 100
     try:
@@ -350,11 +392,23 @@ def excel_number(value: float) -> Decimal:
     return Decimal(f"{value:.15g}")
 
 
-def _growth(raw: RawRow, target: Target, preview: Preview) -> Decimal | None:
+def _growth(raw: RawRow, target: Target, preview: Preview, pasted=None) -> Decimal | None:
     """The growth at comparable prices the row gives (percent), or None; an error recorded
-    at its cell when it is not one, or the target takes none."""
+    at its cell when it is not one, or the target takes none. `pasted` is a rate the value
+    cell states; a different one in the growth column is refused, as on the entry page."""
     if raw.growth is None:
+        return pasted
+    rate = _growth_cell(raw, target, preview)
+    if rate is not None and pasted is not None and rate != pasted:
+        message = _(
+            "The value gives a growth of %(pasted)s%%, the growth column %(column)s%%: keep one."
+        ) % {"pasted": pasted, "column": rate}
+        preview.errors.append(Problem(raw.sheet, raw.value_cell, message, "two_rates"))
         return None
+    return rate
+
+
+def _growth_cell(raw: RawRow, target: Target, preview: Preview) -> Decimal | None:
     column = TEMPLATE_COLUMNS["growth"][0]
 
     def fail(message, code="invalid_growth"):
