@@ -181,8 +181,11 @@ def test_the_template_instructions_print_whole_on_a4(demo_plan, tmp_path):
     assert len(texts) == 2
     instructions = " ".join(texts[1].split())
     for sentence in [
-        "1. Fill the yellow cells of the first sheet: value, data quality and note.",
-        "and no negatives unless the target allows them;",
+        "1. Fill the yellow cells of the first sheet: Value, Quality, Growth at comparable "
+        "prices (%), Source and Note.",
+        "or the bulletin's sentence",
+        "no negatives unless the target allows them;",
+        "A year may give the rate alone, without the value.",
         "To correct one, ask an administrator to reopen it.",
         "Plan and year are read from the cells above the header: keep them.",
     ]:

@@ -280,3 +280,11 @@ def test_the_preview_shows_the_level_and_the_growth(client, plan, reporter):
     response = client.post(reverse("tracker:import", args=[plan.slug]), {"file": upload})
     html = client.get(response["Location"]).content.decode()
     assert "140.0" in html and "3.1%" in html and "可比价增速" in html
+
+
+def test_the_template_shows_a_figure_with_every_digit_it_was_reported_with(plan, reporter):
+    factory.make_entry(Target.objects.get(code="GDP"), 2024, "205.36", state="draft")
+    ws = openpyxl.load_workbook(io.BytesIO(template_bytes(plan, 2024, reporter))).worksheets[0]
+    # At least the target's one decimal, up to the six a figure keeps: 205.36 reads 205.36.
+    assert ws["F5"].number_format == "0.0#####"
+    assert ws["F5"].value == pytest.approx(205.36)

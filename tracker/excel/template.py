@@ -259,7 +259,7 @@ def write_template(
                     else (YES if previous.achieved else NO)[lang]
                 )
                 goal_cell = milestone_word(True)
-                fmt = None
+                fmt = typed_fmt = None
             else:
                 key = target.allow_negative
                 if key not in number_rules:
@@ -269,6 +269,7 @@ def write_template(
                 before = previous.value if previous else None
                 goal_cell = goal
                 fmt = number_format(target.decimal_places)
+                typed_fmt = reported_format(target.decimal_places)
             ws.row_dimensions[index].height = row_height(
                 [
                     (target.code, widths[0]),
@@ -291,9 +292,9 @@ def write_template(
                     cell(ws, target.code, fill=CONTEXT_FILL, alignment=MIDDLE),
                     cell(ws, target.display_name, fill=CONTEXT_FILL, alignment=MIDDLE),
                     cell(ws, localized(target, "unit"), fill=CONTEXT_FILL, alignment=CENTER),
-                    cell(ws, before, fill=CONTEXT_FILL, number_format=fmt, alignment=MIDDLE),
+                    cell(ws, before, fill=CONTEXT_FILL, number_format=typed_fmt, alignment=MIDDLE),
                     cell(ws, goal_cell, fill=CONTEXT_FILL, number_format=fmt, alignment=MIDDLE),
-                    cell(ws, value, fill=fill, protection=protection, number_format=fmt),
+                    cell(ws, value, fill=fill, protection=protection, number_format=typed_fmt),
                     cell(
                         ws,
                         QUALITY_WORDS[current.quality][lang] if current else None,
@@ -337,6 +338,16 @@ def write_template(
         wb.save(out)
 
 
+def reported_format(places: int) -> str:
+    """The number format of a figure as reported: at least the target's display places and
+    up to the PLACES a figure keeps, so that 205.36 reads 205.36 in a target of one decimal
+    ("0.0#####"). Excel writes "160." for "0.######": whole-number targets show as General.
+    """
+    if places <= 0:
+        return "General"
+    return "0." + "0" * places + "#" * max(0, PLACES - places)
+
+
 def column_ranges(column: str, rows: list[int]) -> MultiCellRange:
     """Rows of one column as few ranges: [5, 6, 7, 9] -> F5:F7 F9 (one pass, not one per cell)."""
     ranges, start, previous = [], None, None
@@ -374,11 +385,19 @@ def _instructions(wb, plan: Plan, year: int, lang: int) -> None:
     lines = [
         _("Data-entry template: %(plan)s, %(year)s") % {"plan": plan.display_name, "year": year},
         "",
-        _("1. Fill the yellow cells of the first sheet: value, data quality and note."),
         _(
-            "2. Numbers only in the value column, with every digit as published (at most "
-            "%(places)s decimal places), and no negatives unless the target allows them; for a "
-            "milestone choose %(yes)s or %(no)s."
+            "1. Fill the yellow cells of the first sheet: %(value)s, %(quality)s, %(growth)s, "
+            "%(source)s and %(note)s."
+        )
+        % {
+            key: TEMPLATE_COLUMNS[key][lang]
+            for key in ("value", "quality", "growth", "source", "note")
+        },
+        _(
+            "2. In the value column, the figure with every digit as published (at most "
+            "%(places)s decimal places) in the target's unit, or the bulletin's sentence "
+            "(地区生产总值160亿元，按可比价格计算增长3.1%%); no negatives unless the target "
+            "allows them; for a milestone choose %(yes)s or %(no)s."
         )
         % {"yes": YES[lang], "no": NO[lang], "places": PLACES},
         _("3. Data quality says how settled the figure is:"),
@@ -396,8 +415,9 @@ def _instructions(wb, plan: Plan, year: int, lang: int) -> None:
         ),
         _(
             "7. For amounts such as GDP, the column %(growth)s takes the growth over the previous "
-            "year at comparable prices, in percent: 3.1 for 增长3.1%%, -2.3 for 下降2.3%%. A year "
-            "may give it without the value. %(source)s says where the figure was published."
+            "year at comparable prices (可比价, not current prices), in percent: 3.1 for "
+            "增长3.1%%, -2.3 for 下降2.3%%. A year may give the rate alone, without the value. "
+            "%(source)s says where the figure was published."
         )
         % {"growth": TEMPLATE_COLUMNS["growth"][lang], "source": TEMPLATE_COLUMNS["source"][lang]},
         "",
