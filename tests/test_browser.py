@@ -321,3 +321,27 @@ def test_the_dashboard_prints_on_a4_landscape_without_its_controls(open_as, demo
     pdf = page.pdf(prefer_css_page_size=True)
     boxes = set(re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf))
     assert {(round(float(w)), round(float(h))) for w, h in boxes} == {(842, 595)}
+
+
+def test_a_figure_is_entered_on_a_phone_without_scrolling_sideways(open_as, demo_plan):
+    """At 390 px each target is a card: its value box and the growth, quality and source
+    inputs stack within the screen; on the target page the source column is readable."""
+    page = open_as("tongji")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/plans/{demo_plan.slug}/entry/2025/")
+    row = page.locator("#row-GDP")
+    for name in ("value", "quality", "growth", "growth_quality", "source"):
+        box = row.locator(f"[name$='-{name}']").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, name
+    value = row.locator("input[name$='-value']")
+    growth = row.locator("input[name$='-growth']").bounding_box()
+    assert growth["y"] > value.bounding_box()["y"]  # under the value, not beside it
+    value.fill("205.36")
+    page.click("button[name=draft]")
+    page.wait_for_selector(".message-success")
+    page.goto(f"/plans/{demo_plan.slug}/targets/GDP/")
+    source = page.locator("table.figures td.source").first.bounding_box()
+    assert source["width"] >= 150
+    heights = [r.bounding_box()["height"] for r in page.locator("table.figures tbody tr").all()]
+    assert max(heights) < 200
+    assert "205.36" in page.locator("table.figures").inner_text()
