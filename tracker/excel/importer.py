@@ -35,7 +35,7 @@ from tracker.figures.numbers import (
     shown_as_reported,
     storable,
 )
-from tracker.forms import read_figure
+from tracker.figures.typed import read_figure
 from tracker.models import Plan, ProgressEntry, Target
 from tracker.standings import formats
 from tracker.text import NOTE_MAX, quoted, unstorable
