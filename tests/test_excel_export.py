@@ -120,8 +120,8 @@ class TestSummary:
         latest = gdp[COL["2024年"]]
         assert latest.value == pytest.approx(192.3) and latest.number_format == '0.0"†"'
         assert gdp[COL["2025年目标"]].value == pytest.approx(324.72)
-        assert gdp[COL["规划年均增长"]].value == pytest.approx(0.171)  # 2.2 ** (1/5) - 1
-        assert gdp[COL["规划年均增长"]].number_format == "0.0%"
+        # 2.2 ** (1/5) - 1, and the row's basis stated once, under the planned pace.
+        assert gdp[COL["规划年均增长"]].value == "17.1%\n按可比价"
         # The sample's published rate at comparable prices, not 192.3 / 178.5 - 1 = 7.7%.
         assert gdp[COL["较上年增长"]].value == pytest.approx(0.055)
         rd = summary_rows(demo_report)["科技研发投入占地区生产总值比重"]
@@ -144,7 +144,9 @@ class TestSummary:
         income = summary_rows(demo_report)["人均可支配收入"]
         assert "地区生产总值" in income[COL["2025年目标"]].value
         # 2020-2024: (32300 / 25000) ** (1/4) - 1 = 6.61% against (192.3 / 147.6) ** (1/4) - 1
-        assert income[COL["实际年均增长"]].value == "年均6.6%（对照6.8%）\n按现价"
+        assert income[COL["实际年均增长"]].value == "年均6.6%（对照6.8%）"
+        # The basis, stated once for the row, holds for both comparisons.
+        assert income[COL["规划年均增长"]].value == "按现价"
         # 2024 alone: 32300 / 30400 - 1 = 6.25%, half up 6.3%, against 192.3 / 178.5 - 1
         assert income[COL["较上年增长"]].value == "2024年6.3%（对照7.7%）"
 
@@ -667,9 +669,9 @@ class TestNumbersAsStatisticiansPublishThem:
         rd = summary_rows(demo_report)["科技研发投入占地区生产总值比重"]
         assert rd[COL["较上年增长"]].value == "+0.40个百分点"  # 1.90% in 2023, 2.30% in 2024
         # 1.20 to 2.50 over 2020-2025: 0.26 points a year, 1.30 in all
-        assert rd[COL["规划年均增长"]].value == "+0.26个百分点\n〔累计提高1.30个百分点〕"
+        assert rd[COL["规划年均增长"]].value == "+0.26个百分点\n〔+1.30〕"
         # 1.20 to 2.30 over 2020-2024: 0.275 points a year, half up 0.28
-        assert rd[COL["实际年均增长"]].value == "+0.28个百分点\n〔累计提高1.10个百分点〕"
+        assert rd[COL["实际年均增长"]].value == "+0.28个百分点\n〔+1.10〕"
         english = english_rows(report(demo_plan, language="en")[1])
         rd = english["R&D spending as a share of GDP"]
         assert rd["vs. last year"].value == "+0.40 percentage points"
@@ -776,7 +778,8 @@ class TestNumbersAsStatisticiansPublishThem:
         assert row["2022年"].value == "增长3.1%"
         assert row["较上年增长"].value == pytest.approx(0.031)  # the published rate
         # 1.06 x 1.031 = 1.09286: 9.3% in all, (1.09286 ** 0.5 - 1) = 4.5% a year
-        assert row["实际年均增长"].value == "4.5%\n〔累计增长9.3%〕\n按可比价"
+        assert row["实际年均增长"].value == "4.5%\n〔9.3%〕"
+        assert row["规划年均增长"].value.endswith("\n按可比价")
         assert notes_of(wb)["地区生产总值"].startswith("增长按可比价计算")
 
     @pytest.mark.parametrize("year", [2024, 2025])
