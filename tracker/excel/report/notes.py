@@ -188,6 +188,17 @@ def _changes_lines(ctx: Context, rows: list[Standing]) -> list[tuple[str, str]]:
         _("Years without an approved figure (printed as —)"),
         [_gap_line(ctx, row) for row in rows],
     )
+    if any(row.target.is_milestone for row in rows):
+        lines.append(
+            (
+                _("Milestones"),
+                _(
+                    "A milestone is reported in the years it has something to report: a year "
+                    "left blank means no report that year; — marks one entered but not "
+                    "approved."
+                ),
+            )
+        )
     lines += _section(
         _("Percentages are computed from unrounded figures"),
         [_unreproduced_line(ctx, row) for row in rows],

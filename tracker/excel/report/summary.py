@@ -29,8 +29,6 @@ from tracker.excel.common import (
     WRAP,
     ZH,
     cell,
-    number_format,
-    quality_format,
     row_height,
     sheet,
     text_units,
@@ -58,6 +56,7 @@ from tracker.excel.report.shared import (
     _reference_name,
     _unit,
     _within_budget,
+    figure_format,
     shows_gap,
     status_text,
 )
@@ -111,7 +110,7 @@ def _percent(value: Decimal | None) -> Shown:
 def _figure(value: Decimal | None, places: int, quality: str | None = None) -> Shown:
     if value is None:
         return EMPTY
-    return Shown(value, _numeral(value, places, quality), quality_format(places, quality))
+    return Shown(value, _numeral(value, places, quality), figure_format(value, places, quality))
 
 
 def _lines(*lines: str | None) -> str:
@@ -147,14 +146,23 @@ def _goal(row: Standing) -> Shown:
     if target.is_milestone:
         return _text(formats.milestone_word(True))
     if target.kind == target.Kind.RELATIVE:
-        return _text(_("Growth above %(reference)s") % {"reference": _reference_name(target)})
+        return _text(_("Growth above %(reference)s") % {"reference": _in_sentence(target)})
     if row.goal is None:
         return EMPTY
     return Shown(
         row.goal,
         _numeral(row.goal, target.decimal_places),
-        number_format(target.decimal_places),
+        figure_format(row.goal, target.decimal_places),
     )
+
+
+def _in_sentence(target) -> str:
+    """The reference target's name inside a sentence: "Growth above gross domestic
+    product" in English (an acronym such as GDP kept); Chinese has no capitals."""
+    name = _reference_name(target)
+    if name[:1].isupper() and name[1:2].islower():
+        return name[0].lower() + name[1:]
+    return name
 
 
 def _growth_goal(row: Standing) -> bool:
@@ -385,7 +393,9 @@ def _columns(ctx: Context, english: bool) -> list[Column]:
         Column("expected", _("Due by now")),
         Column("progress", _("Done so far")),
         # 严重滞后 on one line: a status is read at a glance.
-        Column("status", _("Completion") if ctx.final else _("Status"), 6, 10, 5.5 if english else 7.3),
+        Column(
+            "status", _("Completion") if ctx.final else _("Status"), 6, 10, 5.5 if english else 7.3
+        ),
         Column("projection", _("Likely to be met"), 4, 8, 4.5),
         Column("growth", _("vs. last year"), 5, 8),
         Column("departments", _("Led by"), 6, 10, 5),
