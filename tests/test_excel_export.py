@@ -573,8 +573,10 @@ class TestTemplateLocksAndRules:
 
     def test_validation_refuses_negatives_and_takes_every_reported_digit(self, db, department):
         plan = factory.make_plan()
-        plain = factory.make_target(plan, decimal_places=1)
-        signed = factory.make_target(plan, decimal_places=2, allow_negative=True)
+        plain = factory.make_target(plan, decimal_places=1, comparable_growth=True)
+        signed = factory.make_target(
+            plan, decimal_places=2, allow_negative=True, comparable_growth=True
+        )
         ws = template(plan, 2022, [plain, signed])["填报"]
         rules = [dv for dv in ws.data_validations.dataValidation if dv.type == "custom"]
         by_range = {str(dv.sqref): dv.formula1 for dv in rules}
@@ -590,7 +592,7 @@ class TestTemplateLocksAndRules:
 
     def test_the_growth_column_is_open_only_for_amounts(self, db, department):
         plan = factory.make_plan()
-        gdp = factory.make_target(plan, decimal_places=1)
+        gdp = factory.make_target(plan, decimal_places=1, comparable_growth=True)
         share = factory.make_target(plan, unit="%", decimal_places=2)
         ws = template(plan, 2022, [gdp, share])["填报"]
         assert [ws["J4"].value, ws["K4"].value] == ["可比价增速(%)", "来源"]
@@ -673,9 +675,9 @@ class TestNumbersAsStatisticiansPublishThem:
         rd = summary_rows(demo_report)["科技研发投入占地区生产总值比重"]
         assert rd[COL["较上年增长"]].value == "+0.40个百分点"  # 1.90% in 2023, 2.30% in 2024
         # 1.20 to 2.50 over 2020-2025: 0.26 points a year, 1.30 in all
-        assert rd[COL["规划年均增长"]].value == "+0.26个百分点\n〔+1.30〕"
+        assert rd[COL["规划年均增长"]].value == "+0.26个百分点\n〔累计提高1.30个百分点〕"
         # 1.20 to 2.30 over 2020-2024: 0.275 points a year, half up 0.28
-        assert rd[COL["实际年均增长"]].value == "+0.28个百分点\n〔+1.10〕"
+        assert rd[COL["实际年均增长"]].value == "+0.28个百分点\n〔累计提高1.10个百分点〕"
         english = english_rows(report(demo_plan, language="en")[1])
         rd = english["R&D spending as a share of GDP"]
         assert rd["vs. last year"].value == "+0.40 percentage points"
@@ -840,7 +842,7 @@ class TestNumbersAsStatisticiansPublishThem:
         assert row["2022年"].value == "增长3.1%"
         assert row["较上年增长"].value == pytest.approx(0.031)  # the published rate
         # 1.06 x 1.031 = 1.09286: 9.3% in all, (1.09286 ** 0.5 - 1) = 4.5% a year
-        assert row["实际年均增长"].value == "4.5%\n〔9.3%〕"
+        assert row["实际年均增长"].value == "4.5%\n〔累计增长9.3%〕"
         assert row["规划年均增长"].value.endswith("\n按可比价")
         assert notes_of(wb)["地区生产总值"].startswith("增长按可比价计算")
 

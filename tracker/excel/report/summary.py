@@ -171,13 +171,9 @@ def _growth_goal(row: Standing) -> bool:
 
 
 def _cumulative(change: Decimal | None, points: bool, places: int) -> str:
-    """The change since the baseline in the plan's short notation, under the yearly pace:
-    〔23.0%〕, or 〔+1.30〕 in the percentage points of the pace above it."""
-    if change is None:
-        return ""
-    if points:
-        return f"〔{formats.rounded(change, places):+.{places}f}〕"
-    return f"〔{formats.rounded(Decimal(change) * 100, 1):.1f}%〕"
+    """The change since the baseline in the plan's notation, under the yearly pace:
+    〔累计增长23.0%〕, 〔累计提高1.30个百分点〕."""
+    return formats.format_cumulative(change, points, places)
 
 
 def _basis(row: Standing) -> str:
