@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from tracker.figures.rights import ADMINISTRATORS, REPORTERS
-from tracker.models import Area, Department, Plan, ProgressEntry, Region, Target
+from tracker.models import Area, Department, Indicator, Plan, ProgressEntry, Region, Target
 
 _counter = itertools.count(1)
 PASSWORD = "correct-horse-battery"
@@ -53,7 +53,9 @@ def make_department(**fields) -> Department:
     return Department.objects.create(**{"name": f"部门{n}", **fields})
 
 
-def make_target(plan: Plan | None = None, **fields) -> Target:
+def make_target(plan: Plan | None = None, *, comparable_growth: bool = False, **fields) -> Target:
+    """A target of `plan`; `comparable_growth` marks its indicator as one whose growth is
+    published at comparable prices (its figures then carry a growth rate)."""
     plan = plan or make_plan()
     n = next(_counter)
     if "area" not in fields:
@@ -69,7 +71,11 @@ def make_target(plan: Plan | None = None, **fields) -> Target:
         target_year=plan.end_year,
         decimal_places=1,
     )
-    return Target.objects.create(plan=plan, **{**defaults, **fields})
+    target = Target.objects.create(plan=plan, **{**defaults, **fields})
+    if comparable_growth:
+        Indicator.objects.filter(pk=target.indicator_id).update(comparable_growth=True)
+        target.indicator.refresh_from_db()
+    return target
 
 
 def make_milestone(plan: Plan, **fields) -> Target:

@@ -21,7 +21,9 @@ def plan(db):
 
 @pytest.fixture
 def gdp(plan, department):
-    return factory.make_target(plan, code="GDP", name="地区生产总值", lead_department=department)
+    return factory.make_target(
+        plan, code="GDP", name="地区生产总值", lead_department=department, comparable_growth=True
+    )
 
 
 @pytest.fixture

@@ -99,7 +99,11 @@ class TestSummary:
         for row in standings(plan_targets(demo_plan, viewer=ANY_ADMINISTRATOR), 2024):
             cells = rows[row.target.name]
             status_cell = cells[COL["状态"]]
-            assert status_cell.value in STATUS_WORDS
+            word, *based = status_cell.value.split("\n")
+            assert word in STATUS_WORDS
+            # The year a status rests on where the assessment says it is older.
+            a = row.assessment
+            assert based == ([f"依据{a.latest_year}年数据"] if a.rests_on_older_year else [])
             assert status_cell.fill.fgColor.rgb.endswith(COLOURS[row.assessment.status])
             progress = cells[COL["完成进度"]]
             if row.target.is_milestone:
@@ -110,7 +114,7 @@ class TestSummary:
                 # Rounded half up as it prints, so that no application rounds it otherwise.
                 assert progress.value == float(rounded(row.assessment.progress, 3))
                 assert progress.number_format == "0.0%"
-        assert {r[COL["状态"]].value for r in rows.values()} == STATUS_WORDS
+        assert {r[COL["状态"]].value.split("\n")[0] for r in rows.values()} == STATUS_WORDS
 
     def test_figures_keep_their_decimals_and_show_their_quality(self, demo_report):
         gdp = summary_rows(demo_report)["地区生产总值"]
@@ -120,8 +124,8 @@ class TestSummary:
         latest = gdp[COL["2024年"]]
         assert latest.value == pytest.approx(192.3) and latest.number_format == '0.0"†"'
         assert gdp[COL["2025年目标"]].value == pytest.approx(324.72)
-        assert gdp[COL["规划年均增长"]].value == pytest.approx(0.171)  # 2.2 ** (1/5) - 1
-        assert gdp[COL["规划年均增长"]].number_format == "0.0%"
+        # 2.2 ** (1/5) - 1, and the row's basis stated once, under the planned pace.
+        assert gdp[COL["规划年均增长"]].value == "17.1%\n按可比价"
         # The sample's published rate at comparable prices, not 192.3 / 178.5 - 1 = 7.7%.
         assert gdp[COL["较上年增长"]].value == pytest.approx(0.055)
         rd = summary_rows(demo_report)["科技研发投入占地区生产总值比重"]
@@ -144,7 +148,9 @@ class TestSummary:
         income = summary_rows(demo_report)["人均可支配收入"]
         assert "地区生产总值" in income[COL["2025年目标"]].value
         # 2020-2024: (32300 / 25000) ** (1/4) - 1 = 6.61% against (192.3 / 147.6) ** (1/4) - 1
-        assert income[COL["实际年均增长"]].value == "年均6.6%（对照6.8%）\n按现价"
+        assert income[COL["实际年均增长"]].value == "年均6.6%（对照6.8%）"
+        # The basis, stated once for the row, holds for both comparisons.
+        assert income[COL["规划年均增长"]].value == "按现价"
         # 2024 alone: 32300 / 30400 - 1 = 6.25%, half up 6.3%, against 192.3 / 178.5 - 1
         assert income[COL["较上年增长"]].value == "2024年6.3%（对照7.7%）"
 
@@ -567,8 +573,10 @@ class TestTemplateLocksAndRules:
 
     def test_validation_refuses_negatives_and_takes_every_reported_digit(self, db, department):
         plan = factory.make_plan()
-        plain = factory.make_target(plan, decimal_places=1)
-        signed = factory.make_target(plan, decimal_places=2, allow_negative=True)
+        plain = factory.make_target(plan, decimal_places=1, comparable_growth=True)
+        signed = factory.make_target(
+            plan, decimal_places=2, allow_negative=True, comparable_growth=True
+        )
         ws = template(plan, 2022, [plain, signed])["填报"]
         rules = [dv for dv in ws.data_validations.dataValidation if dv.type == "custom"]
         by_range = {str(dv.sqref): dv.formula1 for dv in rules}
@@ -584,7 +592,7 @@ class TestTemplateLocksAndRules:
 
     def test_the_growth_column_is_open_only_for_amounts(self, db, department):
         plan = factory.make_plan()
-        gdp = factory.make_target(plan, decimal_places=1)
+        gdp = factory.make_target(plan, decimal_places=1, comparable_growth=True)
         share = factory.make_target(plan, unit="%", decimal_places=2)
         ws = template(plan, 2022, [gdp, share])["填报"]
         assert [ws["J4"].value, ws["K4"].value] == ["可比价增速(%)", "来源"]
@@ -717,6 +725,18 @@ class TestNumbersAsStatisticiansPublishThem:
         assert "完成情况" in header and "序时进度" not in header
         assert wb["汇总"]["A2"].value.startswith("11项主要指标中，超额完成1项、完成1项、未完成8项")
 
+    def test_an_evaluation_title_names_its_kind_once(self, demo_plan, admin_user):
+        from tracker.plans.evaluations import freeze, write_frozen_report
+
+        titled = {"终期评估（测试）": "终期评估（测试）", "2025年复核": "2025年复核（终期评估）"}
+        for title, shown in titled.items():
+            evaluation = freeze(plan=demo_plan, year=2025, kind="final", title=title, by=admin_user)
+            out = io.BytesIO()
+            write_frozen_report(out, evaluation, viewer=ANY_ADMINISTRATOR)
+            ws = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["汇总"]
+            assert ws["A1"].value.endswith(f" · {shown}"), ws["A1"].value
+            assert ws["A1"].value.count("终期评估") == 1
+
     def test_a_status_resting_on_an_older_figure_says_its_year(self, demo_plan):
         wb = report(demo_plan, 2025)[1]
         header = [c.value for c in wb["汇总"][4]]
@@ -724,9 +744,17 @@ class TestNumbersAsStatisticiansPublishThem:
         assert gdp[header.index("完成情况")].value == "未完成\n依据2024年数据"
         notes = list(wb["说明"].iter_rows(values_only=True))
         heading = notes.index(("依据以前年度数据的评价", None))
-        listed = dict(notes[heading + 1 : heading + 10])
+        end = notes.index((None, None), heading)
+        listed = dict(notes[heading + 1 : end])
         assert listed["地区生产总值"] == "依据2024年数据"
-        assert "国家级经济开发区" not in listed  # reached in 2023: still reached
+        # The report reads the assessment, as the pages and the API do (an achieved
+        # milestone is the engine's to judge): the list, the status cells and the
+        # assessment agree target by target.
+        rows = summary_rows(wb)
+        for row in standings(plan_targets(demo_plan, viewer=ANY_ADMINISTRATOR), 2025):
+            name, a = row.target.display_name, row.assessment
+            said = "依据" in rows[name][header.index("完成情况")].value
+            assert said == a.rests_on_older_year == (name in listed), name
 
     def test_a_year_without_an_approved_figure_is_a_gap_the_notes_explain(self, demo_plan):
         wb = report(demo_plan, 2025)[1]
@@ -740,6 +768,44 @@ class TestNumbersAsStatisticiansPublishThem:
         assert notes["城市建设区面积"].endswith("2025年：未报送")  # returned
         assert notes["综合实力全省县域排名"] == "2020—2025年：无数据"
         assert "无已审核数据的年份（表中以“—”表示）" in notes
+        # A milestone's year without a report is blank, and the notes say so.
+        zone = rows["国家高新技术产业园区"]
+        assert zone[header.index("2021年")].value is None
+        assert "空白" in notes["里程碑指标"]
+
+    def test_five_digit_figures_group_their_thousands_as_the_pages_do(self, demo_report):
+        income = summary_rows(demo_report)["人均可支配收入"]
+        base = income[COL["2020年（基期）"]]
+        assert base.value == 25000 and base.number_format.startswith("#,##0")  # 25,000
+        assert income[COL["2024年"]].number_format == '#,##0"†"'  # 32,300†
+        gdp = summary_rows(demo_report)["地区生产总值"]
+        assert gdp[COL["2024年"]].number_format == '0.0"†"'  # four digits: 192.3†
+        matrix = {r[0].value: r for r in demo_report["年度数据"].iter_rows(min_row=2)}
+        assert matrix["INCOME-GROWTH"][3 + 4].number_format == '#,##0"†"'
+
+    def test_the_year_matrix_shows_every_digit_stored(self, db):
+        plan = factory.make_plan()
+        target = factory.make_target(plan, code="REV", decimal_places=1)
+        factory.make_entry(target, 2021, "205.36", quality="final")
+        factory.make_entry(target, 2022, "210.4", quality="estimate")
+        factory.make_entry(target, 2023, "12345.678901", quality="final")
+        wb = report(plan, 2023)[1]
+        row = [r for r in wb["年度数据"].iter_rows(min_row=2) if r[0].value == "REV"][0]
+        # At least the display decimals, every digit reported: 205.36 reads 205.36.
+        assert row[3 + 1].value == pytest.approx(205.36)
+        assert row[3 + 1].number_format == "0.00####"
+        assert row[3 + 2].number_format == '0.0#####"*"'
+        assert row[3 + 3].number_format == "#,##0.000000"
+        # The summary shows the target's one decimal, as the pages do.
+        assert summary_rows(wb)[target.name][COL["2021年"]].number_format == "0.0"
+
+    def test_the_english_legend_and_goal_read_naturally(self, demo_plan):
+        ws = report(demo_plan, language="en")[1]["Summary"]
+        assert ws["A3"].value.endswith(
+            "Approved figures only; * marks an estimate, † a preliminary figure."
+        )
+        income = english_rows(ws.parent)["Per-capita disposable income"]
+        assert income["2025 target"].value == "Growth above gross domestic product"
 
     def test_the_notes_say_percentages_come_from_unrounded_figures(self, demo_report):
         notes = notes_of(demo_report)
@@ -776,7 +842,8 @@ class TestNumbersAsStatisticiansPublishThem:
         assert row["2022年"].value == "增长3.1%"
         assert row["较上年增长"].value == pytest.approx(0.031)  # the published rate
         # 1.06 x 1.031 = 1.09286: 9.3% in all, (1.09286 ** 0.5 - 1) = 4.5% a year
-        assert row["实际年均增长"].value == "4.5%\n〔累计增长9.3%〕\n按可比价"
+        assert row["实际年均增长"].value == "4.5%\n〔累计增长9.3%〕"
+        assert row["规划年均增长"].value.endswith("\n按可比价")
         assert notes_of(wb)["地区生产总值"].startswith("增长按可比价计算")
 
     @pytest.mark.parametrize("year", [2024, 2025])

@@ -323,3 +323,22 @@ class TestRelativeOnAverageGrowth:
         assert result.status == Status.ON_TRACK
         assert result.year_growth == pytest.approx(D("0.053"))
         assert result.reference_year_growth == pytest.approx(D("0.066"))
+
+
+class TestWhatAVerdictRestsOn:
+    def test_a_comparable_goal_without_any_rate_is_judged_at_current_prices_and_says_so(self):
+        s = spec(Kind.MULTIPLE, base=D(100), target=None, factor=D(2), basis=Basis.COMPARABLE)
+        result = assess(s, {2021: D(110)}, 2021, growths={})
+        assert result.basis == Basis.CURRENT
+        assert result.index == D("1.1")
+        rated = assess(s, {2021: D(110)}, 2021, growths={2021: D(5)})
+        assert rated.basis == Basis.COMPARABLE and rated.index == D("1.05")
+        # the trend goes on from the latest level, at the comparable pace so far
+        assert rated.projected_value == pytest.approx(D(110) * D("1.05") ** 4)
+
+    def test_an_achievement_lasts(self):
+        s = spec(Kind.MILESTONE, base=None, target=None)
+        achieved = assess(s, {}, 2024, achieved={2023: True})
+        assert achieved.latest_year == 2023 and not achieved.rests_on_older_year
+        level = assess(spec(), {2022: D(15)}, 2024)
+        assert level.rests_on_older_year

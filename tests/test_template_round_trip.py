@@ -20,7 +20,9 @@ def plan(db, department):
     plan = factory.make_plan(slug="round-trip")
     area = factory.make_area(plan)
     common = dict(area=area, lead_department=department)
-    gdp = factory.make_target(plan, code="GDP", name="地区生产总值", **common)
+    gdp = factory.make_target(
+        plan, code="GDP", name="地区生产总值", comparable_growth=True, **common
+    )
     rd = factory.make_target(
         plan, code="RD", name="研发投入占比", unit="%", decimal_places=2, **common
     )

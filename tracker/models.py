@@ -265,8 +265,10 @@ class Indicator(models.Model):
 
     @property
     def carries_growth(self) -> bool:
-        """Whether a year's figure may give a growth rate beside (or instead of) its level."""
-        return self.measure == self.Measure.AMOUNT and not self.formula
+        """Whether a year's figure may give a growth rate at comparable prices beside (or
+        instead of) its level: a typed amount whose growth is published so (GDP, not the
+        urban population)."""
+        return self.comparable_growth and self.measure == self.Measure.AMOUNT and not self.formula
 
     def clean(self):
         errors = {}

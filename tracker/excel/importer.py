@@ -89,7 +89,7 @@ def build_preview(
         inspection = inspect_xlsx(data, max_bytes=settings.IMPORT_MAX_BYTES)
         read = read_workbook(data, inspection)
     except UnsafeFile as refusal:
-        preview.errors.append(Problem("", "", str(refusal), code="unsafe"))
+        preview.errors.append(Problem(refusal.sheet, refusal.cell, str(refusal), code="unsafe"))
         return preview
     except Exception:
         # A hostile or broken file must end in a refusal, whatever the parsers raise.

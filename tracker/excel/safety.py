@@ -54,7 +54,12 @@ STYLES = "xl/styles.xml"
 
 
 class UnsafeFile(Exception):
-    """The file is refused before parsing; the message says why."""
+    """The file is refused before parsing; the message says why, and where when it is one
+    cell (`sheet`, `cell`)."""
+
+    def __init__(self, message, *, sheet: str = "", cell: str = ""):
+        super().__init__(message)
+        self.sheet, self.cell = sheet, cell
 
 
 @dataclass
@@ -258,17 +263,17 @@ class _Scan:
         )
 
     def refuse_number(self, part: str, row: int, column: int, number: str) -> None:
+        cell = f"{get_column_letter(min(max(column, 1), 18278))}{row}"
+        sheet = self.sheet_names().get(part, part)
         raise UnsafeFile(
             _(
                 "The cell %(cell)s of the sheet “%(sheet)s” holds the number %(number)s, "
                 "which no figure can be: a figure is zero, or from 0.000001 to below 10¹². "
                 "Type the figure itself and upload again."
             )
-            % {
-                "cell": f"{get_column_letter(min(max(column, 1), 18278))}{row}",
-                "sheet": self.sheet_names().get(part, part),
-                "number": number.strip()[:40],
-            }
+            % {"cell": cell, "sheet": sheet, "number": number.strip()[:40]},
+            sheet=sheet,
+            cell=cell,
         )
 
     def too_many_cells(self, part: str, limit: int) -> UnsafeFile:

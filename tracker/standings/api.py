@@ -43,6 +43,7 @@ def _changes(row: Standing) -> dict:
         "change_on_previous_year": _change(
             row, row.year_change(a.latest_year) if a.latest_year else None
         ),
+        "required_annual_change": _change(row, row.required_pace()),
     }
 
 

@@ -135,6 +135,7 @@ class Assessment:
     year_growth: Decimal | None = None
     reference_year_growth: Decimal | None = None
     basis: Basis | None = None
+    lasting: bool = False  # a milestone achieved: it stays achieved, however old its year
 
     @property
     def is_final(self) -> bool:
@@ -142,7 +143,10 @@ class Assessment:
 
     @property
     def rests_on_older_year(self) -> bool:
-        """Whether the status rests on a figure of a year before the one asked."""
+        """Whether the status rests on a figure of a year before the one asked (an
+        achievement lasts: it rests on nothing older)."""
+        if self.lasting:
+            return False
         return self.latest_year is not None and self.latest_year < self.as_of_year
 
 
@@ -398,7 +402,8 @@ def _assess_milestone(spec: Spec, achieved: Mapping[int, bool], year: int) -> As
     latest_year, value = latest(achieved, year)
     final = year >= spec.target_year
     if value:
-        return Assessment(Status.COMPLETED if final else Status.ACHIEVED, year, latest_year)
+        status = Status.COMPLETED if final else Status.ACHIEVED
+        return Assessment(status, year, latest_year, lasting=True)
     status = Status.INCOMPLETE if final else Status.PENDING
     return Assessment(status, year, latest_year)
 
@@ -463,8 +468,13 @@ def _step(index: Mapping[int, Decimal], year: int) -> Decimal | None:
 def _assess_chained(
     spec: Spec, values: Mapping[int, Decimal], growths: Mapping[int, Decimal], year: int
 ) -> Assessment:
-    """A growth goal at comparable prices: judged on the chained index, whose baseline is 1,
-    and told in the baseline's money where the baseline level is known."""
+    """A growth goal at comparable prices: judged on the chained index, whose baseline is 1.
+
+    Where no published rate carries the chain (every year's step is a ratio of levels), the
+    target is in fact judged at current prices, and says so. The goal and the path are at
+    the baseline year's prices, as the plan states them; the trend's projection goes on
+    from the latest level at the average comparable growth so far.
+    """
     levels = dict(values)
     if spec.baseline_value is not None:
         levels.setdefault(spec.baseline_year, spec.baseline_value)
@@ -472,10 +482,24 @@ def _assess_chained(
     unit = replace(spec, baseline_value=ONE, places=None, basis=Basis.CURRENT)
     judged = assess(unit, {y: v for y, v in index.items() if y > spec.baseline_year}, year)
     scale = spec.baseline_value
+    latest_year = judged.latest_year
+    rated = latest_year is not None and any(
+        growths.get(y) is not None for y in range(spec.baseline_year + 1, latest_year + 1)
+    )
 
     def level(value):
-        return None if value is None or scale is None else value * scale
+        if value is None or scale is None:
+            return None
+        return value * scale
 
+    projected = level(judged.projected_value)
+    latest_level = values.get(latest_year) if latest_year else None
+    if rated:
+        # The trend from the latest level on, at the average comparable growth so far:
+        # current prices go on from where the figures are.
+        projected = None
+        if latest_level is not None and judged.projected_value and judged.latest_value:
+            projected = latest_level * judged.projected_value / judged.latest_value
     goal_index = goal_value(unit)
     status = judged.status
     if status == Status.EXCEEDED and _percent(judged.latest_value) == _percent(goal_index):
@@ -483,12 +507,12 @@ def _assess_chained(
     return replace(
         judged,
         status=status,
-        latest_value=values.get(judged.latest_year) if judged.latest_year else None,
+        latest_value=latest_level,
         goal_value=level(judged.goal_value),
         expected_value=level(judged.expected_value),
-        projected_value=level(judged.projected_value),
+        projected_value=projected,
         index=judged.latest_value,
-        basis=Basis.COMPARABLE,
+        basis=Basis.COMPARABLE if rated else Basis.CURRENT,
     )
 
 

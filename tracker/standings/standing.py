@@ -78,8 +78,8 @@ class Standing:
 
     def year_change(self, year: int) -> Decimal | None:
         """The change of `year` over the year before: points for a share; otherwise the
-        published growth rate at comparable prices where the target is judged so, else the
-        ratio of levels (a fraction)."""
+        published growth rate at comparable prices where the target is judged on them, else
+        the ratio of levels (a fraction)."""
         target = self.target
         if target.is_milestone or target.kind == target.Kind.RANK:
             return None
@@ -89,7 +89,7 @@ class Standing:
         if self.points:
             current, previous = values.get(year), values.get(year - 1)
             return None if current is None or previous is None else current - previous
-        if target.price_basis == engine.Basis.COMPARABLE:
+        if self.assessment.basis == engine.Basis.COMPARABLE:
             rate = self.growths().get(year)
             if rate is not None:
                 return rate / 100
@@ -134,6 +134,18 @@ class Standing:
         if change <= -1:
             return None
         return (1 + change) ** (Decimal(1) / years) - 1
+
+    def required_pace(self) -> Decimal | None:
+        """The pace still needed a year to reach the goal: percentage points for a share,
+        the average growth rate (a fraction) otherwise; None once the target's time is up."""
+        a, target = self.assessment, self.target
+        if a.is_final or a.latest_year is None:
+            return None
+        if not self.points:
+            return a.required_annual_rate
+        if self.goal is None or a.latest_value is None:
+            return None
+        return self.average_pace(self.goal - a.latest_value, target.target_year - a.latest_year)
 
     def gap(self, year: int) -> str | None:
         """Why `year` has no approved figure, or None where it has one: "not_submitted"

@@ -172,17 +172,12 @@ def _relative_facts(row) -> list[tuple[str, str]]:
 def _still_required(row) -> str:
     """The pace still needed to reach the goal: percentage points a year for a share, the
     average growth rate otherwise; "" where there is none."""
-    a, target = row.assessment, row.target
-    if a.is_final:  # the plan's time for the target is up
+    pace = row.required_pace()
+    if pace is None:
         return ""
-    if row.points:
-        if row.goal is None or a.latest_value is None:
-            return ""
-        pace = row.average_pace(row.goal - a.latest_value, target.target_year - a.latest_year)
-        rate = formats.format_change(pace, True, target.decimal_places)
-    else:
-        rate = formats.format_share(a.required_annual_rate)
-    return _("%(rate)s a year") % {"rate": rate} if rate else ""
+    rate = formats.format_change(pace, True, row.target.decimal_places) if row.points else None
+    rate = rate or formats.format_share(pace)
+    return _("%(rate)s a year") % {"rate": rate}
 
 
 def target_detail(request, slug, code):

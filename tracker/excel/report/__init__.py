@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from tracker.excel.common import (
     QUALITY_MARKS,
-    QUALITY_WORDS,
     clean_text,
     language_index,
     new_workbook,
@@ -73,16 +72,14 @@ def write_report(
             by
             + " "
             + _(
-                "Approved figures only; %(estimate_mark)s marks an estimate (%(estimate)s), "
-                "%(preliminary_mark)s a preliminary figure (%(preliminary)s)."
+                "Approved figures only; %(estimate_mark)s marks an estimate, "
+                "%(preliminary_mark)s a preliminary figure."
             )
         ) % {
             "when": made_at.strftime("%Y-%m-%d %H:%M"),
             "who": who,
             "estimate_mark": QUALITY_MARKS["estimate"],
-            "estimate": QUALITY_WORDS["estimate"][ctx.lang],
             "preliminary_mark": QUALITY_MARKS["preliminary"],
-            "preliminary": QUALITY_WORDS["preliminary"][ctx.lang],
         }
         wb = new_workbook()
         wb.properties.title = clean_text(plan.display_name)

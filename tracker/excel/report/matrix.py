@@ -16,11 +16,10 @@ from tracker.excel.common import (
     TEMPLATE_COLUMNS,
     YES,
     cell,
-    quality_format,
     row_height,
     sheet,
 )
-from tracker.excel.report.shared import Context, _approved, _fit, _unit
+from tracker.excel.report.shared import Context, _approved, _fit, _unit, figure_format
 from tracker.standings.standing import Standing
 
 
@@ -65,7 +64,10 @@ def _matrix(wb, ctx: Context, rows: list[Standing]):
                 fmt = f'@"{mark}"' if mark else "@"
                 values.append(cell(ws, word, alignment=CENTER, number_format=fmt))
             else:
-                fmt = quality_format(target.decimal_places, entry.quality)
+                # Every digit stored shows: what is seen is what is imported back.
+                fmt = figure_format(
+                    entry.value, target.decimal_places, entry.quality, every_digit=True
+                )
                 values.append(cell(ws, entry.value, number_format=fmt))
         ws.append(
             [

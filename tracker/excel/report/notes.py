@@ -163,11 +163,14 @@ def _changes_lines(ctx: Context, rows: list[Standing]) -> list[tuple[str, str]]:
         (
             _("Changes"),
             _(
-                "A share (%%) changes in percentage points; 〔 〕 holds the change since the "
-                "baseline year %(year)s in the plan's notation. Other targets change in percent. "
-                "“Average annual” growth runs from the baseline year to the year the status "
-                "rests on; a relative goal compares the two average growths, and “vs. last "
-                "year” gives that year's growth alone."
+                "A share (%%) changes in percentage points; 〔 〕 under a yearly pace holds the "
+                "change since the baseline year %(year)s in the plan's notation, in the unit of "
+                "that pace. Other targets change in percent. “Average annual” growth runs from "
+                "the baseline year to the year the status rests on; a relative goal compares the "
+                "two average growths, and “vs. last year” gives that year's growth alone. A "
+                "growth goal's basis (at comparable or at current prices) is stated once in its "
+                "row, under the planned growth, and holds for every growth the row prints; a "
+                "year's growth on another basis says so in its cell."
             )
             % {"year": ctx.plan.baseline_year},
         ),
@@ -185,6 +188,17 @@ def _changes_lines(ctx: Context, rows: list[Standing]) -> list[tuple[str, str]]:
         _("Years without an approved figure (printed as —)"),
         [_gap_line(ctx, row) for row in rows],
     )
+    if any(row.target.is_milestone for row in rows):
+        lines.append(
+            (
+                _("Milestones"),
+                _(
+                    "A milestone is reported in the years it has something to report: a year "
+                    "left blank means no report that year; — marks one entered but not "
+                    "approved."
+                ),
+            )
+        )
     lines += _section(
         _("Percentages are computed from unrounded figures"),
         [_unreproduced_line(ctx, row) for row in rows],

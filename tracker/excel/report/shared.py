@@ -23,12 +23,18 @@ from tracker.excel.common import (
     display_width,
     language_index,
     print_setup,
-    quality_format,
     text_units,
 )
 from tracker.models import Plan, ProgressEntry, localized
 from tracker.standings import engine, words
-from tracker.standings.formats import based_on, format_share, milestone_word, rounded
+from tracker.standings.formats import (
+    GROUP_FROM,
+    based_on,
+    format_figure,
+    format_share,
+    milestone_word,
+    rounded,
+)
 from tracker.standings.standing import Standing
 
 STATUS_FILLS = {s: PatternFill("solid", fgColor=c) for s, c in engine.COLOURS.items()}
@@ -109,11 +115,12 @@ def _is_final(plan: Plan, year: int, evaluation) -> bool:
 
 
 def _evaluation_label(evaluation) -> str:
-    """ "中期评估 (mid-term evaluation)", the kind left out where the title already says it."""
+    """ "2024年度评估（中期评估）": the title and its kind, the kind left out where the title
+    already says it ("终期评估（测试）")."""
     if evaluation is None:
         return ""
     title, kind = clean_text(evaluation.title), str(evaluation.get_kind_display())
-    if title == kind:
+    if kind.casefold() in title.casefold():
         return title
     return _("%(title)s (%(kind)s)") % {"title": title, "kind": kind}
 
@@ -156,6 +163,39 @@ def _growth_text(entry: ProgressEntry) -> str | None:
     )
 
 
+# The most decimals a figure is stored with (ProgressEntry.value): the year matrix shows
+# them all.
+STORED_PLACES = 6
+
+
+def figure_format(value, places: int, quality: str | None = None, *, every_digit=False) -> str:
+    """A figure's number format: `places` decimals (every digit stored, up to
+    STORED_PLACES, with `every_digit`), thousands separators from five digits as the pages
+    print them (GB/T 15835), and the mark of its quality.
+
+    >>> figure_format(Decimal("25000"), 0), figure_format(Decimal("2024.5"), 1, "estimate")
+    ('#,##0', '0.0"*"')
+    >>> figure_format(Decimal("205.36"), 1, every_digit=True)
+    '0.00####'
+    """
+    if every_digit:
+        places = max(places, min(STORED_PLACES, _stored_places(value)))
+    base = "0" if places <= 0 else "0." + "0" * places
+    if every_digit and places > 0:
+        base += "#" * (STORED_PLACES - places)
+    if isinstance(value, Decimal | int | float) and abs(value) >= GROUP_FROM:
+        base = "#,##" + base
+    mark = QUALITY_MARKS.get(quality or "final", "")
+    return f'{base}"{mark}"' if mark else base
+
+
+def _stored_places(value) -> int:
+    """The decimals a figure was reported with: 205.36 has two, 205.360000 too."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return 0
+    return max(0, -value.normalize().as_tuple().exponent)
+
+
 def _figure(ws, entry: ProgressEntry | None, target, *, font=None):
     """A figure as a number with the mark of its quality; a milestone as a word; a year
     given as a growth rate alone, as that rate."""
@@ -168,7 +208,7 @@ def _figure(ws, entry: ProgressEntry | None, target, *, font=None):
     return cell(
         ws,
         entry.value,
-        number_format=quality_format(target.decimal_places, entry.quality),
+        number_format=figure_format(entry.value, target.decimal_places, entry.quality),
         font=font,
     )
 
@@ -215,7 +255,7 @@ def _longest_word(text: str) -> float:
 def _numeral(value, places: int, quality: str | None = None) -> str | None:
     if not isinstance(value, Decimal):
         return None
-    return f"{rounded(value, places):.{places}f}{QUALITY_MARKS.get(quality or 'final', '')}"
+    return format_figure(value, places) + QUALITY_MARKS.get(quality or "final", "")
 
 
 def _year_column(entries, places) -> float:
@@ -271,13 +311,10 @@ def gaps(row: Standing, years) -> list[tuple[int, str]]:
 
 
 def rests_on_older(row: Standing) -> bool:
-    """Whether the row's status rests on a figure older than the report's year. A
-    milestone once reached stays reached: the year it was reached is not an old figure."""
-    a = row.assessment
-    if not a.rests_on_older_year:
-        return False
-    reached = a.status in (engine.Status.ACHIEVED, engine.Status.COMPLETED)
-    return not (row.target.is_milestone and reached)
+    """Whether the row's status rests on a figure older than the report's year, as the
+    assessment says (and the pages and API with it): a milestone once reached stays
+    reached, so the engine does not count the year it was reached as an old figure."""
+    return row.assessment.rests_on_older_year
 
 
 def status_text(row: Standing) -> str:

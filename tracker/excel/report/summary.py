@@ -29,8 +29,6 @@ from tracker.excel.common import (
     WRAP,
     ZH,
     cell,
-    number_format,
-    quality_format,
     row_height,
     sheet,
     text_units,
@@ -58,6 +56,7 @@ from tracker.excel.report.shared import (
     _reference_name,
     _unit,
     _within_budget,
+    figure_format,
     shows_gap,
     status_text,
 )
@@ -111,7 +110,7 @@ def _percent(value: Decimal | None) -> Shown:
 def _figure(value: Decimal | None, places: int, quality: str | None = None) -> Shown:
     if value is None:
         return EMPTY
-    return Shown(value, _numeral(value, places, quality), quality_format(places, quality))
+    return Shown(value, _numeral(value, places, quality), figure_format(value, places, quality))
 
 
 def _lines(*lines: str | None) -> str:
@@ -147,14 +146,23 @@ def _goal(row: Standing) -> Shown:
     if target.is_milestone:
         return _text(formats.milestone_word(True))
     if target.kind == target.Kind.RELATIVE:
-        return _text(_("Growth above %(reference)s") % {"reference": _reference_name(target)})
+        return _text(_("Growth above %(reference)s") % {"reference": _in_sentence(target)})
     if row.goal is None:
         return EMPTY
     return Shown(
         row.goal,
         _numeral(row.goal, target.decimal_places),
-        number_format(target.decimal_places),
+        figure_format(row.goal, target.decimal_places),
     )
+
+
+def _in_sentence(target) -> str:
+    """The reference target's name inside a sentence: "Growth above gross domestic
+    product" in English (an acronym such as GDP kept); Chinese has no capitals."""
+    name = _reference_name(target)
+    if name[:1].isupper() and name[1:2].islower():
+        return name[0].lower() + name[1:]
+    return name
 
 
 def _growth_goal(row: Standing) -> bool:
@@ -162,61 +170,100 @@ def _growth_goal(row: Standing) -> bool:
     return target.kind in (target.Kind.MULTIPLE, target.Kind.ANNUAL_GROWTH)
 
 
-def _planned(row: Standing) -> Shown:
+def _cumulative(change: Decimal | None, points: bool, places: int) -> str:
+    """The change since the baseline in the plan's notation, under the yearly pace:
+    〔累计增长23.0%〕, 〔累计提高1.30个百分点〕."""
+    return formats.format_cumulative(change, points, places)
+
+
+def _basis(row: Standing) -> str:
+    """A growth goal's basis, stated once in its row (按可比价 / 按现价): every growth the
+    row prints, its 较上年 included, is on it."""
+    return formats.basis_word(row.assessment.basis)
+
+
+@dataclass(frozen=True)
+class Pace:
+    """A yearly pace as printed, the fraction behind it where it is a plain percentage
+    (the cell then holds a number), and the cumulative change printed below it."""
+
+    text: str = ""
+    fraction: Decimal | None = None
+    total: str = ""
+
+    def cell(self, *below: str) -> Shown:
+        if self.fraction is not None and not self.total and not any(below):
+            return _percent(self.fraction)
+        return _text(_lines(self.text, self.total, *below))
+
+
+NO_PACE = Pace()
+
+
+def _percent_pace(fraction: Decimal | None, total: str = "") -> Pace:
+    if fraction is None:
+        return NO_PACE
+    return Pace(formats.format_share(fraction), fraction, total)
+
+
+def _planned_pace(row: Standing) -> Pace:
     """规划年均: the yearly pace the plan implies; points a year for a share, with the
-    plan's cumulative change in its notation 〔累计提高…个百分点〕."""
+    plan's cumulative change."""
     target = row.target
     if target.kind == target.Kind.ANNUAL_GROWTH:
         pace = None if target.target_value is None else target.target_value / 100
     elif target.kind in (target.Kind.LEVEL, target.Kind.MULTIPLE):
         pace = row.average_pace(row.planned_change(), row.spec.span)
     else:
-        return EMPTY
+        return NO_PACE
     if row.points:
         places = target.decimal_places
-        return _text(
-            _lines(
-                formats.format_change(pace, True, places),
-                formats.format_cumulative(row.planned_change(), True, places),
-            )
+        return Pace(
+            formats.format_change(pace, True, places),
+            total=_cumulative(row.planned_change(), True, places),
         )
-    return _percent(pace)
+    return _percent_pace(pace)
 
 
-def _actual(row: Standing) -> Shown:
-    """实际年均 from the baseline to the figure the status rests on: points a year for a
-    share, average growth on the target's basis for a growth goal (with the cumulative
-    change, 〔累计增长…〕), the two average growths of a relative goal."""
+def _actual_pace(row: Standing) -> Pace:
+    """实际年均 from the baseline to the figure the status rests on, with the change since
+    the baseline: points for a share, average growth on the row's basis for a growth
+    goal, the two average growths of a relative goal."""
     target, a = row.target, row.assessment
     if target.kind == target.Kind.RELATIVE:
         if a.growth is None or a.reference_growth is None:
-            return EMPTY
+            return NO_PACE
         own = _("average %(own)s against %(reference)s") % {
             "own": formats.format_share(a.growth),
             "reference": formats.format_share(a.reference_growth),
         }
-        return _text(_lines(own, formats.basis_word(a.basis)))
+        return Pace(own)
     if target.is_milestone or target.kind == target.Kind.RANK or a.latest_year is None:
-        return EMPTY
+        return NO_PACE
     change = row.change()
     pace = row.average_pace(change, a.latest_year - target.baseline_year)
     places = target.decimal_places
     if row.points:
-        return _text(
-            _lines(
-                formats.format_change(pace, True, places),
-                formats.format_cumulative(change, True, places),
-            )
+        return Pace(
+            formats.format_change(pace, True, places), total=_cumulative(change, True, places)
         )
     if _growth_goal(row) and pace is not None:
-        return _text(
-            _lines(
-                formats.format_share(pace),
-                formats.format_cumulative(change, False),
-                formats.basis_word(a.basis),
-            )
-        )
-    return _percent(pace)
+        return _percent_pace(pace, _cumulative(change, False, places))
+    return _percent_pace(pace)
+
+
+def _paces(row: Standing, english: bool) -> tuple[Shown, Shown]:
+    """The planned and the actual pace cells, each pace with its cumulative change below
+    it and the row's basis under the planned one. In English they share one cell: planned
+    / actual, the actual cumulative change and the basis below (the planned cumulative
+    change is the target's own column)."""
+    planned, actual, basis = _planned_pace(row), _actual_pace(row), _basis(row)
+    if not english:
+        return planned.cell(basis), actual.cell()
+    if not (planned.text or actual.text):
+        return _text(basis), EMPTY
+    head = f"{planned.text or '—'} / {actual.text or '—'}"
+    return _text(_lines(head, actual.total, basis)), EMPTY
 
 
 def _on_last_year(row: Standing) -> Shown:
@@ -239,7 +286,21 @@ def _on_last_year(row: Standing) -> Shown:
     change = row.year_change(a.latest_year)
     if row.points:
         return _text(formats.format_change(change, True, row.target.decimal_places))
-    return _percent(change)
+    basis = _year_change_basis(row, a.latest_year)
+    if change is None or basis == a.basis:
+        return _percent(change)
+    return _text(_lines(formats.format_share(change), formats.basis_word(basis)))
+
+
+def _year_change_basis(row: Standing, year: int) -> str | None:
+    """The basis of a year's growth over the one before: the published rate at comparable
+    prices where the target is judged so and that year has one, else the ratio of levels,
+    at current prices. Only a growth goal states it in its row (None for other targets
+    judged on levels)."""
+    target = row.target
+    if target.price_basis == engine.Basis.COMPARABLE and row.growths().get(year) is not None:
+        return engine.Basis.COMPARABLE
+    return engine.Basis.CURRENT if row.assessment.basis is not None else None
 
 
 def _progress(row: Standing) -> Shown:
@@ -296,6 +357,8 @@ class Column:
     most: float = 12
     floor: float = 5
     bold: bool = False
+    # Lines kept whole down to `most`: a pace and its 〔cumulative change〕 each on one line.
+    whole_lines: bool = False
 
 
 def _columns(ctx: Context, english: bool) -> list[Column]:
@@ -318,13 +381,17 @@ def _columns(ctx: Context, english: bool) -> list[Column]:
             if english
             else _("Planned average annual growth"),
             5,
-            9.5,
+            12 if english else 10,
+            whole_lines=True,
         ),
-        Column("actual", _("Actual average annual growth"), 5, 9.5),
+        Column("actual", _("Actual average annual growth"), 5, 10, whole_lines=True),
         Column("nature", _("Nature"), 5, 8, 5),
         Column("expected", _("Due by now")),
         Column("progress", _("Done so far")),
-        Column("status", _("Completion") if ctx.final else _("Status"), 6, 10, 5.5),
+        # 严重滞后 on one line: a status is read at a glance.
+        Column(
+            "status", _("Completion") if ctx.final else _("Status"), 6, 10, 5.5 if english else 7.3
+        ),
         Column("projection", _("Likely to be met"), 4, 8, 4.5),
         Column("growth", _("vs. last year"), 5, 8),
         Column("departments", _("Led by"), 6, 10, 5),
@@ -347,6 +414,7 @@ def _row(ctx: Context, row: Standing, english: bool) -> dict[str, Shown]:
     nature = natures.get(target.nature, target.nature)
     reason, flagged = _reason(row, year)
     status = a.status
+    planned, actual = _paces(row, english)
     cells = {
         "area": _text(target.area.display_name, alignment=AREA, font=BOLD),
         "name": _text(target.display_name, alignment=MIDDLE),
@@ -354,8 +422,8 @@ def _row(ctx: Context, row: Standing, english: bool) -> dict[str, Shown]:
         "base": _baseline(row),
         **{f"y{y}": _year(row, y, approved) for y in ctx.years},
         "goal": _goal(row),
-        "planned": _planned(row),
-        "actual": _actual(row),
+        "planned": planned,
+        "actual": actual,
         "nature": _text(nature),
         "expected": _expected(row, year),
         "progress": _progress(row),
@@ -368,13 +436,6 @@ def _row(ctx: Context, row: Standing, english: bool) -> dict[str, Shown]:
     if english:
         unit_and_nature = " · ".join(t for t in (_unit(target), nature) if t)
         cells["name"] = _text(_lines(target.display_name, unit_and_nature), alignment=MIDDLE)
-        # The planned pace beside the actual one; below, the actual cumulative change and
-        # basis (the planned cumulative change is the target's own column).
-        planned, actual = cells["planned"].text, cells["actual"].text
-        if planned or actual:
-            first, *rest = (actual or "—").split("\n")
-            planned = (planned or "—").split("\n")[0]
-            cells["planned"] = _text(_lines(f"{planned} / {first}", *rest))
     return cells
 
 
@@ -391,7 +452,11 @@ def _widths(columns: list[Column], body: list[dict[str, Shown]]) -> list[float]:
         header = max(_longest_word(column.header) * 1.15, _whole_year(column.header))
         word = max([_longest_word(t) * bold for t in words] + [header])
         natural.append(max(_column(texts, column.least, column.most), word))
-        floors.append(max(column.floor, _column(numbers) if numbers else 0, word))
+        lines = [line for t in words for line in t.split("\n")] if column.whole_lines else []
+        # A line longer than the column can be wraps anyway: it does not hold the floor up.
+        fitting = [text_units(line) + 1.1 for line in lines]
+        whole = max((w for w in fitting if w <= column.most), default=0)
+        floors.append(max(column.floor, _column(numbers) if numbers else 0, word, whole))
     keys = [c.key for c in columns]
     name, reason = keys.index("name"), keys.index("reason")
     left = WIDTH_BUDGET - sum(w for i, w in enumerate(natural) if i not in (name, reason))
