@@ -869,3 +869,12 @@ class TestNumbersAsStatisticiansPublishThem:
             if match:  # the notes quote the percentage as the table prints it
                 progress = rows[name][header.index("完成进度")].value
                 assert match.group(1) == printed_percent(progress)
+
+
+def test_a_notes_section_lists_its_first_targets_and_counts_the_rest():
+    from tracker.excel.report import notes
+
+    items = [(f"指标{i}", "2024年：未审核") for i in range(notes.NOTES_PER_SECTION + 5)]
+    lines = notes._section("无已审核数据的年份", [None, *items])
+    assert lines[2:-1] == items[: notes.NOTES_PER_SECTION]
+    assert lines[-1] == ("", "……另有5项指标。")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tracker.standings.engine import COLOURS, ORDER, Status
@@ -30,8 +30,16 @@ LABELS = {
 CHOICES = [(status.value, LABELS[status]) for status in ORDER]
 
 
+_LABELS_BY_LANGUAGE: dict[str, dict[str, str]] = {}
+
+
 def label(status: str) -> str:
-    return str(LABELS[Status(status)])
+    """A status's word in the active language (a report asks it for thousands of rows)."""
+    language = get_language()
+    words = _LABELS_BY_LANGUAGE.get(language)
+    if words is None:
+        words = _LABELS_BY_LANGUAGE[language] = {s.value: str(w) for s, w in LABELS.items()}
+    return words[status]
 
 
 def badge(status: str) -> str:

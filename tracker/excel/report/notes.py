@@ -210,11 +210,25 @@ def _changes_lines(ctx: Context, rows: list[Standing]) -> list[tuple[str, str]]:
     return lines
 
 
+# Notes are read, not searched: a province's plan lists its first targets of each kind and
+# counts the rest (the pages, the year matrix and the API have every one).
+NOTES_PER_SECTION = 200
+
+
 def _section(title: str, items, opening: str = "") -> list[tuple[str, str]]:
-    items = [item for item in items if item]
-    if not items:
+    listed, more = [], 0
+    for item in items:
+        if not item:
+            continue
+        if len(listed) < NOTES_PER_SECTION:
+            listed.append(item)
+        else:
+            more += 1
+    if not listed:
         return []
-    return [("", ""), (title, opening), *items]
+    if more:
+        listed.append(("", _("… and %(count)s more targets.") % {"count": f"{more:,}"}))
+    return [("", ""), (title, opening), *listed]
 
 
 def _basis(row: Standing) -> tuple[str, str] | None:
