@@ -3,7 +3,8 @@ reopened), who may enter and see it, its history, its plausibility, its evidence
 writes that act on many figures at once (a page, an import, a year closed).
 
 Owns: `numbers`, `plausibility`, `rights`, `evidence` and `import_rows` (pure: no database,
-`tracker.models` imports some of them), `history`, `workflow` (the one state machine,
+`tracker.models` imports some of them), `typed` (a typed figure read against its target,
+for the entry page and the importer alike), `history`, `workflow` (the one state machine,
 its locks) and `writes` (each a transaction spanning several rows).
 
 May import: `tracker.text`, `tracker.models`, `tracker.standings` (the store is forgotten
