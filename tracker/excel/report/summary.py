@@ -64,7 +64,7 @@ from tracker.standings import engine, formats
 from tracker.standings.standing import Standing, summary
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Shown:
     """One cell of the table: what it holds, the text it prints, and its style."""
 
@@ -182,7 +182,7 @@ def _basis(row: Standing) -> str:
     return formats.basis_word(row.assessment.basis)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pace:
     """A yearly pace as printed, the fraction behind it where it is a plain percentage
     (the cell then holds a number), and the cumulative change printed below it."""
