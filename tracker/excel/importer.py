@@ -28,8 +28,8 @@ from tracker.figures.numbers import (
     NotANumber,
     OutOfRange,
     Unreadable,
-    as_reported,
     every_digit_kept,
+    growth_as_reported,
     parse_decimal,
     read_reported,
     shown_as_reported,
@@ -538,14 +538,10 @@ def _compare_growth(row: FigureRow, entry, growth: Decimal | None, source: str) 
         if growth is None or growth == entry.growth:
             growth, row.growth_quality, row.growth_source = stored
         source = source or entry.source
-        row.old_growth = _shown_growth(entry.growth)
+        row.old_growth = growth_as_reported(entry.growth)
     row.growth = None if growth is None else str(growth)
-    row.new_growth = _shown_growth(growth)
+    row.new_growth = growth_as_reported(growth)
     row.source = source
     if row.status == "unchanged" and entry is not None:
         same = growth == entry.growth and source == entry.source
         row.status = "unchanged" if same else "changed"
-
-
-def _shown_growth(growth: Decimal | None) -> str:
-    return "" if growth is None else f"{as_reported(growth, 1)}%"

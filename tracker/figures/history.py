@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy
 
-from tracker.figures.numbers import as_reported, shown_as_reported
+from tracker.figures.numbers import growth_as_reported, shown_as_reported
 from tracker.models import ProgressEntry, Target, figures_visible_to
 from tracker.standings import formats
 
@@ -80,8 +80,7 @@ class Change:
 
 
 def _shown_growth(record) -> str:
-    growth = getattr(record, "growth", None)
-    return "" if growth is None else f"{as_reported(growth, 1)}%"
+    return growth_as_reported(getattr(record, "growth", None))
 
 
 def _shown(record, target: Target) -> str:

@@ -159,10 +159,13 @@ def as_reported(value: Decimal | None, places: int) -> str:
     >>> as_reported(Decimal("-2.5"), 0), as_reported(None, 1)
     ('-2.5', '')
     """
-    if value is None:
-        return ""
-    places = max(places, decimal_places(value.normalize()))
-    return f"{value:.{places}f}"
+    return shown_as_reported(value, places, grouped=False)
+
+
+def growth_as_reported(rate: Decimal | None) -> str:
+    """A growth rate (percent) with every digit it was reported with, at least one:
+    3.1%, 6.0%, -2.35%; "" when none."""
+    return "" if rate is None else f"{as_reported(rate, 1)}%"
 
 
 # Chinese practice (GB/T 15835) groups digits by three only from five digits up.

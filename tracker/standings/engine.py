@@ -454,15 +454,10 @@ def _assess_relative(
         growth=growth,
         reference_growth=ref_growth,
         index=own[found],
-        year_growth=_step(own, found),
-        reference_year_growth=_step(ref, found),
+        year_growth=growth_rate(own, found),
+        reference_year_growth=growth_rate(ref, found),
         basis=spec.basis,
     )
-
-
-def _step(index: Mapping[int, Decimal], year: int) -> Decimal | None:
-    """One year's growth read off an index."""
-    return growth_rate(index, year)
 
 
 def _assess_chained(

@@ -10,6 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tracker.figures.numbers import GROUP_FROM  # digits grouped from five up (GB/T 15835)
+
 # A milestone (a zone approved, a title won) is either completed in a year or not yet.
 MILESTONE = {True: _("Completed"), False: _("Not completed")}
 
@@ -20,9 +22,6 @@ STATES = {
     "approved": _("Approved"),
     "returned": _("Returned"),
 }
-
-# Chinese practice (GB/T 15835) groups digits by three only from five digits up.
-GROUP_FROM = Decimal(10000)
 
 
 def rounded(value: Decimal, places: int) -> Decimal:

@@ -8,7 +8,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from tracker.figures.numbers import as_reported, shown_as_reported
+from tracker.figures.numbers import growth_as_reported, shown_as_reported
 from tracker.figures.plausibility import flag_display
 from tracker.models import display_user, localized
 from tracker.standings import formats
@@ -43,7 +43,7 @@ def reported(value, target):
 @register.filter
 def growth(rate):
     """A growth rate at comparable prices, every reported digit: 3.1%, -2.3%; "" when none."""
-    return f"{as_reported(rate, 1)}%" if isinstance(rate, Decimal) else ""
+    return growth_as_reported(rate) if isinstance(rate, Decimal) else ""
 
 
 @register.filter
@@ -118,12 +118,6 @@ def based_on(year):
 def plain(number):
     """A number with the digits it was given and no more: a factor of 2.2000 is 2.2."""
     return "" if number is None else f"{Decimal(number).normalize():f}"
-
-
-@register.filter
-def rate(percent):
-    """A growth rate stated in percent (3.1 for 增长3.1%), half up to one decimal."""
-    return "" if percent is None else format_share(Decimal(percent) / 100)
 
 
 @register.simple_tag
