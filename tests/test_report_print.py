@@ -118,7 +118,7 @@ class TestPrinted:
         for word in ["Planned", "average", "annual", "growth", "measures", "million"]:
             assert word in words, word
         # The plan's last year states completion (完成情况) and predicts nothing.
-        for word in ["Environment", "Development", "Indicative", "Completed", "Completion"]:
+        for word in ["Environment", "Development", "Anticipatory", "Completed", "Completion"]:
             assert word in words, word
 
     def test_the_english_2025_report_prints_at_9_points_or_more(self, demo_plan, tmp_path):

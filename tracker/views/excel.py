@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tracker.excel.importer import build_preview
@@ -252,7 +253,15 @@ def targets_preview(request, slug, pk):
             except writes.Refused as refusal:
                 messages.error(request, str(refusal))
                 return redirect("tracker:targets-import", slug=plan.slug)
-            messages.success(request, _("%(count)d targets created or changed.") % {"count": count})
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d target created or changed.",
+                    "%(count)d targets created or changed.",
+                    count,
+                )
+                % {"count": count},
+            )
             return redirect(plan)
         else:
             messages.info(request, _("The import was cancelled; nothing was written."))

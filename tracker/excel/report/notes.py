@@ -5,7 +5,7 @@ figures.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from tracker.excel.common import BOLD, QUALITY_MARKS, QUALITY_WORDS, WRAP, cell, row_height, sheet
 from tracker.excel.report.charts import MAX_TARGET_CHARTS
@@ -46,8 +46,8 @@ def _notes(wb, ctx: Context, rows: list[Standing], made: str, charted: bool, who
             _("Which figures count"),
             _(
                 "Only approved figures count toward progress and status, and only they are "
-                "printed in the summary, the yearly data and the charts. Nothing after %(year)s "
-                "is shown: the report is true as of that year."
+                "printed in the summary, the “Yearly data” sheet and the charts. Nothing "
+                "after %(year)s is shown: the report is true as of that year."
             )
             % {"year": year},
         ),
@@ -105,9 +105,12 @@ def _notes(wb, ctx: Context, rows: list[Standing], made: str, charted: bool, who
         lines.append(
             (
                 _("Charts"),
-                _(
+                ngettext(
+                    "This plan has more than %(n)s numeric target: the charts sheet holds "
+                    "the progress chart alone.",
                     "This plan has more than %(n)s numeric targets: the charts sheet holds "
-                    "the progress chart alone."
+                    "the progress chart alone.",
+                    MAX_TARGET_CHARTS,
                 )
                 % {"n": MAX_TARGET_CHARTS},
             )
@@ -227,7 +230,13 @@ def _section(title: str, items, opening: str = "") -> list[tuple[str, str]]:
     if not listed:
         return []
     if more:
-        listed.append(("", _("… and %(count)s more targets.") % {"count": f"{more:,}"}))
+        listed.append(
+            (
+                "",
+                ngettext("… and %(count)s more target.", "… and %(count)s more targets.", more)
+                % {"count": f"{more:,}"},
+            )
+        )
     return [("", ""), (title, opening), *listed]
 
 

@@ -60,6 +60,7 @@ from tracker.excel.report.shared import (
     shows_gap,
     status_text,
 )
+from tracker.models import Target
 from tracker.standings import engine, formats
 from tracker.standings.standing import Standing, summary
 
@@ -91,6 +92,7 @@ class Shown:
 
 
 EMPTY = Shown()
+NATURES = dict(Target.Nature.choices)
 
 
 def _text(text: str | None, alignment=CENTER, font=None, fill=None) -> Shown:
@@ -410,8 +412,8 @@ def _row(ctx: Context, row: Standing, english: bool) -> dict[str, Shown]:
     target, a = row.target, row.assessment
     year = ctx.year
     approved = _approved(row, year)
-    natures = {"binding": _("Binding"), "anticipatory": _("Indicative")}
-    nature = natures.get(target.nature, target.nature)
+    # The plan's own word for its nature, as the pages say it (14th FYP: Binding / Anticipatory).
+    nature = str(NATURES.get(target.nature, target.nature))
     reason, flagged = _reason(row, year)
     status = a.status
     planned, actual = _paces(row, english)
