@@ -212,3 +212,50 @@ def test_no_other_name_for_the_year_sheet_is_left():
     po = (TRACKER / "locale/zh_Hans/LC_MESSAGES/django.po").read_text(encoding="utf-8")
     for other in ("year matrix", "yearly data", "sheet of years", "年度数据表"):
         assert other not in po, other
+
+
+# -- the English report keeps the Chinese report's columns where it can --------------------
+
+
+def report_sheets(plan, year: int, language: str):
+    out = io.BytesIO()
+    rows = standings(plan_targets(plan, viewer=ANY_ADMINISTRATOR), year)
+    write_report(out, plan, year, rows, language=language)
+    workbook = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    summary, notes = workbook.worksheets[0], workbook.worksheets[-1]
+    headers = [c.value for c in summary[4] if c.value]
+    said = [(row[0].value or "", row[1].value or "") for row in notes.iter_rows()]
+    return headers, said
+
+
+def layout_notes(said) -> list[str]:
+    if not any(label == "Layout" for label, _t in said):
+        return []
+    start = next(i for i, (label, _t) in enumerate(said) if label == "Layout")
+    moved = []
+    for label, text in said[start + 1 :]:
+        if label or not text:
+            break
+        moved.append(text.split(" (")[0])
+    return moved
+
+
+def test_the_chinese_report_has_every_column_and_no_layout_note(demo_plan):
+    headers, said = report_sheets(demo_plan, 2024, "zh-hans")
+    assert headers[:3] == ["类别", "指标", "单位"]
+    assert {"属性", "规划年均增长", "实际年均增长"} <= set(headers)
+    assert not any(label in ("布局", "Layout") for label, _t in said)
+
+
+def test_the_english_final_report_keeps_the_unit_column_and_says_what_moved(demo_plan):
+    headers, said = report_sheets(demo_plan, 2025, "en")
+    assert headers[:2] == ["Target (nature)", "Unit"]
+    assert "Nature" not in headers and "Actual average annual growth" not in headers
+    assert layout_notes(said) == ["Area", "Nature", "Actual average annual growth"]
+
+
+def test_the_english_report_moves_the_unit_only_when_the_page_needs_it(demo_plan):
+    headers, said = report_sheets(demo_plan, 2024, "en")
+    assert headers[0] == "Target (unit, nature)" and "Unit" not in headers
+    assert layout_notes(said) == ["Area", "Nature", "Actual average annual growth", "Unit"]
+    assert any("under the target's name" in text for _label, text in said)

@@ -22,7 +22,15 @@ from tracker.standings import words as status_display
 from tracker.standings.standing import Standing
 
 
-def _notes(wb, ctx: Context, rows: list[Standing], made: str, charted: bool, who: str):
+def _notes(
+    wb,
+    ctx: Context,
+    rows: list[Standing],
+    made: str,
+    charted: bool,
+    who: str,
+    moved: frozenset = frozenset(),
+):
     ws = sheet(wb, pgettext("sheet", "Notes"))
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 110
@@ -41,6 +49,7 @@ def _notes(wb, ctx: Context, rows: list[Standing], made: str, charted: bool, who
         (_("Reporting deadlines"), deadlines.report_note(plan, up_to=year)),
         (_("Made"), made),
         (_("Made by"), who),
+        *_layout_lines(moved),
         ("", ""),
         (
             _("Which figures count"),
@@ -123,6 +132,28 @@ def _notes(wb, ctx: Context, rows: list[Standing], made: str, charted: bool, who
                 cell(ws, text, alignment=WRAP, border=None),
             ]
         )
+
+
+def _layout_lines(moved: frozenset) -> list[tuple[str, str]]:
+    """Where the summary put the Chinese report's columns that it moved (summary.MOVES),
+    each named in both languages, so that a reader holding both reports finds them."""
+    if not moved:
+        return []
+    where = {
+        "area": _("Area (类别): a row of its own above its targets."),
+        "nature": _("Nature (属性): under the target's name."),
+        "unit": _("Unit (单位): under the target's name."),
+        "actual": _(
+            "Actual average annual growth (实际年均增长): in the column of the planned "
+            "growth, after the slash, with the cumulative change below it."
+        ),
+    }
+    opening = _(
+        "The summary has the Chinese report's columns in its order. English words are "
+        "longer: so that it fits the width of an A4 landscape page, these moved:"
+    )
+    moves = [("", where[key]) for key in ("area", "nature", "actual", "unit") if key in moved]
+    return [(_("Layout"), opening), *moves]
 
 
 def _status_lines(ctx: Context) -> list[tuple[str, str]]:
