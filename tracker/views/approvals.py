@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tracker.figures import workflow, writes
@@ -108,7 +109,11 @@ def approve(request):
         messages.error(request, _("Nothing was approved. %(why)s") % {"why": refusal})
     else:
         if count:
-            messages.success(request, _("%(count)d figures approved.") % {"count": count})
+            messages.success(
+                request,
+                ngettext("%(count)d figure approved.", "%(count)d figures approved.", count)
+                % {"count": count},
+            )
         else:
             messages.warning(
                 request, _("Nothing was approved: the ticked figures no longer exist.")
