@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date
 from decimal import Decimal
 from pathlib import PurePosixPath
 
@@ -538,6 +539,31 @@ class Plan(models.Model):
             },
             "closed_year",
         )
+
+    def year_not_over(self, year: int, today: date | None = None) -> Lock | None:
+        """Why `year` is not over yet by the calendar (today is on or before 31 December
+        of it), or None once it has ended."""
+        today = today or timezone.localdate()
+        if today.year > year:
+            return None
+        return Lock(
+            _("%(year)s has not ended yet: its figures are asked for from 1 January %(next)s.")
+            % {"year": year, "next": year + 1},
+            "year_not_over",
+        )
+
+    def reporting_lock(self, year: int, today: date | None = None) -> Lock | None:
+        """Whether `year` is open for reporting: None when it lies in the plan, has ended
+        and is not closed, else why not.
+
+        The one answer to "may people be asked for this year's figures": the homes, the
+        departments page, the reminders and "remind now" all ask it. (Figures of a year not
+        over may still be entered, as estimates: that is `year_lock`'s question.)"""
+        return self.year_lock(year) or self.year_not_over(year, today)
+
+    def reporting_years(self, today: date | None = None) -> list[int]:
+        """The plan's years open for reporting (`reporting_lock`), oldest first."""
+        return [year for year in self.entry_years if self.reporting_lock(year, today) is None]
 
     def closed_by_year(self) -> dict[int, ClosedYear]:
         """The closed years of the plan's region (a year is closed for the region's

@@ -36,6 +36,11 @@ urlpatterns = [
     path("plans/<slug:slug>/years/<int:year>/close/", approvals.close_year, name="close-year"),
     path("plans/<slug:slug>/years/<int:year>/reopen/", approvals.reopen_year, name="reopen-year"),
     path("plans/<slug:slug>/departments/", dashboard.departments, name="departments"),
+    path(
+        "plans/<slug:slug>/departments/remind/",
+        approvals.remind_departments,
+        name="remind-departments",
+    ),
     path("plans/<slug:slug>/import/", excel.import_page, name="import"),
     path("plans/<slug:slug>/import/<uuid:pk>/", excel.import_preview, name="import-preview"),
     path("plans/<slug:slug>/imports/<int:pk>/revert/", excel.revert_import, name="revert-import"),

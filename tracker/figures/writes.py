@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, models, transaction
@@ -31,11 +32,13 @@ from tracker.models import (
     ClosedYear,
     Department,
     ImportBatch,
+    Lock,
     Plan,
     ProgressEntry,
     Target,
     display_user,
 )
+from tracker.reminders import deadlines
 from tracker.standings import store
 
 __all__ = ["Refused", "StaleEntry"]
@@ -127,15 +130,33 @@ def approve_entries(
     return len(items)
 
 
-def open_figures(plan: Plan, year: int):
-    """The year's figures not yet approved: what closing the year would leave unsettled."""
-    return (
-        ProgressEntry.objects.of_plan(plan)
-        .filter(year=year)
-        .exclude(state=ProgressEntry.State.APPROVED)
-        .select_related("series__indicator", "entered_by")
-        .order_by("state", "series__targets__area__order", "series__targets__order")
-    )
+def close_lock(
+    plan: Plan, year: int, *, today: date | None = None, dues: dict[int, date] | None = None
+) -> Lock | None:
+    """Why `year` cannot be closed now, or None when it can.
+
+    Not a year of the plan, already closed, not over by the calendar, or before its
+    reporting deadline: the departments have until then (the latest deadline of the
+    region's plans and targets for the year), and closing would cut them off. To close
+    earlier, an administrator brings the deadline forward first. `dues` are
+    `deadlines.last_dues(plan)`, when the caller asks for many years.
+    """
+    today = today or deadlines.today()
+    lock = plan.reporting_lock(year, today)
+    if lock:
+        return lock
+    due = (deadlines.last_dues(plan) if dues is None else dues).get(year)
+    if due is not None and due >= today:
+        return Lock(
+            _(
+                "The %(year)s figures are due by %(date)s: the departments have until then, "
+                "so the year cannot be closed before. To close it earlier, bring its "
+                "deadline forward first."
+            )
+            % {"year": year, "date": due.strftime("%Y-%m-%d")},
+            "before_deadline",
+        )
+    return None
 
 
 @transaction.atomic
@@ -145,7 +166,7 @@ def close_year(plan: Plan, year: int, *, by, reason: str = "") -> ClosedYear:
     _require_admin(by)
     # Held while the year is closed: a figure's write waiting for the plan sees it closed.
     workflow.hold(plan)
-    lock = plan.year_lock(year)
+    lock = close_lock(plan, year)
     if lock:
         raise Refused(lock)
     closed = ClosedYear(

@@ -178,7 +178,7 @@ def plan_reminders(
     forced = plan is not None and year is not None
     items = []
     for each in [plan] if plan else Plan.objects.filter(deadlines__isnull=False).distinct():
-        found = deadlines.outstanding(each, [year] if year else None)
+        found = deadlines.outstanding(each, [year] if year else None, on=on)
         if not forced:
             found = [i for i in found if i.due and last_reminder_day(i.due, on) is not None]
         items += found
@@ -199,6 +199,67 @@ def plan_reminders(
             continue
         mails.append(_reminder(user, mine, on))
     return mails, skipped
+
+
+@dataclass
+class Reminded:
+    """What "remind now" did: who was mailed (with how many figures), who was passed over
+    and why, and which departments had nobody to mail."""
+
+    sent: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+    nobody: list = field(default_factory=list)
+
+
+def remind_now(plan: Plan, year: int, departments, *, on: date) -> Reminded:
+    """Remind the members of `departments` of their outstanding `year` figures of `plan`
+    (missing, in draft or returned; of the targets each department leads), now, whatever
+    the schedule; an administrator asked for it from the departments page.
+
+    The rules of the scheduled reminders hold: a person is asked only for figures they may
+    enter (`_items_by_user`), and gets at most one reminder a day (`deliver`).
+    """
+    chosen = {department.pk: department for department in departments}
+    led = dict(
+        Target.objects.filter(plan=plan, lead_department__in=list(chosen)).values_list(
+            "pk", "lead_department"
+        )
+    )
+    items = [item for item in deadlines.outstanding(plan, [year], on=on) if item.target.pk in led]
+    members = set(
+        get_user_model().objects.filter(departments__in=list(chosen)).values_list("pk", flat=True)
+    )
+    by_user = {u: mine for u, mine in _items_by_user(items).items() if u.pk in members}
+    done = Reminded()
+    reached = {department for user in by_user for department in user.departments.all()}
+    asked = {led[item.target.pk] for item in items}
+    done.nobody = [d for pk, d in chosen.items() if pk in asked and d not in reached]
+    today_sent = set(
+        SentMail.objects.filter(kind=SentMail.Kind.REMINDER, sent_on=on).values_list(
+            "user", flat=True
+        )
+    )
+    for user, mine in sorted(by_user.items(), key=lambda pair: pair[0].username):
+        why = _reachable(user, "reminders")
+        if why is None and user.pk in today_sent:
+            why = _("already reminded today")
+        if why is None:
+            why = _send_now(_reminder(user, mine, on), on)
+        if why:
+            done.skipped.append((user, why))
+        else:
+            done.sent.append((user, len(mine)))
+    return done
+
+
+def _send_now(mail: Mail, on: date) -> str | None:
+    """Send a reminder asked for now; None when sent, else why not."""
+    try:
+        sent = deliver(mail, on=on)
+    except OSError:  # smtplib's errors are OSErrors; the next try may work
+        logger.exception("reminder to %s not sent", mail.address)
+        return _("the mail could not be sent")
+    return None if sent else _("already reminded today")
 
 
 def _reminder(user, items, on: date) -> Mail:
@@ -309,7 +370,7 @@ def plan_digests(*, on: date) -> tuple[list[Mail], list[str]]:
     overdue = []
     for plan in Plan.objects.filter(deadlines__isnull=False).distinct():
         late = defaultdict(list)
-        for item in deadlines.outstanding(plan):
+        for item in deadlines.outstanding(plan, on=on):
             if item.overdue(on):
                 late[(item.year, item.target.lead_department)].append(item.due)
         for (year, dept), dues in sorted(
