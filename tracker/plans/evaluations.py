@@ -190,10 +190,10 @@ def unapproved_text(counts: dict[int, dict[str, int]]) -> str:
         return ""
     states = dict(ProgressEntry.State.choices)
     years = "; ".join(
-        _("%(year)s: %(total)s (%(states)s)")
+        _("%(year)s: %(figures)s (%(states)s)")
         % {
             "year": y,
-            "total": ngettext(
+            "figures": ngettext(
                 "%(count)d figure not approved", "%(count)d figures not approved", sum(n.values())
             )
             % {"count": sum(n.values())},
