@@ -24,12 +24,13 @@ from tracker.figures.import_rows import (
     TargetRow,
     change_counts,
 )
-from tracker.figures.rights import forget, is_admin
+from tracker.figures.rights import forget, is_admin, may_explain
 from tracker.figures.workflow import Refused, StaleEntry
 from tracker.models import (
     Area,
     ClosedYear,
     Department,
+    Explanation,
     ImportBatch,
     Plan,
     ProgressEntry,
@@ -37,6 +38,7 @@ from tracker.models import (
     display_user,
 )
 from tracker.standings import store
+from tracker.text import NOTE_MAX, unstorable
 
 __all__ = ["Refused", "StaleEntry"]
 
@@ -125,6 +127,35 @@ def approve_entries(
     for entry, version in sorted(items, key=lambda item: item[0].pk):
         workflow.approve(entry, by=by, version=version)
     return len(items)
+
+
+@transaction.atomic
+def explain(target: Target, year: int, *, text: str, by) -> Explanation | None:
+    """Write the target's 原因及措施 for `year` (an empty text removes it); returns it.
+
+    Its responsible departments' reporters and administrators may; the year must be one
+    of the plan's. Not a figure: a closed year still takes an explanation."""
+    forget(by)
+    if not may_explain(by, target):
+        raise Refused(
+            _("Only the responsible departments and administrators write reasons and measures.")
+        )
+    outside = target.plan.year_outside(year)
+    if outside:
+        raise Refused(outside)
+    text = (text or "").strip()
+    problem = unstorable(text, NOTE_MAX)
+    if problem:
+        raise Refused(problem)
+    if not text:
+        Explanation.objects.filter(target=target, year=year).delete()
+        return None
+    explanation, _created = Explanation.objects.update_or_create(
+        target=target,
+        year=year,
+        defaults={"text": text, "author": by, "author_name": display_user(by)},
+    )
+    return explanation
 
 
 def open_figures(plan: Plan, year: int):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +12,7 @@ from tracker.figures import workflow, writes
 from tracker.figures.numbers import GROUP_FROM, shown_as_reported, whole_number
 from tracker.figures.rights import require_admin
 from tracker.forms import CloseYearForm, ReasonForm
-from tracker.models import Plan, ProgressEntry
+from tracker.models import FigureMessage, Plan, ProgressEntry
 
 Action = ProgressEntry.Action
 
@@ -41,6 +42,9 @@ def approvals(request):
     pending = list(
         ProgressEntry.objects.filter(state=ProgressEntry.State.SUBMITTED)
         .select_related("series__indicator", "entered_by")
+        .prefetch_related(
+            Prefetch("messages", queryset=FigureMessage.objects.select_related("author"))
+        )
         .with_targets()
     )
     pending.sort(

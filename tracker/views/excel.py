@@ -48,7 +48,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def report_download(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     year = plan.status_year(requested_year(request))
-    rows = plan_standings(plan, year, viewer=request.user)
+    rows = plan_standings(plan, year, viewer=request.user, explained=True)
     include_unapproved = request.GET.get("include_unapproved") == "1"
     return _xlsx_response(
         lambda out: write_report(
