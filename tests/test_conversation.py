@@ -11,8 +11,9 @@ from django.core import mail
 from django.urls import reverse
 
 from tests import factory
-from tracker.figures import workflow
+from tracker.figures import workflow, writes
 from tracker.figures.history import change_log
+from tracker.figures.import_rows import FigureRow
 from tracker.models import FigureMessage, Profile, ProgressEntry, SentMail
 
 YEAR = 2025
@@ -274,3 +275,49 @@ def test_messages_are_kept_when_their_author_leaves(income, submitted, tongji, c
     tongji.delete()
     message = FigureMessage.objects.get()
     assert message.author is None and message.shown_author == "统计员"
+
+
+def test_a_file_does_not_send_back_a_returned_figure_with_only_its_note_changed(
+    plan, income, submitted, chief, tongji
+):
+    entry = workflow.return_entry(
+        submitted["INCOME-GROWTH"],
+        by=chief,
+        reason=SCREENSHOT,
+        version=submitted["INCOME-GROWTH"].version,
+    )
+    row = FigureRow(
+        sheet="填报",
+        cell="E5",
+        code=income.code,
+        year=YEAR,
+        target_id=income.pk,
+        entry_id=entry.pk,
+        version=entry.version,
+        value="110.5",
+        achieved=None,
+        quality=entry.quality,
+        note="截图见附件",
+        status="changed",
+    )
+    upload = dict(plan=plan, user=tongji, file_name="f.xlsx", sha256="0" * 64, submit=True)
+    with pytest.raises(writes.ImportRefused, match="请先答复退回意见"):
+        writes.apply_import(rows=[row], **upload)
+    assert ProgressEntry.objects.get(pk=entry.pk).state == "returned"
+    workflow.post_message(entry, by=tongji, kind="answer", text=ANSWER)
+    writes.apply_import(rows=[row], **upload)
+    assert ProgressEntry.objects.get(pk=entry.pk).state == "submitted"
+
+
+def test_in_english_the_page_names_what_it_left_alone_and_why(
+    client, plan, income, submitted, tongji, chief
+):
+    entry = submitted["INCOME-GROWTH"]
+    workflow.return_entry(entry, by=chief, reason=SCREENSHOT, version=entry.version)
+    client.force_login(tongji)
+    client.cookies["django_language"] = "en"
+    shown = client.get(entry_url(plan))
+    assert "it is not submitted again until you answer the return" in shown.content.decode()
+    response = client.post(entry_url(plan), page_data(shown, "submit"), follow=True)
+    said = " ".join(notices(response))
+    assert "Not submitted again: 居民收入增长" in said and "answer to the return" in said

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from tracker.figures import history, plausibility, workflow
+from tracker.figures import conversation, history, plausibility, workflow
 from tracker.figures.import_rows import (
     TARGET_FIELDS,
     TARGET_NUMBERS,
@@ -308,6 +308,8 @@ def apply_import(
                 )
                 % {"where": row.where, "code": row.code, "year": row.year}
             )
+        elif submit and _unanswered(entry, row):
+            problems.append(f"{row.where}: {workflow.unanswered(entry)}")
         elif not _explained(row):
             problems.append(
                 _(
@@ -368,6 +370,26 @@ def _explained(row: FigureRow) -> bool:
     except plausibility.Unexplained:
         return False
     return True
+
+
+def _unanswered(entry: ProgressEntry, row: FigureRow) -> bool:
+    """Whether a file would send back a returned figure unanswered with only its note
+    changed: the rule of `workflow.save`, for an import."""
+    if not conversation.awaits_answer(entry):
+        return False
+    return not conversation.changes_figure(
+        entry,
+        figure=row.achieved
+        if entry.target.is_milestone
+        else (None if row.value is None else Decimal(row.value)),
+        quality=row.quality,
+        rate=workflow.Rate(
+            None if row.growth is None else Decimal(row.growth),
+            row.growth_quality,
+            row.growth_source,
+        ),
+        source=row.source,
+    )
 
 
 def _fill(entry: ProgressEntry, row: FigureRow, user, state: str, now) -> None:
