@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tracker.figures import workflow, writes
+from tracker.figures import conversation, workflow, writes
 from tracker.figures.numbers import GROUP_FROM, shown_as_reported, whole_number
 from tracker.figures.rights import require_admin
 from tracker.forms import CloseYearForm, ReasonForm
@@ -57,6 +57,8 @@ def approvals(request):
         )
     )
     _one_plan_object_each(pending)
+    for entry in pending:
+        entry.thread = conversation.thread(entry)
     previous = {
         (e.series_id, e.year): e
         for e in ProgressEntry.objects.filter(series__in={e.series_id for e in pending})

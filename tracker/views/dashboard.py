@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from tracker.charts import target_chart
+from tracker.figures import conversation
 from tracker.figures.history import change_log
 from tracker.figures.numbers import whole_number
 from tracker.figures.rights import is_admin, is_reporter, may_explain
@@ -191,6 +192,8 @@ def target_detail(request, slug, code):
     year, year_problem = _chosen_year(request, target.plan)
     row = standings([target], year)[0]
     figures = sorted(row.entries.values(), key=lambda entry: entry.year)
+    for entry in figures:
+        entry.thread = conversation.thread(entry)
     sharing = list(
         Target.objects.filter(series=target.series_id)
         .exclude(pk=target.pk)
