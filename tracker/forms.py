@@ -14,7 +14,8 @@ from tracker.figures.numbers import NotANumber
 from tracker.figures.typed import carries_growth, checked_growth, read_figure
 from tracker.figures.typed import clean_figure as clean_figure  # the admin's, and tests'
 from tracker.figures.workflow import Rate
-from tracker.models import Evaluation, Plan, ProgressEntry, Target
+from tracker.models import Evaluation, FigureMessage, Plan, ProgressEntry, Target
+from tracker.text import NOTE_MAX, unstorable
 
 ACHIEVED_CHOICES = [("", "—"), ("yes", _("Yes, achieved")), ("no", _("No, not yet"))]
 
@@ -81,6 +82,20 @@ class EntryForm(forms.Form):
         widget=forms.TextInput(attrs={"size": 24}),
     )
     confirmed_value = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+    # Shown only on a returned figure's row: the reporter's answer to the return.
+    answer = forms.CharField(
+        label=_("Answer to the return"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    # 原因及措施 of the target for the page's year (`Explanation`), not the figure's note.
+    reasons = forms.CharField(
+        label=_("Reasons and measures"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(
         self, *args, target: Target, entry: ProgressEntry | None, year: int | None = None, **kwargs
@@ -110,6 +125,8 @@ class EntryForm(forms.Form):
                 "initial", {"quality": ProgressEntry.Quality.PRELIMINARY, "version": 0}
             )
         super().__init__(*args, **kwargs)
+        if year is not None:
+            self.initial.setdefault("reasons", target.explanation_for(year))
         if target.is_milestone:
             del self.fields["value"]
         else:
@@ -296,6 +313,39 @@ class EntryForm(forms.Form):
             or (rate is not None and rate != Rate.of(entry))
             or bool(self.cleaned_data.get("evidence"))
         )
+
+
+class MessageForm(forms.Form):
+    """A message on a figure's conversation, of the kinds its writer may post."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=FigureMessage.Kind.choices)
+    text = forms.CharField(
+        label=_("Message"), max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, kinds: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(FigureMessage.Kind.choices)
+        self.fields["kind"].choices = [(kind, labels[kind]) for kind in kinds]
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        problem = unstorable(text)
+        if problem:
+            raise ValidationError(problem, code="unstorable")
+        return text
+
+
+class ExplanationForm(forms.Form):
+    """A target's 原因及措施 for a year: why it lags and what is done about it."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=1949, max_value=2100)
+    text = forms.CharField(
+        label=_("Reasons and measures"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ReasonForm(forms.Form):

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from tracker.figures.numbers import CODE
-from tracker.views import approvals, dashboard, entry, evaluations, excel, profile
+from tracker.views import approvals, conversation, dashboard, entry, evaluations, excel, profile
 
 
 class CodeConverter:
@@ -73,5 +73,11 @@ urlpatterns = [
     path("entries/<int:pk>/return/", approvals.return_entry, name="return-entry"),
     path("entries/<int:pk>/reopen/", approvals.reopen_entry, name="reopen-entry"),
     path("entries/<int:pk>/evidence/", entry.evidence, name="evidence"),
+    path("entries/<int:pk>/messages/", conversation.figure_messages, name="figure-messages"),
+    path(
+        "plans/<slug:slug>/targets/<code:code>/explanation/",
+        conversation.explain,
+        name="target-explanation",
+    ),
     path("profile/", profile.profile, name="profile"),
 ]

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy
 
 from tracker.figures.numbers import growth_as_reported, shown_as_reported
-from tracker.models import ProgressEntry, Target, figures_visible_to
+from tracker.models import FigureMessage, ProgressEntry, Target, figures_visible_to
 from tracker.standings import formats
 
 # Why a figure changed, stored as a stable code, optionally followed by ": " and the
@@ -129,5 +129,36 @@ def change_log(target: Target, viewer) -> list[Change]:
             )
         )
         previous[record.id] = record
+    log += _messages(target, viewer)
     log.sort(key=lambda change: change.when, reverse=True)
     return log
+
+
+def _messages(target: Target, viewer) -> list[Change]:
+    """The messages on the target's figures `viewer` may see, as entries of the log: who
+    wrote what of which kind, when (returns are there as the changes they made)."""
+    figures = ProgressEntry.objects.visible_to(viewer).filter(
+        series=target.series_id,
+        year__gte=target.plan.baseline_year,
+        year__lte=target.plan.end_year,
+    )
+    # A return is in the log already, with its reason, as the change it made.
+    found = (
+        FigureMessage.objects.filter(entry__in=figures)
+        .exclude(kind=FigureMessage.Kind.RETURN)
+        .select_related("author", "entry")
+    )
+    return [
+        Change(
+            year=message.entry.year,
+            when=message.created,
+            who=message.author,
+            old_value="",
+            new_value="",
+            quality="",
+            state=message.entry.get_state_display(),
+            reason=f"{message.get_kind_display()}: {message.text}"
+            + ("" if message.author else f" ({message.shown_author})"),
+        )
+        for message in found
+    ]

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from tracker.figures import history, plausibility, workflow
+from tracker.figures import conversation, history, plausibility, workflow
 from tracker.figures.import_rows import (
     TARGET_FIELDS,
     TARGET_NUMBERS,
@@ -25,12 +25,13 @@ from tracker.figures.import_rows import (
     TargetRow,
     change_counts,
 )
-from tracker.figures.rights import forget, is_admin
+from tracker.figures.rights import forget, is_admin, may_explain
 from tracker.figures.workflow import Refused, StaleEntry
 from tracker.models import (
     Area,
     ClosedYear,
     Department,
+    Explanation,
     ImportBatch,
     Lock,
     Plan,
@@ -40,6 +41,7 @@ from tracker.models import (
 )
 from tracker.reminders import deadlines
 from tracker.standings import store
+from tracker.text import NOTE_MAX, unstorable
 
 __all__ = ["Refused", "StaleEntry"]
 
@@ -157,6 +159,35 @@ def close_lock(
             "before_deadline",
         )
     return None
+
+
+@transaction.atomic
+def explain(target: Target, year: int, *, text: str, by) -> Explanation | None:
+    """Write the target's 原因及措施 for `year` (an empty text removes it); returns it.
+
+    Its responsible departments' reporters and administrators may; the year must be one
+    of the plan's. Not a figure: a closed year still takes an explanation."""
+    forget(by)
+    if not may_explain(by, target):
+        raise Refused(
+            _("Only the responsible departments and administrators write reasons and measures.")
+        )
+    outside = target.plan.year_outside(year)
+    if outside:
+        raise Refused(outside)
+    text = (text or "").strip()
+    problem = unstorable(text, NOTE_MAX)
+    if problem:
+        raise Refused(problem)
+    if not text:
+        Explanation.objects.filter(target=target, year=year).delete()
+        return None
+    explanation, _created = Explanation.objects.update_or_create(
+        target=target,
+        year=year,
+        defaults={"text": text, "author": by, "author_name": display_user(by)},
+    )
+    return explanation
 
 
 @transaction.atomic
@@ -298,6 +329,8 @@ def apply_import(
                 )
                 % {"where": row.where, "code": row.code, "year": row.year}
             )
+        elif submit and _unanswered(entry, row):
+            problems.append(f"{row.where}: {workflow.unanswered(entry)}")
         elif not _explained(row):
             problems.append(
                 _(
@@ -358,6 +391,26 @@ def _explained(row: FigureRow) -> bool:
     except plausibility.Unexplained:
         return False
     return True
+
+
+def _unanswered(entry: ProgressEntry, row: FigureRow) -> bool:
+    """Whether a file would send back a returned figure unanswered with only its note
+    changed: the rule of `workflow.save`, for an import."""
+    if not conversation.awaits_answer(entry):
+        return False
+    return not conversation.changes_figure(
+        entry,
+        figure=row.achieved
+        if entry.target.is_milestone
+        else (None if row.value is None else Decimal(row.value)),
+        quality=row.quality,
+        rate=workflow.Rate(
+            None if row.growth is None else Decimal(row.growth),
+            row.growth_quality,
+            row.growth_source,
+        ),
+        source=row.source,
+    )
 
 
 def _fill(entry: ProgressEntry, row: FigureRow, user, state: str, now) -> None:

@@ -53,12 +53,11 @@ def _fields(obj: models.Model) -> dict:
 
 
 def _explanation(row: Standing) -> str:
-    """原因及措施: for a target behind, off track or not completed, the note of its latest
-    figure."""
+    """原因及措施: for a target behind, off track or not completed, as its responsible
+    department wrote it (`Explanation`); a figure's note stays a note."""
     if row.assessment.status not in NEEDS_EXPLANATION:
         return ""
-    latest = row.entries.get(row.assessment.latest_year) if row.assessment.latest_year else None
-    return latest.note if latest else ""
+    return row.reasons_and_measures()
 
 
 @transaction.atomic

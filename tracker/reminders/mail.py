@@ -26,9 +26,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tracker.figures.rights import ADMINISTRATORS
+from tracker.figures.rights import ADMINISTRATORS, is_admin
 from tracker.models import (
     Department,
+    FigureMessage,
     Plan,
     Profile,
     ProgressEntry,
@@ -539,4 +540,93 @@ def _notice(user, entries) -> Mail:
         {"returned": rows(returned), "approved": rows(approved)},
         covers=[[e.target.pk, e.year] for e in entries],
         summary=", ".join(f"{e.target.code} {e.year} {e.state}" for e in entries),
+    )
+
+
+# -- notices of messages on a figure ------------------------------------------------------
+
+
+def message_posted(message) -> None:
+    """Tell the other side of a figure's conversation, once the message is committed."""
+    pk = message.pk
+    transaction.on_commit(lambda: send_message_notices([pk]), robust=True)
+
+
+def _readers_of(message) -> list:
+    """Who hears of `message`: a reporter's goes to the administrators, an administrator's
+    to the reporters the figure falls to (`Target.objects.reported_by`); never its author,
+    and only people who may see the figure in its state."""
+    entry = message.entry
+    author = message.author
+    if author is not None and is_admin(author):
+        targets = Target.objects.filter(series=entry.series_id)
+        concerned = Q(departments__led_targets__in=targets) | Q(departments__co_targets__in=targets)
+        people = [
+            user
+            for user in get_user_model().objects.filter(concerned).distinct().order_by("username")
+            if targets.reported_by(user).exists()
+        ]
+    else:
+        people = list(_administrators())
+    readers = []
+    for user in people:
+        if user == author or _reachable(user, "notices") is not None:
+            continue
+        if ProgressEntry.objects.filter(pk=entry.pk).visible_to(user).exists():
+            readers.append(user)
+    return readers
+
+
+def send_message_notices(pks) -> list[Mail]:
+    """Send the notices of these messages, those the database holds."""
+    found = FigureMessage.objects.filter(pk__in=pks).select_related(
+        "author", "entry__series__indicator"
+    )
+    mails = []
+    for message in found.order_by("created", "pk"):
+        for user in _readers_of(message):
+            mails.append(_message_notice(user, message))
+    today = deadlines.today()
+    for mail in mails:
+        try:
+            deliver(mail, on=today)
+        except Exception:
+            # The message itself is committed; a mail server being down must not undo it.
+            logger.exception("message notice to %s not sent", mail.address)
+    return mails
+
+
+def _message_notice(user, message) -> Mail:
+    entry = message.entry
+    target = entry.target
+
+    def context():
+        return {
+            "plan": target.plan.display_name,
+            "year": entry.year,
+            "target": target.display_name,
+            "code": target.code,
+            "kind": message.get_kind_display(),
+            "author": message.shown_author,
+            "text": message.text,
+            "state": entry.get_state_display(),
+            "link": absolute(reverse("tracker:figure-messages", args=[entry.pk])),
+        }
+
+    def subject():
+        return _("%(kind)s on %(target)s %(year)s from %(author)s") % {
+            "kind": message.get_kind_display(),
+            "target": target.display_name,
+            "year": entry.year,
+            "author": message.shown_author,
+        }
+
+    return _render(
+        SentMail.Kind.MESSAGE,
+        user,
+        "message",
+        subject,
+        {"message": context},
+        covers=[[target.pk, entry.year]],
+        summary=f"{target.code} {entry.year} {message.kind}",
     )

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from tracker.figures import workflow, writes
+from tracker.figures import conversation, workflow, writes
 from tracker.figures.numbers import GROUP_FROM, shown_as_reported, whole_number
 from tracker.figures.rights import require_admin
 from tracker.forms import CloseYearForm, ReasonForm
-from tracker.models import Department, Plan, ProgressEntry, display_user
+from tracker.models import Department, FigureMessage, Plan, ProgressEntry, display_user
 from tracker.reminders import deadlines, todo
 from tracker.reminders import mail as notify
 
@@ -46,6 +47,9 @@ def approvals(request):
     pending = list(
         ProgressEntry.objects.filter(state=ProgressEntry.State.SUBMITTED)
         .select_related("series__indicator", "entered_by")
+        .prefetch_related(
+            Prefetch("messages", queryset=FigureMessage.objects.select_related("author"))
+        )
         .with_targets()
     )
     pending.sort(
@@ -58,6 +62,8 @@ def approvals(request):
         )
     )
     _one_plan_object_each(pending)
+    for entry in pending:
+        entry.thread = conversation.thread(entry)
     previous = {
         (e.series_id, e.year): e
         for e in ProgressEntry.objects.filter(series__in={e.series_id for e in pending})

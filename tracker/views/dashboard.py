@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from tracker.charts import target_chart
-from tracker.figures import writes
+from tracker.figures import conversation, writes
 from tracker.figures.history import change_log
 from tracker.figures.numbers import whole_number
-from tracker.figures.rights import is_admin, is_reporter
+from tracker.figures.rights import is_admin, is_reporter, may_explain
 from tracker.filters import TargetFilter
 from tracker.indicators import derived
 from tracker.models import (
@@ -196,13 +196,17 @@ def _still_required(row) -> str:
 
 def target_detail(request, slug, code):
     target = get_object_or_404(
-        Target.objects.with_entries(request.user).select_related("plan", "area", "lead_department"),
+        Target.objects.with_entries(request.user, conversations=True).select_related(
+            "plan", "area", "lead_department"
+        ),
         plan__slug=slug,
         code=code,
     )
     year, year_problem = _chosen_year(request, target.plan)
     row = standings([target], year)[0]
     figures = sorted(row.entries.values(), key=lambda entry: entry.year)
+    for entry in figures:
+        entry.thread = conversation.thread(entry)
     sharing = list(
         Target.objects.filter(series=target.series_id)
         .exclude(pk=target.pk)
@@ -236,6 +240,9 @@ def target_detail(request, slug, code):
         "formula": derived.formula_text(indicator),
         "inputs": [(part, [shown.get((part.pk, year)) for year in years]) for part in parts],
         "input_years": years,
+        "explanations": sorted(target.explanations.all(), key=lambda e: e.year, reverse=True),
+        "reasons": target.explanation_for(year),
+        "may_explain": may_explain(request.user, target),
     }
     return render(request, "tracker/target_detail.html", context)
 

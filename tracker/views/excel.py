@@ -50,7 +50,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def report_download(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     year = download_year(request, plan)
-    rows = plan_standings(plan, year, viewer=request.user)
+    rows = plan_standings(plan, year, viewer=request.user, explained=True)
     include_unapproved = request.GET.get("include_unapproved") == "1"
     return _xlsx_response(
         lambda out: write_report(
