@@ -355,6 +355,61 @@ def _fill(entry: ProgressEntry, row: FigureRow, user, state: str, now) -> None:
         entry.plausibility_note = plausibility.require_explanation(row.flag, row.note)
 
 
+def _written_by(batch: ImportBatch, plan: Plan) -> list:
+    """The history records the import wrote, in order: what a revert undoes."""
+    plan_series = Target.objects.filter(plan=plan).values("series")
+    return list(
+        ProgressEntry.history.model.objects.filter(
+            history_change_reason=batch.change_reason, series__in=plan_series
+        ).order_by("id")
+    )
+
+
+def _revert_obstacle(batch: ImportBatch, plan: Plan, written: list, entries: dict, by) -> str:
+    """Why the import cannot be reverted, naming the figures; "" when it can: a figure
+    locked for the revert (its year closed), or changed after the import (approved since)."""
+    locks = []
+    for entry in entries.values():
+        lock = entry.lock_reason(by, Action.REVERT)
+        if lock:
+            locks.append(f"{entry.target.code} {entry.year}: {lock}")
+    if locks:
+        return _("The import cannot be reverted: %(list)s") % {"list": _listed(sorted(set(locks)))}
+    latest = dict(
+        ProgressEntry.history.model.objects.filter(id__in=[r.id for r in written])
+        .values("id")
+        .annotate(latest=models.Max("history_id"))
+        .values_list("id", "latest")
+    )
+    codes = dict(Target.objects.filter(plan=plan).values_list("series", "code"))
+    touched = [
+        f"{codes.get(r.series_id, '?')} {r.year}"
+        for r in written
+        if latest.get(r.id) != r.history_id
+    ]
+    if touched:
+        return _(
+            "These figures were changed after the import, so it cannot be reverted: %(list)s"
+        ) % {"list": _listed(touched)}
+    return ""
+
+
+def revert_obstacle(batch: ImportBatch, *, by) -> str:
+    """Why `by` cannot revert the import now, as `revert_import` would refuse it; "" when
+    they can. Reads without holding anything: the import page asks it to offer the revert
+    only where it works (the revert asks again, holding the plan)."""
+    if batch.state == ImportBatch.State.REVERTED:
+        return _("This import was already reverted.")
+    plan = batch.plan
+    written = _written_by(batch, plan)
+    entries = (
+        ProgressEntry.objects.of_plan(plan)
+        .select_related("series__indicator")
+        .in_bulk(sorted({r.id for r in written}))
+    )
+    return _revert_obstacle(batch, plan, written, entries, by)
+
+
 @transaction.atomic
 @store.batch()
 def revert_import(batch: ImportBatch, *, by) -> None:
@@ -373,12 +428,7 @@ def revert_import(batch: ImportBatch, *, by) -> None:
     if batch.state == ImportBatch.State.REVERTED:
         raise Refused(_("This import was already reverted."))
     History = ProgressEntry.history.model
-    plan_series = Target.objects.filter(plan=plan).values("series")
-    written = list(
-        History.objects.filter(
-            history_change_reason=batch.change_reason, series__in=plan_series
-        ).order_by("id")
-    )
+    written = _written_by(batch, plan)
     ids = [record.id for record in written]
     entries = (
         ProgressEntry.objects.of_plan(plan)
@@ -386,32 +436,9 @@ def revert_import(batch: ImportBatch, *, by) -> None:
         .order_by("pk")
         .in_bulk(sorted(ids))
     )
-    codes = dict(Target.objects.filter(plan=plan).values_list("series", "code"))
-    locks = []
-    for entry in entries.values():
-        lock = entry.lock_reason(by, Action.REVERT)
-        if lock:
-            locks.append(f"{entry.target.code} {entry.year}: {lock}")
-    if locks:
-        raise Refused(
-            _("The import cannot be reverted: %(list)s") % {"list": _listed(sorted(set(locks)))}
-        )
-    latest = dict(
-        History.objects.filter(id__in=ids)
-        .values("id")
-        .annotate(latest=models.Max("history_id"))
-        .values_list("id", "latest")
-    )
-    touched = [
-        f"{codes.get(r.series_id, '?')} {r.year}"
-        for r in written
-        if latest.get(r.id) != r.history_id
-    ]
-    if touched:
-        raise Refused(
-            _("These figures were changed after the import, so it cannot be reverted: %(list)s")
-            % {"list": _listed(touched)}
-        )
+    obstacle = _revert_obstacle(batch, plan, written, entries, by)
+    if obstacle:
+        raise Refused(obstacle)
     before = {}
     for record in (
         History.objects.filter(id__in=ids)
@@ -474,7 +501,8 @@ def apply_targets(*, plan: Plan, user, rows: list[TargetRow], file_name: str) ->
     areas = {a.name: a for a in plan.areas.all()}
     departments = {d.name: d for d in Department.objects.all()}
     stored = {t.code: t for t in Target.objects.filter(plan=plan)}
-    reason = _("targets imported from %(file)s") % {"file": file_name}
+    # Stored as a code, shown in the reader's language (history.shown_reason).
+    reason = history.reason(history.TARGETS_IMPORTED, file_name)
     saved, later = 0, []
     for row in rows:
         if row.status == "unchanged":
