@@ -528,3 +528,18 @@ def test_a_reporter_cannot_search_targets_in_the_admin(client, demo_plan):
     search = reverse("admin:autocomplete")
     query = {"app_label": "tracker", "model_name": "deadline", "field_name": "target"}
     assert client.get(search, {**query, "term": "GDP"}).status_code == 302
+
+
+def test_a_figures_history_gives_its_reasons_in_the_readers_language(admin_client, demo_plan):
+    from tracker.figures import workflow
+
+    entry = ProgressEntry.objects.get(series__indicator__code="GDP", year=2025)
+    admin = User.objects.get(username="admin")
+    workflow.return_entry(entry, by=admin, reason="请附公报截图", version=entry.version)
+    url = reverse("admin:tracker_progressentry_history", args=[entry.pk])
+    html = admin_client.get(url).content.decode()
+    assert "退回: 请附公报截图" in html and "returned:" not in html
+    assert "reason_shown" not in html
+    english(admin_client)
+    html = admin_client.get(url).content.decode()
+    assert "returned: 请附公报截图" in html and "退回" not in html

@@ -51,7 +51,10 @@ from tracker.text import NOTE_MAX, unstorable
 class SimpleHistoryAdmin(history_admin.SimpleHistoryAdmin):
     """simple_history's history pages, where an id that is no key is not found, not a 500
     (its views look the id up as it is; every model here with a history has whole-number
-    keys)."""
+    keys). Each record's reason is shown in the reader's language, where the stored one was."""
+
+    object_history_list_template = "admin/tracker/object_history_list.html"
+    history_list_display = ["reason_shown"]
 
     def history_view(self, request, object_id, extra_context=None):
         if whole_number(unquote(object_id)) is None:
@@ -431,7 +434,6 @@ class TargetAdmin(ForgetsOnce, SimpleHistoryAdmin):
     filter_horizontal = ["co_departments"]
     readonly_fields = ["statistic", "figures"]
     form = TargetAdminForm
-    history_list_display = ["reason_shown"]
     fieldsets = [
         (
             None,
@@ -803,7 +805,6 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
     search_fields = ["series__indicator__code", "series__indicator__name"]
     list_select_related = ["series__region", "series__indicator", "entered_by"]
     actions = [approve_entries]
-    history_list_display = ["reason_shown"]
     WORKFLOW_FIELDS = [
         "state",
         "return_reason",
