@@ -69,9 +69,7 @@ def _po_entries(path: Path):
         elif line.startswith('"') and field:
             current[field] += line[1:-1]
     entries.append(current)
-    return [
-        (e.get("msgctxt"), e["msgid"], e.get("msgstr", "")) for e in entries if e.get("msgid")
-    ]
+    return [(e.get("msgctxt"), e["msgid"], e.get("msgstr", "")) for e in entries if e.get("msgid")]
 
 
 def test_every_string_has_a_compiled_chinese_translation():
