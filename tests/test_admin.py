@@ -543,3 +543,10 @@ def test_a_figures_history_gives_its_reasons_in_the_readers_language(admin_clien
     english(admin_client)
     html = admin_client.get(url).content.decode()
     assert "returned: 请附公报截图" in html and "退回" not in html
+
+
+def test_ones_own_role_is_named_in_the_readers_language(admin_client, demo_plan):
+    own = User.objects.get(username="admin")
+    html = admin_client.get(reverse("admin:auth_user_change", args=[own.pk])).content.decode()
+    assert "管理员" in html and "administrators" not in html
+    assert 'name="groups"' not in html  # nobody takes their own role away

@@ -88,8 +88,21 @@ class AccountAdmin(UserAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.pk == request.user.pk:
             # Nobody locks themselves out by a slip of the mouse.
-            fields = [*fields, "is_active", "groups"]
+            fields = [*fields, "is_active", "groups", "role"]
         return fields if request.user.is_superuser else [*fields, *POWERS]
+
+    def get_fieldsets(self, request, obj=None):
+        """One's own groups are shown as one's role, named in the reader's language."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.pk != request.user.pk:
+            return fieldsets
+        return [
+            (
+                name,
+                {**options, "fields": [f if f != "groups" else "role" for f in options["fields"]]},
+            )
+            for name, options in fieldsets
+        ]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:
