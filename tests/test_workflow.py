@@ -346,6 +346,32 @@ class TestRevertingAnImport:
         html = page(client.get(reverse("tracker:import", args=[plan.slug])))
         assert f'href="{url}"' not in html and "关闭" in html.split("batch-")[-1]
 
+    def test_the_import_page_asks_in_the_same_queries_for_any_number_of_imports(
+        self, batch, client, plan, reporter, admin_user
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client.force_login(admin_user)
+        url = reverse("tracker:import", args=[plan.slug])
+
+        def queries() -> int:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            return len(captured)
+
+        one = queries()
+        client.force_login(reporter)
+        for value in (130, 140, 150):
+            preview_url = upload(client, plan, [["指标代码", YEAR], ["GDP", value]])
+            client.post(preview_url, {"confirm": "1", "state": "submitted"})
+        assert ImportBatch.objects.count() == 4
+        client.force_login(admin_user)
+        assert queries() == one
+        html = page(client.get(url))
+        # the latest is revertible, the three before it were changed by the ones after
+        assert html.count("revert-obstacle") == 3
+
     def test_reporters_see_no_revert(self, batch, as_reporter, plan):
         html = page(as_reporter.get(reverse("tracker:import", args=[plan.slug])))
         assert "revert" not in html.split("batches")[-1].lower()

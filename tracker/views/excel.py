@@ -126,11 +126,10 @@ def import_page(request, slug):
     batches = ImportBatch.objects.visible_to(request.user).filter(plan=plan)
     batches = list(batches.select_related("imported_by", "reverted_by")[:50])
     if is_admin(request.user):
+        # The revert is offered where it works; elsewhere the page says why not.
+        obstacles = writes.revert_obstacles(batches, plan=plan, by=request.user)
         for batch in batches:
-            # The revert is offered where it works; elsewhere the page says why not.
-            batch.plan = plan
-            if batch.state == ImportBatch.State.APPLIED:
-                batch.revert_obstacle = writes.revert_obstacle(batch, by=request.user)
+            batch.revert_obstacle = obstacles[batch.pk]
     context = {"plan": plan, "form": form, "preview": preview, "batches": batches}
     return render(request, "tracker/import.html", context)
 
