@@ -552,6 +552,7 @@ class TestASecondEvaluationOfTheSameKindAndYear:
         assert response.status_code == 200
         html = response.content.decode()
         assert 'id="repeats"' in html and first.get_absolute_url() in html
+        assert "示例管理员 于" in html  # who froze it, by name
         assert "该类型、该年度已有 1 份评估。如确需再冻结一份，请勾选确认。" in html
         assert 'name="confirm_repeat"' in html and "再冻结一份" in html
         assert Evaluation.objects.count() == 1
