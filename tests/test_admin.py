@@ -540,6 +540,8 @@ def test_a_figures_history_gives_its_reasons_in_the_readers_language(admin_clien
     html = admin_client.get(url).content.decode()
     assert "退回: 请附公报截图" in html and "returned:" not in html
     assert "reason_shown" not in html
+    assert '<th scope="col">修改原因</th>' in html and '<th scope="col">改动</th>' in html
+    assert "变化的表示" not in html  # the report's word for a change is not the admin's
     english(admin_client)
     html = admin_client.get(url).content.decode()
     assert "returned: 请附公报截图" in html and "退回" not in html
