@@ -546,3 +546,39 @@ class TestWords:
         html = as_admin.get(evaluation.get_absolute_url()).content.decode()
         assert "Of 11 main indicators: Exceeded 1, Completed 1, Not completed 8, No data 1" in html
         assert "Completion" in html and "based on 2024 figures" in html
+
+
+class TestASecondEvaluationOfTheSameKindAndYear:
+    POST = {"kind": "final", "year": "2025", "title": "终期评估", "date": "2026-11-20"}
+
+    def test_is_frozen_only_once_confirmed(self, as_admin, demo_plan):
+        url = reverse("tracker:evaluation-freeze", args=[demo_plan.slug])
+        first = freeze(demo_plan, year=2025, kind="final", title="终期评估")
+        response = as_admin.post(url, {**self.POST, "title": "终期评估（修订）"})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert 'id="repeats"' in html and first.get_absolute_url() in html
+        assert "示例管理员 于" in html  # who froze it, by name
+        assert "该类型、该年度已有 1 份评估。如确需再冻结一份，请勾选确认。" in html
+        assert 'name="confirm_repeat"' in html and "再冻结一份" in html
+        assert Evaluation.objects.count() == 1
+        response = as_admin.post(url, {**self.POST, "confirm_repeat": "on"})
+        assert response.status_code == 302
+        assert Evaluation.objects.filter(kind="final", year=2025).count() == 2
+
+    def test_says_so_in_english(self, as_admin, demo_plan):
+        freeze(demo_plan, year=2025, kind="final", title="终期评估")
+        as_admin.post(reverse("set_language"), {"language": "en"})
+        url = reverse("tracker:evaluation-freeze", args=[demo_plan.slug])
+        html = as_admin.post(url, self.POST).content.decode()
+        assert "An evaluation of this kind and year is already frozen." in html
+        assert "Freeze another evaluation of this kind and year" in html
+
+    def test_of_another_kind_or_year_asks_nothing(self, as_admin, demo_plan):
+        freeze(demo_plan, year=2025, kind="final", title="终期评估")
+        url = reverse("tracker:evaluation-freeze", args=[demo_plan.slug])
+        html = as_admin.get(url).content.decode()
+        assert 'name="confirm_repeat"' not in html
+        response = as_admin.post(url, {**self.POST, "kind": "midterm", "year": "2023"})
+        assert response.status_code == 302
+        assert Evaluation.objects.count() == 2

@@ -7,10 +7,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tracker.figures import numbers, plausibility
 from tracker.figures.evidence import kind_of
-from tracker.figures.numbers import NotANumber
+from tracker.figures.numbers import NotANumber, whole_number
 from tracker.figures.typed import carries_growth, checked_growth, read_figure
 from tracker.figures.typed import clean_figure as clean_figure  # the admin's, and tests'
 from tracker.figures.workflow import Rate
@@ -407,6 +408,11 @@ class EvaluationForm(forms.ModelForm):
         fields = ["kind", "year", "title", "date", "summary"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
+    confirm_repeat = forms.BooleanField(
+        label=_("Freeze another evaluation of this kind and year"),
+        required=False,
+    )
+
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
@@ -416,6 +422,36 @@ class EvaluationForm(forms.ModelForm):
             coerce=int,
             initial=plan.status_year(),
         )
+        # The plan's evaluations of the kind and year asked for: another is frozen only
+        # when the administrator confirms it (a repeat is usually a second click).
+        self.repeats = self._repeats()
+        if not self.repeats:
+            del self.fields["confirm_repeat"]
+
+    def _repeats(self) -> list[Evaluation]:
+        if not self.is_bound:
+            return []
+        kind, year = self.data.get("kind"), whole_number(str(self.data.get("year") or ""))
+        if not kind or year is None:
+            return []
+        return list(self.plan.evaluations.filter(kind=kind, year=year).order_by("frozen_at"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.repeats and not cleaned.pop("confirm_repeat", False):
+            self.add_error(
+                "confirm_repeat",
+                ngettext(
+                    "An evaluation of this kind and year is already frozen. Tick the box "
+                    "to freeze another.",
+                    "%(count)d evaluations of this kind and year are already frozen. Tick "
+                    "the box to freeze another.",
+                    len(self.repeats),
+                )
+                % {"count": len(self.repeats)},
+            )
+        cleaned.pop("confirm_repeat", None)
+        return cleaned
 
     def clean_date(self):
         """The day it is published: within the plan's time and a few years after it."""
