@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 
 from tracker import demo
 from tracker.figures.rights import ANY_ADMINISTRATOR
-from tracker.models import Department, ProgressEntry, Target
+from tracker.models import ClosedYear, Department, Plan, ProgressEntry, Target
 from tracker.standings.engine import FINAL, Basis, Status
 from tracker.standings.standing import plan_targets, standings
 
@@ -75,3 +76,23 @@ def test_printed_accounts_log_in(demo_plan):
     assert [a[0] for a in accounts][:2] == ["admin", "tongji"]
     for username, password, _role in accounts:
         assert authenticate(username=username, password=password) is not None
+
+
+def test_the_demo_as_served_asks_only_for_the_year_still_open(db, client):
+    """`load_demo` closes the years an office would have settled: every home asks for
+    2025 alone, and the administrator is offered no older year to close."""
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())  # twice: nothing closed twice
+    plan = Plan.objects.get(slug=demo.PLAN_SLUG)
+    assert set(ClosedYear.objects.values_list("year", flat=True)) == set(demo.SETTLED_YEARS)
+    assert plan.reporting_years() == [2025]
+    for username, *_rest in demo.DEPARTMENTS:
+        client.force_login(get_user_model().objects.get(username=username))
+        home = client.get("/").content.decode()
+        assert not any(f"填报 {year} 年数据" in home for year in demo.SETTLED_YEARS), username
+    client.force_login(get_user_model().objects.get(username=demo.ADMIN[0]))
+    home = client.get("/").content.decode()
+    assert "<strong>2025</strong>" in home
+    assert not any(f"<strong>{year}</strong>" in home for year in demo.SETTLED_YEARS)

@@ -28,8 +28,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from tracker.figures import writes
 from tracker.figures.rights import ADMINISTRATORS, REPORTERS
 from tracker.models import (
+    ClosedYear,
     Deadline,
     Department,
     Explanation,
@@ -156,6 +158,10 @@ EXPLANATIONS = {
 # The year whose figures are due, by when: after the statistical bulletin, as is usual.
 DEADLINE = (2025, date(2026, 3, 31), "示例数据：统计公报发布后报送初步数据")
 RETURN_REASON = "示例数据：请附自然资源局的面积核定文件后重新提交。"
+# Years whose figures an office would have settled and closed by now: nobody is asked for
+# them any more (2025's are due and still open).
+SETTLED_YEARS = range(2020, 2025)
+SETTLED_REASON = "示例数据：年度数据已定稿"
 
 
 def _user(username: str, *, first_name: str, group: Group, staff: bool = False):
@@ -207,6 +213,17 @@ def load(*, next_plan: bool = False) -> list[tuple[str, str, str]]:
     if next_plan:
         _next_plan(plan, admin)
     return accounts
+
+
+def close_settled_years() -> None:
+    """Close the seed plan's settled years (`SETTLED_YEARS`), as `load_demo` does; safe to
+    run again. Kept out of `load`, so tests can still write to those years."""
+    plan = Plan.objects.get(slug=PLAN_SLUG)
+    admin = get_user_model().objects.get(username=ADMIN[0])
+    closed = set(ClosedYear.objects.filter(region=plan.region).values_list("year", flat=True))
+    for year in SETTLED_YEARS:
+        if year not in closed:
+            writes.close_year(plan, year, by=admin, reason=SETTLED_REASON)
 
 
 def _next_plan(source: Plan, admin) -> None:

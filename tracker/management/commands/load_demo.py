@@ -8,6 +8,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         accounts = demo.load(next_plan=True)
+        demo.close_settled_years()
         self.stdout.write("示例账号 Demo accounts (sample data):")
         for username, password, role in accounts:
             self.stdout.write(f"  {username:<10} {password}   {role}")
