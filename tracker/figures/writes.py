@@ -1,7 +1,9 @@
 """Writes that span several rows or models, each in one transaction.
 
 Views and commands validate first and call these to apply; any refusal raised here rolls
-the whole operation back, so a page or file with one bad row writes nothing.
+the whole operation back, so a page or file with one bad row writes nothing. Approving the
+figures ticked on the approvals page is the exception (`approve_each`): each is a decision of
+its own, so the others are approved and the refused ones are named with why.
 """
 
 from __future__ import annotations
@@ -177,7 +179,8 @@ def since_read(current: ProgressEntry) -> str:
     if current.state == State.RETURNED:
         return _("returned by %(who)s meanwhile") % {"who": display_user(current.reviewed_by)}
     return _(
-        "changed by %(who)s since the page was shown: now %(value)s (%(state)s); look at it again"
+        "changed by %(who)s since the page was shown: now %(value)s (%(state)s); "
+        "reload the page to look at it again"
     ) % {
         "who": display_user(current.entered_by),
         "value": current.display_value or "—",
