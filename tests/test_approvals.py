@@ -247,6 +247,15 @@ class TestPagesAndFilters:
         assert back.path == reverse("tracker:approvals")
         assert parse_qs(back.query) == {"department": [str(department.pk)], "page": ["2"]}
 
+    def test_a_department_whose_figures_are_all_approved_stays_chosen(self, as_admin, many):
+        _department, _entries, other, others = many
+        query = f"?department={other.pk}"
+        response = as_admin.post(reverse("tracker:approve") + query, ticked(*others), follow=True)
+        assert response.redirect_chain == [(reverse("tracker:approvals") + query, 302)]
+        html = response.content.decode()
+        assert "没有符合筛选条件的待审核数据" in html
+        assert f'<option value="{other.pk}" selected>' in html
+
     def test_a_return_comes_back_to_the_same_filtered_page(self, as_admin, many):
         department, entries, _other, _others = many
         query = f"?department={department.pk}&page=2"

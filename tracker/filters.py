@@ -76,9 +76,7 @@ class ApprovalFilter(django_filters.FilterSet):
     )
     department = django_filters.ModelChoiceFilter(
         label=_("Lead department"),
-        queryset=Department.objects.filter(
-            led_targets__series__entries__state=ProgressEntry.State.SUBMITTED
-        ).distinct(),
+        queryset=Department.objects.none(),
         empty_label=ALL,
         method="filter_department",
     )
@@ -88,8 +86,13 @@ class ApprovalFilter(django_filters.FilterSet):
         model = ProgressEntry
         fields = ["plan", "department", "year"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # Departments that lead a target (of the plan chosen): a choice stays after its
+        # last figure is approved, so a filtered page stays filtered.
+        leading = {"led_targets__plan__slug": data.get("plan")} if data and data.get("plan") else {}
+        departments = Department.objects.filter(led_targets__isnull=False, **leading)
+        self.filters["department"].queryset = departments.distinct()
         for field in self.form.fields.values():
             if hasattr(field, "label_from_instance"):
                 field.label_from_instance = lambda obj: obj.display_name
