@@ -206,12 +206,15 @@ class TestPagesAndFilters:
         return department, entries, other, others
 
     def test_a_large_list_comes_a_page_at_a_time(self, as_admin, many):
+        _department, entries, _other, others = many
         url = reverse("tracker:approvals")
         first = read(as_admin.get(url))
-        assert len(first.boxes) == 50
+        assert [box["value"] for box in first.boxes] == [f"{e.pk}:1" for e in entries[:50]]
         assert "?page=2" in first.links
         last = read(as_admin.get(url + "?page=3"))
         assert len(last.boxes) == 24
+        # In the order of the groups: department, year, then the plan's order of targets.
+        assert [box["value"] for box in last.boxes[-3:]] == [f"{e.pk}:1" for e in others]
         assert "?page=2" in last.links and "?page=4" not in last.links
         assert "第 3 页，共 3 页" in as_admin.get(url + "?page=3").content.decode()
 
