@@ -362,3 +362,101 @@ def test_a_figure_is_entered_on_a_phone_without_scrolling_sideways(open_as, demo
     heights = [r.bounding_box()["height"] for r in page.locator("table.figures tbody tr").all()]
     assert max(heights) < 200
     assert "205.36" in page.locator("table.figures").inner_text()
+
+
+def in_english(page):
+    page.click("button[lang=en]")
+    page.wait_for_selector("html[lang=en]")
+
+
+def test_a_reporter_fills_and_submits_a_figure_on_a_phone(open_as, demo_plan):
+    """At 390 px the entry page is one card per figure: the first figure's value box is in
+    the first screen, within its width, above the figure's context; it saves and submits."""
+    page = open_as("tongji")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/plans/{demo_plan.slug}/entry/2025/")
+    assert page_width(page) <= 390
+    assert not page.locator("table.entry thead").is_visible()
+    card = page.locator("table.entry tbody.figure").first
+    assert card.get_attribute("id") == "row-GDP"
+    value = card.locator("input[name$='-value']")
+    box = value.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert box["y"] + box["height"] <= 844  # in the first screen, no scrolling at all
+    assert card.get_by_label("数值").count() == 1  # a visible label tied to the box
+    for context in ("td.unit", "td.previous", "td.goal"):
+        assert card.locator(context).bounding_box()["y"] > box["y"], context
+    value.fill("206.1")
+    page.click("button[name=submit]")
+    page.wait_for_selector(".message-success")
+    entry = ProgressEntry.objects.get(series__indicator__code="GDP", year=2025)
+    assert (entry.value, entry.state) == (Decimal("206.1"), "submitted")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_entry_page_is_cards_on_a_phone_and_a_table_on_a_desktop(open_as, demo_plan, language):
+    """A returned figure's reason is in sight at either width, and no page is wider than
+    its screen; on a desktop the figures stay a table that needs no sideways scrolling."""
+    from django.contrib.auth import get_user_model
+
+    from tracker.figures import workflow
+
+    entry = ProgressEntry.objects.get(series__indicator__code="GDP", year=2025)
+    admin = get_user_model().objects.get(username="admin")
+    workflow.return_entry(entry, by=admin, reason="请附统计公报截图", version=entry.version)
+    page = open_as("tongji")
+    if language == "en":
+        in_english(page)
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 844})
+        page.goto(f"/plans/{demo_plan.slug}/entry/2025/")
+        assert page_width(page) <= width, width
+        reason = page.locator("#row-GDP .return-reason")
+        box = reason.bounding_box()
+        assert reason.is_visible() and "请附统计公报截图" in reason.inner_text()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, width
+    assert page.locator("table.entry thead").is_visible()
+    row = page.locator("#row-GDP tr.figure-main")
+    assert row.evaluate("e => getComputedStyle(e).display") == "table-row"
+    name, value = (row.locator(s).bounding_box() for s in ("th", "input[name$='-value']"))
+    assert value["x"] > name["x"] + name["width"] and abs(value["y"] - name["y"]) < 20
+    scroll = page.locator(".entry-form .table-scroll")
+    assert scroll.evaluate("e => e.scrollWidth - e.clientWidth") <= 0
+
+
+def test_a_questioned_figure_is_confirmed_in_its_card_on_a_phone(open_as, demo_plan):
+    """A figure a hundred times last year's is questioned inline, under its value box;
+    ticked and explained, it is saved and submitted with its explanation."""
+    page = open_as("tongji")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/plans/{demo_plan.slug}/entry/2025/")
+    card = page.locator("#row-URBAN-POPULATION")
+    card.locator("input[name$='-value']").fill("3040")
+    page.click("button[name=submit]")
+    question = card.locator(".plausibility")
+    question.wait_for()
+    assert page_width(page) <= 390
+    box, value = question.bounding_box(), card.locator("input[name$='-value']").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert value["y"] < box["y"] < card.locator("td.unit").bounding_box()["y"]
+    question.get_by_label("数据无误").check()
+    question.get_by_label("说明理由").fill("人口普查后口径调整为人")
+    page.click("button[name=submit]")
+    page.wait_for_selector(".message-success")
+    entry = ProgressEntry.objects.get(series__indicator__code="URBAN-POPULATION", year=2025)
+    assert (entry.value, entry.state) == (Decimal("3040"), "submitted")
+    assert entry.plausibility_note == "人口普查后口径调整为人" and entry.plausibility_flag
+
+
+def test_a_questioned_figure_does_not_make_its_desktop_row_tall(open_as, demo_plan):
+    """On a desktop the question sits in a full-width row under the figure, not in the
+    narrow value column."""
+    page = open_as("tongji")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/plans/{demo_plan.slug}/entry/2025/")
+    page.locator("#row-URBAN-POPULATION input[name$='-value']").fill("3040")
+    page.click("button[name=draft]")
+    question = page.locator("#row-URBAN-POPULATION .plausibility")
+    question.wait_for()
+    assert page.locator("#row-URBAN-POPULATION tr.figure-main").bounding_box()["height"] < 150
+    assert question.bounding_box()["width"] > 600

@@ -309,7 +309,9 @@ class TestYearMatrix:
         assert "On track" in {r["Status"].value for r in summary.values()}
         # The unit and the nature under the name; the area on a row of its own above.
         gdp = summary["Gross domestic product"]
-        assert gdp["Target (unit, nature)"].value.split("\n")[1] == "100 million yuan · Indicative"
+        assert (
+            gdp["Target (unit, nature)"].value.split("\n")[1] == "100 million yuan · Anticipatory"
+        )
         assert "km²" in summary["Urban built-up area"]["Target (unit, nature)"].value
         assert wb["Summary"]["A5"].value == "Overall economic strength"
         last = gdp["Reasons and measures"].column_letter

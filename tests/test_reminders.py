@@ -440,6 +440,23 @@ class TestPages:
         assert response.status_code == 302 and response.cookies["django_language"].value == "en"
         assert 'lang="en"' in client.get("/").content.decode()
 
+    def test_a_language_chosen_on_the_sign_in_page_survives_signing_in(self, reporter, client):
+        Profile.objects.create(user=reporter, language="zh-hans")
+        client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
+        response = client.post(
+            reverse("login"), {"username": reporter.username, "password": factory.PASSWORD}
+        )
+        assert response.status_code == 302 and response.cookies["django_language"].value == "en"
+        assert 'lang="en"' in client.get("/").content.decode()
+        assert Profile.objects.get(user=reporter).language == "en"
+        # Once: the next sign-in follows the profile again.
+        client.logout()
+        Profile.objects.filter(user=reporter).update(language="zh-hans")
+        response = client.post(
+            reverse("login"), {"username": reporter.username, "password": factory.PASSWORD}
+        )
+        assert response.cookies["django_language"].value == "zh-hans"
+
     def test_the_report_notes_name_the_deadlines(self, demo_plan):
         def notes_text(year):
             out = io.BytesIO()

@@ -118,8 +118,18 @@ class TestPrinted:
         for word in ["Planned", "average", "annual", "growth", "measures", "million"]:
             assert word in words, word
         # The plan's last year states completion (完成情况) and predicts nothing.
-        for word in ["Environment", "Development", "Indicative", "Completed", "Completion"]:
+        for word in ["Environment", "Development", "Anticipatory", "Completed", "Completion"]:
             assert word in words, word
+
+    @pytest.mark.parametrize("year", [2024, 2025])
+    def test_the_english_report_prints_what_moved_and_cuts_nothing(self, demo_plan, tmp_path, year):
+        # The Chinese report's columns where they fit the page; the notes say what moved.
+        texts = pages(printed(demo_plan, year, tmp_path, language="en"))
+        whole = "\n".join(texts)
+        assert "###" not in whole
+        assert "Layout" in whole and "Nature (属性): under the target's name." in whole
+        header = texts[0].split("Overall economic strength")[0].split()
+        assert ("Unit" in header) == (year == 2025)  # the final year's table has room for it
 
     def test_the_english_2025_report_prints_at_9_points_or_more(self, demo_plan, tmp_path):
         pdf = printed(demo_plan, 2025, tmp_path, language="en")

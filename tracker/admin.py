@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history import admin as history_admin
 
 from tracker.figures import plausibility, workflow
@@ -41,6 +42,7 @@ from tracker.models import (
     SentMail,
     Series,
     Target,
+    localized,
 )
 from tracker.standings import store
 from tracker.standings import words as status
@@ -101,9 +103,12 @@ def start_next_plan(modeladmin, request, queryset):
         else:
             modeladmin.message_user(
                 request,
-                _(
+                ngettext(
+                    "%(plan)s started with %(count)d target; baselines from %(year)s. "
+                    "Set the target values and factors.",
                     "%(plan)s started with %(count)d targets; baselines from %(year)s. "
-                    "Set the target values and factors."
+                    "Set the target values and factors.",
+                    result.targets,
                 )
                 % {
                     "plan": result.plan,
@@ -137,7 +142,11 @@ def fill_baselines(modeladmin, request, queryset):
         result = fill(plan, by=request.user)
         modeladmin.message_user(
             request,
-            _("%(plan)s: %(count)d baselines filled from %(year)s.")
+            ngettext(
+                "%(plan)s: %(count)d baseline filled from %(year)s.",
+                "%(plan)s: %(count)d baselines filled from %(year)s.",
+                result.targets,
+            )
             % {"plan": plan, "count": result.targets, "year": plan.baseline_year},
         )
         if result.without_baseline:
@@ -517,11 +526,16 @@ def approve_entries(modeladmin, request, queryset):
     Questioned figures are left to the approvals page, which shows their findings and asks first.
     """
     questioned = queryset.filter(state=ProgressEntry.State.SUBMITTED).exclude(plausibility_flag="")
-    if questioned.exists():
+    left_out = questioned.count()
+    if left_out:
         messages.warning(
             request,
-            _("%(count)d questioned figures were left out: approve them on the approvals page.")
-            % {"count": questioned.count()},
+            ngettext(
+                "%(count)d questioned figure was left out: approve it on the approvals page.",
+                "%(count)d questioned figures were left out: approve them on the approvals page.",
+                left_out,
+            )
+            % {"count": left_out},
         )
         queryset = queryset.exclude(pk__in=questioned.values("pk"))
     approved, refused = 0, []
@@ -534,13 +548,22 @@ def approve_entries(modeladmin, request, queryset):
         else:
             approved += 1
     if approved:
-        messages.success(request, _("%(count)d figures approved.") % {"count": approved})
+        messages.success(
+            request,
+            ngettext("%(count)d figure approved.", "%(count)d figures approved.", approved)
+            % {"count": approved},
+        )
     else:
         messages.warning(request, _("Nothing was approved."))
     for reason in refused[:20]:
         messages.warning(request, reason)
     if len(refused) > 20:
-        messages.warning(request, _("… and %(count)d more refused.") % {"count": len(refused) - 20})
+        more = len(refused) - 20
+        messages.warning(
+            request,
+            ngettext("… and %(count)d more refused.", "… and %(count)d more refused.", more)
+            % {"count": more},
+        )
 
 
 class EvidenceDownload:
@@ -644,7 +667,7 @@ class ProgressEntryAdminForm(PlainDecimalsForm):
             self.add_error(
                 "growth",
                 _("%(target)s takes no growth rate: enter its figure in %(unit)s.")
-                % {"target": target.display_name, "unit": target.unit or "—"},
+                % {"target": target.display_name, "unit": localized(target, "unit") or "—"},
             )
         elif value is None and growth is None and not {"value", "growth"} & set(self.errors):
             message = (

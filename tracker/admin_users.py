@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from tracker.figures.rights import ADMINISTRATORS, REPORTERS
 from tracker.models import ClosedYear, ImportBatch, ProgressEntry
@@ -46,7 +46,9 @@ def deactivate(modeladmin, request, queryset):
         modeladmin.message_user(request, OWN_ACCOUNT, messages.WARNING)
     count = queryset.exclude(pk=request.user.pk).filter(is_active=True).update(is_active=False)
     if count:
-        message = _("%(count)d accounts deactivated.") % {"count": count}
+        message = ngettext(
+            "%(count)d account deactivated.", "%(count)d accounts deactivated.", count
+        ) % {"count": count}
         modeladmin.message_user(request, message, messages.SUCCESS)
     else:
         modeladmin.message_user(request, _("No account was deactivated."), messages.WARNING)

@@ -327,7 +327,9 @@ class CloseYearForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Workbook (.xlsx)"),
-        help_text=_("A filled data-entry template, or the year matrix of a progress report."),
+        help_text=_(
+            "A filled data-entry template, or the “Yearly data” sheet of a progress report."
+        ),
     )
 
     def clean_file(self):

@@ -1202,6 +1202,7 @@ class Target(models.Model):
             history.setdefault(self.baseline_year, spec.baseline_value)
         rules = plausibility.Rules(
             unit=self.unit,
+            unit_en=self.unit_en,
             factor=self.plausible_factor,
             minimum=self.plausible_minimum,
             maximum=self.plausible_maximum,

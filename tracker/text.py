@@ -11,6 +11,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -31,7 +32,11 @@ def unstorable(text: str, limit: int | None = None) -> str | None:
             "a workbook file); remove it."
         ) % {"code": ord(found.group())}
     if limit is not None and len(text) > limit:
-        return _("At most %(limit)s characters here; this has %(count)s.") % {
+        return ngettext(
+            "At most %(limit)s character here; this has %(count)s.",
+            "At most %(limit)s characters here; this has %(count)s.",
+            limit,
+        ) % {
             "limit": limit,
             "count": len(text),
         }

@@ -26,6 +26,7 @@ urlpatterns = [
     path("plans/<slug:slug>/", dashboard.plan_dashboard, name="plan-dashboard"),
     path("plans/<slug:slug>/targets/<code:code>/", dashboard.target_detail, name="target-detail"),
     path("plans/<slug:slug>/report.xlsx", excel.report_download, name="report"),
+    path("plans/<slug:slug>/figures.csv", excel.figures_csv, name="figures-csv"),
     path("plans/<slug:slug>/entry/<int:year>/", entry.data_entry, name="data-entry"),
     path(
         "plans/<slug:slug>/entry/<int:year>/template.xlsx",

@@ -36,7 +36,7 @@ from tracker.figures.numbers import (
     storable,
 )
 from tracker.figures.typed import read_figure
-from tracker.models import Plan, ProgressEntry, Target
+from tracker.models import Plan, ProgressEntry, Target, localized
 from tracker.standings import formats
 from tracker.text import NOTE_MAX, quoted, unstorable
 
@@ -251,7 +251,7 @@ def _check_plausibility(
         if raw.note_cell:
             where = f"{raw.sheet}!{raw.note_cell}"
         else:
-            where = _("the template's 备注 (note) column; a sheet of years has none")
+            where = _("the template's 备注 (note) column; the “Yearly data” sheet has none")
         for finding in findings:
             message = _("%(finding)s If the figure is right, say why in its note: %(where)s.")
             if restated and note:
@@ -369,7 +369,7 @@ def _read_value(raw: RawRow, target: Target, preview: Preview) -> Typed | Decima
     if percent and target.unit.strip() not in ("%", "％"):
         fail(
             _("A percentage, but %(target)s is measured in %(unit)s.")
-            % {"target": target.name, "unit": target.unit or "—"},
+            % {"target": target.display_name, "unit": localized(target, "unit") or "—"},
             "percent",
         )
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -95,9 +96,17 @@ def _validation(target: Target, first_row: int) -> DataValidation:
     rules = [f"ISNUMBER({first})", f"ROUND({first},{PLACES})={first}"]
     if not target.allow_negative:
         rules.append(f"{first}>=0")
-        error = _("Enter a number of zero or more, with at most %(places)s decimal places.")
+        error = ngettext(
+            "Enter a number of zero or more, with at most %(places)s decimal place.",
+            "Enter a number of zero or more, with at most %(places)s decimal places.",
+            PLACES,
+        )
     else:
-        error = _("Enter a number with at most %(places)s decimal places.")
+        error = ngettext(
+            "Enter a number with at most %(places)s decimal place.",
+            "Enter a number with at most %(places)s decimal places.",
+            PLACES,
+        )
     return DataValidation(
         type="custom",
         formula1=f"AND({','.join(rules)})",
@@ -393,11 +402,16 @@ def _instructions(wb, plan: Plan, year: int, lang: int) -> None:
             key: TEMPLATE_COLUMNS[key][lang]
             for key in ("value", "quality", "growth", "source", "note")
         },
-        _(
+        ngettext(
+            "2. In the value column, the figure with every digit as published (at most "
+            "%(places)s decimal place) in the target's unit, or the bulletin's sentence "
+            "(地区生产总值160亿元，按可比价格计算增长3.1%%); no negatives unless the target "
+            "allows them; for a milestone choose %(yes)s or %(no)s.",
             "2. In the value column, the figure with every digit as published (at most "
             "%(places)s decimal places) in the target's unit, or the bulletin's sentence "
             "(地区生产总值160亿元，按可比价格计算增长3.1%%); no negatives unless the target "
-            "allows them; for a milestone choose %(yes)s or %(no)s."
+            "allows them; for a milestone choose %(yes)s or %(no)s.",
+            PLACES,
         )
         % {"yes": YES[lang], "no": NO[lang], "places": PLACES},
         _("3. Data quality says how settled the figure is:"),

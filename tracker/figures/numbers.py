@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tracker.text import quoted
 
@@ -109,9 +110,12 @@ def every_digit_kept(value: Decimal, typed: object = None) -> Decimal:
     if decimal_places(value.normalize()) > PLACES:
         raise OutOfRange(
             str(
-                _(
+                ngettext(
+                    "“%(value)s” has more than %(places)s decimal place, more than a figure "
+                    "keeps: give it with %(places)s at most.",
                     "“%(value)s” has more than %(places)s decimal places, more than a figure "
-                    "keeps: give it with %(places)s at most."
+                    "keeps: give it with %(places)s at most.",
+                    PLACES,
                 )
             )
             % {"value": quoted(value if typed is None else typed), "places": PLACES}

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, DivisionByZero, Overflow, localcontext
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 DEFAULT_FACTOR = Decimal(3)
@@ -29,9 +30,11 @@ MAGNITUDE_WORDS = ("万", "亿")
 
 @dataclass(frozen=True)
 class Rules:
-    """A target's own settings: its unit, the jump factor and an optional range."""
+    """A target's own settings: its unit (and its English unit), the jump factor and an
+    optional range."""
 
     unit: str = ""
+    unit_en: str = ""
     factor: Decimal = DEFAULT_FACTOR
     minimum: Decimal | None = None
     maximum: Decimal | None = None
@@ -40,6 +43,11 @@ class Rules:
     @property
     def is_percent(self) -> bool:
         return self.unit.strip() in PERCENT_UNITS
+
+    @property
+    def units(self) -> dict[str, str]:
+        """The units a finding keeps, so that each reader sees the one of their language."""
+        return {"unit": self.unit, "unit_en": self.unit_en}
 
 
 @dataclass(frozen=True)
@@ -101,7 +109,13 @@ def _beyond(ratio: Decimal | None, factor: Decimal) -> bool:
     return ratio is not None and (ratio > factor or ratio * factor < 1)
 
 
-def _unit(unit: str) -> str:
+def _unit(params: Mapping[str, object]) -> str:
+    """The unit a finding names, in the reader's language: the English unit in English
+    where the target has one ("10,000 persons" for 万人), else the unit as the plan writes it."""
+    unit = str(params.get("unit", "") or "")
+    english = str(params.get("unit_en", "") or "")
+    if english.strip() and (get_language() or "").startswith("en"):
+        unit = english
     return unit.strip() or _("no unit")
 
 
@@ -159,7 +173,7 @@ def _magnitude(value: Decimal, rules: Rules, known: Known) -> list[Finding]:
         if not _beyond(ratio, rules.factor):
             return []
         params = {"previous": _fmt(previous, rules), "ratio": _far(ratio), "up": ratio > 1}
-        return [Finding("jump", {**params, "unit": rules.unit})]
+        return [Finding("jump", {**params, **rules.units})]
     path = _ratio(value, known.expected)
     if not _beyond(path, rules.factor):
         return []
@@ -168,7 +182,7 @@ def _magnitude(value: Decimal, rules: Rules, known: Known) -> list[Finding]:
         "expected": _fmt(known.expected, rules),
         "ratio": _far(path),
         "up": path > 1,
-        "unit": rules.unit,
+        **rules.units,
     }
     trend = known.trend
     if trend is not None:
@@ -185,12 +199,12 @@ def _far(ratio: Decimal) -> str:
 
 def _joined(*parts: str, unit: str) -> str:
     """The parts, then the advice to check the unit: "…，请核对单位（万人）。"."""
-    advice = _("check the unit (%(unit)s).") % {"unit": _unit(unit)}
+    advice = _("check the unit (%(unit)s).") % {"unit": unit}
     return _("; ").join([*parts, advice])
 
 
 def _range(value: Decimal, rules: Rules) -> list[Finding]:
-    params = {"value": _fmt(value, rules), "unit": rules.unit}
+    params = {"value": _fmt(value, rules), **rules.units}
     if rules.minimum is not None and value < rules.minimum:
         return [Finding("below_minimum", {**params, "limit": _fmt(rules.minimum, rules)})]
     if rules.maximum is not None and value > rules.maximum:
@@ -216,13 +230,13 @@ def _proportion(value: Decimal, rules: Rules, known: Known) -> Finding | None:
 
 def _describe(code: str, params: Mapping[str, object]) -> str:
     """A finding's words in the active language, from its code and numbers."""
-    names = {**params, "unit": _unit(str(params.get("unit", "")))}
+    names = {**params, "unit": _unit(params)}
     if code == "jump":
         if params["up"]:
             part = _("%(ratio)s times last year's figure (%(previous)s)")
         else:
             part = _("1/%(ratio)s of last year's figure (%(previous)s)")
-        return _joined(part % names, unit=str(params["unit"]))
+        return _joined(part % names, unit=names["unit"])
     if code == "off_path":
         if params["up"]:
             parts = [_("%(ratio)s times the plan's path for %(year)s (%(expected)s)") % names]
@@ -230,7 +244,7 @@ def _describe(code: str, params: Mapping[str, object]) -> str:
             parts = [_("1/%(ratio)s of the plan's path for %(year)s (%(expected)s)") % names]
         if "trend" in params:
             parts.append(_("far off the recent trend (%(trend)s) too") % names)
-        return _joined(*parts, unit=str(params["unit"]))
+        return _joined(*parts, unit=names["unit"])
     if code == "below_minimum":
         message = _(
             "%(value)s is below this target's lowest plausible figure, %(limit)s (%(unit)s)."
@@ -294,8 +308,8 @@ def unit_sign(typed: str, unit: str) -> str:
 
 def _sign_finding(sign: str, rules: Rules) -> Finding:
     if sign == "%":
-        return Finding("percent_sign", {"unit": rules.unit})
-    return Finding("unit_sign", {"sign": sign, "unit": rules.unit})
+        return Finding("percent_sign", rules.units)
+    return Finding("unit_sign", {"sign": sign, **rules.units})
 
 
 def flag_text(findings: list[Finding]) -> str:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.figures import numbers, plausibility
 from tracker.figures.numbers import NotANumber, OutOfRange, every_digit_kept, parse_decimal
-from tracker.models import Target
+from tracker.models import Target, localized
 
 
 def clean_figure(text: str, target: Target) -> Decimal:
@@ -40,7 +40,7 @@ def checked_level(value: Decimal, target: Target, text: str) -> Decimal:
         raise ValidationError(
             _("This figure cannot be negative (%(unit)s)."),
             code="negative",
-            params={"unit": target.unit or target.name},
+            params={"unit": localized(target, "unit") or target.display_name},
         )
     return value
 
@@ -96,7 +96,7 @@ def read_figure(text: str, target: Target) -> numbers.Reported:
         raise ValidationError(
             _("%(target)s takes no growth rate: enter its figure in %(unit)s."),
             code="no_growth",
-            params={"target": target.display_name, "unit": target.unit or "—"},
+            params={"target": target.display_name, "unit": localized(target, "unit") or "—"},
         )
     # A percent sign after a level stays a plausibility finding, as before.
     other_unit = reported.unit != "%" and not numbers.same_unit(reported.unit, target.unit)
@@ -104,7 +104,7 @@ def read_figure(text: str, target: Target) -> numbers.Reported:
         raise ValidationError(
             _("“%(text)s” is given in %(typed)s, but this target is measured in %(unit)s."),
             code="wrong_unit",
-            params={"text": text, "typed": reported.unit, "unit": target.unit or "—"},
+            params={"text": text, "typed": reported.unit, "unit": localized(target, "unit") or "—"},
         )
     level = None if reported.level is None else checked_level(reported.level, target, text)
     growth = None if reported.growth is None else checked_growth(reported.growth, text)

@@ -35,6 +35,7 @@ from tracker.models import (
     SentMail,
     Target,
     display_user,
+    localized,
 )
 from tracker.reminders import deadlines
 
@@ -365,7 +366,14 @@ def plan_digests(*, on: date) -> tuple[list[Mail], list[str]]:
                 SentMail.Kind.DIGEST,
                 user,
                 "digest",
-                lambda n=submitted: _("Weekly digest: %(n)d figures await approval") % {"n": n},
+                lambda n=submitted: (
+                    ngettext(
+                        "Weekly digest: %(n)d figure awaits approval",
+                        "Weekly digest: %(n)d figures await approval",
+                        n,
+                    )
+                    % {"n": n}
+                ),
                 context,
                 summary=f"{submitted} submitted, {len(overdue)} overdue department-years",
             )
@@ -442,7 +450,7 @@ def _notice(user, entries) -> Mail:
                 "name": e.target.display_name,
                 "code": e.target.code,
                 "value": e.display_value,
-                "unit": e.target.unit,
+                "unit": localized(e.target, "unit"),
                 "reason": e.return_reason,
                 "by": display_user(e.reviewed_by),
                 "link": absolute(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import BadRequest
+from django.http import Http404
+from django.utils.translation import gettext as _
+
 
 def requested_year(request) -> int | None:
     """The ?year= of the request, when it is a number."""
@@ -9,3 +13,20 @@ def requested_year(request) -> int | None:
         return int(request.GET["year"])
     except (KeyError, ValueError):
         return None
+
+
+def download_year(request, plan) -> int:
+    """The year a download is true as of: the ?year= asked for, else the plan's status year
+    (`Plan.status_year`). A page shows another year with a sentence saying so; a file
+    cannot, so a year that is not a number is a 400 and one outside the plan a 404, each
+    saying why."""
+    asked = request.GET.get("year", "").strip()
+    if not asked:
+        return plan.status_year()
+    year = requested_year(request)
+    if year is None:
+        raise BadRequest(_("“%(asked)s” is not a year.") % {"asked": asked[:20]})
+    outside = plan.status_year_outside(year)
+    if outside:
+        raise Http404(outside)
+    return year

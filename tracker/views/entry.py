@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tracker.figures import writes
 from tracker.figures.rights import is_admin, is_reporter
@@ -155,10 +156,24 @@ def _save_entry_page(request, plan, year, rows):
         return None
     if submit:
         messages.success(
-            request, _("%(count)d figures submitted for approval.") % {"count": len(saved)}
+            request,
+            ngettext(
+                "%(count)d figure submitted for approval.",
+                "%(count)d figures submitted for approval.",
+                len(saved),
+            )
+            % {"count": len(saved)},
         )
     else:
-        messages.success(request, _("%(count)d figures saved as drafts.") % {"count": len(saved)})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d figure saved as a draft.",
+                "%(count)d figures saved as drafts.",
+                len(saved),
+            )
+            % {"count": len(saved)},
+        )
     return saved
 
 

@@ -12,12 +12,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tracker.excel.importer import build_preview
 from tracker.excel.report import write_report
 from tracker.excel.targets import preview_targets, write_targets
 from tracker.excel.template import write_template
+from tracker.excel.yearly_csv import write_yearly_csv
 from tracker.figures import writes
 from tracker.figures.import_rows import FigureRow, TargetRow, change_counts, load_rows
 from tracker.figures.rights import require_admin
@@ -31,7 +33,7 @@ from tracker.models import (
 )
 from tracker.standings.loading import plan_standings
 from tracker.uploads import upload_limit
-from tracker.views.common import requested_year
+from tracker.views.common import download_year
 
 
 def _xlsx_response(write, filename: str) -> HttpResponse:
@@ -47,7 +49,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def report_download(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
-    year = plan.status_year(requested_year(request))
+    year = download_year(request, plan)
     rows = plan_standings(plan, year, viewer=request.user)
     include_unapproved = request.GET.get("include_unapproved") == "1"
     return _xlsx_response(
@@ -56,6 +58,20 @@ def report_download(request, slug):
         ),
         f"{plan.slug}-report-{year}-{timezone.localdate():%Y%m%d}.xlsx",
     )
+
+
+def figures_csv(request, slug):
+    """The report's “Yearly data” sheet as CSV, as of ?year=, with the figures the reader
+    may see (the same loader as the report)."""
+    plan = get_object_or_404(Plan, slug=slug)
+    year = download_year(request, plan)
+    rows = plan_standings(plan, year, viewer=request.user)
+    buffer = io.BytesIO()
+    write_yearly_csv(buffer, plan, year, rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"{plan.slug}-figures-{year}-{timezone.localdate():%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def template_download(request, slug, year):
@@ -252,7 +268,15 @@ def targets_preview(request, slug, pk):
             except writes.Refused as refusal:
                 messages.error(request, str(refusal))
                 return redirect("tracker:targets-import", slug=plan.slug)
-            messages.success(request, _("%(count)d targets created or changed.") % {"count": count})
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d target created or changed.",
+                    "%(count)d targets created or changed.",
+                    count,
+                )
+                % {"count": count},
+            )
             return redirect(plan)
         else:
             messages.info(request, _("The import was cancelled; nothing was written."))

@@ -14,6 +14,9 @@ from django.views.i18n import set_language
 
 from tracker.models import Profile
 
+# The session key of a language chosen with the switch before signing in.
+CHOSEN_BEFORE_SIGN_IN = "language_chosen_before_sign_in"
+
 
 class ProfileForm(forms.ModelForm):
     field_order = ["email", "language", "reminders", "notices"]
@@ -66,24 +69,34 @@ def switch_language(request):
     """
     response = set_language(request)
     language = request.POST.get("language")
-    if (
-        request.method == "POST"
-        and request.user.is_authenticated
-        and language in Profile.Language.values
-    ):
-        profile = Profile.of(request.user)
-        if profile.language != language:
-            profile.language = language
-            profile.save()
+    if request.method != "POST" or language not in Profile.Language.values:
+        return response
+    if request.user.is_authenticated:
+        _remember(request.user, language)
+    else:
+        # Chosen on the sign-in page: signing in keeps it (see SignIn).
+        request.session[CHOSEN_BEFORE_SIGN_IN] = language
     return response
 
 
+def _remember(user, language: str) -> None:
+    profile = Profile.of(user)
+    if profile.language != language:
+        profile.language = language
+        profile.save()
+
+
 class SignIn(auth_views.LoginView):
-    """Signing in: the pages then speak the language of the user's profile."""
+    """Signing in: the pages then speak the language of the user's profile, or the language
+    just chosen on the sign-in page, which becomes the profile's."""
 
     redirect_authenticated_user = True
 
     def form_valid(self, form):
+        chosen = self.request.session.pop(CHOSEN_BEFORE_SIGN_IN, None)
         response = super().form_valid(form)
-        _pages_speak(response, Profile.of(form.get_user()).language)
+        user = form.get_user()
+        if chosen in Profile.Language.values:
+            _remember(user, chosen)
+        _pages_speak(response, Profile.of(user).language)
         return response

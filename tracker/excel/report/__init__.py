@@ -84,10 +84,10 @@ def write_report(
         wb = new_workbook()
         wb.properties.title = clean_text(plan.display_name)
         wb.properties.creator = clean_text(who)
-        _summary(wb, ctx, rows, made)
+        moved = _summary(wb, ctx, rows, made)
         _matrix(wb, ctx, rows)
         if include_unapproved:
             _unapproved(wb, ctx, rows)
         charted = _charts(wb, ctx, rows)
-        _notes(wb, ctx, rows, made, charted, who)
+        _notes(wb, ctx, rows, made, charted, who, moved)
         wb.save(out)

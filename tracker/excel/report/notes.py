@@ -5,7 +5,7 @@ figures.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from tracker.excel.common import BOLD, QUALITY_MARKS, QUALITY_WORDS, WRAP, cell, row_height, sheet
 from tracker.excel.report.charts import MAX_TARGET_CHARTS
@@ -22,7 +22,15 @@ from tracker.standings import words as status_display
 from tracker.standings.standing import Standing
 
 
-def _notes(wb, ctx: Context, rows: list[Standing], made: str, charted: bool, who: str):
+def _notes(
+    wb,
+    ctx: Context,
+    rows: list[Standing],
+    made: str,
+    charted: bool,
+    who: str,
+    moved: frozenset = frozenset(),
+):
     ws = sheet(wb, pgettext("sheet", "Notes"))
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 110
@@ -41,13 +49,14 @@ def _notes(wb, ctx: Context, rows: list[Standing], made: str, charted: bool, who
         (_("Reporting deadlines"), deadlines.report_note(plan, up_to=year)),
         (_("Made"), made),
         (_("Made by"), who),
+        *_layout_lines(moved),
         ("", ""),
         (
             _("Which figures count"),
             _(
                 "Only approved figures count toward progress and status, and only they are "
-                "printed in the summary, the yearly data and the charts. Nothing after %(year)s "
-                "is shown: the report is true as of that year."
+                "printed in the summary, the “Yearly data” sheet and the charts. Nothing "
+                "after %(year)s is shown: the report is true as of that year."
             )
             % {"year": year},
         ),
@@ -105,9 +114,12 @@ def _notes(wb, ctx: Context, rows: list[Standing], made: str, charted: bool, who
         lines.append(
             (
                 _("Charts"),
-                _(
+                ngettext(
+                    "This plan has more than %(n)s numeric target: the charts sheet holds "
+                    "the progress chart alone.",
                     "This plan has more than %(n)s numeric targets: the charts sheet holds "
-                    "the progress chart alone."
+                    "the progress chart alone.",
+                    MAX_TARGET_CHARTS,
                 )
                 % {"n": MAX_TARGET_CHARTS},
             )
@@ -120,6 +132,28 @@ def _notes(wb, ctx: Context, rows: list[Standing], made: str, charted: bool, who
                 cell(ws, text, alignment=WRAP, border=None),
             ]
         )
+
+
+def _layout_lines(moved: frozenset) -> list[tuple[str, str]]:
+    """Where the summary put the Chinese report's columns that it moved (summary.MOVES),
+    each named in both languages, so that a reader holding both reports finds them."""
+    if not moved:
+        return []
+    where = {
+        "area": _("Area (类别): a row of its own above its targets."),
+        "nature": _("Nature (属性): under the target's name."),
+        "unit": _("Unit (单位): under the target's name."),
+        "actual": _(
+            "Actual average annual growth (实际年均增长): in the column of the planned "
+            "growth, after the slash, with the cumulative change below it."
+        ),
+    }
+    opening = _(
+        "The summary has the Chinese report's columns in its order. English words are "
+        "longer: so that it fits the width of an A4 landscape page, these moved:"
+    )
+    moves = [("", where[key]) for key in ("area", "nature", "actual", "unit") if key in moved]
+    return [(_("Layout"), opening), *moves]
 
 
 def _status_lines(ctx: Context) -> list[tuple[str, str]]:
@@ -227,7 +261,13 @@ def _section(title: str, items, opening: str = "") -> list[tuple[str, str]]:
     if not listed:
         return []
     if more:
-        listed.append(("", _("… and %(count)s more targets.") % {"count": f"{more:,}"}))
+        listed.append(
+            (
+                "",
+                ngettext("… and %(count)s more target.", "… and %(count)s more targets.", more)
+                % {"count": f"{more:,}"},
+            )
+        )
     return [("", ""), (title, opening), *listed]
 
 

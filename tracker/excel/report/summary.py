@@ -60,6 +60,7 @@ from tracker.excel.report.shared import (
     shows_gap,
     status_text,
 )
+from tracker.models import Target
 from tracker.standings import engine, formats
 from tracker.standings.standing import Standing, summary
 
@@ -91,6 +92,7 @@ class Shown:
 
 
 EMPTY = Shown()
+NATURES = dict(Target.Nature.choices)
 
 
 def _text(text: str | None, alignment=CENTER, font=None, fill=None) -> Shown:
@@ -252,13 +254,14 @@ def _actual_pace(row: Standing) -> Pace:
     return _percent_pace(pace)
 
 
-def _paces(row: Standing, english: bool) -> tuple[Shown, Shown]:
+def _paces(row: Standing, shared: bool) -> tuple[Shown, Shown]:
     """The planned and the actual pace cells, each pace with its cumulative change below
-    it and the row's basis under the planned one. In English they share one cell: planned
-    / actual, the actual cumulative change and the basis below (the planned cumulative
-    change is the target's own column)."""
+    it and the row's basis under the planned one. Where the actual pace has moved into the
+    planned one's column (`shared`, an English layout), one cell: planned / actual, the
+    actual cumulative change and the basis below (the planned cumulative change is the
+    target's own column)."""
     planned, actual, basis = _planned_pace(row), _actual_pace(row), _basis(row)
-    if not english:
+    if not shared:
         return planned.cell(basis), actual.cell()
     if not (planned.text or actual.text):
         return _text(basis), EMPTY
@@ -361,16 +364,56 @@ class Column:
     whole_lines: bool = False
 
 
-def _columns(ctx: Context, english: bool) -> list[Column]:
+# English words are longer than the Chinese report's columns are wide. In English an area
+# heads its targets on a row of its own; then, while the table does not fit the page at
+# 9 pt, these columns move, in this order: the nature under the target's name, the actual
+# pace into the planned pace's column, the unit under the target's name. The notes say
+# what moved where (tracker.excel.report.notes).
+MOVES = ("nature", "actual", "unit")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The summary's columns, its rows' cells, the columns' widths, and the columns of the
+    Chinese report that moved (none in Chinese)."""
+
+    columns: list
+    body: list
+    widths: list
+    moved: frozenset = frozenset()
+
+
+def _layout(ctx: Context, rows: list[Standing], english: bool) -> Layout:
+    """The Chinese report's columns; in English, the fewest moves that fit the page."""
+    moved: set[str] = {"area"} if english else set()
+    for move in (None, *(MOVES if english else ())):
+        if move:
+            moved.add(move)
+        columns = _columns(ctx, frozenset(moved))
+        body = [_row(ctx, row, frozenset(moved)) for row in rows]
+        widths = _widths(columns, body)
+        if sum(widths) <= WIDTH_BUDGET + 0.5:
+            break
+    return Layout(columns, body, widths, frozenset(moved))
+
+
+def _name_header(moved: frozenset) -> str:
+    if {"unit", "nature"} <= moved:
+        return _("Target (unit, nature)")
+    if "nature" in moved:
+        return _("Target (nature)")
+    if "unit" in moved:
+        return _("Target (unit)")
+    return _("Target")
+
+
+def _columns(ctx: Context, moved: frozenset) -> list[Column]:
     plan = ctx.plan
+    english = "area" in moved
     years = [Column(f"y{y}", _("%(year)s") % {"year": y}, 6, 12, 0, bold=False) for y in ctx.years]
     columns = [
         Column("area", _("Area"), 5, 6.5, 4.5, bold=True),
-        Column(
-            "name",
-            _("Target (unit, nature)") if english else _("Target"),
-            floor=8 if english else 10,
-        ),
+        Column("name", _name_header(moved), floor=8 if english else 10),
         Column("unit", _("Unit"), 5, 6.5, 4.5),
         Column("base", _("%(year)s (base)") % {"year": plan.baseline_year}, floor=0),
         *years,
@@ -378,10 +421,10 @@ def _columns(ctx: Context, english: bool) -> list[Column]:
         Column(
             "planned",
             _("Planned / actual average annual growth")
-            if english
+            if "actual" in moved
             else _("Planned average annual growth"),
             5,
-            12 if english else 10,
+            12 if "actual" in moved else 10,
             whole_lines=True,
         ),
         Column("actual", _("Actual average annual growth"), 5, 10, whole_lines=True),
@@ -397,24 +440,23 @@ def _columns(ctx: Context, english: bool) -> list[Column]:
         Column("departments", _("Led by"), 6, 10, 5),
         Column("reason", _("Reasons and measures"), floor=8 if english else 12),
     ]
-    # In English, long words: an area heads its targets on a row of its own, the unit and
-    # the nature go under the target's name, and the planned and actual growth share a
-    # column. In the plan's last year the table states 完成情况 in place of the path.
-    dropped = {"area", "unit", "actual", "nature"} if english else set()
+    # Columns that moved (MOVES); in the plan's last year the table states 完成情况 in
+    # place of the path.
+    dropped = set(moved)
     if ctx.final:
         dropped |= {"expected", "progress", "projection"}
     return [c for c in columns if c.key not in dropped]
 
 
-def _row(ctx: Context, row: Standing, english: bool) -> dict[str, Shown]:
+def _row(ctx: Context, row: Standing, moved: frozenset) -> dict[str, Shown]:
     target, a = row.target, row.assessment
     year = ctx.year
     approved = _approved(row, year)
-    natures = {"binding": _("Binding"), "anticipatory": _("Indicative")}
-    nature = natures.get(target.nature, target.nature)
+    # The plan's own word for its nature, as the pages say it (14th FYP: Binding / Anticipatory).
+    nature = str(NATURES.get(target.nature, target.nature))
     reason, flagged = _reason(row, year)
     status = a.status
-    planned, actual = _paces(row, english)
+    planned, actual = _paces(row, "actual" in moved)
     cells = {
         "area": _text(target.area.display_name, alignment=AREA, font=BOLD),
         "name": _text(target.display_name, alignment=MIDDLE),
@@ -433,9 +475,10 @@ def _row(ctx: Context, row: Standing, english: bool) -> dict[str, Shown]:
         "departments": _text(_departments(target), alignment=MIDDLE),
         "reason": _text(reason, alignment=MIDDLE, font=FLAG_FONT if flagged else None),
     }
-    if english:
-        unit_and_nature = " · ".join(t for t in (_unit(target), nature) if t)
-        cells["name"] = _text(_lines(target.display_name, unit_and_nature), alignment=MIDDLE)
+    below = [text for key, text in (("unit", _unit(target)), ("nature", nature)) if key in moved]
+    if below:
+        under = " · ".join(text for text in below if text)
+        cells["name"] = _text(_lines(target.display_name, under), alignment=MIDDLE)
     return cells
 
 
@@ -473,12 +516,12 @@ def _whole_year(header: str) -> float:
     return 0
 
 
-def _summary(wb, ctx: Context, rows: list[Standing], made: str):
+def _summary(wb, ctx: Context, rows: list[Standing], made: str) -> frozenset:
+    """Write the summary sheet; returns the columns of the Chinese report that moved."""
     ws = sheet(wb, _("Summary"))
     english = ctx.lang != ZH
-    columns = _columns(ctx, english)
-    body = [_row(ctx, row, english) for row in rows]
-    widths = _widths(columns, body)
+    layout = _layout(ctx, rows, english)
+    columns, body, widths = layout.columns, layout.body, layout.widths
     keys = [c.key for c in columns]
     headers = [c.header for c in columns]
     for index, width in enumerate(widths, start=1):
@@ -551,7 +594,7 @@ def _summary(wb, ctx: Context, rows: list[Standing], made: str):
         if end > first and not english:
             ws.merged_cells.add(f"A{first}:A{end}")
     _keep_areas_together(ws, spans, widths, header_row)
-    return ws
+    return layout.moved
 
 
 def _keep_areas_together(ws, spans, widths, header_row: int) -> None:
