@@ -308,16 +308,23 @@ if envbool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Everything goes to standard error (gunicorn and systemd keep it). Every server error is
-# logged by django.request with its traceback, the request's method and path, and the user.
+# logged by django.request with its traceback, the request's method and path, and the user;
+# a refused request (403) in one line, with why, without a traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
+    "filters": {"forbidden_in_one_line": {"()": "tracker.log_filters.ForbiddenInOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.request": {
+            "handlers": ["console"],
+            "level": "WARNING",
+            "propagate": False,
+            "filters": ["forbidden_in_one_line"],
+        },
     },
 }

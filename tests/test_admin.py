@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests import factory
+from tracker.figures import writes
+from tracker.figures.rights import ADMINISTRATORS, REPORTERS
 from tracker.models import Indicator, Plan, ProgressEntry, Target
+
+User = get_user_model()
 
 
 @pytest.fixture
@@ -303,3 +314,241 @@ def test_a_milestone_says_whether_it_is_achieved(admin_client, demo_plan):
     assert "achieved" in response.context["adminform"].form.errors
     assert admin_client.post(url, {**data, "achieved": "true"}).status_code == 302
     assert ProgressEntry.objects.get(series=zone.series, year=2025).achieved is True
+
+
+# -- the admin for administrators who are not superusers ----------------------------------------
+
+
+@pytest.fixture
+def two_plans(client, demo_plans):
+    """The 14th and the 15th plan, and the demo administrator signed in (after both load:
+    loading sets the passwords again)."""
+    client.login(username="admin", password="lingyuan-demo-2025")
+    return demo_plans
+
+
+def english(client):
+    client.post(reverse("set_language"), {"language": "en"})
+
+
+def account_form(account, **changes) -> dict:
+    """An account's change form as a non-superuser administrator posts it."""
+    joined = timezone.localtime(account.date_joined)
+    data = {
+        "username": account.username,
+        "first_name": account.first_name,
+        "last_name": account.last_name,
+        "email": account.email,
+        "is_active": "on",
+        "groups": [g.pk for g in account.groups.all()],
+        "date_joined_0": joined.strftime("%Y-%m-%d"),
+        "date_joined_1": joined.strftime("%H:%M:%S"),
+        "last_login_0": "",
+        "last_login_1": "",
+    }
+    return {**data, **changes}
+
+
+def test_an_administrator_made_by_an_administrator_can_use_the_admin(admin_client):
+    maker = User.objects.get(username="admin")
+    assert not maker.is_superuser
+    response = admin_client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "xinguanli",
+            "password1": "a-long-Passw0rd-2025",
+            "password2": "a-long-Passw0rd-2025",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    account = User.objects.get(username="xinguanli")
+    assert not account.is_staff
+    change = reverse("admin:auth_user_change", args=[account.pk])
+    html = admin_client.get(change).content.decode()
+    assert "管理员" in html and "职员状态" in html  # the role, and what it implies
+    administrators = Group.objects.get(name=ADMINISTRATORS)
+    response = admin_client.post(change, account_form(account, groups=[administrators.pk]))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    account.refresh_from_db()
+    assert account.is_staff and not account.is_superuser
+    # Signed in as the new administrator: the admin opens, and so do its pages.
+    client = Client()
+    client.login(username="xinguanli", password="a-long-Passw0rd-2025")
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:tracker_progressentry_changelist")).status_code == 200
+    # Made a reporter again: no longer staff, and the admin sends them to sign in.
+    reporters = Group.objects.get(name=REPORTERS)
+    admin_client.post(change, account_form(account, groups=[reporters.pk]))
+    account.refresh_from_db()
+    assert not account.is_staff
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_a_superuser_may_keep_staff_status_beyond_the_role(client, db):
+    boss = User.objects.create_superuser("boss", password=factory.PASSWORD)
+    helper = factory.make_user("helper", is_staff=True)
+    client.force_login(boss)
+    change = reverse("admin:auth_user_change", args=[helper.pk])
+    data = account_form(helper, is_staff="on")
+    assert client.post(change, data).status_code == 302
+    helper.refresh_from_db()
+    assert helper.is_staff
+
+
+def test_django_admins_words_are_its_own(admin_client, demo_plan):
+    # The app's "Change" (a difference between two years) no longer stands for the admin's.
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "修改" in html and "增减" not in html
+    entry = ProgressEntry.objects.filter(series__targets__plan=demo_plan).first()
+    html = admin_client.get(reverse("admin:tracker_progressentry_changelist")).content.decode()
+    assert "增减" not in html
+    html = admin_client.get(reverse("tracker:approvals")).content.decode()
+    assert "<th>增减</th>" in html
+    english(admin_client)
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert ">Change<" in html
+    assert entry is not None
+
+
+def test_a_targets_area_is_chosen_among_its_plans_areas(client, two_plans):
+    admin_client, (old, new) = client, two_plans
+    gdp = new.targets.get(code="GDP")
+    page = admin_client.get(reverse("admin:tracker_target_change", args=[gdp.pk]))
+    choices = page.context["adminform"].form.fields["area"].queryset
+    assert set(choices) == set(new.areas.all()) and old.areas.exists()
+    page = admin_client.get(reverse("admin:tracker_target_add"))
+    html = page.content.decode()
+    # Before the plan is chosen: each area named with its plan.
+    assert f"综合经济实力（{old.name}）" in html and f"综合经济实力（{new.name}）" in html
+    data = as_posted(admin_client.get(reverse("admin:tracker_target_change", args=[gdp.pk])))
+    data["co_departments"] = [d.pk for d in gdp.co_departments.all()]
+    data["area"] = old.areas.first().pk
+    response = admin_client.post(reverse("admin:tracker_target_change", args=[gdp.pk]), data)
+    assert response.status_code == 200 and "area" in response.context["adminform"].form.errors
+
+
+def test_the_area_list_shows_each_areas_plan(client, two_plans):
+    admin_client, (old, new) = client, two_plans
+    html = admin_client.get(reverse("admin:tracker_area_changelist")).content.decode()
+    assert html.count(old.name) >= 5 and html.count(new.name) >= 5
+    # Plan by plan, the newest first, each in its order.
+    assert html.index(new.name) < html.index(old.name)
+    html = admin_client.get(reverse("admin:tracker_target_changelist")).content.decode()
+    assert f"综合经济实力（{old.name}）" in html  # the area filter
+    url = reverse("admin:tracker_target_changelist") + f"?plan__id__exact={new.pk}"
+    html = admin_client.get(url).content.decode()
+    assert f"综合经济实力（{old.name}）" not in html and "综合经济实力" in html
+
+
+def test_role_groups_are_named_in_the_readers_language(admin_client, demo_plan):
+    tongji = User.objects.get(username="tongji")
+    url = reverse("admin:auth_user_changelist")
+    html = admin_client.get(url).content.decode()
+    assert "填报员" in html and ">administrators<" not in html and ">reporters<" not in html
+    change = reverse("admin:auth_user_change", args=[tongji.pk])
+    form = admin_client.get(change).context["adminform"].form
+    labels = {label for _pk, label in form.fields["groups"].choices}
+    assert labels == {"管理员", "填报员"}
+    english(admin_client)
+    form = admin_client.get(change).context["adminform"].form
+    assert {label for _pk, label in form.fields["groups"].choices} == {
+        "administrators",
+        "reporters",
+    }
+
+
+def test_a_superuser_sees_the_groups_named_in_their_language(client, demo_plan):
+    client.force_login(User.objects.create_superuser("boss", password=factory.PASSWORD))
+    html = client.get(reverse("admin:auth_group_changelist")).content.decode()
+    assert "管理员" in html and "填报员" in html
+
+
+def test_the_user_list_shows_role_and_department_in_few_queries(admin_client, demo_plan):
+    url = reverse("admin:auth_user_changelist")
+    html = admin_client.get(url).content.decode()
+    assert "角色" in html and "责任单位" in html
+    row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*>tongji<(?:(?!</tr>).)*</tr>", html, re.S).group()
+    assert "填报员" in row and "统计局" in row
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    department = factory.make_department(name="审计局")
+    for i in range(8):
+        factory.make_user(f"more{i}", role="reporter", departments=[department])
+    assert queries() == before
+
+
+def test_a_locked_figure_says_why(admin_client, demo_plan, admin_user):
+    approved = ProgressEntry.objects.filter(
+        series__targets__plan=demo_plan, state="approved", year=2024
+    ).first()
+    url = reverse("admin:tracker_progressentry_change", args=[approved.pk])
+    html = admin_client.get(url).content.decode()
+    assert "已审核" in html and "重新打开" in html
+    assert reverse("tracker:reopen-entry", args=[approved.pk]) in html
+    writes.close_year(demo_plan, 2024, by=admin_user, reason="年度结束")
+    html = admin_client.get(url).content.decode()
+    assert "已关闭" in html
+    english(admin_client)
+    html = admin_client.get(url).content.decode()
+    assert "closed" in html
+
+
+def test_a_figure_is_added_by_choosing_its_target(client, two_plans):
+    admin_client, (old, new) = client, two_plans
+    html = admin_client.get(reverse("admin:tracker_progressentry_add")).content.decode()
+    assert 'class="admin-autocomplete"' in html and 'name="target"' in html
+    search = reverse("admin:autocomplete")
+    query = {"app_label": "tracker", "model_name": "deadline", "field_name": "target"}
+    found = admin_client.get(search, {**query, "term": "GDP 十五五"}).json()["results"]
+    gdp = new.targets.get(code="GDP")
+    assert {"id": str(gdp.pk), "text": f"GDP 地区生产总值（{new.name}）"} in found
+    assert all(new.name in result["text"] for result in found)  # the 15th plan's only
+    share = old.targets.get(code="RD-SHARE")
+    data = {
+        "target": share.pk,
+        "year": 2025,
+        "value": "2.45",
+        "quality": "estimate",
+        "change_reason": "补录",
+        "read_version": 0,
+    }
+    response = admin_client.post(reverse("admin:tracker_progressentry_add"), data)
+    assert response.status_code == 302
+    assert ProgressEntry.objects.get(series=share.series, year=2025).value == Decimal("2.45")
+
+
+def test_a_reporter_cannot_search_targets_in_the_admin(client, demo_plan):
+    client.login(username="tongji", password="lingyuan-demo-2025")
+    search = reverse("admin:autocomplete")
+    query = {"app_label": "tracker", "model_name": "deadline", "field_name": "target"}
+    assert client.get(search, {**query, "term": "GDP"}).status_code == 302
+
+
+def test_a_figures_history_gives_its_reasons_in_the_readers_language(admin_client, demo_plan):
+    from tracker.figures import workflow
+
+    entry = ProgressEntry.objects.get(series__indicator__code="GDP", year=2025)
+    admin = User.objects.get(username="admin")
+    workflow.return_entry(entry, by=admin, reason="请附公报截图", version=entry.version)
+    url = reverse("admin:tracker_progressentry_history", args=[entry.pk])
+    html = admin_client.get(url).content.decode()
+    assert "退回: 请附公报截图" in html and "returned:" not in html
+    assert "reason_shown" not in html
+    assert '<th scope="col">修改原因</th>' in html and '<th scope="col">改动</th>' in html
+    assert "变化的表示" not in html  # the report's word for a change is not the admin's
+    english(admin_client)
+    html = admin_client.get(url).content.decode()
+    assert "returned: 请附公报截图" in html and "退回" not in html
+
+
+def test_ones_own_role_is_named_in_the_readers_language(admin_client, demo_plan):
+    own = User.objects.get(username="admin")
+    html = admin_client.get(reverse("admin:auth_user_change", args=[own.pk])).content.decode()
+    assert "管理员" in html and "administrators" not in html
+    assert 'name="groups"' not in html  # nobody takes their own role away

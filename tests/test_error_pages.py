@@ -104,3 +104,33 @@ def test_opening_a_post_only_address_shows_the_error_page(signed_in, demo_plan):
     signed_in.post(reverse("set_language"), {"language": "en"})
     text = page(signed_in.get(reverse("tracker:reopen-year", args=[demo_plan.slug, 2025])))
     assert "Not a page to open" in text and "Back to the plans" in text
+
+
+def formatted(record) -> str:
+    """A record as the site's console handler writes it (LOGGING's "plain" format)."""
+    from django.conf import settings
+
+    return logging.Formatter(settings.LOGGING["formatters"]["plain"]["format"]).format(record)
+
+
+def test_a_refusal_is_logged_in_one_line_and_a_server_error_with_its_traceback(signed_in):
+    import unittest
+
+    logs = unittest.TestCase()
+    with logs.assertLogs("django.request", level="WARNING") as captured:
+        assert signed_in.get("/forbidden/").status_code == 403
+    (record,) = captured.records
+    line = formatted(record)
+    assert "\n" not in line and "Traceback" not in line
+    assert "WARNING django.request: Forbidden (Permission denied): /forbidden/" in line
+    assert "只有管理员可以处理这个年份。" in line
+    with logs.assertLogs("django.request", level="WARNING") as captured:
+        assert signed_in.get("/admin/").status_code == 302  # a reporter is sent to sign in
+        response = signed_in.get(reverse("tracker:targets-export", args=["x"]))
+        assert response.status_code == 403
+    assert all("\n" not in formatted(r) for r in captured.records)
+    with logs.assertLogs("django.request", level="ERROR") as captured:
+        assert signed_in.get("/boom/").status_code == 500
+    (record,) = captured.records
+    text = formatted(record)
+    assert "Traceback" in text and "ZeroDivisionError: a bug" in text

@@ -84,6 +84,12 @@ def correct_gdp_2023(client, value="180.1"):
     return entry
 
 
+# The demo's 2025 figures not approved, by state, in the close page's words.
+NOT_COUNTED_2025 = (
+    "尚未审核、因而不计入评价的数据：2025年：5 项数据未审核（草稿 1, 已提交 3, 已退回 1）。"
+)
+
+
 class TestFreezing:
     def test_the_command_prints_the_evaluation_number_last_and_stores_every_target(self, demo_plan):
         evaluation = freeze(demo_plan)
@@ -153,7 +159,7 @@ class TestFreezing:
         html = response.content.decode()
         assert "frozen-banner" in html and "终期评估" in html and "总体完成良好" in html
         # the demo's 2025 figures are partly still in the workflow: said, not hidden
-        assert "已填报但尚未审核、因而不计入评价的数据：2025年 5 项。" in html
+        assert NOT_COUNTED_2025 in html
         # and it is listed on the plan's page
         html = as_admin.get(demo_plan.get_absolute_url()).content.decode()
         assert evaluation.get_absolute_url() in html
@@ -163,7 +169,7 @@ class TestFreezing:
     ):
         url = reverse("tracker:evaluation-freeze", args=[demo_plan.slug])
         html = as_admin.get(url).content.decode()
-        assert "已填报但尚未审核、因而不计入评价的数据：2025年 5 项。" in html
+        assert NOT_COUNTED_2025 in html
         out = io.StringIO()
         call_command(
             "freeze_evaluation",
@@ -540,3 +546,39 @@ class TestWords:
         html = as_admin.get(evaluation.get_absolute_url()).content.decode()
         assert "Of 11 main indicators: Exceeded 1, Completed 1, Not completed 8, No data 1" in html
         assert "Completion" in html and "based on 2024 figures" in html
+
+
+class TestASecondEvaluationOfTheSameKindAndYear:
+    POST = {"kind": "final", "year": "2025", "title": "终期评估", "date": "2026-11-20"}
+
+    def test_is_frozen_only_once_confirmed(self, as_admin, demo_plan):
+        url = reverse("tracker:evaluation-freeze", args=[demo_plan.slug])
+        first = freeze(demo_plan, year=2025, kind="final", title="终期评估")
+        response = as_admin.post(url, {**self.POST, "title": "终期评估（修订）"})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert 'id="repeats"' in html and first.get_absolute_url() in html
+        assert "示例管理员 于" in html  # who froze it, by name
+        assert "该类型、该年度已有 1 份评估。如确需再冻结一份，请勾选确认。" in html
+        assert 'name="confirm_repeat"' in html and "再冻结一份" in html
+        assert Evaluation.objects.count() == 1
+        response = as_admin.post(url, {**self.POST, "confirm_repeat": "on"})
+        assert response.status_code == 302
+        assert Evaluation.objects.filter(kind="final", year=2025).count() == 2
+
+    def test_says_so_in_english(self, as_admin, demo_plan):
+        freeze(demo_plan, year=2025, kind="final", title="终期评估")
+        as_admin.post(reverse("set_language"), {"language": "en"})
+        url = reverse("tracker:evaluation-freeze", args=[demo_plan.slug])
+        html = as_admin.post(url, self.POST).content.decode()
+        assert "An evaluation of this kind and year is already frozen." in html
+        assert "Freeze another evaluation of this kind and year" in html
+
+    def test_of_another_kind_or_year_asks_nothing(self, as_admin, demo_plan):
+        freeze(demo_plan, year=2025, kind="final", title="终期评估")
+        url = reverse("tracker:evaluation-freeze", args=[demo_plan.slug])
+        html = as_admin.get(url).content.decode()
+        assert 'name="confirm_repeat"' not in html
+        response = as_admin.post(url, {**self.POST, "kind": "midterm", "year": "2023"})
+        assert response.status_code == 302
+        assert Evaluation.objects.count() == 2

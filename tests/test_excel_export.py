@@ -17,7 +17,7 @@ from tracker.excel.report import write_report
 from tracker.excel.report.charts import MAX_TARGET_CHARTS
 from tracker.excel.template import write_template
 from tracker.figures.rights import ANY_ADMINISTRATOR
-from tracker.models import Indicator, Series, Target
+from tracker.models import Explanation, Indicator, Series, Target
 from tracker.standings.engine import COLOURS
 from tracker.standings.formats import rounded
 from tracker.standings.standing import plan_targets, standings
@@ -172,9 +172,7 @@ class TestSummary:
         assert on_track[COL["原因及措施"]].value is None
 
     def test_a_missing_reason_is_flagged(self, demo_plan):
-        entry = demo_plan.targets.get(code="GDP").entries.get(year=2024)
-        entry.note = ""
-        entry.save()
+        Explanation.objects.filter(target__plan=demo_plan, target__code="GDP").delete()
         cell = summary_rows(report(demo_plan)[1])["地区生产总值"][COL["原因及措施"]]
         assert cell.value == "（尚未填写原因及措施）" and cell.font.color.rgb.endswith("B3261E")
 

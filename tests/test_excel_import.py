@@ -390,7 +390,7 @@ class TestPreviewConfirmRevert:
         assert len(batch.sha256) == 64
         # 3. revert, by an administrator: the earlier figure is back, the new one gone
         client.force_login(admin_user)
-        client.post(reverse("tracker:revert-import", args=[plan.slug, batch.pk]))
+        client.post(reverse("tracker:revert-import", args=[plan.slug, batch.pk]), {"confirm": "1"})
         entry.refresh_from_db()
         assert (entry.value, entry.state, entry.note) == (Decimal("100.0"), "draft", "old")
         assert not ProgressEntry.objects.filter(series__indicator__code="ZONE").exists()

@@ -19,6 +19,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         "rules over plain values: no database, no request",
         [
             "tracker.text",
+            "tracker.log_filters",
             "tracker.network",
             "tracker.uploads",
             "tracker.checks",

@@ -13,7 +13,7 @@ from django.urls import reverse
 from tests import factory
 from tests.test_excel_import import XLSX, filled
 from tracker import forms
-from tracker.models import ClosedYear, ImportBatch, ProgressEntry
+from tracker.models import ClosedYear, Explanation, FigureMessage, ImportBatch, ProgressEntry
 
 LONG = "因统计局修订数据，" * 222 + "退回"  # 2,000 characters, as the reason fields allow
 
@@ -39,7 +39,14 @@ DESTINATIONS = {
     (forms.EntryForm, "growth"): [],  # a number
     (forms.EntryForm, "source"): [ProgressEntry._meta.get_field("source")],
     (forms.EntryForm, "growth_source"): [ProgressEntry._meta.get_field("growth_source")],
-    (forms.ReasonForm, "reason"): [ProgressEntry._meta.get_field("return_reason")],
+    (forms.EntryForm, "answer"): [FigureMessage._meta.get_field("text")],
+    (forms.EntryForm, "reasons"): [Explanation._meta.get_field("text")],
+    (forms.MessageForm, "text"): [FigureMessage._meta.get_field("text")],
+    (forms.ExplanationForm, "text"): [Explanation._meta.get_field("text")],
+    (forms.ReasonForm, "reason"): [
+        ProgressEntry._meta.get_field("return_reason"),
+        FigureMessage._meta.get_field("text"),
+    ],
     (forms.CloseYearForm, "reason"): [ClosedYear._meta.get_field("reason")],
 }
 
@@ -53,7 +60,7 @@ def test_plain_forms_accept_no_more_than_their_fields_hold(form_field, model_fie
 
 
 def test_every_form_field_with_a_length_has_a_destination_listed():
-    for form in (forms.EntryForm, forms.ReasonForm, forms.CloseYearForm):
+    for form in (forms.EntryForm, forms.ReasonForm, forms.CloseYearForm, forms.MessageForm):
         for name, field in form.base_fields.items():
             if getattr(field, "max_length", None) and name != "value":  # value is a number
                 assert (form, name) in DESTINATIONS

@@ -55,36 +55,40 @@ def test_chinese_is_the_default_language_with_english_available():
 
 
 def _po_entries(path: Path):
-    """(msgid, msgstr) pairs of a .po file, continuation lines joined."""
+    """(msgctxt, msgid, msgstr) of each entry of a .po file, continuation lines joined;
+    msgctxt is None for an entry without a context."""
     entries, current, field = [], {}, None
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
-        if line.startswith(("msgid ", "msgstr ", "msgstr[0] ", "msgid_plural ")):
+        if line.startswith(("msgctxt ", "msgid ", "msgstr ", "msgstr[0] ", "msgid_plural ")):
             field, text = line.split(" ", 1)
             field = field.replace("[0]", "")
-            if field == "msgid" and current:
+            if field == "msgctxt" or (field == "msgid" and "msgid" in current):
                 entries.append(current)
                 current = {}
             current[field] = text[1:-1]
         elif line.startswith('"') and field:
             current[field] += line[1:-1]
     entries.append(current)
-    return [(e["msgid"], e.get("msgstr", "")) for e in entries if e.get("msgid")]
+    return [(e.get("msgctxt"), e["msgid"], e.get("msgstr", "")) for e in entries if e.get("msgid")]
 
 
 def test_every_string_has_a_compiled_chinese_translation():
     po = ROOT / "tracker/locale/zh_Hans/LC_MESSAGES/django.po"
     entries = _po_entries(po)
     assert len(entries) > 100
-    untranslated = [msgid for msgid, msgstr in entries if not msgstr]
+    untranslated = [msgid for _context, msgid, msgstr in entries if not msgstr]
     assert untranslated == []
     with open(po.with_suffix(".mo"), "rb") as mo:
         catalog = gettext.GNUTranslations(mo)
+
+    def compiled(context, msgid):
+        msgid = msgid.replace('\\"', '"')
+        return catalog.pgettext(context, msgid) if context else catalog.gettext(msgid)
+
     stale = [
         msgid
-        for msgid, msgstr in entries
-        if "%(" not in msgid
-        and msgstr != msgid
-        and catalog.gettext(msgid.replace('\\"', '"')) == msgid
+        for context, msgid, msgstr in entries
+        if "%(" not in msgid and msgstr != msgid and compiled(context, msgid) == msgid
     ]
     assert stale == [], "the .mo is older than the .po: run make messages"
 

@@ -21,6 +21,8 @@ from tracker.models import (
     ClosedYear,
     Deadline,
     Evaluation,
+    Explanation,
+    FigureMessage,
     ImportBatch,
     PendingImport,
     Plan,
@@ -92,6 +94,22 @@ def build_plan(n_targets: int, lead, co, people) -> Plan:
     for entry in entries:  # a second history record each
         entry.note += "（已核）"
     bulk_update_with_history(entries, ProgressEntry, ["note"], **options)
+    # Each figure's conversation: returns answered, questions on the others; and each
+    # target's reasons and measures, written by several people.
+    FigureMessage.objects.bulk_create(
+        FigureMessage(entry=entry, author=author, kind=kind, text=f"{kind}{i}")
+        for i, entry in enumerate(entries)
+        for kind, author in (
+            [("return", reviewers[i % len(reviewers)]), ("answer", reporters[i % len(reporters)])]
+            if entry.state == "returned"
+            else [("question", reviewers[i % len(reviewers)])]
+        )
+    )
+    Explanation.objects.bulk_create(
+        Explanation(target=target, year=year, text=f"原因{i}", author=reporters[i % len(reporters)])
+        for i, target in enumerate(targets)
+        for year in (2023, 2024)
+    )
     ClosedYear.objects.create(
         region=plan.region, plan=plan, year=2021, closed_by=reviewers[0], reason="公报已发布"
     )

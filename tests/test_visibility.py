@@ -43,9 +43,10 @@ CO_ENTERS = Decimal("432109.876")
 APPROVED = Decimal("123456.789")
 NOTE, REASON = "PLANTED-NOTE-q7w", "PLANTED-REASON-z4x"
 EXPLANATION = "PLANTED-EXPLAIN-m2k"
+MESSAGE = "PLANTED-MESSAGE-d3r"
 EVIDENCE_NAME, EVIDENCE_CONTENT = "planted-evidence-k9", "PLANTED-EVIDENCE-CONTENT-v5b"
 SECRET_VALUES = (DRAFT, RETURNED, SUBMITTED, CO_HIDDEN, CHANGED)
-SECRET_TEXTS = (NOTE, REASON, EXPLANATION, EVIDENCE_NAME, EVIDENCE_CONTENT)
+SECRET_TEXTS = (NOTE, REASON, EXPLANATION, EVIDENCE_NAME, EVIDENCE_CONTENT, MESSAGE)
 
 
 def _forms(value: Decimal) -> list[str]:
@@ -94,6 +95,7 @@ def planted(db, settings, tmp_path):
     workflow.approve(approved, by=admin, version=approved.version)
     evidence = ContentFile(b"%PDF-1.4\n" + EVIDENCE_CONTENT.encode(), name=f"{EVIDENCE_NAME}.pdf")
     draft = _save(t1, 2022, owner, DRAFT, note=NOTE, evidence=evidence)
+    workflow.post_message(draft, by=owner, kind="comment", text=MESSAGE)
     returned = _save(t1, 2023, owner, RETURNED, submit=True, note=NOTE)
     workflow.return_entry(returned, by=admin, reason=REASON, version=returned.version)
     submitted = _save(
@@ -156,6 +158,7 @@ PK_OF = {
     "return-entry": lambda p: [e.pk for e in p["entries"]],
     "reopen-entry": lambda p: [e.pk for e in p["entries"]],
     "evidence": lambda p: [e.pk for e in p["entries"]],
+    "figure-messages": lambda p: [e.pk for e in p["entries"]],
 }
 
 

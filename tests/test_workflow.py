@@ -276,7 +276,9 @@ class TestClosedYear:
         close(plan, YEAR, admin_user)
         client.force_login(admin_user)
         response = client.post(
-            reverse("tracker:revert-import", args=[plan.slug, batch.pk]), follow=True
+            reverse("tracker:revert-import", args=[plan.slug, batch.pk]),
+            {"confirm": "1"},
+            follow=True,
         )
         assert any("关闭" in text for level, text in notices(response) if level == "error")
         assert ProgressEntry.objects.get().value == Decimal("120")
@@ -290,6 +292,91 @@ class TestClosedYear:
         close(plan, YEAR, admin_user)
         as_reporter.post(preview_url, {"confirm": "1"})
         assert not ProgressEntry.objects.exists()
+
+
+class TestRevertingAnImport:
+    """Revert asks to confirm, and is offered only where it can work."""
+
+    @pytest.fixture
+    def batch(self, as_reporter, plan, gdp):
+        post_entry(as_reporter, plan, gdp, "100")
+        preview_url = upload(as_reporter, plan, [["指标代码", YEAR], ["GDP", 120]])
+        as_reporter.post(preview_url, {"confirm": "1", "state": "submitted"})
+        return ImportBatch.objects.get()
+
+    def test_asks_to_confirm(self, batch, client, plan, admin_user):
+        client.force_login(admin_user)
+        url = reverse("tracker:revert-import", args=[plan.slug, batch.pk])
+        html = page(client.get(reverse("tracker:import", args=[plan.slug])))
+        assert f'href="{url}"' in html and "撤销…" in html
+        # a post without the confirmation reverts nothing and shows what the revert does
+        response = client.post(url)
+        assert response.status_code == 302 and response.url == url
+        assert ProgressEntry.objects.get().value == Decimal("120")
+        html = page(client.get(url))
+        assert "figures.xlsx" in html and "新增 0 项，修改 1 项" in html
+        assert 'name="confirm"' in html and "撤销该次导入" in html
+        client.cookies["django_language"] = "en"
+        html = page(client.get(url))
+        assert "Revert the import" in html and "0 new, 1 changed" in html
+        response = client.post(url, {"confirm": "1"}, follow=True)
+        assert ProgressEntry.objects.get().value == Decimal("100")
+        assert any("reverted" in text for level, text in notices(response) if level == "success")
+        html = page(response)
+        assert url not in html  # a reverted import is not offered again
+
+    def test_is_not_offered_once_a_figure_is_approved_since(self, batch, client, plan, admin_user):
+        entry = ProgressEntry.objects.get()
+        workflow.approve(entry, by=admin_user, version=entry.version)
+        client.force_login(admin_user)
+        url = reverse("tracker:revert-import", args=[plan.slug, batch.pk])
+        html = page(client.get(reverse("tracker:import", args=[plan.slug])))
+        assert f'href="{url}"' not in html
+        assert "disabled" in html and "以下数据在导入后又被修改，无法撤销：GDP 2023" in html
+        html = page(client.get(url))
+        assert 'id="revert-obstacle"' in html and 'name="confirm"' not in html
+        client.cookies["django_language"] = "en"
+        html = page(client.get(reverse("tracker:import", args=[plan.slug])))
+        assert "These figures were changed after the import" in html
+
+    def test_is_not_offered_in_a_closed_year(self, batch, client, plan, admin_user):
+        close(plan, YEAR, admin_user)
+        client.force_login(admin_user)
+        url = reverse("tracker:revert-import", args=[plan.slug, batch.pk])
+        html = page(client.get(reverse("tracker:import", args=[plan.slug])))
+        assert f'href="{url}"' not in html and "关闭" in html.split("batch-")[-1]
+
+    def test_the_import_page_asks_in_the_same_queries_for_any_number_of_imports(
+        self, batch, client, plan, reporter, admin_user
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client.force_login(admin_user)
+        url = reverse("tracker:import", args=[plan.slug])
+
+        def queries() -> int:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            return len(captured)
+
+        one = queries()
+        client.force_login(reporter)
+        for value in (130, 140, 150):
+            preview_url = upload(client, plan, [["指标代码", YEAR], ["GDP", value]])
+            client.post(preview_url, {"confirm": "1", "state": "submitted"})
+        assert ImportBatch.objects.count() == 4
+        client.force_login(admin_user)
+        assert queries() == one
+        html = page(client.get(url))
+        # the latest is revertible, the three before it were changed by the ones after
+        assert html.count("revert-obstacle") == 3
+
+    def test_reporters_see_no_revert(self, batch, as_reporter, plan):
+        html = page(as_reporter.get(reverse("tracker:import", args=[plan.slug])))
+        assert "revert" not in html.split("batches")[-1].lower()
+        url = reverse("tracker:revert-import", args=[plan.slug, batch.pk])
+        assert as_reporter.get(url).status_code == 403
 
 
 class TestNothingDone:
@@ -328,6 +415,48 @@ class TestHistoryReasons:
         assert shown_reason("管理员手工修改") == "管理员手工修改"
         assert shown_reason("") == ""
         assert shown_reason("import #7: f.xlsx") == "导入数据: #7: f.xlsx"
+
+    def test_a_reverted_import_is_named_in_the_readers_language(
+        self, as_reporter, client, plan, gdp, admin_user
+    ):
+        post_entry(as_reporter, plan, gdp, "100")  # a draft the import then changes
+        preview_url = upload(as_reporter, plan, [["指标代码", YEAR], ["GDP", 120]])
+        as_reporter.post(preview_url, {"confirm": "1"})
+        batch = ImportBatch.objects.get()
+        writes.revert_import(batch, by=admin_user)
+        assert ProgressEntry.objects.get().value == Decimal("100")
+        stored = ProgressEntry.history.order_by("history_id").last().history_change_reason
+        assert stored == f"revert: import #{batch.pk}: figures.xlsx"  # as stored: codes
+        assert shown_reason(stored) == f"撤销导入: #{batch.pk}: figures.xlsx"
+        client.force_login(admin_user)
+        client.cookies["django_language"] = "en"
+        html = page(client.get(gdp.get_absolute_url()))
+        assert f"import reverted: #{batch.pk}: figures.xlsx" in html
+        assert "撤销导入" not in html and "import #" not in html
+
+    def test_target_history_reasons_are_stored_as_codes(self, plan, admin_user):
+        from django.utils import translation
+
+        from tracker.plans.next_plan import start_next_plan
+
+        source = plan
+        factory.make_target(source, code="POP", name="常住人口")
+        with translation.override("en"):
+            start_next_plan(
+                source=source,
+                slug="city-15th",
+                name="十五五",
+                name_en="",
+                start_year=source.end_year + 1,
+                end_year=source.end_year + 5,
+                by=admin_user,
+            )
+        target = source.__class__.objects.get(slug="city-15th").targets.get(code="POP")
+        stored = target.history.first().history_change_reason
+        assert stored == "carried-over: city-14th"
+        assert shown_reason(stored) == "承接自上一规划: city-14th"
+        with translation.override("en"):
+            assert shown_reason(stored) == "carried over from the previous plan: city-14th"
 
 
 class TestAdmin:

@@ -7,7 +7,8 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AdminFileWidget
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
@@ -52,7 +53,10 @@ from tracker.text import NOTE_MAX, unstorable
 class SimpleHistoryAdmin(history_admin.SimpleHistoryAdmin):
     """simple_history's history pages, where an id that is no key is not found, not a 500
     (its views look the id up as it is; every model here with a history has whole-number
-    keys)."""
+    keys). Each record's reason is shown in the reader's language, where the stored one was."""
+
+    object_history_list_template = "admin/tracker/object_history_list.html"
+    history_list_display = ["reason_shown"]
 
     def history_view(self, request, object_id, extra_context=None):
         if whole_number(unquote(object_id)) is None:
@@ -63,6 +67,11 @@ class SimpleHistoryAdmin(history_admin.SimpleHistoryAdmin):
         if whole_number(unquote(object_id)) is None or whole_number(unquote(version_id)) is None:
             raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    @admin.display(description=_("why, in your language"))
+    def reason_shown(self, record):
+        """A history record's reason in the reader's language (`history_list_display`)."""
+        return shown_reason(record.history_change_reason)
 
 
 class ForgetsOnce:
@@ -221,11 +230,33 @@ class PlanAdmin(ForgetsOnce, admin.ModelAdmin):
     actions = [start_next_plan, fill_baselines]
 
 
+def area_in_plan(area: Area) -> str:
+    """An area with its plan: plans started one from another share their areas' names."""
+    return _("%(area)s (%(plan)s)") % {"area": area.name, "plan": area.plan}
+
+
+class AreaInPlanFilter(admin.RelatedFieldListFilter):
+    """The target list's filter by area: of the plan chosen in the plan filter, else every
+    plan's areas, each named with its plan."""
+
+    def field_choices(self, field, request, model_admin):
+        areas = Area.objects.select_related("plan").order_by("plan__start_year", "plan", "order")
+        plan = whole_number(request.GET.get("plan__id__exact", ""))
+        if plan is not None:
+            return [(area.pk, area.name) for area in areas.filter(plan=plan)]
+        return [(area.pk, area_in_plan(area)) for area in areas]
+
+
 @admin.register(Area)
 class AreaAdmin(ForgetsOnce, admin.ModelAdmin):
+    """Areas plan by plan: a plan started from another repeats its areas' names."""
+
     list_display = ["name", "name_en", "plan", "order"]
+    list_display_links = ["name"]
     list_filter = ["plan"]
-    search_fields = ["name", "name_en"]
+    list_select_related = ["plan"]
+    ordering = ["-plan__start_year", "plan", "order"]
+    search_fields = ["name", "name_en", "plan__name", "plan__slug"]
 
 
 @admin.register(Department)
@@ -382,16 +413,36 @@ class SeriesAdmin(admin.ModelAdmin):
         return False
 
 
+class TargetAdminForm(PlainDecimalsForm):
+    """A target's fields; its area is chosen among its plan's areas."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("area")
+        if field is None:
+            return
+        plan = whole_number(str(self.data.get(self.add_prefix("plan")) or ""))
+        plan = plan or self.instance.plan_id or whole_number(str(self.initial.get("plan") or ""))
+        areas = Area.objects.select_related("plan").order_by("plan__start_year", "plan", "order")
+        if plan:
+            field.queryset = areas.filter(plan=plan)
+        else:
+            # A new target before its plan is chosen: every plan's areas, named with it.
+            field.queryset = areas
+            field.label_from_instance = area_in_plan
+
+
 @admin.register(Target)
 class TargetAdmin(ForgetsOnce, SimpleHistoryAdmin):
     list_display = ["code", "name", "plan", "area", "kind", "nature", "lead_department", "status"]
     list_display_links = ["code", "name"]
-    list_filter = ["plan", "area", "lead_department", "kind", "nature"]
-    search_fields = ["code", "name", "name_en"]
+    list_filter = ["plan", ("area", AreaInPlanFilter), "lead_department", "kind", "nature"]
+    # A plan's name or slug among the words finds its targets (what a figure is added to).
+    search_fields = ["code", "name", "name_en", "plan__name", "plan__slug"]
     autocomplete_fields = ["reference_target", "indicator"]
     filter_horizontal = ["co_departments"]
     readonly_fields = ["statistic", "figures"]
-    form = PlainDecimalsForm
+    form = TargetAdminForm
     fieldsets = [
         (
             None,
@@ -596,6 +647,36 @@ FIGURE_FIELDS = [
 ]
 
 
+def target_in_plan(target: Target) -> str:
+    """A target with its plan: plans of one region target the same indicators."""
+    return _("%(target)s (%(plan)s)") % {"target": target, "plan": target.plan}
+
+
+class TargetsWithPlans(AutocompleteJsonView):
+    """The admin's search-as-you-type answers, a target named with its plan."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Target):
+            result["text"] = target_in_plan(obj)
+        return result
+
+
+def autocomplete_view(request):
+    return TargetsWithPlans.as_view(admin_site=admin.site)(request)
+
+
+# Read when the site's URLs are built (lingyuan/urls.py), after this module is loaded.
+admin.site.autocomplete_view = autocomplete_view
+
+
+class TargetChoiceField(forms.ModelChoiceField):
+    """A target chosen by typing its code, name or plan, and shown with its plan."""
+
+    def label_from_instance(self, obj):
+        return target_in_plan(obj)
+
+
 class ProgressEntryAdminForm(PlainDecimalsForm):
     """A figure's fields as an administrator may change them, with the reason required."""
 
@@ -606,12 +687,14 @@ class ProgressEntryAdminForm(PlainDecimalsForm):
         help_text=_("Kept in the figure's history, with your name."),
     )
     read_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    target = forms.ModelChoiceField(
+    target = TargetChoiceField(
         Target.objects.select_related("plan"),
         label=_("target"),
         required=False,
+        # Searched as the deadlines' target is: by code, name or plan (TargetAdmin).
+        widget=AutocompleteSelect(Deadline._meta.get_field("target"), admin.site),
         help_text=_(
-            "The plan's target the figure is entered for; the figure is its region's, "
+            "Type the target's code, name or plan to choose it. The figure is its region's, "
             "shared by every plan of the region that targets the indicator."
         ),
     )
@@ -626,6 +709,10 @@ class ProgressEntryAdminForm(PlainDecimalsForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["read_version"].initial = self.instance.version if self.instance.pk else 0
+        if "target" in self.fields and self.user is not None:
+            # Only targets whose figures this person may enter can be chosen.
+            targets = Target.objects.editable_by(self.user).select_related("plan")
+            self.fields["target"].queryset = targets
 
     def clean_change_reason(self):
         reason = self.cleaned_data["change_reason"].strip()
@@ -741,7 +828,6 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
     search_fields = ["series__indicator__code", "series__indicator__name"]
     list_select_related = ["series__region", "series__indicator", "entered_by"]
     actions = [approve_entries]
-    history_list_display = ["reason_shown"]
     WORKFLOW_FIELDS = [
         "state",
         "return_reason",
@@ -864,10 +950,6 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
             reason=form.cleaned_data["change_reason"],
             version=form.cleaned_data.get("read_version") or 0,
         )
-
-    @admin.display(description=_("why, in your language"))
-    def reason_shown(self, record):
-        return shown_reason(record.history_change_reason)
 
     @admin.display(description=_("value"), ordering="value")
     def figure(self, entry):

@@ -3,15 +3,17 @@
 People who did recorded work (entered, reviewed or imported figures, closed a year, or
 appear in a history) are deactivated rather than deleted, so that every page can still
 name them. Administrators who are not superusers manage accounts and the two roles, but
-grant no other power: superuser and staff status, other groups and single permissions stay
-with superusers, and superusers' accounts are out of their reach.
+grant no other power: superuser status, other groups and single permissions stay with
+superusers, and superusers' accounts are out of their reach. Staff status follows the
+administrators' role, so that an administrator made here can use the admin.
+Role groups are shown by their names in the reader's language.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import Q
 from django.shortcuts import redirect
@@ -24,6 +26,11 @@ from tracker.models import ClosedYear, ImportBatch, ProgressEntry
 
 User = get_user_model()
 POWERS = ["is_superuser", "is_staff", "user_permissions"]
+# The role groups' names, as people read them; the stored names are the code's.
+ROLE_NAMES = {
+    ADMINISTRATORS: gettext_lazy("administrators"),
+    REPORTERS: gettext_lazy("reporters"),
+}
 OWN_ACCOUNT = gettext_lazy(
     "You cannot deactivate or delete your own account, nor take away your own role: "
     "ask another administrator."
@@ -38,6 +45,19 @@ def has_recorded_work(user) -> bool:
         or ClosedYear.objects.filter(closed_by=user).exists()
         or ImportBatch.objects.filter(Q(imported_by=user) | Q(reverted_by=user)).exists()
     )
+
+
+def group_label(group) -> str:
+    """A group as people read it: a role in their language, any other group by its name."""
+    return str(ROLE_NAMES.get(group.name, group.name))
+
+
+class RoleFilter(admin.RelatedFieldListFilter):
+    """The user list's filter by group, the roles named in the reader's language."""
+
+    def field_choices(self, field, request, model_admin):
+        choices = super().field_choices(field, request, model_admin)
+        return [(pk, str(ROLE_NAMES.get(name, name))) for pk, name in choices]
 
 
 @admin.action(description=gettext_lazy("Deactivate the selected accounts"))
@@ -56,9 +76,12 @@ def deactivate(modeladmin, request, queryset):
 
 class AccountAdmin(UserAdmin):
     actions = [deactivate]
+    list_display = ["username", "full_name", "email", "role", "department_names", "is_active"]
+    list_filter = ["is_active", ("groups", RoleFilter), "departments", "is_staff", "is_superuser"]
 
     def get_queryset(self, request):
-        accounts = super().get_queryset(request)
+        # The list's role and department columns read each from one query for the page.
+        accounts = super().get_queryset(request).prefetch_related("groups", "departments")
         if request.user.is_superuser:
             return accounts
         return accounts.filter(is_superuser=False)
@@ -67,13 +90,59 @@ class AccountAdmin(UserAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.pk == request.user.pk:
             # Nobody locks themselves out by a slip of the mouse.
-            fields = [*fields, "is_active", "groups"]
+            fields = [*fields, "is_active", "groups", "role"]
         return fields if request.user.is_superuser else [*fields, *POWERS]
+
+    def get_fieldsets(self, request, obj=None):
+        """One's own groups are shown as one's role, named in the reader's language."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.pk != request.user.pk:
+            return fieldsets
+        return [
+            (
+                name,
+                {**options, "fields": [f if f != "groups" else "role" for f in options["fields"]]},
+            )
+            for name, options in fieldsets
+        ]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:
             kwargs["queryset"] = Group.objects.filter(name__in=[ADMINISTRATORS, REPORTERS])
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            field.label_from_instance = group_label
+            field.help_text = _(
+                "Administrators run the plans and use this admin (their staff status follows "
+                "the role); reporters enter their departments' figures."
+            )
+        return field
+
+    def save_related(self, request, form, formsets, change):
+        """Give staff status as the administrators' role implies, once the groups are saved:
+        an administrator who may not set the flag still makes administrators who can use
+        the admin. A superuser may give staff status beyond the role; nobody takes it from
+        an administrator."""
+        super().save_related(request, form, formsets, change)
+        account = form.instance
+        administrator = account.groups.filter(name=ADMINISTRATORS).exists()
+        staff = administrator or (request.user.is_superuser and account.is_staff)
+        if account.is_staff != staff:
+            account.is_staff = staff
+            account.save(update_fields=["is_staff"])
+
+    @admin.display(description=gettext_lazy("name"), ordering="first_name")
+    def full_name(self, account):
+        return account.get_full_name() or "—"
+
+    @admin.display(description=gettext_lazy("role"))
+    def role(self, account):
+        groups = sorted(account.groups.all(), key=lambda group: group.name)
+        return ", ".join(group_label(group) for group in groups) or "—"
+
+    @admin.display(description=gettext_lazy("departments"))
+    def department_names(self, account):
+        return ", ".join(sorted(d.name for d in account.departments.all())) or "—"
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -107,5 +176,17 @@ class AccountAdmin(UserAdmin):
         return TemplateResponse(request, "admin/auth/user/deactivate_instead.html", context)
 
 
+class RoleGroupAdmin(GroupAdmin):
+    """Groups (a superuser's page): the roles named in the reader's language."""
+
+    list_display = ["shown_name", "name"]
+
+    @admin.display(description=gettext_lazy("name"), ordering="name")
+    def shown_name(self, group):
+        return group_label(group)
+
+
 admin.site.unregister(User)
 admin.site.register(User, AccountAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, RoleGroupAdmin)

@@ -29,7 +29,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker.figures.rights import ADMINISTRATORS, REPORTERS
-from tracker.models import Deadline, Department, Indicator, Plan, ProgressEntry, Target
+from tracker.models import (
+    Deadline,
+    Department,
+    Explanation,
+    FigureMessage,
+    Indicator,
+    Plan,
+    ProgressEntry,
+    Target,
+    display_user,
+)
 from tracker.plans.next_plan import start_next_plan
 from tracker.standings import store
 
@@ -136,6 +146,9 @@ GROWTHS: dict[str, dict[int, str]] = {
 SOURCE = "示例数据：凌源市%s年国民经济和社会发展统计公报"
 NOTES = {
     ("GDP", 2021): "示例数据：当年统计公报仅公布按可比价格计算的增速，未列总量。",
+}
+# 原因及措施 of targets that lag, written by their departments (`Explanation`).
+EXPLANATIONS = {
     ("GDP", 2024): "示例数据：受主导产业产能释放滞后影响，增速低于规划路径；"
     "措施：加快旭阳焦化、非金属新材料产业园项目达产。",
     ("BUILT-UP-AREA", 2024): "示例数据：新区开发用地报批进度慢于预期。",
@@ -299,3 +312,18 @@ def _figures(target: Target, reporter, admin) -> None:
         entry._history_user = admin if state == A else reporter
         entry._change_reason = "示例数据 sample data"
         entry.save()
+        if state == R:
+            FigureMessage.objects.create(
+                entry=entry,
+                author=admin,
+                author_name=display_user(admin),
+                kind=FigureMessage.Kind.RETURN,
+                text=RETURN_REASON,
+            )
+    for (code, year), text in EXPLANATIONS.items():
+        if code == target.code:
+            Explanation.objects.get_or_create(
+                target=target,
+                year=year,
+                defaults={"text": text, "author": reporter, "author_name": display_user(reporter)},
+            )

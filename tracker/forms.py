@@ -7,14 +7,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tracker.figures import numbers, plausibility
 from tracker.figures.evidence import kind_of
-from tracker.figures.numbers import NotANumber
+from tracker.figures.numbers import NotANumber, whole_number
 from tracker.figures.typed import carries_growth, checked_growth, read_figure
 from tracker.figures.typed import clean_figure as clean_figure  # the admin's, and tests'
 from tracker.figures.workflow import Rate
-from tracker.models import Evaluation, Plan, ProgressEntry, Target
+from tracker.models import Evaluation, FigureMessage, Plan, ProgressEntry, Target
+from tracker.text import NOTE_MAX, unstorable
 
 ACHIEVED_CHOICES = [("", "—"), ("yes", _("Yes, achieved")), ("no", _("No, not yet"))]
 
@@ -81,6 +83,20 @@ class EntryForm(forms.Form):
         widget=forms.TextInput(attrs={"size": 24}),
     )
     confirmed_value = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+    # Shown only on a returned figure's row: the reporter's answer to the return.
+    answer = forms.CharField(
+        label=_("Answer to the return"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    # 原因及措施 of the target for the page's year (`Explanation`), not the figure's note.
+    reasons = forms.CharField(
+        label=_("Reasons and measures"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(
         self, *args, target: Target, entry: ProgressEntry | None, year: int | None = None, **kwargs
@@ -110,6 +126,8 @@ class EntryForm(forms.Form):
                 "initial", {"quality": ProgressEntry.Quality.PRELIMINARY, "version": 0}
             )
         super().__init__(*args, **kwargs)
+        if year is not None:
+            self.initial.setdefault("reasons", target.explanation_for(year))
         if target.is_milestone:
             del self.fields["value"]
         else:
@@ -298,6 +316,39 @@ class EntryForm(forms.Form):
         )
 
 
+class MessageForm(forms.Form):
+    """A message on a figure's conversation, of the kinds its writer may post."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=FigureMessage.Kind.choices)
+    text = forms.CharField(
+        label=_("Message"), max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, kinds: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(FigureMessage.Kind.choices)
+        self.fields["kind"].choices = [(kind, labels[kind]) for kind in kinds]
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        problem = unstorable(text)
+        if problem:
+            raise ValidationError(problem, code="unstorable")
+        return text
+
+
+class ExplanationForm(forms.Form):
+    """A target's 原因及措施 for a year: why it lags and what is done about it."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=1949, max_value=2100)
+    text = forms.CharField(
+        label=_("Reasons and measures"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class ReasonForm(forms.Form):
     """A required reason: for returning a figure, reopening a figure or a year."""
 
@@ -357,6 +408,11 @@ class EvaluationForm(forms.ModelForm):
         fields = ["kind", "year", "title", "date", "summary"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
+    confirm_repeat = forms.BooleanField(
+        label=_("Freeze another evaluation of this kind and year"),
+        required=False,
+    )
+
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
@@ -366,6 +422,36 @@ class EvaluationForm(forms.ModelForm):
             coerce=int,
             initial=plan.status_year(),
         )
+        # The plan's evaluations of the kind and year asked for: another is frozen only
+        # when the administrator confirms it (a repeat is usually a second click).
+        self.repeats = self._repeats()
+        if not self.repeats:
+            del self.fields["confirm_repeat"]
+
+    def _repeats(self) -> list[Evaluation]:
+        if not self.is_bound:
+            return []
+        kind, year = self.data.get("kind"), whole_number(str(self.data.get("year") or ""))
+        if not kind or year is None:
+            return []
+        return list(self.plan.evaluations.filter(kind=kind, year=year).order_by("frozen_at"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.repeats and not cleaned.pop("confirm_repeat", False):
+            self.add_error(
+                "confirm_repeat",
+                ngettext(
+                    "An evaluation of this kind and year is already frozen. Tick the box "
+                    "to freeze another.",
+                    "%(count)d evaluations of this kind and year are already frozen. Tick "
+                    "the box to freeze another.",
+                    len(self.repeats),
+                )
+                % {"count": len(self.repeats)},
+            )
+        cleaned.pop("confirm_repeat", None)
+        return cleaned
 
     def clean_date(self):
         """The day it is published: within the plan's time and a few years after it."""

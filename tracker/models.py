@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date
 from decimal import Decimal
 from pathlib import PurePosixPath
 
@@ -539,6 +540,31 @@ class Plan(models.Model):
             "closed_year",
         )
 
+    def year_not_over(self, year: int, today: date | None = None) -> Lock | None:
+        """Why `year` is not over yet by the calendar (today is on or before 31 December
+        of it), or None once it has ended."""
+        today = today or timezone.localdate()
+        if today.year > year:
+            return None
+        return Lock(
+            _("%(year)s has not ended yet: its figures are asked for from 1 January %(next)s.")
+            % {"year": year, "next": year + 1},
+            "year_not_over",
+        )
+
+    def reporting_lock(self, year: int, today: date | None = None) -> Lock | None:
+        """Whether `year` is open for reporting: None when it lies in the plan, has ended
+        and is not closed, else why not.
+
+        The one answer to "may people be asked for this year's figures": the homes, the
+        departments page, the reminders and "remind now" all ask it. (Figures of a year not
+        over may still be entered, as estimates: that is `year_lock`'s question.)"""
+        return self.year_lock(year) or self.year_not_over(year, today)
+
+    def reporting_years(self, today: date | None = None) -> list[int]:
+        """The plan's years open for reporting (`reporting_lock`), oldest first."""
+        return [year for year in self.entry_years if self.reporting_lock(year, today) is None]
+
     def closed_by_year(self) -> dict[int, ClosedYear]:
         """The closed years of the plan's region (a year is closed for the region's
         statistics, whichever plan it was closed from), read once per plan object (see
@@ -743,15 +769,25 @@ class TargetQuerySet(AnnouncingQuerySet):
             )
         return self.annotate(unapproved_visible=visible)
 
-    def with_entries(self, viewer) -> TargetQuerySet:
+    def with_entries(self, viewer, *, conversations: bool = False) -> TargetQuerySet:
         """Prefetch the entries `viewer` may see (`figures_visible_to`), and the reference
         target's, for the status engine and the pages; with each figure its reviewer, whom
-        the lock of an approved figure names."""
-        visible = ProgressEntry.objects.visible_to(viewer)
+        the lock of an approved figure names; each target's 原因及措施 (`explanations`);
+        with `conversations`, each figure's messages and their authors: seen with the
+        figure, by whoever sees it."""
+        visible = ProgressEntry.objects.visible_to(viewer).select_related("reviewed_by")
+        if conversations:
+            visible = visible.prefetch_related(
+                models.Prefetch("messages", queryset=FigureMessage.objects.select_related("author"))
+            )
         return self.prefetch_related(
-            models.Prefetch("series__entries", queryset=visible.select_related("reviewed_by")),
-            models.Prefetch("reference_target__series__entries", queryset=visible),
+            models.Prefetch("series__entries", queryset=visible),
+            models.Prefetch(
+                "reference_target__series__entries",
+                queryset=ProgressEntry.objects.visible_to(viewer),
+            ),
             "co_departments",
+            models.Prefetch("explanations", queryset=Explanation.objects.select_related("author")),
         ).select_related("reference_target__plan", "series__indicator", "indicator", "plan__region")
 
 
@@ -1101,6 +1137,11 @@ class Target(models.Model):
         return plan.baseline_year <= entry.year <= plan.end_year or bool(
             entry.achieved and entry.state == ProgressEntry.State.APPROVED
         )
+
+    def explanation_for(self, year: int) -> str:
+        """原因及措施 written for `year` (`Explanation`), "" when none; reads the
+        prefetched `explanations` (`Target.objects.with_entries`)."""
+        return next((e.text for e in self.explanations.all() if e.year == year), "")
 
     def approved_values(self) -> dict[int, Decimal]:
         """Approved figures by year, of the plan's years; uses prefetched entries when
@@ -1567,6 +1608,100 @@ class ProgressEntry(models.Model):
             raise ValidationError({"year": ValidationError(str(outside), code=outside.code)})
 
 
+class FigureMessage(models.Model):
+    """One message in a figure's conversation: a return's reason, a reporter's answer, a
+    question or a comment. Seen by whoever may see the figure in its state
+    (`ProgressEntry.objects.visible_to`); kept when its author leaves."""
+
+    class Kind(models.TextChoices):
+        RETURN = "return", _("Return")
+        ANSWER = "answer", _("Answer")
+        QUESTION = "question", _("Question")
+        COMMENT = "comment", _("Comment")
+
+    entry = models.ForeignKey(
+        ProgressEntry, models.CASCADE, related_name="messages", verbose_name=_("figure")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    author_name = models.CharField(
+        _("author (name)"),
+        max_length=150,
+        blank=True,
+        help_text=_("Kept when the account is deleted."),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    text = models.TextField(_("text"), **NOTE)
+    created = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message on a figure")
+        verbose_name_plural = _("messages on figures")
+        ordering = ["entry", "created", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="figure_message_has_text",
+                violation_error_message=_("A message needs a text."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.shown_author}: {self.text[:40]}"
+
+    @property
+    def shown_author(self) -> str:
+        return display_user(self.author, self.author_name)
+
+
+class Explanation(models.Model):
+    """原因及措施: why a target lags in a year and what is done about it, written by its
+    responsible departments' reporters or an administrator. The report prints it, and an
+    evaluation freezes it; a figure's own note (source, 口径, corrections) stays apart."""
+
+    target = models.ForeignKey(
+        Target, models.CASCADE, related_name="explanations", verbose_name=_("target")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    text = models.TextField(_("reasons and measures"), blank=True, **NOTE)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    author_name = models.CharField(
+        _("written by (name)"),
+        max_length=150,
+        blank=True,
+        help_text=_("Kept when the account is deleted."),
+    )
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reasons and measures")
+        verbose_name_plural = _("reasons and measures")
+        ordering = ["target", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "year"], name="explanation_once_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target.code} {self.year}"
+
+    @property
+    def shown_author(self) -> str:
+        return display_user(self.author, self.author_name)
+
+
 class ClosedYear(models.Model):
     """A year of a region's statistics closed by an administrator once the statistics
     bulletin is out: closed for every plan of the region, whichever plan's page it was
@@ -1855,6 +1990,7 @@ class SentMail(models.Model):
         REMINDER = "reminder", _("Reminder")
         NOTICE = "notice", _("Review notice")
         DIGEST = "digest", _("Weekly digest")
+        MESSAGE = "message", _("Message on a figure")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     user = models.ForeignKey(

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from tracker.figures.numbers import CODE
-from tracker.views import approvals, dashboard, entry, evaluations, excel, profile
+from tracker.views import approvals, conversation, dashboard, entry, evaluations, excel, profile
 
 
 class CodeConverter:
@@ -36,6 +36,11 @@ urlpatterns = [
     path("plans/<slug:slug>/years/<int:year>/close/", approvals.close_year, name="close-year"),
     path("plans/<slug:slug>/years/<int:year>/reopen/", approvals.reopen_year, name="reopen-year"),
     path("plans/<slug:slug>/departments/", dashboard.departments, name="departments"),
+    path(
+        "plans/<slug:slug>/departments/remind/",
+        approvals.remind_departments,
+        name="remind-departments",
+    ),
     path("plans/<slug:slug>/import/", excel.import_page, name="import"),
     path("plans/<slug:slug>/import/<uuid:pk>/", excel.import_preview, name="import-preview"),
     path("plans/<slug:slug>/imports/<int:pk>/revert/", excel.revert_import, name="revert-import"),
@@ -68,5 +73,11 @@ urlpatterns = [
     path("entries/<int:pk>/return/", approvals.return_entry, name="return-entry"),
     path("entries/<int:pk>/reopen/", approvals.reopen_entry, name="reopen-entry"),
     path("entries/<int:pk>/evidence/", entry.evidence, name="evidence"),
+    path("entries/<int:pk>/messages/", conversation.figure_messages, name="figure-messages"),
+    path(
+        "plans/<slug:slug>/targets/<code:code>/explanation/",
+        conversation.explain,
+        name="target-explanation",
+    ),
     path("profile/", profile.profile, name="profile"),
 ]

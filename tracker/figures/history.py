@@ -8,7 +8,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy
 
 from tracker.figures.numbers import growth_as_reported, shown_as_reported
-from tracker.models import ProgressEntry, Target, figures_visible_to
+from tracker.models import FigureMessage, ProgressEntry, Target, figures_visible_to
 from tracker.standings import formats
 
 # Why a figure changed, stored as a stable code, optionally followed by ": " and the
@@ -23,6 +23,9 @@ DRAFT, SUBMITTED, APPROVED, RETURNED, REOPENED = (
 ADMIN_EDIT, IMPORT, REVERT = "admin-edit", "import", "revert"
 # Written once, when each plan's copy of a statistic became the region's one figure.
 MERGED, BASELINE = "merged", "baseline"
+# A target's own history: written by a targets import (the file follows) or when a plan
+# was started from another (the source plan's slug follows).
+TARGETS_IMPORTED, CARRIED_OVER = "targets-import", "carried-over"
 # A figure computed from its inputs' figures (tracker/indicators/derived.py); the formula follows.
 DERIVED = "derived"
 # A figure saved although the plausibility check questioned it; the reporter's explanation follows.
@@ -41,6 +44,8 @@ REASONS = {
     BASELINE: gettext_lazy("a plan's baseline kept as the region's figure"),
     DRAFT_QUESTIONED: gettext_lazy("saved as draft, confirmed as right although questioned"),
     SUBMITTED_QUESTIONED: gettext_lazy("submitted, confirmed as right although questioned"),
+    TARGETS_IMPORTED: gettext_lazy("targets imported"),
+    CARRIED_OVER: gettext_lazy("carried over from the previous plan"),
 }
 
 
@@ -51,17 +56,30 @@ def reason(code: str, text: str = "") -> str:
 
 
 def shown_reason(stored: str) -> str:
-    """A stored reason in the reader's language; older free-text reasons as they are."""
+    """A stored reason in the reader's language; older free-text reasons as they are.
+
+    What follows the code is a person's words, kept as written, except after a revert:
+    there it is the reverted import's own reason, itself shown in the reader's language.
+    """
     code, _sep, text = (stored or "").partition(":")
-    label = REASONS.get(code.strip())
+    code, text = code.strip(), text.strip()
+    label = REASONS.get(code)
     if label is None:
-        # "import #12: file.xlsx" names its batch after the code word.
-        head, _space, batch = code.partition(" #")
-        label = REASONS.get(head) if batch.isdigit() else None
-        if label is None:
-            return stored or ""
-        text = f"#{batch}:{text}"
-    return f"{label}: {text.strip()}" if text.strip() else str(label)
+        batch = _import_named(code, text)
+        return f"{REASONS[IMPORT]}: {batch}" if batch else stored or ""
+    if code == REVERT:
+        inner_code, _sep, inner_text = text.partition(":")
+        text = _import_named(inner_code.strip(), inner_text.strip()) or text
+    return f"{label}: {text}" if text else str(label)
+
+
+def _import_named(code: str, text: str) -> str:
+    """An import's reason ("import #12: file.xlsx", `ImportBatch.change_reason`) as its
+    number and file, "#12: file.xlsx"; "" for any other reason."""
+    head, _space, number = code.partition(" #")
+    if head != IMPORT or not number.isdigit():
+        return ""
+    return f"#{number}: {text}" if text else f"#{number}"
 
 
 @dataclass
@@ -129,5 +147,36 @@ def change_log(target: Target, viewer) -> list[Change]:
             )
         )
         previous[record.id] = record
+    log += _messages(target, viewer)
     log.sort(key=lambda change: change.when, reverse=True)
     return log
+
+
+def _messages(target: Target, viewer) -> list[Change]:
+    """The messages on the target's figures `viewer` may see, as entries of the log: who
+    wrote what of which kind, when (returns are there as the changes they made)."""
+    figures = ProgressEntry.objects.visible_to(viewer).filter(
+        series=target.series_id,
+        year__gte=target.plan.baseline_year,
+        year__lte=target.plan.end_year,
+    )
+    # A return is in the log already, with its reason, as the change it made.
+    found = (
+        FigureMessage.objects.filter(entry__in=figures)
+        .exclude(kind=FigureMessage.Kind.RETURN)
+        .select_related("author", "entry")
+    )
+    return [
+        Change(
+            year=message.entry.year,
+            when=message.created,
+            who=message.author,
+            old_value="",
+            new_value="",
+            quality="",
+            state=message.entry.get_state_display(),
+            reason=f"{message.get_kind_display()}: {message.text}"
+            + ("" if message.author else f" ({message.shown_author})"),
+        )
+        for message in found
+    ]

@@ -62,6 +62,17 @@ def can_enter(user, target) -> bool:
     return is_admin(user) or reports_for(user, target)
 
 
+def may_explain(user, target) -> bool:
+    """Whether `user` may write the target's 原因及措施 (`Explanation`): an administrator,
+    or a reporter of its lead or a co-responsible department."""
+    if is_admin(user):
+        return True
+    if not is_reporter(user):
+        return False
+    responsible = {target.lead_department_id} | {d.pk for d in target.co_departments.all()}
+    return bool(department_ids(user) & responsible)
+
+
 def reports_for(user, target) -> bool:
     """Whether entering `target`'s figures falls to `user`: a reporter who is a member of
     its lead department, or of a co-responsible department where the target lets those
@@ -101,6 +112,9 @@ class _AnyAdministrator:
     each then shown only what `sees_unapproved` lets them see."""
 
     is_authenticated = is_active = is_superuser = True
+    # In no group, of no department: an administrator by being a superuser, so that asking
+    # whether it is a reporter reads no database (it has no `groups`).
+    _tracker_groups = _tracker_departments = _tracker_series = frozenset()
 
 
 ANY_ADMINISTRATOR = _AnyAdministrator()

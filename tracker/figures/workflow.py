@@ -31,10 +31,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker.figures import history, plausibility
+from tracker.figures import conversation, history, plausibility
 from tracker.figures.rights import forget
-from tracker.models import Plan, ProgressEntry, Region, display_user
+from tracker.models import FigureMessage, Plan, ProgressEntry, Region, display_user
 from tracker.reminders import mail
+from tracker.text import NOTE_MAX, unstorable
 
 Action = ProgressEntry.Action
 State = ProgressEntry.State
@@ -173,6 +174,12 @@ def save(
     check(entry, by, Action.EDIT)
     if flag is not None:
         flag = flag[0], _explanation(*flag)
+    if submit and conversation.awaits_answer(entry):
+        changed = conversation.changes_figure(
+            entry, figure=figure, quality=quality, rate=rate, source=source, evidence=evidence
+        )
+        if not changed:
+            raise Refused(unanswered(entry))
     claim(entry, version)
     if entry.target.is_milestone:
         entry.achieved = figure
@@ -225,8 +232,45 @@ def return_entry(entry: ProgressEntry, *, by, reason: str, version: int) -> Prog
     entry.return_reason = reason
     entry.reviewed_by, entry.reviewed_at = by, timezone.now()
     record(entry, by=by, reason=history.reason(history.RETURNED, reason))
+    _message(entry, by=by, kind=FigureMessage.Kind.RETURN, text=reason)
     mail.reviewed(entry)
     return entry
+
+
+def unanswered(entry: ProgressEntry) -> str:
+    """Why a returned figure is not sent again unchanged, for a person."""
+    return _(
+        "%(target)s %(year)s was returned and is unchanged: answer the return first "
+        "(or change the figure), then submit it again."
+    ) % {"target": entry.target.display_name, "year": entry.year}
+
+
+@transaction.atomic
+def post_message(entry: ProgressEntry, *, by, kind: str, text: str) -> FigureMessage:
+    """Add a message to the figure's conversation, and mail a notice to the other side
+    once it is committed: a reporter's to the administrators, an administrator's to the
+    reporters the figure falls to."""
+    forget(by)
+    if kind not in conversation.kinds_for(by, entry):
+        raise Refused(
+            _("You may not write this on %(target)s %(year)s.")
+            % {"target": entry.target.display_name, "year": entry.year}
+        )
+    text = (text or "").strip()
+    if not text:
+        raise Refused(_("Write a message first."))
+    problem = unstorable(text, NOTE_MAX)
+    if problem:
+        raise Refused(problem)
+    message = _message(entry, by=by, kind=kind, text=text)
+    mail.message_posted(message)
+    return message
+
+
+def _message(entry: ProgressEntry, *, by, kind: str, text: str) -> FigureMessage:
+    return FigureMessage.objects.create(
+        entry=entry, author=by, author_name=display_user(by), kind=kind, text=text
+    )
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, models, transaction
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from tracker.figures import history, plausibility, workflow
+from tracker.figures import conversation, history, plausibility, workflow
 from tracker.figures.import_rows import (
     TARGET_FIELDS,
     TARGET_NUMBERS,
@@ -26,19 +27,23 @@ from tracker.figures.import_rows import (
     TargetRow,
     change_counts,
 )
-from tracker.figures.rights import forget, is_admin
+from tracker.figures.rights import forget, is_admin, may_explain
 from tracker.figures.workflow import Refused, StaleEntry
 from tracker.models import (
     Area,
     ClosedYear,
     Department,
+    Explanation,
     ImportBatch,
+    Lock,
     Plan,
     ProgressEntry,
     Target,
     display_user,
 )
+from tracker.reminders import deadlines
 from tracker.standings import store
+from tracker.text import NOTE_MAX, unstorable
 
 __all__ = ["Refused", "StaleEntry"]
 
@@ -188,15 +193,62 @@ def since_read(current: ProgressEntry) -> str:
     }
 
 
-def open_figures(plan: Plan, year: int):
-    """The year's figures not yet approved: what closing the year would leave unsettled."""
-    return (
-        ProgressEntry.objects.of_plan(plan)
-        .filter(year=year)
-        .exclude(state=ProgressEntry.State.APPROVED)
-        .select_related("series__indicator", "entered_by")
-        .order_by("state", "series__targets__area__order", "series__targets__order")
+def close_lock(
+    plan: Plan, year: int, *, today: date | None = None, dues: dict[int, date] | None = None
+) -> Lock | None:
+    """Why `year` cannot be closed now, or None when it can.
+
+    Not a year of the plan, already closed, not over by the calendar, or before its
+    reporting deadline: the departments have until then (the latest deadline of the
+    region's plans and targets for the year), and closing would cut them off. To close
+    earlier, an administrator brings the deadline forward first. `dues` are
+    `deadlines.last_dues(plan)`, when the caller asks for many years.
+    """
+    today = today or deadlines.today()
+    lock = plan.reporting_lock(year, today)
+    if lock:
+        return lock
+    due = (deadlines.last_dues(plan) if dues is None else dues).get(year)
+    if due is not None and due >= today:
+        return Lock(
+            _(
+                "The %(year)s figures are due by %(date)s: the departments have until then, "
+                "so the year cannot be closed before. To close it earlier, bring its "
+                "deadline forward first."
+            )
+            % {"year": year, "date": due.strftime("%Y-%m-%d")},
+            "before_deadline",
+        )
+    return None
+
+
+@transaction.atomic
+def explain(target: Target, year: int, *, text: str, by) -> Explanation | None:
+    """Write the target's 原因及措施 for `year` (an empty text removes it); returns it.
+
+    Its responsible departments' reporters and administrators may; the year must be one
+    of the plan's. Not a figure: a closed year still takes an explanation."""
+    forget(by)
+    if not may_explain(by, target):
+        raise Refused(
+            _("Only the responsible departments and administrators write reasons and measures.")
+        )
+    outside = target.plan.year_outside(year)
+    if outside:
+        raise Refused(outside)
+    text = (text or "").strip()
+    problem = unstorable(text, NOTE_MAX)
+    if problem:
+        raise Refused(problem)
+    if not text:
+        Explanation.objects.filter(target=target, year=year).delete()
+        return None
+    explanation, _created = Explanation.objects.update_or_create(
+        target=target,
+        year=year,
+        defaults={"text": text, "author": by, "author_name": display_user(by)},
     )
+    return explanation
 
 
 @transaction.atomic
@@ -206,7 +258,7 @@ def close_year(plan: Plan, year: int, *, by, reason: str = "") -> ClosedYear:
     _require_admin(by)
     # Held while the year is closed: a figure's write waiting for the plan sees it closed.
     workflow.hold(plan)
-    lock = plan.year_lock(year)
+    lock = close_lock(plan, year)
     if lock:
         raise Refused(lock)
     closed = ClosedYear(
@@ -338,6 +390,8 @@ def apply_import(
                 )
                 % {"where": row.where, "code": row.code, "year": row.year}
             )
+        elif submit and _unanswered(entry, row):
+            problems.append(f"{row.where}: {workflow.unanswered(entry)}")
         elif not _explained(row):
             problems.append(
                 _(
@@ -400,6 +454,26 @@ def _explained(row: FigureRow) -> bool:
     return True
 
 
+def _unanswered(entry: ProgressEntry, row: FigureRow) -> bool:
+    """Whether a file would send back a returned figure unanswered with only its note
+    changed: the rule of `workflow.save`, for an import."""
+    if not conversation.awaits_answer(entry):
+        return False
+    return not conversation.changes_figure(
+        entry,
+        figure=row.achieved
+        if entry.target.is_milestone
+        else (None if row.value is None else Decimal(row.value)),
+        quality=row.quality,
+        rate=workflow.Rate(
+            None if row.growth is None else Decimal(row.growth),
+            row.growth_quality,
+            row.growth_source,
+        ),
+        source=row.source,
+    )
+
+
 def _fill(entry: ProgressEntry, row: FigureRow, user, state: str, now) -> None:
     entry.value = None if row.value is None else Decimal(row.value)
     entry.achieved = row.achieved
@@ -414,6 +488,96 @@ def _fill(entry: ProgressEntry, row: FigureRow, user, state: str, now) -> None:
         # explained by its note (`plausibility.explained_flag`, asked by the preview).
         entry.plausibility_flag = row.flag
         entry.plausibility_note = plausibility.require_explanation(row.flag, row.note)
+
+
+def _written_by(batches: list[ImportBatch], plan: Plan) -> dict[str, list]:
+    """The history records each import wrote, in order, by the import's reason: what a
+    revert undoes. One query for any number of imports (the reason is not indexed)."""
+    plan_series = Target.objects.filter(plan=plan).values("series")
+    records = ProgressEntry.history.model.objects.filter(
+        history_change_reason__in=[batch.change_reason for batch in batches],
+        series__in=plan_series,
+    ).order_by("id", "history_id")
+    written = {batch.change_reason: [] for batch in batches}
+    for record in records:
+        written[record.history_change_reason].append(record)
+    return written
+
+
+def _plan_targets(plan: Plan) -> dict[int, Target]:
+    """The plan's targets by statistic, each holding the same plan object, so that the
+    year locks read its closed years once."""
+    targets = Target.objects.filter(plan=plan).select_related("indicator", "lead_department")
+    by_series = {target.series_id: target for target in targets}
+    for target in by_series.values():
+        target.plan = plan
+    return by_series
+
+
+def _revert_obstacle(written: list, entries: dict, latest: dict, targets: dict, by) -> str:
+    """Why an import that wrote `written` cannot be reverted, naming the figures; "" when
+    it can: a figure locked for the revert (its year closed), or changed after the import
+    (approved since, corrected, deleted). `latest`: each figure's newest history record."""
+    locks = []
+    for record in written:
+        entry = entries.get(record.id)
+        if entry is None:
+            continue  # deleted since: its deletion is its latest record, said below
+        if entry.series_id in targets:
+            entry.target = targets[entry.series_id]
+        lock = entry.lock_reason(by, Action.REVERT)
+        if lock:
+            locks.append(f"{entry.target.code} {entry.year}: {lock}")
+    if locks:
+        return _("The import cannot be reverted: %(list)s") % {"list": _listed(sorted(set(locks)))}
+    touched = [
+        f"{targets[r.series_id].code if r.series_id in targets else '?'} {r.year}"
+        for r in written
+        if latest.get(r.id) != r.history_id
+    ]
+    if touched:
+        return _(
+            "These figures were changed after the import, so it cannot be reverted: %(list)s"
+        ) % {"list": _listed(touched)}
+    return ""
+
+
+def _latest_records(ids) -> dict[int, int]:
+    """Each figure's newest history record."""
+    return dict(
+        ProgressEntry.history.model.objects.filter(id__in=ids)
+        .values("id")
+        .annotate(latest=models.Max("history_id"))
+        .values_list("id", "latest")
+    )
+
+
+def revert_obstacles(batches: list[ImportBatch], *, plan: Plan, by) -> dict[int, str]:
+    """Why `by` cannot revert each of the plan's imports now, as `revert_import` would
+    refuse it ("" where they can), in a few queries whatever the number of imports.
+    Reads without holding anything: the import page asks it to offer the revert only
+    where it works (the revert asks again, holding the plan)."""
+    obstacles = {
+        batch.pk: _("This import was already reverted.")
+        for batch in batches
+        if batch.state == ImportBatch.State.REVERTED
+    }
+    applied = [batch for batch in batches if batch.pk not in obstacles]
+    if not applied:
+        return obstacles
+    written = _written_by(applied, plan)
+    ids = sorted({record.id for records in written.values() for record in records})
+    entries = ProgressEntry.objects.of_plan(plan).in_bulk(ids)
+    latest, targets = _latest_records(ids), _plan_targets(plan)
+    for batch in applied:
+        records = written[batch.change_reason]
+        obstacles[batch.pk] = _revert_obstacle(records, entries, latest, targets, by)
+    return obstacles
+
+
+def revert_obstacle(batch: ImportBatch, *, by) -> str:
+    """Why `by` cannot revert the import now; "" when they can (`revert_obstacles`)."""
+    return revert_obstacles([batch], plan=batch.plan, by=by)[batch.pk]
 
 
 @transaction.atomic
@@ -434,12 +598,7 @@ def revert_import(batch: ImportBatch, *, by) -> None:
     if batch.state == ImportBatch.State.REVERTED:
         raise Refused(_("This import was already reverted."))
     History = ProgressEntry.history.model
-    plan_series = Target.objects.filter(plan=plan).values("series")
-    written = list(
-        History.objects.filter(
-            history_change_reason=batch.change_reason, series__in=plan_series
-        ).order_by("id")
-    )
+    written = _written_by([batch], plan)[batch.change_reason]
     ids = [record.id for record in written]
     entries = (
         ProgressEntry.objects.of_plan(plan)
@@ -447,32 +606,9 @@ def revert_import(batch: ImportBatch, *, by) -> None:
         .order_by("pk")
         .in_bulk(sorted(ids))
     )
-    codes = dict(Target.objects.filter(plan=plan).values_list("series", "code"))
-    locks = []
-    for entry in entries.values():
-        lock = entry.lock_reason(by, Action.REVERT)
-        if lock:
-            locks.append(f"{entry.target.code} {entry.year}: {lock}")
-    if locks:
-        raise Refused(
-            _("The import cannot be reverted: %(list)s") % {"list": _listed(sorted(set(locks)))}
-        )
-    latest = dict(
-        History.objects.filter(id__in=ids)
-        .values("id")
-        .annotate(latest=models.Max("history_id"))
-        .values_list("id", "latest")
-    )
-    touched = [
-        f"{codes.get(r.series_id, '?')} {r.year}"
-        for r in written
-        if latest.get(r.id) != r.history_id
-    ]
-    if touched:
-        raise Refused(
-            _("These figures were changed after the import, so it cannot be reverted: %(list)s")
-            % {"list": _listed(touched)}
-        )
+    obstacle = _revert_obstacle(written, entries, _latest_records(ids), _plan_targets(plan), by)
+    if obstacle:
+        raise Refused(obstacle)
     before = {}
     for record in (
         History.objects.filter(id__in=ids)
@@ -535,7 +671,8 @@ def apply_targets(*, plan: Plan, user, rows: list[TargetRow], file_name: str) ->
     areas = {a.name: a for a in plan.areas.all()}
     departments = {d.name: d for d in Department.objects.all()}
     stored = {t.code: t for t in Target.objects.filter(plan=plan)}
-    reason = _("targets imported from %(file)s") % {"file": file_name}
+    # Stored as a code, shown in the reader's language (history.shown_reason).
+    reason = history.reason(history.TARGETS_IMPORTED, file_name)
     saved, later = 0, []
     for row in rows:
         if row.status == "unchanged":

@@ -53,12 +53,11 @@ def _fields(obj: models.Model) -> dict:
 
 
 def _explanation(row: Standing) -> str:
-    """原因及措施: for a target behind, off track or not completed, the note of its latest
-    figure."""
+    """原因及措施: for a target behind, off track or not completed, as its responsible
+    department wrote it (`Explanation`); a figure's note stays a note."""
     if row.assessment.status not in NEEDS_EXPLANATION:
         return ""
-    latest = row.entries.get(row.assessment.latest_year) if row.assessment.latest_year else None
-    return latest.note if latest else ""
+    return row.reasons_and_measures()
 
 
 @transaction.atomic
@@ -163,8 +162,9 @@ def freeze(
     return evaluation
 
 
-def unapproved(plan: Plan, year: int | None = None) -> dict[int, int]:
-    """Per year (up to `year`), how many figures are entered but not approved yet.
+def unapproved(plan: Plan, year: int | None = None) -> dict[int, dict[str, int]]:
+    """Per year (up to `year`), how many figures are entered but not approved yet, by
+    state: {2025: {"submitted": 3, "draft": 1}}.
 
     An evaluation keeps them with their state, but they count toward no status: an
     administrator freezing one should know.
@@ -175,20 +175,34 @@ def unapproved(plan: Plan, year: int | None = None) -> dict[int, int]:
     entries = entries.filter(models.Q(value__isnull=False) | models.Q(achieved__isnull=False))
     if year is not None:
         entries = entries.filter(year__lte=year)
-    counts = entries.values("year").annotate(n=models.Count("pk")).order_by("year")
-    return {row["year"]: row["n"] for row in counts}
+    counts: dict[int, dict[str, int]] = {}
+    rows = entries.values("year", "state").annotate(n=models.Count("pk")).order_by("year")
+    for row in rows:
+        counts.setdefault(row["year"], {})[row["state"]] = row["n"]
+    return counts
 
 
-def unapproved_text(counts: dict[int, int]) -> str:
-    """“Not yet approved, so not counted: 2025: 5 figures.”, or "" when all are approved."""
+def unapproved_text(counts: dict[int, dict[str, int]]) -> str:
+    """“Not approved yet, so not counted: 2025: 5 figures not approved (3 submitted,
+    1 draft, 1 returned).”, in the close page's words; "" when all are approved."""
     if not counts:
         return ""
-    years = ", ".join(
-        ngettext("%(year)s: %(count)d figure", "%(year)s: %(count)d figures", n)
-        % {"year": y, "count": n}
+    states = dict(ProgressEntry.State.choices)
+    years = "; ".join(
+        _("%(year)s: %(figures)s (%(states)s)")
+        % {
+            "year": y,
+            "figures": ngettext(
+                "%(count)d figure not approved", "%(count)d figures not approved", sum(n.values())
+            )
+            % {"count": sum(n.values())},
+            "states": ", ".join(
+                f"{states[state]} {n[state]}" for state in ProgressEntry.State.values if state in n
+            ),
+        }
         for y, n in counts.items()
     )
-    return _("Entered but not yet approved, so not counted: %(years)s.") % {"years": years}
+    return _("Not approved yet, so not counted: %(years)s.") % {"years": years}
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tracker.figures import history
 from tracker.figures.rights import ANY_ADMINISTRATOR, ANYONE_SIGNED_IN
 from tracker.models import Area, Plan, ProgressEntry, Target
 from tracker.standings import store
@@ -156,7 +157,8 @@ def _start(source, slug, name, name_en, start_year, end_year, by) -> Carried:
     }
     result = Carried(plan=plan)
     old_targets = list(Target.objects.for_plan(source).with_entries(ANY_ADMINISTRATOR))
-    reason = _("Carried over from %(plan)s") % {"plan": source.slug}
+    # Stored as a code, shown in the reader's language (history.shown_reason).
+    reason = history.reason(history.CARRIED_OVER, source.slug)
     new_targets = {}
     for old in old_targets:
         final = next((e for e in old.entries.all() if e.year == baseline_year and e.counts), None)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -57,6 +57,32 @@ def deadline_for(plan: Plan, year: int, target: Target | None = None) -> Deadlin
     Returns the Deadline (its `due` date and `note`), or None when none is set.
     """
     return PlanDeadlines(plan).get(year, target)
+
+
+def last_dues(plan: Plan) -> dict[int, date]:
+    """Per year, the latest deadline for the figures of `plan`'s region: the plans' and
+    their targets' own. A year is closed for the whole region, so no department of any of
+    its plans may be cut off before its date."""
+    found = last_dues_of_regions({plan.region_id})
+    return {year: due for (_region, year), due in found.items()}
+
+
+def last_dues_of_regions(region_ids) -> dict[tuple[int, int], date]:
+    """`last_dues` of many regions in one query: (region id, year) -> latest due date."""
+    rows = (
+        Deadline.objects.filter(plan__region__in=region_ids)
+        .values("plan__region", "year")
+        .annotate(last=Max("due"))
+        .values_list("plan__region", "year", "last")
+    )
+    return {(region, year): last for region, year, last in rows.order_by()}
+
+
+def year_deadlines(plans) -> dict[tuple[int, int], Deadline]:
+    """The plans' own deadlines per year (not their targets'), in one query:
+    (plan id, year) -> Deadline."""
+    rows = Deadline.objects.filter(plan__in=plans, target=None)
+    return {(deadline.plan_id, deadline.year): deadline for deadline in rows}
 
 
 def describe(due: date | None, on: date | None = None) -> str:
@@ -107,18 +133,21 @@ class Outstanding:
         return self.due is not None and self.due < (on or today())
 
 
-def outstanding(plan: Plan, years=None, *, deadlines: PlanDeadlines | None = None):
+def outstanding(
+    plan: Plan, years=None, *, deadlines: PlanDeadlines | None = None, on: date | None = None
+):
     """The plan's outstanding figures of `years` (default: the years with a deadline).
 
-    Years closed or outside the plan are left out (`Plan.year_lock`): nobody can enter
-    their figures. Targets without a lead department are left out: nobody is asked for
-    them. Nor is anyone asked for a figure the target does not need
-    (tracker.reminders.todo.expects_figure): a milestone completed in an earlier year, or the
-    baseline year's figure where the plan states the baseline.
+    Only years open for reporting on `on` (default today) count (`Plan.reporting_lock`):
+    a year not over yet asks nobody, a closed one or one outside the plan cannot change.
+    Targets without a lead department are left out: nobody is asked for them. Nor is
+    anyone asked for a figure the target does not need (tracker.reminders.todo.
+    expects_figure): a milestone completed in an earlier year, or the baseline year's
+    figure where the plan states the baseline.
     """
     deadlines = deadlines or PlanDeadlines(plan)
     asked = deadlines.years() if years is None else years
-    years = {year for year in asked if plan.year_lock(year) is None}
+    years = {year for year in asked if plan.reporting_lock(year, on or today()) is None}
     if not years:
         return []
     targets = list(
@@ -184,7 +213,7 @@ def for_user(user, *, on: date | None = None, horizon: int = 60) -> list[DueYear
     for plan in Plan.objects.filter(deadlines__isnull=False).distinct():
         deadlines = PlanDeadlines(plan)
         by_year = defaultdict(list)
-        for item in outstanding(plan, deadlines=deadlines):
+        for item in outstanding(plan, deadlines=deadlines, on=on):
             if item.target.pk in mine:
                 by_year[item.year].append(item)
         for year, items in sorted(by_year.items()):
@@ -203,7 +232,7 @@ def overdue_departments(plan: Plan, *, on: date | None = None) -> set[tuple[int,
     on = on or today()
     return {
         (item.target.lead_department_id, item.year)
-        for item in outstanding(plan)
+        for item in outstanding(plan, on=on)
         if item.overdue(on)
     }
 

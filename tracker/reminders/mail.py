@@ -26,9 +26,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tracker.figures.rights import ADMINISTRATORS
+from tracker.figures.rights import ADMINISTRATORS, is_admin
 from tracker.models import (
     Department,
+    FigureMessage,
     Plan,
     Profile,
     ProgressEntry,
@@ -178,7 +179,7 @@ def plan_reminders(
     forced = plan is not None and year is not None
     items = []
     for each in [plan] if plan else Plan.objects.filter(deadlines__isnull=False).distinct():
-        found = deadlines.outstanding(each, [year] if year else None)
+        found = deadlines.outstanding(each, [year] if year else None, on=on)
         if not forced:
             found = [i for i in found if i.due and last_reminder_day(i.due, on) is not None]
         items += found
@@ -199,6 +200,67 @@ def plan_reminders(
             continue
         mails.append(_reminder(user, mine, on))
     return mails, skipped
+
+
+@dataclass
+class Reminded:
+    """What "remind now" did: who was mailed (with how many figures), who was passed over
+    and why, and which departments had nobody to mail."""
+
+    sent: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+    nobody: list = field(default_factory=list)
+
+
+def remind_now(plan: Plan, year: int, departments, *, on: date) -> Reminded:
+    """Remind the members of `departments` of their outstanding `year` figures of `plan`
+    (missing, in draft or returned; of the targets each department leads), now, whatever
+    the schedule; an administrator asked for it from the departments page.
+
+    The rules of the scheduled reminders hold: a person is asked only for figures they may
+    enter (`_items_by_user`), and gets at most one reminder a day (`deliver`).
+    """
+    chosen = {department.pk: department for department in departments}
+    led = dict(
+        Target.objects.filter(plan=plan, lead_department__in=list(chosen)).values_list(
+            "pk", "lead_department"
+        )
+    )
+    items = [item for item in deadlines.outstanding(plan, [year], on=on) if item.target.pk in led]
+    members = set(
+        get_user_model().objects.filter(departments__in=list(chosen)).values_list("pk", flat=True)
+    )
+    by_user = {u: mine for u, mine in _items_by_user(items).items() if u.pk in members}
+    done = Reminded()
+    reached = {department for user in by_user for department in user.departments.all()}
+    asked = {led[item.target.pk] for item in items}
+    done.nobody = [d for pk, d in chosen.items() if pk in asked and d not in reached]
+    today_sent = set(
+        SentMail.objects.filter(kind=SentMail.Kind.REMINDER, sent_on=on).values_list(
+            "user", flat=True
+        )
+    )
+    for user, mine in sorted(by_user.items(), key=lambda pair: pair[0].username):
+        why = _reachable(user, "reminders")
+        if why is None and user.pk in today_sent:
+            why = _("already reminded today")
+        if why is None:
+            why = _send_now(_reminder(user, mine, on), on)
+        if why:
+            done.skipped.append((user, why))
+        else:
+            done.sent.append((user, len(mine)))
+    return done
+
+
+def _send_now(mail: Mail, on: date) -> str | None:
+    """Send a reminder asked for now; None when sent, else why not."""
+    try:
+        sent = deliver(mail, on=on)
+    except OSError:  # smtplib's errors are OSErrors; the next try may work
+        logger.exception("reminder to %s not sent", mail.address)
+        return _("the mail could not be sent")
+    return None if sent else _("already reminded today")
 
 
 def _reminder(user, items, on: date) -> Mail:
@@ -309,7 +371,7 @@ def plan_digests(*, on: date) -> tuple[list[Mail], list[str]]:
     overdue = []
     for plan in Plan.objects.filter(deadlines__isnull=False).distinct():
         late = defaultdict(list)
-        for item in deadlines.outstanding(plan):
+        for item in deadlines.outstanding(plan, on=on):
             if item.overdue(on):
                 late[(item.year, item.target.lead_department)].append(item.due)
         for (year, dept), dues in sorted(
@@ -478,4 +540,93 @@ def _notice(user, entries) -> Mail:
         {"returned": rows(returned), "approved": rows(approved)},
         covers=[[e.target.pk, e.year] for e in entries],
         summary=", ".join(f"{e.target.code} {e.year} {e.state}" for e in entries),
+    )
+
+
+# -- notices of messages on a figure ------------------------------------------------------
+
+
+def message_posted(message) -> None:
+    """Tell the other side of a figure's conversation, once the message is committed."""
+    pk = message.pk
+    transaction.on_commit(lambda: send_message_notices([pk]), robust=True)
+
+
+def _readers_of(message) -> list:
+    """Who hears of `message`: a reporter's goes to the administrators, an administrator's
+    to the reporters the figure falls to (`Target.objects.reported_by`); never its author,
+    and only people who may see the figure in its state."""
+    entry = message.entry
+    author = message.author
+    if author is not None and is_admin(author):
+        targets = Target.objects.filter(series=entry.series_id)
+        concerned = Q(departments__led_targets__in=targets) | Q(departments__co_targets__in=targets)
+        people = [
+            user
+            for user in get_user_model().objects.filter(concerned).distinct().order_by("username")
+            if targets.reported_by(user).exists()
+        ]
+    else:
+        people = list(_administrators())
+    readers = []
+    for user in people:
+        if user == author or _reachable(user, "notices") is not None:
+            continue
+        if ProgressEntry.objects.filter(pk=entry.pk).visible_to(user).exists():
+            readers.append(user)
+    return readers
+
+
+def send_message_notices(pks) -> list[Mail]:
+    """Send the notices of these messages, those the database holds."""
+    found = FigureMessage.objects.filter(pk__in=pks).select_related(
+        "author", "entry__series__indicator"
+    )
+    mails = []
+    for message in found.order_by("created", "pk"):
+        for user in _readers_of(message):
+            mails.append(_message_notice(user, message))
+    today = deadlines.today()
+    for mail in mails:
+        try:
+            deliver(mail, on=today)
+        except Exception:
+            # The message itself is committed; a mail server being down must not undo it.
+            logger.exception("message notice to %s not sent", mail.address)
+    return mails
+
+
+def _message_notice(user, message) -> Mail:
+    entry = message.entry
+    target = entry.target
+
+    def context():
+        return {
+            "plan": target.plan.display_name,
+            "year": entry.year,
+            "target": target.display_name,
+            "code": target.code,
+            "kind": message.get_kind_display(),
+            "author": message.shown_author,
+            "text": message.text,
+            "state": entry.get_state_display(),
+            "link": absolute(reverse("tracker:figure-messages", args=[entry.pk])),
+        }
+
+    def subject():
+        return _("%(kind)s on %(target)s %(year)s from %(author)s") % {
+            "kind": message.get_kind_display(),
+            "target": target.display_name,
+            "year": entry.year,
+            "author": message.shown_author,
+        }
+
+    return _render(
+        SentMail.Kind.MESSAGE,
+        user,
+        "message",
+        subject,
+        {"message": context},
+        covers=[[target.pk, entry.year]],
+        summary=f"{target.code} {entry.year} {message.kind}",
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -21,7 +22,6 @@ class YearWork:
 
     plan: Plan
     year: int
-    closed: bool = False
     missing: list[Target] = field(default_factory=list)
     returned: list[ProgressEntry] = field(default_factory=list)
     drafts: list[ProgressEntry] = field(default_factory=list)
@@ -51,29 +51,24 @@ def _completed_year(entries: dict[int, ProgressEntry]) -> int | None:
     return min(years) if years else None
 
 
-def _has_figure(entry: ProgressEntry | None) -> bool:
-    return entry is not None and (entry.value is not None or entry.achieved is not None)
-
-
 def year_work(targets, *, today=None) -> list[YearWork]:
-    """Per plan and year, what the given targets' figures still need, oldest year first.
-
-    Only years already over can be missing; a closed year can no longer change.
+    """Per plan and year open for reporting (`Plan.reporting_years`: over and not
+    closed), what the given targets' figures still need, oldest year first.
     """
     today = today or timezone.localdate()
     # One object per plan, so each plan's closed years are read once (`Plan.year_lock`).
     plans: dict[int, Plan] = {}
+    open_years_of: dict[int, list[int]] = {}
     found: dict[tuple[int, int], YearWork] = {}
     for target in targets:
         plan = plans.setdefault(target.plan_id, target.plan)
+        if plan.pk not in open_years_of:
+            open_years_of[plan.pk] = plan.reporting_years(today)
         entries = {entry.year: entry for entry in target.entries.all()}
-        for year in plan.entry_years:
-            if year >= today.year:
-                break
+        for year in open_years_of[plan.pk]:
             work = found.get((plan.pk, year))
             if work is None:
-                closed = plan.year_lock(year) is not None
-                work = found[(plan.pk, year)] = YearWork(plan, year, closed=closed)
+                work = found[(plan.pk, year)] = YearWork(plan, year)
             entry = entries.get(year)
             if entry is not None and entry.state != ProgressEntry.State.APPROVED:
                 {
@@ -88,9 +83,35 @@ def year_work(targets, *, today=None) -> list[YearWork]:
                 milestone=target.is_milestone,
                 completed=_completed_year(entries),
             )
-            if expected and not _has_figure(entry) and not work.closed:
+            if expected and entry is None:
                 work.missing.append(target)
-    return sorted(found.values(), key=lambda work: (work.plan.name, work.year))
+    return _once_per_figure(sorted(found.values(), key=lambda work: (work.plan.name, work.year)))
+
+
+def _once_per_figure(works: list[YearWork]) -> list[YearWork]:
+    """Each figure of the region asked for once: a plan's baseline year is often the
+    previous plan's last year (the 15th plan's 2025 is the 14th's), whose figures that
+    plan already asks for; there the baseline year keeps only what no other plan asks.
+    """
+    covering = {
+        (work.plan.region_id, work.year): work
+        for work in works
+        if work.year != work.plan.baseline_year
+    }
+    kept = []
+    for work in works:
+        other = covering.get((work.plan.region_id, work.year))
+        if work.year == work.plan.baseline_year and other is not None:
+            asked = {t.series_id for t in other.missing} | {
+                e.series_id for e in other.returned + other.drafts + other.submitted
+            }
+            work.missing = [t for t in work.missing if t.series_id not in asked]
+            for name in ("returned", "drafts", "submitted"):
+                setattr(work, name, [e for e in getattr(work, name) if e.series_id not in asked])
+            if not (work.to_do or work.submitted):
+                continue
+        kept.append(work)
+    return kept
 
 
 def reporter_work(user, **kwargs) -> list[YearWork]:
@@ -112,6 +133,10 @@ class OpenYear:
     missing: int = 0
     waiting: int = 0
     with_departments: int = 0
+    # Set by whoever asks: why the year cannot be closed yet (its deadline is ahead), and
+    # the plan's deadline for the year.
+    close_lock: str | None = None
+    deadline: object = None
 
     @property
     def ready_to_close(self) -> bool:
@@ -119,7 +144,8 @@ class OpenYear:
 
 
 def open_years(*, today=None) -> list[OpenYear]:
-    """Every plan year that is over and not yet closed, with what stands in its way.
+    """Every plan year open for reporting (`Plan.reporting_years`: over and not yet
+    closed), with what stands in its way.
 
     An administrator's home page covers every plan of a province, so the database counts:
     figures by state, and targets and figures by whether they need a figure that year.
@@ -131,8 +157,7 @@ def open_years(*, today=None) -> list[OpenYear]:
     found = {
         (plan.pk, year): OpenYear(plan, year)
         for plan in plans.values()
-        for year in plan.entry_years
-        if year < today.year and plan.year_lock(year) is None
+        for year in plan.reporting_years(today)
     }
     by_state = ProgressEntry.objects.values_list("series__targets__plan_id", "year", "state")
     for plan_id, year, state, count in by_state.annotate(count=Count("pk")).order_by():
@@ -149,7 +174,6 @@ def open_years(*, today=None) -> list[OpenYear]:
 
 
 MILESTONE = Q(kind=Target.Kind.MILESTONE)
-WITH_FIGURE = Q(value__isnull=False) | Q(achieved__isnull=False)
 
 
 def _count_missing_figures(found: dict[tuple[int, int], OpenYear]) -> None:
@@ -165,8 +189,9 @@ def _count_missing_figures(found: dict[tuple[int, int], OpenYear]) -> None:
     }
     figures = {
         (plan_id, year): (every, without_baseline)
-        for plan_id, year, every, without_baseline in ProgressEntry.objects.filter(WITH_FIGURE)
-        .exclude(series__indicator__measure=Indicator.Measure.MILESTONE)
+        for plan_id, year, every, without_baseline in ProgressEntry.objects.exclude(
+            series__indicator__measure=Indicator.Measure.MILESTONE
+        )
         .values_list("series__targets__plan_id", "year")
         .annotate(
             every=Count("pk"),
@@ -186,7 +211,7 @@ def _count_missing_milestones(found: dict[tuple[int, int], OpenYear]) -> None:
     figures: dict[int, set[int]] = {}
     completed: dict[int, int] = {}
     rows = ProgressEntry.objects.filter(series__targets__kind=Target.Kind.MILESTONE)
-    for target_id, year, state, achieved in rows.filter(WITH_FIGURE).values_list(
+    for target_id, year, state, achieved in rows.values_list(
         "series__targets", "year", "state", "achieved"
     ):
         figures.setdefault(target_id, set()).add(year)
@@ -219,3 +244,77 @@ def pending_imports(user) -> list[PendingImport]:
     return list(
         PendingImport.objects.filter(user=user, created_at__gte=since).select_related("plan")
     )
+
+
+@dataclass
+class YearGaps:
+    """What a plan's year still lacks: targets with no figure at all, and figures entered
+    but not approved (submitted, in draft, returned). Closing the year, or freezing an
+    evaluation of it, leaves both as they are: the administrator should see both."""
+
+    plan: Plan
+    year: int
+    missing: list[Target] = field(default_factory=list)
+    unapproved: list[ProgressEntry] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not (self.missing or self.unapproved)
+
+    def missing_by_department(self) -> list[tuple[object, list[Target]]]:
+        """The missing targets grouped by lead department (None: no lead department)."""
+        groups: dict[object, list[Target]] = {}
+        for target in self.missing:
+            groups.setdefault(target.lead_department, []).append(target)
+        return sorted(groups.items(), key=lambda pair: pair[0] is None)
+
+    def unapproved_counts(self) -> dict[str, int]:
+        """How many figures not approved are in each state, e.g. {"submitted": 2}."""
+        counts: dict[str, int] = {}
+        for entry in self.unapproved:
+            counts[entry.state] = counts.get(entry.state, 0) + 1
+        return counts
+
+
+def year_gaps(plan: Plan, year: int) -> YearGaps:
+    """The targets of `plan` with no figure for `year`, and its figures not approved.
+
+    A target is missing its figure by the rule the homes and reminders use
+    (`expects_figure`): the baseline year only where the plan states no baseline, a
+    milestone not after the year it was completed. For administrators only: it names
+    every department's figures.
+    """
+    targets = list(
+        Target.objects.for_plan(plan).order_by(
+            "lead_department__name", "area__order", "order", "code"
+        )
+    )
+    series = {target.series_id for target in targets}
+    entries = ProgressEntry.objects.filter(series__in=series)
+    this_year = {
+        e.series_id: e
+        for e in entries.filter(year=year).select_related("entered_by", "series__indicator")
+    }
+    completed = dict(
+        entries.filter(achieved=True, state=ProgressEntry.State.APPROVED)
+        .values("series")
+        .annotate(first=models.Min("year"))
+        .values_list("series", "first")
+    )
+    gaps = YearGaps(plan, year)
+    for target in targets:
+        entry = this_year.get(target.series_id)
+        if entry is None:
+            if expects_figure(
+                year,
+                baseline_year=plan.baseline_year,
+                states_baseline=target.baseline_value is not None,
+                milestone=target.is_milestone,
+                completed=completed.get(target.series_id),
+            ):
+                gaps.missing.append(target)
+        elif entry.state != ProgressEntry.State.APPROVED:
+            entry.target = target
+            gaps.unapproved.append(entry)
+    gaps.unapproved.sort(key=lambda e: list(ProgressEntry.State.values).index(e.state))
+    return gaps

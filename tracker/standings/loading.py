@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, Q
 
-from tracker.models import Area, Department, Indicator, Plan, ProgressEntry, Target
+from tracker.models import Area, Department, Explanation, Indicator, Plan, ProgressEntry, Target
 from tracker.standings.standing import Standing
 
 
@@ -38,6 +38,14 @@ class LoadedDepartment:
 
     def __str__(self) -> str:
         return self.name
+
+
+@dataclass(slots=True, eq=False)
+class LoadedExplanation:
+    """A target's 原因及措施 for a year."""
+
+    year: int
+    text: str
 
 
 def _columns(model) -> list[str]:
@@ -102,6 +110,7 @@ class LoadedTarget:
     price_basis = Target.price_basis
     is_share = Target.is_share
     reads = Target.reads
+    explanation_for = Target.explanation_for
 
     def __init__(self, values: dict, plan: Plan):
         measure = values.pop("indicator_measure")
@@ -111,6 +120,7 @@ class LoadedTarget:
         self.indicator = LoadedIndicator(self.indicator_code, measure, comparable)
         self.area = self.lead_department = self.reference_target = None
         self.co_departments = Related()
+        self.explanations = Related()
         self.by_year: dict[int, LoadedEntry] = {}
 
     def __str__(self) -> str:
@@ -145,12 +155,15 @@ class LoadedEntry:
         return self.target
 
 
-def load_targets(plan: Plan, ids: Collection[int] | None = None, *, viewer) -> list[LoadedTarget]:
+def load_targets(
+    plan: Plan, ids: Collection[int] | None = None, *, viewer, explained: bool = False
+) -> list[LoadedTarget]:
     """The plan's targets (or those of `ids`) in the order of its indicator table.
 
     Each comes with its area, departments, entries by year, and its reference target with
     that one's entries, whether or not the reference is among those asked for. Entries are
-    those `viewer` may see (`ProgressEntry.objects.visible_to`).
+    those `viewer` may see (`ProgressEntry.objects.visible_to`). With `explained`, each
+    target's 原因及措施 too (`Explanation`), which the report prints.
     """
     query = Target.objects.filter(plan=plan)
     if ids is not None:
@@ -196,6 +209,10 @@ def load_targets(plan: Plan, ids: Collection[int] | None = None, *, viewer) -> l
     co = Target.co_departments.through.objects.filter(of_targets)
     for target_id, department_id in co.values_list("target_id", "department_id"):
         targets[target_id].co_departments.append(departments[department_id])
+    if explained:
+        written = Explanation.objects.filter(of_targets).exclude(text="")
+        for target_id, year, text in written.values_list("target_id", "year", "text"):
+            targets[target_id].explanations.append(LoadedExplanation(year, text))
     for target in targets.values():
         target.area = areas[target.area_id]
         target.lead_department = departments.get(target.lead_department_id)
@@ -216,8 +233,13 @@ def assessed(targets: list[LoadedTarget], year: int) -> list[Standing]:
 
 
 def plan_standings(
-    plan: Plan, year: int, ids: Collection[int] | None = None, *, viewer
+    plan: Plan,
+    year: int,
+    ids: Collection[int] | None = None,
+    *,
+    viewer,
+    explained: bool = False,
 ) -> list[Standing]:
     """The standings every renderer reads: the plan's targets (or `ids`), assessed, with
-    the figures `viewer` may see."""
-    return assessed(load_targets(plan, ids, viewer=viewer), year)
+    the figures `viewer` may see; with `explained`, their 原因及措施 (for the report)."""
+    return assessed(load_targets(plan, ids, viewer=viewer, explained=explained), year)

@@ -25,6 +25,8 @@ class Standing:
     entries: dict[int, ProgressEntry]
     spec: Spec
     values: dict[int, Decimal] = field(default_factory=dict)  # approved figures by year
+    # 原因及措施 as an evaluation froze it; None: as written (`reasons_and_measures`).
+    explanation: str | None = None
 
     @classmethod
     def of(cls, target: Target, year: int) -> Standing:
@@ -34,6 +36,17 @@ class Standing:
         entries = {entry.year: entry for entry in target.entries.all() if target.reads(entry)}
         assessment = target.assess(year, values=values, spec=spec)
         return cls(target, assessment, entries, spec, values)
+
+    def reasons_and_measures(self) -> str:
+        """原因及措施: as frozen with an evaluation, else as the responsible department
+        wrote it for the year assessed, or for the year the status rests on."""
+        if self.explanation is not None:
+            return self.explanation
+        a = self.assessment
+        text = self.target.explanation_for(a.as_of_year)
+        if not text and a.latest_year is not None and a.latest_year != a.as_of_year:
+            text = self.target.explanation_for(a.latest_year)
+        return text.strip()
 
     @property
     def status(self) -> str:

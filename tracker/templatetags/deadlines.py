@@ -18,7 +18,10 @@ def _plan_deadlines(context, plan) -> deadlines.PlanDeadlines:
 
 @register.simple_tag(takes_context=True)
 def entry_deadline(context, plan, year, rows=()):
-    """The year's deadline, and the own deadlines of the targets on the page."""
+    """The year's deadline, and the own deadlines of the targets on the page; none for a
+    closed year, whose figures nobody is asked for any more (`Plan.year_lock`)."""
+    if plan.year_lock(year):
+        return {"deadline": None, "text": "", "overdue": False, "own": []}
     found = _plan_deadlines(context, plan)
     deadline = found.get(year)
     today = deadlines.today()
@@ -57,3 +60,15 @@ def my_deadlines(context):
     if user is None or not user.is_authenticated:
         return []
     return deadlines.for_user(user)
+
+
+@register.filter
+def due_text(deadline) -> str:
+    """A Deadline as a sentence: 'due by 2026-03-31, overdue by 3 days'."""
+    return deadlines.describe(deadline.due if deadline else None)
+
+
+@register.filter
+def past_due(deadline) -> bool:
+    """Whether a Deadline has passed."""
+    return deadline is not None and deadline.due < deadlines.today()

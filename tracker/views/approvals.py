@@ -5,20 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
-from django.http import QueryDict
+from django.db.models import Prefetch
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
-from tracker.figures import workflow, writes
+from tracker.figures import conversation, workflow, writes
 from tracker.figures.numbers import GROUP_FROM, shown_as_reported, whole_number
 from tracker.figures.rights import require_admin
 from tracker.filters import ApprovalFilter
 from tracker.forms import CloseYearForm, ReasonForm
-from tracker.models import Plan, ProgressEntry, Target, reading_target
+from tracker.models import (
+    Department,
+    FigureMessage,
+    Plan,
+    ProgressEntry,
+    Target,
+    display_user,
+    reading_target,
+)
+from tracker.reminders import deadlines, todo
+from tracker.reminders import mail as notify
 
 Action = ProgressEntry.Action
 
@@ -157,9 +169,12 @@ def approvals(request):
     figures = filterset.qs  # validates the filters
     chosen = filterset.form.cleaned_data.get("plan")
     page = Paginator(_in_page_order(figures, chosen), PER_PAGE).get_page(request.GET.get("page"))
-    shown = figures.filter(pk__in=page.object_list).in_bulk()
+    messages_of = Prefetch("messages", queryset=FigureMessage.objects.select_related("author"))
+    shown = figures.filter(pk__in=page.object_list).prefetch_related(messages_of).in_bulk()
     entries = [shown[pk] for pk in page.object_list if pk in shown]
     _one_plan_object_each(entries)
+    for entry in entries:
+        entry.thread = conversation.thread(entry)
     groups = _rows(entries, request.user)
     context = {
         "filter": filterset,
@@ -174,14 +189,20 @@ def approvals(request):
 
 
 def _closing(chosen: Plan | None) -> list:
-    """Each plan's years, closed (by whom, when, why) or open: of the plan filtered on, if any."""
+    """Each plan's years, closed (by whom, when, why) or open, with why one cannot be closed
+    yet: of the plan filtered on, if any."""
     plans = Plan.objects.with_closed_years()
     if chosen is not None:
         plans = plans.filter(pk=chosen.pk)
     rows = []
     for plan in plans:
         closed = plan.closed_by_year()
-        rows.append((plan, [(year, closed.get(year)) for year in plan.entry_years]))
+        dues = deadlines.last_dues(plan)
+        years = [
+            (year, closed.get(year), writes.close_lock(plan, year, dues=dues))
+            for year in plan.entry_years
+        ]
+        rows.append((plan, years))
     return rows
 
 
@@ -346,10 +367,13 @@ def reopen_entry(request, pk):
 
 
 def close_year(request, slug, year):
-    """Closing a year first lists the figures still open in it and asks to confirm."""
+    """Closing a year first lists what it still lacks (figures missing, figures not
+    approved) and asks to confirm; a year that cannot be closed yet says why, and offers
+    no button (`writes.close_lock`)."""
     require_admin(request.user)
     plan = get_object_or_404(Plan, slug=slug)
     form = CloseYearForm(request.POST or None)
+    lock = writes.close_lock(plan, year)
     if request.method == "POST" and "confirm" in request.POST and form.is_valid():
         try:
             writes.close_year(plan, year, by=request.user, reason=form.cleaned_data["reason"])
@@ -357,14 +381,12 @@ def close_year(request, slug, year):
             messages.error(request, str(refusal))
         else:
             messages.success(request, _("Year %(year)s is closed.") % {"year": year})
-        return redirect("tracker:approvals")
-    context = {
-        "plan": plan,
-        "year": year,
-        "form": form,
-        "lock": plan.year_lock(year),
-        "open_figures": writes.open_figures(plan, year),
-    }
+            return redirect("tracker:approvals")
+        return redirect("tracker:close-year", slug=plan.slug, year=year)
+    # What the year lacks, where it matters: a year that can be closed now, or soon.
+    shown = lock is None or lock.code == "before_deadline"
+    gaps = todo.year_gaps(plan, year) if shown else None
+    context = {"plan": plan, "year": year, "form": form, "lock": lock, "gaps": gaps}
     return render(request, "tracker/close_year.html", context)
 
 
@@ -375,3 +397,74 @@ def reopen_year(request, slug, year):
     if _reasoned(request, writes.reopen_year, plan, year):
         messages.success(request, _("Year %(year)s is open again.") % {"year": year})
     return redirect("tracker:approvals")
+
+
+@require_POST
+def remind_departments(request, slug):
+    """Remind one department (`department`), or every department with figures outstanding,
+    of a year's figures, now; then say who was reminded and who was not, and why."""
+    require_admin(request.user)
+    plan = get_object_or_404(Plan.objects.with_closed_years(), slug=slug)
+    back = redirect("tracker:departments", slug=plan.slug)
+    year = whole_number(request.POST.get("year", ""))
+    lock = plan.reporting_lock(year) if year is not None else _("Choose a year.")
+    if lock:
+        messages.error(request, _("Nobody was reminded: %(why)s") % {"why": lock})
+        return back
+    # Only the plan's own departments: those leading one of its targets.
+    chosen = Department.objects.filter(led_targets__plan=plan).distinct()
+    if request.POST.get("department"):
+        chosen = chosen.filter(pk=whole_number(request.POST["department"]) or 0)
+        if not chosen:
+            raise Http404(_("No such department leads a target of this plan."))
+    try:
+        done = notify.remind_now(plan, year, chosen, on=deadlines.today())
+    except ImproperlyConfigured as error:  # no SITE_URL: the mail's links cannot be made
+        messages.error(request, _("Nobody was reminded: %(why)s") % {"why": error})
+        return back
+    _say_who_was_reminded(request, year, done)
+    return back
+
+
+def _say_who_was_reminded(request, year: int, done) -> None:
+    if done.sent:
+        names = ", ".join(
+            ngettext("%(name)s (%(n)d figure)", "%(name)s (%(n)d figures)", n)
+            % {"name": display_user(user), "n": n}
+            for user, n in done.sent
+        )
+        messages.success(
+            request,
+            ngettext(
+                "Reminded %(count)d person of the %(year)s figures: %(names)s.",
+                "Reminded %(count)d people of the %(year)s figures: %(names)s.",
+                len(done.sent),
+            )
+            % {"count": len(done.sent), "year": year, "names": names},
+        )
+    if done.skipped:
+        names = "; ".join(
+            _("%(name)s: %(why)s") % {"name": display_user(user), "why": why}
+            for user, why in done.skipped
+        )
+        messages.warning(
+            request,
+            ngettext(
+                "Not reminded, %(count)d person: %(names)s.",
+                "Not reminded, %(count)d people: %(names)s.",
+                len(done.skipped),
+            )
+            % {"count": len(done.skipped), "names": names},
+        )
+    for department in done.nobody:
+        messages.warning(
+            request,
+            _("Nobody in %(department)s may enter its figures: add a reporter to it.")
+            % {"department": department.display_name},
+        )
+    if not (done.sent or done.skipped or done.nobody):
+        messages.info(
+            request,
+            _("Nobody was reminded: no figure of %(year)s is missing, in draft or returned.")
+            % {"year": year},
+        )

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from tracker.charts import target_chart
+from tracker.figures import conversation, writes
 from tracker.figures.history import change_log
 from tracker.figures.numbers import whole_number
-from tracker.figures.rights import is_admin, is_reporter
+from tracker.figures.rights import is_admin, is_reporter, may_explain
 from tracker.filters import TargetFilter
 from tracker.indicators import derived
 from tracker.models import (
@@ -23,7 +24,7 @@ from tracker.models import (
     Target,
 )
 from tracker.plans.next_plan import linked_series
-from tracker.reminders import todo
+from tracker.reminders import deadlines, todo
 from tracker.standings import formats, store
 from tracker.standings.api import plan_json
 from tracker.standings.standing import standings
@@ -47,8 +48,10 @@ def plan_list(request):
     if is_admin(request.user):
         context["waiting"] = todo.waiting_for_approval()
         years = todo.open_years()
-        blocked = [year for year in years if not year.ready_to_close]
-        context["ready_years"] = [year for year in years if year.ready_to_close]
+        _with_close_locks(years)
+        ready = [year for year in years if year.ready_to_close and not year.close_lock]
+        blocked = [year for year in years if not (year.ready_to_close and not year.close_lock)]
+        context["ready_years"] = ready
         context["blocked_years"] = blocked[:BLOCKED_SHOWN]
         context["blocked_more"] = len(blocked[BLOCKED_SHOWN:])
     else:
@@ -56,6 +59,17 @@ def plan_list(request):
         context["has_department"] = request.user.departments.exists()
         context["no_role"] = not is_reporter(request.user)
     return render(request, "tracker/plan_list.html", context)
+
+
+def _with_close_locks(years) -> None:
+    """Set on each open year its deadline and why it cannot be closed yet
+    (`writes.close_lock`), if so: for every plan at once, as the home covers a province."""
+    dues = deadlines.last_dues_of_regions({work.plan.region_id for work in years})
+    own = deadlines.year_deadlines({work.plan for work in years})
+    for work in years:
+        region = {year: due for (r, year), due in dues.items() if r == work.plan.region_id}
+        work.close_lock = writes.close_lock(work.plan, work.year, dues=region)
+        work.deadline = own.get((work.plan.pk, work.year))
 
 
 def _chosen_year(request, plan) -> tuple[int, str | None]:
@@ -182,13 +196,17 @@ def _still_required(row) -> str:
 
 def target_detail(request, slug, code):
     target = get_object_or_404(
-        Target.objects.with_entries(request.user).select_related("plan", "area", "lead_department"),
+        Target.objects.with_entries(request.user, conversations=True).select_related(
+            "plan", "area", "lead_department"
+        ),
         plan__slug=slug,
         code=code,
     )
     year, year_problem = _chosen_year(request, target.plan)
     row = standings([target], year)[0]
     figures = sorted(row.entries.values(), key=lambda entry: entry.year)
+    for entry in figures:
+        entry.thread = conversation.thread(entry)
     sharing = list(
         Target.objects.filter(series=target.series_id)
         .exclude(pk=target.pk)
@@ -222,45 +240,72 @@ def target_detail(request, slug, code):
         "formula": derived.formula_text(indicator),
         "inputs": [(part, [shown.get((part.pk, year)) for year in years]) for part in parts],
         "input_years": years,
+        "explanations": sorted(target.explanations.all(), key=lambda e: e.year, reverse=True),
+        "reasons": target.explanation_for(year),
+        "may_explain": may_explain(request.user, target),
     }
     return render(request, "tracker/target_detail.html", context)
 
 
 def departments(request, slug):
-    """For each department and year: how many of its targets have a figure in each state.
+    """For each department and year: how many of its targets have a figure in each state,
+    and, for the years open for reporting (`Plan.reporting_years`), how many have none.
 
-    A target whose baseline the plan states, or a milestone, needs no baseline-year figure,
-    so it is not counted as missing there.
+    A year not over yet, or closed, asks nobody for anything: its cells show what is there,
+    greyed, and say why. A target needs a figure by the rule of the homes and reminders
+    (`todo.expects_figure`). Administrators may remind a department, or all, from here.
     """
-    plan = get_object_or_404(Plan, slug=slug)
-    targets = Target.objects.filter(plan=plan).values_list(
-        "pk", "lead_department", "baseline_value", "kind"
-    )
-    needs_baseline = {
-        pk for pk, _dept, baseline, kind in targets if baseline is None and kind != "milestone"
-    }
-    led, counts, reported = {}, {}, set()
-    for pk, dept, _baseline, _kind in targets:
-        led.setdefault(dept, []).append(pk)
-    for target_id, dept, year, state in ProgressEntry.objects.filter(
+    plan = get_object_or_404(Plan.objects.with_closed_years(), slug=slug)
+    targets = list(Target.objects.filter(plan=plan).select_related("series"))
+    open_years = set(plan.reporting_years())
+    led, counts, reported, completed = {}, {}, set(), {}
+    for target in targets:
+        led.setdefault(target.lead_department_id, []).append(target)
+    for target_id, dept, year, state, achieved in ProgressEntry.objects.filter(
         series__targets__plan=plan
-    ).values_list("series__targets", "series__targets__lead_department", "year", "state"):
+    ).values_list(
+        "series__targets", "series__targets__lead_department", "year", "state", "achieved"
+    ):
         found = counts.setdefault((dept, year), {})
         found[state] = found.get(state, 0) + 1
         reported.add((target_id, year))
+        if achieved and state == ProgressEntry.State.APPROVED:
+            completed[target_id] = min(year, completed.get(target_id, year))
     rows = []
     for department in Department.objects.filter(pk__in=[pk for pk in led if pk]):
         cells = []
         for year in plan.entry_years:
-            expected = led[department.pk]
-            if year == plan.baseline_year:
-                expected = [pk for pk in expected if pk in needs_baseline]
-            missing = sum((pk, year) not in reported for pk in expected)
             found = counts.get((department.pk, year), {})
-            cells.append({"year": year, "missing": missing, **found})
+            cell = {"year": year, "open": year in open_years, **found}
+            if cell["open"]:
+                cell["missing"] = sum(
+                    (target.pk, year) not in reported
+                    and _expects(plan, target, year, completed.get(target.pk))
+                    for target in led[department.pk]
+                )
+                cell["outstanding"] = bool(
+                    cell["missing"] or found.get("draft") or found.get("returned")
+                )
+            cells.append(cell)
         rows.append((department, len(led[department.pk]), cells))
-    context = {"plan": plan, "rows": rows, "unassigned": len(led.get(None, []))}
+    context = {
+        "plan": plan,
+        "rows": rows,
+        "unassigned": len(led.get(None, [])),
+        "years": [(year, plan.reporting_lock(year)) for year in plan.entry_years],
+        "may_remind": is_admin(request.user),
+    }
     return render(request, "tracker/departments.html", context)
+
+
+def _expects(plan, target, year: int, completed: int | None) -> bool:
+    return todo.expects_figure(
+        year,
+        baseline_year=plan.baseline_year,
+        states_baseline=target.baseline_value is not None,
+        milestone=target.is_milestone,
+        completed=completed,
+    )
 
 
 @login_not_required

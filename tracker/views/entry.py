@@ -8,15 +8,17 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tracker.figures import writes
-from tracker.figures.rights import is_admin, is_reporter
+from tracker.figures import conversation, workflow, writes
+from tracker.figures.rights import is_admin, is_reporter, may_explain
 from tracker.forms import EntryForm
-from tracker.models import Plan, ProgressEntry, Target
+from tracker.models import FigureMessage, Plan, ProgressEntry, Target
+from tracker.standings.engine import NEEDS_EXPLANATION
 from tracker.standings.standing import Standing
 
 
@@ -29,10 +31,19 @@ class EntryRow:
     expected: Decimal | None
     lock: str | None
     form: EntryForm
+    # The figure's conversation, oldest first; whether it waits for an answer to a return.
+    thread: list[FigureMessage]
+    awaits_answer: bool
+    # Whether the row asks for the target's 原因及措施: it lags, or some are written.
+    asks_reasons: bool
 
 
 def _entry_rows(request, plan, year) -> list[EntryRow]:
-    targets = Target.objects.for_plan(plan).editable_by(request.user).with_entries(request.user)
+    targets = (
+        Target.objects.for_plan(plan)
+        .editable_by(request.user)
+        .with_entries(request.user, conversations=True)
+    )
     data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     # Computed figures of the year, also those the user may not see yet: never typed over.
     computed = set(
@@ -61,6 +72,13 @@ def _entry_rows(request, plan, year) -> list[EntryRow]:
                 form=EntryForm(
                     *data, prefix=f"t{target.pk}", target=target, entry=entry, year=year
                 ),
+                thread=conversation.thread(entry) if entry else [],
+                awaits_answer=bool(entry) and conversation.awaits_answer(entry),
+                asks_reasons=may_explain(request.user, target)
+                and (
+                    standing.assessment.status in NEEDS_EXPLANATION
+                    or bool(target.explanation_for(year))
+                ),
             )
         )
     return rows
@@ -77,7 +95,8 @@ def _foreign_prefixes(post, rows) -> list[str]:
 
 
 FIELD_KEY = re.compile(
-    r"^t\d+-(value|achieved|quality|growth|growth_quality|source|growth_source|note|version)$"
+    r"^t\d+-(value|achieved|quality|growth|growth_quality|source|growth_source|note|version"
+    r"|answer|reasons)$"
 )
 
 
@@ -125,11 +144,16 @@ def _save_entry_page(request, plan, year, rows):
         messages.error(request, _invalid_page_message(posted))
         return None
     submit = "submit" in request.POST
-    changes = []
+    answers = [row for row in posted if row.form.cleaned_data.get("answer") and row.entry]
+    explained = [row for row in posted if _reasons_changed(row)]
+    changes, unanswered = [], []
     for row in posted:
         form = row.form
         wants_submit = submit and row.entry and row.entry.state in ("draft", "returned")
         if form.is_blank or (not form.has_changes() and not wants_submit):
+            continue
+        if submit and row.awaits_answer and row not in answers and not _changes_figure(row):
+            unanswered.append(row)  # sent back unchanged and unanswered: left as it is
             continue
         changes.append(
             writes.Change(
@@ -144,17 +168,28 @@ def _save_entry_page(request, plan, year, rows):
                 source=form.cleaned_data["source"],
             )
         )
-    if not changes:
-        messages.info(request, _("Nothing to save: no figure was entered or changed."))
+    if not (changes or answers or explained):
+        _say_unanswered(request, unanswered)
+        if not unanswered:
+            messages.info(request, _("Nothing to save: no figure was entered or changed."))
         return []
     try:
-        saved = writes.save_entries(
-            plan=plan, year=year, changes=changes, user=request.user, submit=submit
-        )
+        with transaction.atomic():
+            _write_words(request, year, answers, explained)
+            saved = writes.save_entries(
+                plan=plan, year=year, changes=changes, user=request.user, submit=submit
+            )
     except writes.Refused as refusal:
         messages.error(request, str(refusal))
         return None
-    if submit:
+    if answers:
+        messages.success(
+            request,
+            _("Your answer was posted.") if len(answers) == 1 else _("Your answers were posted."),
+        )
+    if explained:
+        messages.success(request, _("Reasons and measures saved."))
+    if saved and submit:
         messages.success(
             request,
             ngettext(
@@ -164,7 +199,7 @@ def _save_entry_page(request, plan, year, rows):
             )
             % {"count": len(saved)},
         )
-    else:
+    elif saved:
         messages.success(
             request,
             ngettext(
@@ -174,7 +209,57 @@ def _save_entry_page(request, plan, year, rows):
             )
             % {"count": len(saved)},
         )
+    _say_unanswered(request, unanswered)
     return saved
+
+
+def _changes_figure(row) -> bool:
+    form = row.form
+    return conversation.changes_figure(
+        row.entry,
+        figure=form.figure,
+        quality=form.cleaned_data["quality"],
+        rate=form.rate,
+        source=form.cleaned_data["source"],
+        evidence=form.cleaned_data.get("evidence"),
+    )
+
+
+def _reasons_changed(row) -> bool:
+    if not row.asks_reasons:
+        return False
+    return row.form.cleaned_data.get("reasons", "").strip() != row.target.explanation_for(
+        row.form.year
+    )
+
+
+def _write_words(request, year, answers, explained) -> None:
+    """Post the answers to returns and write the reasons and measures, before the figures
+    are saved: an answered figure may then be submitted again unchanged."""
+    for row in answers:
+        workflow.post_message(
+            row.entry,
+            by=request.user,
+            kind=FigureMessage.Kind.ANSWER,
+            text=row.form.cleaned_data["answer"],
+        )
+    for row in explained:
+        writes.explain(row.target, year, text=row.form.cleaned_data["reasons"], by=request.user)
+
+
+def _say_unanswered(request, rows) -> None:
+    """Name the returned figures a submit left alone, and say why."""
+    if not rows:
+        return
+    names = "、".join(f"{row.target.display_name}" for row in rows)
+    messages.warning(
+        request,
+        _(
+            "Not submitted again: %(names)s. Returned and unchanged, they need an answer to "
+            "the return first (write it in the row), or a changed figure."
+        )
+        % {"names": names},
+    )
 
 
 def _invalid_page_message(rows) -> str:

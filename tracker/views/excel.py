@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from tracker.excel.importer import build_preview
 from tracker.excel.report import write_report
@@ -22,7 +22,7 @@ from tracker.excel.template import write_template
 from tracker.excel.yearly_csv import write_yearly_csv
 from tracker.figures import writes
 from tracker.figures.import_rows import FigureRow, TargetRow, change_counts, load_rows
-from tracker.figures.rights import require_admin
+from tracker.figures.rights import is_admin, require_admin
 from tracker.forms import ImportForm, TargetsImportForm
 from tracker.models import (
     ImportBatch,
@@ -50,7 +50,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def report_download(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     year = download_year(request, plan)
-    rows = plan_standings(plan, year, viewer=request.user)
+    rows = plan_standings(plan, year, viewer=request.user, explained=True)
     include_unapproved = request.GET.get("include_unapproved") == "1"
     return _xlsx_response(
         lambda out: write_report(
@@ -140,8 +140,13 @@ def import_page(request, slug):
             )
             return redirect(pending)
     batches = ImportBatch.objects.visible_to(request.user).filter(plan=plan)
-    batches = batches.select_related("imported_by", "reverted_by")
-    context = {"plan": plan, "form": form, "preview": preview, "batches": batches[:50]}
+    batches = list(batches.select_related("imported_by", "reverted_by")[:50])
+    if is_admin(request.user):
+        # The revert is offered where it works; elsewhere the page says why not.
+        obstacles = writes.revert_obstacles(batches, plan=plan, by=request.user)
+        for batch in batches:
+            batch.revert_obstacle = obstacles[batch.pk]
+    context = {"plan": plan, "form": form, "preview": preview, "batches": batches}
     return render(request, "tracker/import.html", context)
 
 
@@ -204,17 +209,28 @@ def import_preview(request, slug, pk):
     return render(request, "tracker/import_preview.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revert_import(request, slug, pk):
+    """Revert an import, once confirmed: the page says what the revert does, or why it
+    cannot be done; a post without the confirmation reverts nothing."""
     require_admin(request.user)
-    batch = get_object_or_404(ImportBatch, pk=pk, plan__slug=slug)
-    try:
-        writes.revert_import(batch, by=request.user)
-    except writes.Refused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("The import is reverted; the earlier figures are back."))
-    return redirect("tracker:import", slug=slug)
+    batch = get_object_or_404(ImportBatch.objects.select_related("plan"), pk=pk, plan__slug=slug)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        try:
+            writes.revert_import(batch, by=request.user)
+        except writes.Refused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("The import is reverted; the earlier figures are back."))
+        return redirect("tracker:import", slug=slug)
+    if request.method == "POST":
+        return redirect("tracker:revert-import", slug=slug, pk=batch.pk)
+    context = {
+        "plan": batch.plan,
+        "batch": batch,
+        "obstacle": writes.revert_obstacle(batch, by=request.user),
+    }
+    return render(request, "tracker/revert_import.html", context)
 
 
 def targets_export(request, slug):

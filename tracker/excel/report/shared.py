@@ -218,16 +218,16 @@ def _reference_name(target) -> str:
 
 
 def _reason(row: Standing, year: int) -> tuple[str, bool]:
-    """原因及措施 for a target behind or off track, from its latest figure's note.
+    """原因及措施 for a target behind or off track, as its responsible department wrote
+    it (`Standing.reasons_and_measures`); a figure's note is a note, never printed here.
 
     Returns the text and whether it is the flag for a missing explanation.
     """
     if row.assessment.status not in engine.NEEDS_EXPLANATION:
         return "", False
-    latest = row.assessment.latest_year
-    entry = _approved(row, year).get(latest) if latest else None
-    if entry is not None and entry.note.strip():
-        return entry.note.strip(), False
+    text = row.reasons_and_measures()
+    if text:
+        return text, False
     return _("Reasons and measures not given yet."), True
 
 

@@ -46,7 +46,7 @@ class Command(BaseCommand):
             raise CommandError(f"--year must lie in {plan.start_year}-{plan.end_year}.")
         year = plan.status_year(year)
         with _opened(output) as out:
-            rows = plan_standings(plan, year, viewer=ANY_ADMINISTRATOR)
+            rows = plan_standings(plan, year, viewer=ANY_ADMINISTRATOR, explained=True)
             write_report(
                 out, plan, year, rows, language=language, include_unapproved=include_unapproved
             )

@@ -40,6 +40,6 @@ class Command(BaseCommand):
         )
         pending = evaluations.unapproved(plan, year)
         if pending:
-            years = ", ".join(f"{y}: {n}" for y, n in pending.items())
+            years = ", ".join(f"{y}: {sum(n.values())}" for y, n in pending.items())
             self.stdout.write(f"not yet approved, so not counted: {years}")
         self.stdout.write(f"evaluation {evaluation.pk}")

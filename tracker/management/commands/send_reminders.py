@@ -25,11 +25,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, plan, year, dry_run, **options):
+        on = deadlines.today()
         if plan:
             plan = plan_by_slug(plan)
             if year is not None and plan.year_outside(year):
                 raise CommandError(f"--year must lie in {plan.baseline_year}-{plan.end_year}.")
-        on = deadlines.today()
+            if year is not None and plan.reporting_lock(year, on):
+                raise CommandError(f"--year {year}: {plan.reporting_lock(year, on)}")
         try:
             mails, skipped = notify.plan_reminders(on=on, plan=plan, year=year)
             if plan is None and year is None:
