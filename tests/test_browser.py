@@ -106,12 +106,29 @@ def test_an_administrator_approves(open_as, demo_plan):
     entry = ProgressEntry.objects.get(series__indicator__code="GDP", year=2025)
     page = open_as("admin")
     page.goto("/approvals/")
-    group = page.locator("section.approval-group", has=page.locator(f"#entry-{entry.pk}"))
-    group.locator(f"#entry-{entry.pk} input[type=checkbox]").check()
-    group.locator("text=审核通过所勾选的数据").click()
+    page.locator(f"#entry-{entry.pk} input[type=checkbox]").check()
+    page.locator("text=审核通过所勾选的数据").click()
     page.wait_for_selector(".message-success")
     entry.refresh_from_db()
     assert entry.state == "approved"
+
+
+def test_select_all_ticks_a_group_and_the_page(open_as, demo_plan):
+    """The script's "select all": a group's box ticks that group only, the page's box every
+    figure on the page; one press approves exactly what is ticked."""
+    page = open_as("admin")
+    page.goto("/approvals/")
+    groups = page.locator("section.approval-group")
+    first = groups.nth(0)
+    first.locator("input[data-select-all=group]").check()
+    ticked = page.locator("input[name=entry]:checked")
+    assert ticked.count() == first.locator("input[name=entry]").count() > 0
+    page.locator("input[data-select-all=page]").check()
+    assert ticked.count() == page.locator("input[name=entry]").count()
+    page.locator("input[data-select-all=page]").uncheck()
+    assert ticked.count() == 0
+    first.locator("input[name=entry]").first.check()  # some of the page: shown as such
+    assert page.locator("input[data-select-all=page]").evaluate("b => b.indeterminate")
 
 
 def test_filtering_the_dashboard_and_downloading_the_report(open_as, demo_plan):

@@ -170,6 +170,11 @@ PAGES = {
         "tracker:data-entry", args=[plan.slug, 2021]
     ),
     "approvals": lambda plan: reverse("tracker:approvals") + f"?plan={plan.slug}",
+    "approvals of a department and year, a later page": lambda plan: (
+        reverse("tracker:approvals")
+        + f"?plan={plan.slug}&department={plan.targets.first().lead_department_id}"
+        + "&year=2024&page=2"
+    ),
     "close year": lambda plan: reverse("tracker:close-year", args=[plan.slug, 2024]),
     "api": lambda plan: reverse("tracker:api-plan", args=[plan.slug]),
     "api of an evaluation": lambda plan: (
@@ -194,7 +199,13 @@ PAGES = {
     "new evaluation": lambda plan: reverse("tracker:evaluation-freeze", args=[plan.slug]),
     "profile": lambda plan: reverse("tracker:profile"),
 }
-FOR_ADMINISTRATORS = {"close year", "new evaluation", "approvals", "targets download"}
+FOR_ADMINISTRATORS = {
+    "close year",
+    "new evaluation",
+    "approvals",
+    "approvals of a department and year, a later page",
+    "targets download",
+}
 
 
 @pytest.fixture

@@ -120,9 +120,12 @@ def revert(batch_pk: int, user) -> None:
 
 
 def approve(picked: list[tuple[int, int]], user) -> None:
-    """Approve (figure id, version read) in the order given, as the approvals page does."""
+    """Approve (figure id, version read) in the order given, as the approvals page does;
+    refused, with the reasons, if any figure was not approved."""
     figures = ProgressEntry.objects.with_targets().in_bulk([pk for pk, _v in picked])
-    services.approve_entries([(figures[pk], version) for pk, version in picked], by=user)
+    done = services.approve_each([(figures[pk], version) for pk, version in picked], by=user)
+    if done.refused:
+        raise services.Refused("; ".join(why for _entry, why in done.refused))
 
 
 def start_next(slug: str, name: str, user) -> None:

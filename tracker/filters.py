@@ -1,12 +1,12 @@
-"""Filters of the dashboard table."""
+"""Filters of the dashboard table and of the approvals page."""
 
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import Area, Department, Target
+from tracker.models import Area, Department, Plan, ProgressEntry, Target
 from tracker.standings import words as status
 
 ALL = _("All")
@@ -49,3 +49,60 @@ class TargetFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(stored_status=value)
+
+
+def _plan_years() -> list[tuple[int, int]]:
+    """Every year some plan keeps figures for, latest first: a year stays a choice after its
+    last figure is approved, so a filtered page stays filtered."""
+    span = Plan.objects.aggregate(first=Min("baseline_year"), last=Max("end_year"))
+    if span["first"] is None:
+        return []
+    return [(year, year) for year in range(span["last"], span["first"] - 1, -1)]
+
+
+class ApprovalFilter(django_filters.FilterSet):
+    """Narrows the figures awaiting approval to a plan, a lead department and a year.
+
+    A plan's figures are read through its own targets (`of_plan`); a department is the one
+    leading the target, in the chosen plan if there is one.
+    """
+
+    plan = django_filters.ModelChoiceFilter(
+        label=_("Plan"),
+        queryset=Plan.objects.all(),
+        to_field_name="slug",
+        empty_label=ALL,
+        method="filter_plan",
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("Lead department"),
+        queryset=Department.objects.none(),
+        empty_label=ALL,
+        method="filter_department",
+    )
+    year = django_filters.ChoiceFilter(label=_("Year"), choices=_plan_years, empty_label=ALL)
+
+    class Meta:
+        model = ProgressEntry
+        fields = ["plan", "department", "year"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # Departments that lead a target (of the plan chosen): a choice stays after its
+        # last figure is approved, so a filtered page stays filtered.
+        leading = {"led_targets__plan__slug": data.get("plan")} if data and data.get("plan") else {}
+        departments = Department.objects.filter(led_targets__isnull=False, **leading)
+        self.filters["department"].queryset = departments.distinct()
+        for field in self.form.fields.values():
+            if hasattr(field, "label_from_instance"):
+                field.label_from_instance = lambda obj: obj.display_name
+
+    def filter_plan(self, queryset, name, value):
+        return queryset.of_plan(value)
+
+    def filter_department(self, queryset, name, value):
+        targets = Target.objects.filter(lead_department=value)
+        plan = self.form.cleaned_data.get("plan")
+        if plan is not None:
+            targets = targets.filter(plan=plan)
+        return queryset.filter(series__in=targets.values("series"))

@@ -1,7 +1,9 @@
 """Writes that span several rows or models, each in one transaction.
 
 Views and commands validate first and call these to apply; any refusal raised here rolls
-the whole operation back, so a page or file with one bad row writes nothing.
+the whole operation back, so a page or file with one bad row writes nothing. Approving the
+figures ticked on the approvals page is the exception (`approve_each`): each is a decision of
+its own, so the others are approved and the refused ones are named with why.
 """
 
 from __future__ import annotations
@@ -130,6 +132,65 @@ def approve_entries(
     for entry, version in sorted(items, key=lambda item: item[0].pk):
         workflow.approve(entry, by=by, version=version)
     return len(items)
+
+
+@dataclass
+class Approval:
+    """What `approve_each` did: the figures approved, and those refused, each with why."""
+
+    approved: list[ProgressEntry]
+    refused: list[tuple[ProgressEntry, str]]
+
+
+@transaction.atomic
+@store.batch()
+def approve_each(items: Iterable[tuple[ProgressEntry, int]], *, by) -> Approval:
+    """Approve each figure the rules allow at the version the approver read; refuse the
+    others, each with the reason a person reads (changed meanwhile, returned, closed year).
+
+    One transaction, one savepoint per figure (`workflow.approve`): a refusal keeps the
+    others. A figure read at another version is refused, never approved blindly: somebody
+    changed, returned or approved it since the page was shown.
+    """
+    _require_admin(by)
+    items = list(items)
+    # The lock order (see tracker.figures.workflow): the regions, then the figures by id.
+    workflow.hold(*{entry.target.plan_id: entry.target.plan for entry, _v in items}.values())
+    done = Approval(approved=[], refused=[])
+    for entry, version in sorted(items, key=lambda item: item[0].pk):
+        if entry.version != version:
+            done.refused.append((entry, since_read(entry)))
+            continue
+        lock = entry.lock_reason(by, Action.REVIEW)
+        if lock:
+            done.refused.append((entry, str(lock)))
+            continue
+        try:
+            workflow.approve(entry, by=by, version=version)
+        except StaleEntry as stale:  # changed between reading it and holding the region
+            done.refused.append((entry, since_read(stale.current)))
+        except Refused as refusal:
+            done.refused.append((entry, str(refusal)))
+        else:
+            done.approved.append(entry)
+    return done
+
+
+def since_read(current: ProgressEntry) -> str:
+    """What became of a figure since an approver read it, as `current` now stands."""
+    State = ProgressEntry.State
+    if current.state == State.APPROVED:
+        return _("already approved by %(who)s") % {"who": display_user(current.reviewed_by)}
+    if current.state == State.RETURNED:
+        return _("returned by %(who)s meanwhile") % {"who": display_user(current.reviewed_by)}
+    return _(
+        "changed by %(who)s since the page was shown: now %(value)s (%(state)s); "
+        "reload the page to look at it again"
+    ) % {
+        "who": display_user(current.entered_by),
+        "value": current.display_value or "—",
+        "state": current.get_state_display(),
+    }
 
 
 def close_lock(

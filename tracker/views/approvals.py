@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from tracker.figures import conversation, workflow, writes
 from tracker.figures.numbers import GROUP_FROM, shown_as_reported, whole_number
 from tracker.figures.rights import require_admin
+from tracker.filters import ApprovalFilter
 from tracker.forms import CloseYearForm, ReasonForm
-from tracker.models import Department, FigureMessage, Plan, ProgressEntry, display_user
+from tracker.models import (
+    Department,
+    FigureMessage,
+    Plan,
+    ProgressEntry,
+    Target,
+    display_user,
+    reading_target,
+)
 from tracker.reminders import deadlines, todo
 from tracker.reminders import mail as notify
 
@@ -41,99 +54,254 @@ def _change(before, entry) -> str:
     return f"+{shown}" if change > 0 else shown
 
 
-def approvals(request):
-    require_admin(request.user)
-    # Each figure once, with the target of the latest plan of its region that reads it.
-    pending = list(
-        ProgressEntry.objects.filter(state=ProgressEntry.State.SUBMITTED)
-        .select_related("series__indicator", "entered_by")
-        .prefetch_related(
-            Prefetch("messages", queryset=FigureMessage.objects.select_related("author"))
+PER_PAGE = 50
+# The query parameters of the approvals page that a post keeps: its filters and its page.
+KEPT = ("plan", "department", "year", "page")
+
+
+def _kept(request, names=KEPT) -> str:
+    """The approvals page's query parameters among `names`, as "plan=…&page=2": a post made
+    from a filtered page brings the approver back to that page."""
+    kept = QueryDict(mutable=True)
+    for name in names:
+        if request.GET.get(name):
+            kept[name] = request.GET[name]
+    return kept.urlencode()
+
+
+def _kept_query(request) -> str:
+    """`_kept` as a query string to append to a URL: "?plan=…&page=2", or ""."""
+    kept = _kept(request)
+    return f"?{kept}" if kept else ""
+
+
+def _back(request):
+    return redirect(reverse("tracker:approvals") + _kept_query(request))
+
+
+@dataclass(frozen=True)
+class _Years:
+    """A plan's years, as `reading_target` asks them."""
+
+    start_year: int
+    end_year: int
+    baseline_year: int
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a target puts its figures on the page: its lead department's name, plan, area
+    and order; with its plan's years, to choose it as the figure's target."""
+
+    plan: _Years
+    department: str
+    plan_id: int
+    area_order: int
+    order: int
+
+
+PLACE = ("series_id", "plan_id", "plan__start_year", "plan__end_year", "plan__baseline_year")
+PLACE += ("lead_department__name", "area__order", "order")
+
+
+def _in_page_order(figures, plan: Plan | None) -> list[int]:
+    """The ids of `figures` in the order the page groups them (lead department, year, plan,
+    area, target), read as plain values: showing 50 of thousands builds 50 figures.
+
+    Each figure is placed by the target `with_targets` gives it (`reading_target`; the
+    plan's own when a plan is chosen)."""
+    targets = Target.objects.filter(series__in=figures.values("series"))
+    if plan is not None:
+        targets = targets.filter(plan=plan)
+    by_series: dict[int, list[_Place]] = {}
+    for t in targets.order_by("plan__start_year", "plan_id").values(*PLACE):
+        years = _Years(t["plan__start_year"], t["plan__end_year"], t["plan__baseline_year"])
+        place = _Place(
+            years, t["lead_department__name"] or "", t["plan_id"], t["area__order"], t["order"]
         )
-        .with_targets()
-    )
-    pending.sort(
-        key=lambda e: (
-            e.target.lead_department.name if e.target.lead_department else "",
-            e.year,
-            e.target.plan_id,
-            e.target.area.order,
-            e.target.order,
+        by_series.setdefault(t["series_id"], []).append(place)
+    keyed = []
+    for pk, series, year in figures.values_list("pk", "series_id", "year"):
+        place = reading_target(by_series.get(series, ()), year)
+        key = (
+            (place.department, year, place.plan_id, place.area_order, place.order)
+            if place
+            else ("", year, 0, 0, 0)
         )
-    )
-    _one_plan_object_each(pending)
-    for entry in pending:
-        entry.thread = conversation.thread(entry)
+        keyed.append((key, pk))
+    return [pk for _key, pk in sorted(keyed)]
+
+
+def _rows(page: list[ProgressEntry], user) -> list:
+    """The page's figures grouped by lead department and year, each row with the figure of
+    the year before, the change on it and the lock that keeps the approver off it."""
     previous = {
         (e.series_id, e.year): e
-        for e in ProgressEntry.objects.filter(series__in={e.series_id for e in pending})
+        for e in ProgressEntry.objects.filter(
+            series__in={e.series_id for e in page}, year__in={e.year - 1 for e in page}
+        )
     }
     groups = {}
-    for entry in pending:
+    for entry in page:
         before = previous.get((entry.series_id, entry.year - 1))
-        change = _change(before, entry)
-        lock = entry.lock_reason(request.user, Action.REVIEW)
+        if before is not None:
+            before.target = entry.target  # shown as the figure it precedes is
+        lock = entry.lock_reason(user, Action.REVIEW)
         key = (entry.target.lead_department, entry.year)
-        groups.setdefault(key, []).append((entry, before, change, lock))
-    plans = []
-    for plan in Plan.objects.with_closed_years():
+        groups.setdefault(key, []).append((entry, before, _change(before, entry), lock))
+    return [
+        (dept, year, items, any(not lock for *_rest, lock in items))
+        for (dept, year), items in groups.items()
+    ]
+
+
+def approvals(request):
+    """The figures awaiting approval, filtered and a page at a time, in one form."""
+    require_admin(request.user)
+    filterset = ApprovalFilter(
+        request.GET,
+        queryset=ProgressEntry.objects.filter(state=ProgressEntry.State.SUBMITTED)
+        .select_related("series__indicator", "entered_by")
+        .with_targets(),
+    )
+    # Each figure once, with the target of the latest plan of its region that reads it
+    # (of the plan filtered on, if any); ordered as the groups read, a page at a time.
+    figures = filterset.qs  # validates the filters
+    chosen = filterset.form.cleaned_data.get("plan")
+    page = Paginator(_in_page_order(figures, chosen), PER_PAGE).get_page(request.GET.get("page"))
+    messages_of = Prefetch("messages", queryset=FigureMessage.objects.select_related("author"))
+    shown = figures.filter(pk__in=page.object_list).prefetch_related(messages_of).in_bulk()
+    entries = [shown[pk] for pk in page.object_list if pk in shown]
+    _one_plan_object_each(entries)
+    for entry in entries:
+        entry.thread = conversation.thread(entry)
+    groups = _rows(entries, request.user)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "groups": groups,
+        "actionable": any(actionable for *_rest, actionable in groups),
+        "here": _kept_query(request),
+        "filters": _kept(request, names=KEPT[:-1]),
+        "plans": _closing(chosen),
+    }
+    return render(request, "tracker/approvals.html", context)
+
+
+def _closing(chosen: Plan | None) -> list:
+    """Each plan's years, closed (by whom, when, why) or open, with why one cannot be closed
+    yet: of the plan filtered on, if any."""
+    plans = Plan.objects.with_closed_years()
+    if chosen is not None:
+        plans = plans.filter(pk=chosen.pk)
+    rows = []
+    for plan in plans:
         closed = plan.closed_by_year()
         dues = deadlines.last_dues(plan)
         years = [
             (year, closed.get(year), writes.close_lock(plan, year, dues=dues))
             for year in plan.entry_years
         ]
-        plans.append((plan, years))
-    context = {
-        "groups": [
-            (dept, year, items, any(not lock for *_rest, lock in items))
-            for (dept, year), items in groups.items()
-        ],
-        "plans": plans,
-    }
-    return render(request, "tracker/approvals.html", context)
+        rows.append((plan, years))
+    return rows
 
 
-@require_POST
-def approve(request):
-    require_admin(request.user)
+def _picked(request) -> list[tuple[int, int]]:
+    """The ticked figures, each as (id, version shown)."""
     picked = []
     for value in request.POST.getlist("entry"):
         pk, _sep, version = value.partition(":")
         pk, version = whole_number(pk), whole_number(version)
         if pk is not None and version is not None:
             picked.append((pk, version))
+    return picked
+
+
+@require_POST
+def approve(request):
+    """Approve every ticked figure the rules allow; say which were approved and which not, why."""
+    require_admin(request.user)
+    picked = _picked(request)
     if not picked:
         messages.info(request, _("Nothing was approved: no figure was ticked."))
-        return redirect("tracker:approvals")
+        return _back(request)
     entries = (
-        ProgressEntry.objects.select_related("series__indicator", "entered_by")
+        ProgressEntry.objects.select_related("series__indicator", "entered_by", "reviewed_by")
         .with_targets()
         .in_bulk([pk for pk, _v in picked])
     )
+    _one_plan_object_each(entries.values())
     flagged = _flagged(entries, picked)
     if flagged and "confirm_flagged" not in request.POST:
         # Approving a questioned figure is a decision of its own: show what was questioned.
-        context = {"flagged": flagged, "picked": request.POST.getlist("entry")}
+        context = {
+            "flagged": flagged,
+            "picked": request.POST.getlist("entry"),
+            "here": _kept_query(request),
+        }
         return render(request, "tracker/approve_flagged.html", context)
+    found = [(entries[pk], version) for pk, version in picked if pk in entries]
+    if not found:
+        messages.warning(request, _("Nothing was approved: the ticked figures no longer exist."))
+        return _back(request)
     try:
-        count = writes.approve_entries(
-            [(entries[pk], version) for pk, version in picked if pk in entries], by=request.user
-        )
+        done = writes.approve_each(found, by=request.user)
     except writes.Refused as refusal:
         messages.error(request, _("Nothing was approved. %(why)s") % {"why": refusal})
-    else:
-        if count:
-            messages.success(
-                request,
-                ngettext("%(count)d figure approved.", "%(count)d figures approved.", count)
-                % {"count": count},
+        return _back(request)
+    _tell(request, done, gone=len(picked) - len(found))
+    return _back(request)
+
+
+def _named(entry) -> str:
+    return f"{entry.target.display_name} {entry.year}"
+
+
+def _listed(texts: list[str], most: int, separator: str) -> str:
+    """The first `most` texts joined, with how many more there are."""
+    shown = separator.join(texts[:most])
+    rest = len(texts) - most
+    if rest > 0:
+        shown += ngettext(" … and %(count)d more", " … and %(count)d more", rest) % {"count": rest}
+    return shown
+
+
+def _tell(request, done: writes.Approval, gone: int) -> None:
+    """Name what was approved, and what was not with its reason."""
+    if done.approved:
+        names = _listed([_named(entry) for entry in done.approved], 10, _(", "))
+        count = len(done.approved)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d figure approved: %(names)s.",
+                "%(count)d figures approved: %(names)s.",
+                count,
             )
-        else:
-            messages.warning(
-                request, _("Nothing was approved: the ticked figures no longer exist.")
+            % {"count": count, "names": names},
+        )
+    reasons = [
+        _("%(figure)s — %(why)s") % {"figure": _named(entry), "why": why}
+        for entry, why in done.refused
+    ]
+    if gone:
+        reasons.append(
+            ngettext(
+                "%(count)d ticked figure no longer exists",
+                "%(count)d ticked figures no longer exist",
+                gone,
             )
-    return redirect("tracker:approvals")
+            % {"count": gone}
+        )
+    if reasons:
+        count = len(done.refused) + gone
+        text = ngettext(
+            "%(count)d figure not approved: %(reasons)s.",
+            "%(count)d figures not approved: %(reasons)s.",
+            count,
+        ) % {"count": count, "reasons": _listed(reasons, 20, pgettext("between reasons", "; "))}
+        level = messages.WARNING if done.approved else messages.ERROR
+        messages.add_message(request, level, text)
 
 
 def _flagged(entries, picked) -> list[ProgressEntry]:
@@ -174,7 +342,7 @@ def return_entry(request, pk):
     entry = get_object_or_404(ProgressEntry.objects.with_targets(), pk=pk)
     if _reasoned(request, workflow.return_entry, entry, version=_posted_version(request)):
         messages.success(request, _("Returned to the reporter with your reason."))
-    return redirect("tracker:approvals")
+    return _back(request)
 
 
 def reopen_entry(request, pk):
