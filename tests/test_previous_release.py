@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import os
+import time
 import uuid
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -251,8 +252,23 @@ def database_url(tmp_path_factory):
     try:
         yield urlsplit(server)._replace(path=f"/{name}").geturl()
     finally:
-        with psycopg.connect(maintenance, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop(maintenance, name)
+
+
+def _drop(maintenance: str, name: str, tries: int = 10) -> None:
+    """Drop the database; a server process of another role on it (an autovacuum worker on
+    a freshly migrated database) cannot be cut off by FORCE, but ends within moments."""
+    import psycopg
+
+    for attempt in range(tries):
+        try:
+            with psycopg.connect(maintenance, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except psycopg.errors.InsufficientPrivilege:
+            if attempt == tries - 1:
+                raise
+            time.sleep(1)
 
 
 @pytest.fixture(scope="module")

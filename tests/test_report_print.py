@@ -82,9 +82,12 @@ def word_size(pdf: Path, word: str) -> float:
         text=True,
         check=True,
     ).stdout
-    found = re.search(rf'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">{word}<', bbox)
+    # The word, or a CJK line of the cell that starts with it (one em a character).
+    found = re.search(
+        rf'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">({word}[^<]*)<', bbox
+    )
     assert found, f"{word} not printed on page 1"
-    return (float(found.group(2)) - float(found.group(1))) / len(word)
+    return (float(found.group(2)) - float(found.group(1))) / len(found.group(3))
 
 
 @pytest.mark.usefixtures("tools")

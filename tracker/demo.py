@@ -31,7 +31,6 @@ from django.utils import timezone
 from tracker.figures import writes
 from tracker.figures.rights import ADMINISTRATORS, REPORTERS
 from tracker.models import (
-    ClosedYear,
     Deadline,
     Department,
     Explanation,
@@ -220,7 +219,7 @@ def close_settled_years() -> None:
     run again. Kept out of `load`, so tests can still write to those years."""
     plan = Plan.objects.get(slug=PLAN_SLUG)
     admin = get_user_model().objects.get(username=ADMIN[0])
-    closed = set(ClosedYear.objects.filter(region=plan.region).values_list("year", flat=True))
+    closed = plan.closed_by_year()
     for year in SETTLED_YEARS:
         if year not in closed:
             writes.close_year(plan, year, by=admin, reason=SETTLED_REASON)

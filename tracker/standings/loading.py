@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import F, Q
 
 from tracker.models import Area, Department, Explanation, Indicator, Plan, ProgressEntry, Target
@@ -120,7 +121,7 @@ class LoadedTarget:
         self.indicator = LoadedIndicator(self.indicator_code, measure, comparable)
         self.area = self.lead_department = self.reference_target = None
         self.co_departments = Related()
-        self.explanations = Related()
+        self.explanations = NOT_LOADED
         self.by_year: dict[int, LoadedEntry] = {}
 
     def __str__(self) -> str:
@@ -130,6 +131,17 @@ class LoadedTarget:
     def entries(self) -> Related:
         """The figures, read like the model's prefetched `entries`."""
         return Related(self.by_year.values())
+
+
+class _NotLoaded:
+    """A loaded target's 原因及措施 when the loader was not asked for them: reading them
+    is a mistake to hear of, not an empty column in a report."""
+
+    def all(self):
+        raise ImproperlyConfigured("Load the targets with explained=True to read 原因及措施.")
+
+
+NOT_LOADED = _NotLoaded()
 
 
 class LoadedEntry:
@@ -210,6 +222,8 @@ def load_targets(
     for target_id, department_id in co.values_list("target_id", "department_id"):
         targets[target_id].co_departments.append(departments[department_id])
     if explained:
+        for target in targets.values():
+            target.explanations = Related()
         written = Explanation.objects.filter(of_targets).exclude(text="")
         for target_id, year, text in written.values_list("target_id", "year", "text"):
             targets[target_id].explanations.append(LoadedExplanation(year, text))
