@@ -371,3 +371,20 @@ def _sums(parts: list[Indicator], regions: list[Region], year: int) -> dict[int,
         pk: (sum(values.values(), Decimal(0)) if len(values) == len(regions) else None)
         for pk, values in found.items()
     }
+
+
+def compared_in(region_ids) -> dict[int, Region]:
+    """For each region (by id) whose parent has several children holding plans, that
+    parent: where a plan's pages link to the comparison of its region with its siblings.
+    Two queries, however many regions."""
+    rows = Region.objects.filter(pk__in=set(region_ids), parent__isnull=False)
+    parents = {r.pk: r.parent for r in rows.select_related("parent")}
+    holding = Counter(
+        parent
+        for parent, _region in Plan.objects.filter(
+            region__parent__in={p.pk for p in parents.values()}
+        )
+        .values_list("region__parent", "region")
+        .distinct()
+    )
+    return {pk: parent for pk, parent in parents.items() if holding[parent.pk] > 1}
