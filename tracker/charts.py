@@ -198,6 +198,7 @@ def comparison_bars(result) -> str:
             f'<text class="axis" x="{x:.1f}" y="{height - BOTTOM + 24}" '
             f'text-anchor="middle">{text}</text>'
         )
+    goal_title = escape(_("Target value"))
     for n, place in enumerate(drawn):
         y = TOP + n * row
         end = label_width + x_of(float(place.value))
@@ -207,7 +208,8 @@ def comparison_bars(result) -> str:
         parts.append(
             f'<text class="axis" x="{label_width - 8}" y="{y + row / 2 + 6:.1f}" '
             f'text-anchor="end">{name}</text>'
-            f'<rect class="bar" x="{left:.1f}" y="{y + 6}" width="{width:.1f}" height="{row - 12}">'
+            f'<rect class="figure-bar" x="{left:.1f}" y="{y + 6}" width="{width:.1f}" '
+            f'height="{row - 12}">'
             f"<title>{name}: {value}</title></rect>"
         )
         goal = place.standing.assessment.goal_value if place.standing else None
@@ -215,14 +217,13 @@ def comparison_bars(result) -> str:
             x = label_width + x_of(float(goal))
             parts.append(
                 f'<line class="goal" x1="{x:.1f}" y1="{y + 2}" x2="{x:.1f}" y2="{y + row - 2}">'
-                f"<title>{escape(_('Target value'))} {name}: "
-                f"{_figure_text(goal, places)}</title></line>"
+                f"<title>{goal_title} {name}: {_figure_text(goal, places)}</title></line>"
             )
     parts.append("</svg>")
+    approved, goal_word = escape(_("Approved figure")), escape(_("Target value"))
     parts.append(
-        '<ul class="chart-legend"><li><span class="key bar"></span>'
-        f"{escape(_('Approved figure'))} {result.year}</li>"
-        f'<li><span class="key goal"></span>{escape(_("Target value"))}</li></ul>'
+        f'<ul class="chart-legend"><li><span class="key figure-bar"></span>{approved} '
+        f'{result.year}</li><li><span class="key goal"></span>{goal_word}</li></ul>'
     )
     return mark_safe("".join(parts))
 
@@ -265,6 +266,7 @@ def comparison_lines(result) -> str:
             f'<line class="grid" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - right}" y2="{y:.1f}"/>'
             f'<text class="axis" x="{LEFT - 8}" y="{y + 6:.1f}" text-anchor="end">{text}</text>'
         )
+    label_ys = _spread([TOP + y_of(float(points[-1][1])) for _r, points in lines], 24)
     for n, (region, points) in enumerate(lines):
         colour = LINE_COLOURS[n % len(LINE_COLOURS)]
         dash = LINE_DASHES[n % len(LINE_DASHES)]
@@ -279,12 +281,22 @@ def comparison_lines(result) -> str:
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}">'
                 f"<title>{name} {year}: {_figure_text(value, places)}</title></circle>"
             )
-        x, y = xy[-1]
+        x, y = xy[-1][0], label_ys[n]
         parts.append(
             f'<text class="axis" x="{x + 8:.1f}" y="{y + 5:.1f}" fill="{colour}">{name}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def _spread(ys: list[float], gap: float) -> list[float]:
+    """Label heights moved apart to at least `gap` pixels, in their order, so that names
+    of lines ending close together do not print over each other."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    placed = list(ys)
+    for before, after in zip(order, order[1:], strict=False):
+        placed[after] = max(placed[after], placed[before] + gap)
+    return placed
 
 
 def _figure_text(value: Decimal, places: int) -> str:
