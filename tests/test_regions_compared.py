@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factory
-from tracker.models import Indicator, Region
+from tracker.models import Indicator, Plan, Region
 
 YEAR = 2023
 
@@ -310,3 +310,19 @@ def test_queries_do_not_grow_with_the_counties(reader, prefecture):
             if code != "RD-SHARE":  # computed from the other two
                 factory.make_entry(target, YEAR, "50")
     assert counted() == before
+
+
+def test_a_figure_per_person_is_not_summed(reader, prefecture):
+    Region.objects.filter(code="999104").update(parent=None)
+    Indicator.objects.create(
+        code="INCOME", name="城镇居民人均可支配收入", unit="元", measure="amount", decimal_places=0
+    )
+    for n in (1, 2, 3):
+        plan = Plan.objects.get(slug=f"county-{n}")
+        target = factory.make_target(plan, code="INCOME", baseline_value=Decimal(30000))
+        factory.make_entry(target, YEAR, str(35000 + n))
+    data = reader.get(
+        reverse("tracker:api-region-indicator", args=["999100", "INCOME"]), {"year": YEAR}
+    ).json()
+    assert data["parent"]["value"] is None and "人" in data["parent"]["no_rollup_reason"]
+    assert [r["rank"] for r in data["regions"]] == [1, 2, 3]

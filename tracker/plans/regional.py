@@ -335,6 +335,11 @@ def _no_rollup_reason(indicator: Indicator) -> str:
         return _("No roll-up is given: the inputs of this ratio do not add up across regions.")
     if formula == Indicator.Formula.SUM:
         return ""
+    if measure in ADDABLE and is_per_person(indicator):
+        return _(
+            "No roll-up is given: a figure per person does not add up across regions; it "
+            "would have to be recomputed from the totals and the populations."
+        )
     if measure in ADDABLE:
         return ""
     return {
@@ -354,6 +359,13 @@ def _no_rollup_reason(indicator: Indicator) -> str:
             "averaged, and this indicator has no formula naming its parts."
         ),
     }.get(measure, _("No roll-up is given for this kind of indicator."))
+
+
+def is_per_person(indicator: Indicator) -> bool:
+    """Whether the indicator is a figure per person (人均), by its name or unit: an amount
+    that does not add up. The catalogue has no field for it."""
+    words = f"{indicator.name} {indicator.unit} {indicator.name_en} {indicator.unit_en}".lower()
+    return any(word in words for word in ("人均", "/人", "per capita", "per person"))
 
 
 def _sums(parts: list[Indicator], regions: list[Region], year: int) -> dict[int, Decimal | None]:
