@@ -115,7 +115,7 @@ class Matrix:
     year: int
     rows: list[MatrixRow]
     columns: list[Column]
-    areas: list[str]
+    areas: list[tuple[str, str]]  # (name, name in the reader's language)
 
     @property
     def counts(self) -> list[tuple[Status, int]]:
@@ -146,10 +146,10 @@ def matrix(
     plans = covering_plans(regions, year)
     rows = {r.pk: MatrixRow(r, plans.get(r.pk)) for r in regions}
     columns: dict[int, Column] = {}
-    areas = set()
+    areas = {}
     for standing in _standings(list(plans.values()), year):
         target = standing.target
-        areas.add(target.area.name)
+        areas[target.area.name] = target.area.display_name
         if area and target.area.name != area and target.area.name_en != area:
             continue
         if nature and target.nature != nature:
@@ -159,7 +159,7 @@ def matrix(
         rows[target.plan.region_id].cells[target.indicator_id] = standing
         column = columns.setdefault(target.indicator_id, Column(target.indicator))
         column.cells.append(standing)
-    return Matrix(region, year, list(rows.values()), list(columns.values()), sorted(areas))
+    return Matrix(region, year, list(rows.values()), list(columns.values()), sorted(areas.items()))
 
 
 # --- one indicator compared ----------------------------------------------------------------
