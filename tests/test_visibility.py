@@ -83,6 +83,9 @@ def planted(db, settings, tmp_path):
     other = factory.make_user("keji", role="reporter", departments=[other_dept])
     admin = factory.make_user("boss", role="admin")
     plan = factory.make_plan()
+    # The plan's region has a parent, whose pages compare its regions.
+    plan.region.parent = factory.make_region("上级市", level="prefecture")
+    plan.region.save()
     area = factory.make_area(plan)
     common = dict(area=area, lead_department=lead, decimal_places=3)
     t1 = factory.make_target(plan, code="SECRET", **common)
@@ -169,7 +172,9 @@ def _values(name: str, parameter: str, planted) -> list | None:
     entry = planted["entries"][1]
     return {
         "slug": [planted["plan"].slug],
-        "code": [t.code for t in planted["targets"]],
+        "code": [t.code for t in planted["targets"]]
+        + [planted["plan"].region.code, planted["plan"].region.parent.code],
+        "indicator": [t.code for t in planted["targets"]],
         "year": [2022, 2023, 2024],
         # the admin's own pages, each behind its staff check
         "object_id": [entry.pk],

@@ -161,3 +161,143 @@ def _places(ticks: list[float]) -> int:
 
 def _fmt(value: Decimal, target) -> str:
     return formats.format_figure(value, target.decimal_places)
+
+
+# A line per region over the years: distinguished by dash as well as colour, and named
+# at its end, so that no line is told by its colour alone.
+LINE_COLOURS = ["#0b5cad", "#B26A00", "#1E7B34", "#6A3D9A", "#B3261E", "#444", "#00838F"]
+LINE_DASHES = ["", "6 4", "2 3", "10 3 2 3", "", "6 4", "2 3"]
+
+
+def comparison_bars(result) -> str:
+    """Each child region's figure as a horizontal bar, best first, with its own target
+    marked as a red tick; the table beside the chart gives the same numbers as text.
+    Empty where no region has a figure (a milestone has none to draw)."""
+    places = result.indicator.decimal_places
+    drawn = [p for p in result.places if p.value is not None]
+    goals = [p.standing.assessment.goal_value for p in drawn if p.standing is not None]
+    numbers = [float(p.value) for p in drawn] + [float(g) for g in goals if g is not None]
+    if not drawn:
+        return ""
+    ticks = formats.nice_ticks(min(0.0, *numbers), max(numbers), most=4)
+    label_width, row = 150, 34
+    height = TOP + row * len(drawn) + BOTTOM
+    x_of = _scale(ticks[0], ticks[-1], WIDTH - label_width - RIGHT, flip=False)
+    zero = label_width + x_of(max(ticks[0], 0.0))
+    title = escape(f"{result.indicator.display_name} {result.year}")
+    parts = [
+        f'<svg class="chart bars" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-label="{title}" xmlns="http://www.w3.org/2000/svg"><title>{title}</title>'
+    ]
+    tick_places = _places(ticks)
+    for value in ticks:
+        x = label_width + x_of(value)
+        text = formats.format_figure(Decimal(str(value)), tick_places)
+        parts.append(
+            f'<line class="grid" x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{height - BOTTOM}"/>'
+            f'<text class="axis" x="{x:.1f}" y="{height - BOTTOM + 24}" '
+            f'text-anchor="middle">{text}</text>'
+        )
+    goal_title = escape(_("Target value"))
+    for n, place in enumerate(drawn):
+        y = TOP + n * row
+        end = label_width + x_of(float(place.value))
+        left, width = min(zero, end), abs(end - zero)
+        name = escape(place.region.display_name)
+        value = _figure_text(place.value, places)
+        parts.append(
+            f'<text class="axis" x="{label_width - 8}" y="{y + row / 2 + 6:.1f}" '
+            f'text-anchor="end">{name}</text>'
+            f'<rect class="figure-bar" x="{left:.1f}" y="{y + 6}" width="{width:.1f}" '
+            f'height="{row - 12}">'
+            f"<title>{name}: {value}</title></rect>"
+        )
+        goal = place.standing.assessment.goal_value if place.standing else None
+        if goal is not None:
+            x = label_width + x_of(float(goal))
+            parts.append(
+                f'<line class="goal" x1="{x:.1f}" y1="{y + 2}" x2="{x:.1f}" y2="{y + row - 2}">'
+                f"<title>{goal_title} {name}: {_figure_text(goal, places)}</title></line>"
+            )
+    parts.append("</svg>")
+    approved, goal_word = escape(_("Approved figure")), escape(_("Target value"))
+    parts.append(
+        f'<ul class="chart-legend"><li><span class="key figure-bar"></span>{approved} '
+        f'{result.year}</li><li><span class="key goal"></span>{goal_word}</li></ul>'
+    )
+    return mark_safe("".join(parts))
+
+
+def comparison_lines(result) -> str:
+    """Each child region's approved figures over the years, one line each, named at its
+    end; the parent's own or rolled-up figures are not drawn (another scale)."""
+    places = result.indicator.decimal_places
+    lines = [(p.region, sorted(p.series.items())) for p in result.places if p.series]
+    if not lines or result.indicator.is_milestone:
+        return ""
+    years = result.years
+    numbers = [float(v) for _r, points in lines for _y, v in points]
+    ticks = formats.nice_ticks(
+        min(numbers),
+        max(numbers),
+        most=5,
+        whole=result.indicator.measure == result.indicator.Measure.RANK,
+    )
+    right = 130
+    x_of = _scale(years[0], years[-1], WIDTH - LEFT - right, flip=False)
+    y_of = _scale(ticks[0], ticks[-1], HEIGHT - TOP - BOTTOM, flip=True)
+    title = escape(result.indicator.display_name)
+    parts = [
+        f'<svg class="chart lines" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="{title}" xmlns="http://www.w3.org/2000/svg"><title>{title}</title>'
+    ]
+    for year in years:
+        x = LEFT + x_of(year)
+        parts.append(
+            f'<line class="grid" x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{HEIGHT - BOTTOM}"/>'
+            f'<text class="axis" x="{x:.1f}" y="{HEIGHT - BOTTOM + 26}" '
+            f'text-anchor="middle">{year}</text>'
+        )
+    tick_places = _places(ticks)
+    for value in ticks:
+        y = TOP + y_of(value)
+        text = formats.format_figure(Decimal(str(value)), tick_places)
+        parts.append(
+            f'<line class="grid" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - right}" y2="{y:.1f}"/>'
+            f'<text class="axis" x="{LEFT - 8}" y="{y + 6:.1f}" text-anchor="end">{text}</text>'
+        )
+    label_ys = _spread([TOP + y_of(float(points[-1][1])) for _r, points in lines], 24)
+    for n, (region, points) in enumerate(lines):
+        colour = LINE_COLOURS[n % len(LINE_COLOURS)]
+        dash = LINE_DASHES[n % len(LINE_DASHES)]
+        name = escape(region.display_name)
+        xy = [(LEFT + x_of(y), TOP + y_of(float(v))) for y, v in points]
+        style = f'stroke="{colour}"' + (f' stroke-dasharray="{dash}"' if dash else "")
+        if len(xy) > 1:
+            coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+            parts.append(f'<polyline class="region" {style} points="{coords}"/>')
+        for (x, y), (year, value) in zip(xy, points, strict=True):
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}">'
+                f"<title>{name} {year}: {_figure_text(value, places)}</title></circle>"
+            )
+        x, y = xy[-1][0], label_ys[n]
+        parts.append(
+            f'<text class="axis" x="{x + 8:.1f}" y="{y + 5:.1f}" fill="{colour}">{name}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def _spread(ys: list[float], gap: float) -> list[float]:
+    """Label heights moved apart to at least `gap` pixels, in their order, so that names
+    of lines ending close together do not print over each other."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    placed = list(ys)
+    for before, after in zip(order, order[1:], strict=False):
+        placed[after] = max(placed[after], placed[before] + gap)
+    return placed
+
+
+def _figure_text(value: Decimal, places: int) -> str:
+    return formats.format_figure(value, places)

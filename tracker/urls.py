@@ -1,7 +1,16 @@
 from django.urls import path, register_converter
 
 from tracker.figures.numbers import CODE
-from tracker.views import approvals, conversation, dashboard, entry, evaluations, excel, profile
+from tracker.views import (
+    approvals,
+    conversation,
+    dashboard,
+    entry,
+    evaluations,
+    excel,
+    profile,
+    regions,
+)
 
 
 class CodeConverter:
@@ -18,6 +27,15 @@ class CodeConverter:
 
 
 register_converter(CodeConverter, "code")
+
+
+class RegionCodeConverter(CodeConverter):
+    """A GB/T 2260 code: six digits."""
+
+    regex = "[0-9]{6}"
+
+
+register_converter(RegionCodeConverter, "region")
 
 app_name = "tracker"
 
@@ -80,4 +98,16 @@ urlpatterns = [
         name="target-explanation",
     ),
     path("profile/", profile.profile, name="profile"),
+    path("regions/<region:code>/", regions.region_matrix, name="region"),
+    path(
+        "regions/<region:code>/indicators/<code:indicator>/",
+        regions.region_indicator,
+        name="region-indicator",
+    ),
+    path("api/regions/<region:code>/", regions.api_region, name="api-region"),
+    path(
+        "api/regions/<region:code>/indicators/<code:indicator>/",
+        regions.api_region_indicator,
+        name="api-region-indicator",
+    ),
 ]

@@ -23,6 +23,7 @@ from tracker.models import (
     ProgressEntry,
     Target,
 )
+from tracker.plans import regional
 from tracker.plans.next_plan import linked_series
 from tracker.reminders import deadlines, todo
 from tracker.standings import formats, store
@@ -44,6 +45,10 @@ def plan_list(request):
         .annotate(target_count=Count("targets"))
         .with_final_evaluation()
     )
+    plans = list(plans)
+    compared = regional.compared_in(plan.region_id for plan in plans)
+    for plan in plans:
+        plan.compared_in = compared.get(plan.region_id)
     context = {"plans": plans, "imports": todo.pending_imports(request.user)}
     if is_admin(request.user):
         context["waiting"] = todo.waiting_for_approval()
@@ -120,6 +125,7 @@ def plan_dashboard(request, slug):
         "total": sum(n for _status, n in counts),
         "summary": summary_line(counts),
         "shown": len(rows),
+        "compared_in": regional.compared_in([plan.region_id]).get(plan.region_id),
         "has_sample": ProgressEntry.objects.filter(
             series__targets__plan=plan, is_sample=True
         ).exists(),

@@ -1,0 +1,402 @@
+"""A region's children side by side: the status matrix (child regions × indicators) and the
+comparison of one indicator across them, with the parent's own figure or a roll-up.
+
+A higher region reads its children's figures only once approved, whoever asks: every
+figure here is loaded through `ProgressEntry.objects.visible_to(READER)`, a reader with no
+right to see a figure before it is approved, so no draft can come in by any path.
+
+Each child is judged by its own plan covering the year (`covering_plans`), through the same
+`Standing` every page, the API and the report read.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tracker.indicators import derived
+from tracker.models import Indicator, Plan, ProgressEntry, Region, Target
+from tracker.standings.engine import ORDER, Status
+from tracker.standings.standing import Standing
+
+# Whoever reads a region's children reads as this: approved figures only.
+READER = AnonymousUser()
+
+ADDABLE = {Indicator.Measure.AMOUNT, Indicator.Measure.COUNT, Indicator.Measure.AREA}
+
+
+def approved_figures():
+    """The children's figures a higher region reads: approved ones, by the one rule."""
+    return ProgressEntry.objects.visible_to(READER)
+
+
+def children(region: Region) -> list[Region]:
+    return list(Region.objects.filter(parent=region).order_by("code"))
+
+
+def covering_plans(regions: list[Region], year: int | None = None) -> dict[int, Plan]:
+    """Each region's plan covering `year` (the latest begun where several do), by region
+    id; with no year, every plan of the regions is returned in a list under the key -1."""
+    plans = Plan.objects.filter(region__in=regions).select_related("region")
+    if year is None:
+        return {-1: list(plans)}
+    chosen: dict[int, Plan] = {}
+    for plan in plans.filter(start_year__lte=year, end_year__gte=year).order_by("start_year"):
+        chosen[plan.region_id] = plan
+    return chosen
+
+
+def plan_years(region: Region) -> list[int]:
+    """Every year some child's plan covers, oldest first."""
+    years = set()
+    for plan in covering_plans(children(region))[-1]:
+        years.update(range(plan.start_year, plan.end_year + 1))
+    return sorted(years)
+
+
+def default_year(region: Region, years: list[int]) -> int | None:
+    """The latest covered year with an approved figure of a child, else the first year."""
+    if not years:
+        return None
+    reported = set(
+        approved_figures()
+        .filter(series__region__parent=region, year__in=years)
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    return max(reported) if reported else years[0]
+
+
+def _standings(plans: list[Plan], year: int, indicator: Indicator | None = None) -> list[Standing]:
+    """Every target of `plans` (or only those on `indicator`) assessed as of `year`, read
+    with approved figures only, in a constant number of queries however many plans."""
+    targets = Target.objects.filter(plan__in=plans).select_related("area").with_entries(READER)
+    if indicator is not None:
+        targets = targets.filter(indicator=indicator)
+    rows = []
+    for target in targets:
+        rows.append(Standing.of(target, year))
+    rows.sort(key=lambda r: (r.target.plan_id, r.target.area.order, r.target.order, r.target.code))
+    return rows
+
+
+# --- the status matrix -------------------------------------------------------------------
+
+
+@dataclass
+class MatrixRow:
+    region: Region
+    plan: Plan | None
+    cells: dict[int, Standing] = field(default_factory=dict)  # by indicator id
+
+    @property
+    def counts(self) -> list[tuple[Status, int]]:
+        return _counts(self.cells.values())
+
+
+@dataclass
+class Column:
+    indicator: Indicator
+    cells: list[Standing] = field(default_factory=list)
+
+    @property
+    def counts(self) -> list[tuple[Status, int]]:
+        return _counts(self.cells)
+
+
+@dataclass
+class Matrix:
+    region: Region
+    year: int
+    rows: list[MatrixRow]
+    columns: list[Column]
+    areas: list[tuple[str, str]]  # (name, name in the reader's language)
+
+    @property
+    def counts(self) -> list[tuple[Status, int]]:
+        return _counts(cell for row in self.rows for cell in row.cells.values())
+
+    @property
+    def has_sample(self) -> bool:
+        """Whether any figure shown is sample data (示例数据)."""
+        cells = (cell for row in self.rows for cell in row.cells.values())
+        return any(e.is_sample for cell in cells for e in cell.entries.values())
+
+    def grid(self) -> list[tuple[MatrixRow, list[Standing | None]]]:
+        """Each row with its cells in the order of the columns (None: no such target)."""
+        return [(row, [row.cells.get(c.indicator.pk) for c in self.columns]) for row in self.rows]
+
+
+def _counts(cells) -> list[tuple[Status, int]]:
+    counts = Counter(cell.assessment.status for cell in cells)
+    return [(status, counts[status]) for status in ORDER if counts[status]]
+
+
+def matrix(
+    region: Region, year: int, *, area: str = "", nature: str = "", status: str = ""
+) -> Matrix:
+    """Each child region's plan covering `year`, its targets' statuses by indicator; a
+    cell is kept where it matches the filters (area by name, nature, status)."""
+    regions = children(region)
+    plans = covering_plans(regions, year)
+    rows = {r.pk: MatrixRow(r, plans.get(r.pk)) for r in regions}
+    columns: dict[int, Column] = {}
+    areas = {}
+    for standing in _standings(list(plans.values()), year):
+        target = standing.target
+        areas[target.area.name] = target.area.display_name
+        if area and target.area.name != area and target.area.name_en != area:
+            continue
+        if nature and target.nature != nature:
+            continue
+        if status and standing.assessment.status.value != status:
+            continue
+        rows[target.plan.region_id].cells[target.indicator_id] = standing
+        column = columns.setdefault(target.indicator_id, Column(target.indicator))
+        column.cells.append(standing)
+    return Matrix(region, year, list(rows.values()), list(columns.values()), sorted(areas.items()))
+
+
+# --- one indicator compared ----------------------------------------------------------------
+
+
+@dataclass
+class Place:
+    region: Region
+    value: Decimal | None = None
+    achieved: bool | None = None
+    quality: str = ""
+    quality_label: str = ""
+    standing: Standing | None = None
+    rank: int | None = None
+    series: dict[int, Decimal] = field(default_factory=dict)  # approved figures by year
+
+
+@dataclass
+class Comparison:
+    region: Region
+    indicator: Indicator
+    year: int
+    places: list[Place]
+    lower_is_better: bool
+    years: list[int]
+    parent_value: Decimal | None = None
+    parent_source: str = ""  # "own", "sum", "recomputed" or "" (none given)
+    no_rollup: str = ""  # why no roll-up is given
+    rank_note: str = ""  # why no rank is computed
+    parent_series: dict[int, Decimal] = field(default_factory=dict)
+
+    @property
+    def ranked(self) -> bool:
+        return not self.rank_note
+
+
+def lower_is_better(indicator: Indicator, standings: list[Standing]) -> bool:
+    """A rank is better the lower it is; otherwise as the children's targets on the
+    indicator say (all of them lower-is-better), else higher is better."""
+    if indicator.measure == Indicator.Measure.RANK:
+        return True
+    directions = {s.target.direction for s in standings}
+    return directions == {Target.Direction.DECREASE}
+
+
+def ranks(values: dict[int, Decimal], lower_first: bool) -> dict[int, int]:
+    """Competition ranks (1, 2, 2, 4) of the values by key, best first.
+
+    >>> ranks({1: Decimal(5), 2: Decimal(9), 3: Decimal(5)}, lower_first=False)
+    {2: 1, 1: 2, 3: 2}
+    """
+    ordered = sorted(values.items(), key=lambda kv: kv[1] if lower_first else -kv[1])
+    result, previous, place = {}, None, 0
+    for n, (key, value) in enumerate(ordered, start=1):
+        if value != previous:
+            place, previous = n, value
+        result[key] = place
+    return result
+
+
+def comparison(region: Region, indicator: Indicator, year: int) -> Comparison:
+    """Every child's approved figure of `indicator` for `year`, its own target and status,
+    its rank among the siblings; the parent's own figure, else a roll-up where the
+    indicator adds up; the approved figures over the years, for the line chart."""
+    regions = children(region)
+    plans = covering_plans(regions, year)
+    standings = _standings(list(plans.values()), year, indicator)
+    years = sorted(
+        {y for p in plans.values() for y in range(p.baseline_year, p.end_year + 1)} | {year}
+    )
+    places = {r.pk: Place(r) for r in regions}
+    for standing in standings:
+        places[standing.target.plan.region_id].standing = standing
+    figures = approved_figures().filter(
+        series__indicator=indicator, series__region__in=[region, *regions], year__in=years
+    )
+    parent_entry, parent_series = None, {}
+    for region_id, entry in ((e.series.region_id, e) for e in figures.select_related("series")):
+        if region_id == region.pk:
+            if entry.value is not None:
+                parent_series[entry.year] = entry.value
+            if entry.year == year:
+                parent_entry = entry
+            continue
+        place = places[region_id]
+        if entry.value is not None:
+            place.series[entry.year] = entry.value
+        if entry.year == year:
+            place.value, place.achieved, place.quality = entry.value, entry.achieved, entry.quality
+            place.quality_label = entry.get_quality_display()
+    result = Comparison(
+        region,
+        indicator,
+        year,
+        list(places.values()),
+        lower_is_better(indicator, standings),
+        years,
+    )
+    result.parent_series = parent_series
+    _rank(result)
+    _roll_up(result, parent_entry, regions)
+    return result
+
+
+def _rank(result: Comparison) -> None:
+    """Rank the children with a figure; sort every child, ranked ones first."""
+    measure = result.indicator.measure
+    if measure == Indicator.Measure.RANK:
+        result.rank_note = _(
+            "These are published ranks, shown as they are: a rank among these regions "
+            "would have to be computed from the indicator the rank is of."
+        )
+    elif measure == Indicator.Measure.MILESTONE:
+        result.rank_note = _("A milestone is reached or not: it gives no rank.")
+    else:
+        values = {p.region.pk: p.value for p in result.places if p.value is not None}
+        for place in result.places:
+            place.rank = ranks(values, result.lower_is_better).get(place.region.pk)
+    reverse = not result.lower_is_better
+
+    def order(place: Place):
+        if place.value is None:
+            return (1, Decimal(0), place.region.code)
+        return (0, -place.value if reverse else place.value, place.region.code)
+
+    result.places.sort(key=order)
+
+
+def _roll_up(result: Comparison, own, regions: list[Region]) -> None:
+    """The parent's own approved figure; else a sum of amounts, or a ratio recomputed from
+    the summed inputs (never an average of the children's ratios); else why none."""
+    indicator = result.indicator
+    if own is not None and own.value is not None:
+        result.parent_value, result.parent_source = own.value, "own"
+        return
+    reason = _no_rollup_reason(indicator)
+    if reason:
+        result.no_rollup = reason
+        return
+    missing = [p.region for p in result.places if p.value is None]
+    if indicator.formula:
+        parts = derived.inputs(indicator)
+        sums = _sums(parts, regions, result.year)
+        if any(sums.get(part.pk) is None for part in parts):
+            result.no_rollup = _(
+                "No roll-up is given: not every region has an approved figure of each input "
+                "(%(inputs)s) for %(year)s."
+            ) % {"inputs": derived.formula_text(indicator), "year": result.year}
+            return
+        result.parent_value = derived.compute(indicator, [sums[part.pk] for part in parts])
+        result.parent_source = "recomputed"
+        return
+    if missing:
+        result.no_rollup = ngettext(
+            "No roll-up is given: %(regions)s has no approved figure for %(year)s, and a "
+            "sum without it would be too low.",
+            "No roll-up is given: %(regions)s have no approved figures for %(year)s, and a "
+            "sum without them would be too low.",
+            len(missing),
+        ) % {"regions": _(", ").join(r.display_name for r in missing), "year": result.year}
+        return
+    result.parent_value = sum((p.value for p in result.places), Decimal(0))
+    result.parent_source = "sum"
+
+
+def _no_rollup_reason(indicator: Indicator) -> str:
+    """Why the indicator's figures of the children cannot be added up, or ""."""
+    measure, formula = indicator.measure, indicator.formula
+    if formula == Indicator.Formula.RATIO:
+        parts = derived.inputs(indicator)
+        if all(part.measure in ADDABLE and not part.formula for part in parts):
+            return ""
+        return _("No roll-up is given: the inputs of this ratio do not add up across regions.")
+    if formula == Indicator.Formula.SUM:
+        return ""
+    if measure in ADDABLE and is_per_person(indicator):
+        return _(
+            "No roll-up is given: a figure per person does not add up across regions; it "
+            "would have to be recomputed from the totals and the populations."
+        )
+    if measure in ADDABLE:
+        return ""
+    return {
+        Indicator.Measure.RANK: _(
+            "No roll-up is given: ranks do not add up, and the prefecture's own rank is "
+            "published separately."
+        ),
+        Indicator.Measure.MILESTONE: _(
+            "No roll-up is given: a milestone is each region's own, reached or not."
+        ),
+        Indicator.Measure.GROWTH: _(
+            "No roll-up is given: growth rates without the levels they grow from cannot be "
+            "combined, and an average of them would be wrong."
+        ),
+        Indicator.Measure.SHARE: _(
+            "No roll-up is given: a share is recomputed from its summed parts, never "
+            "averaged, and this indicator has no formula naming its parts."
+        ),
+    }.get(measure, _("No roll-up is given for this kind of indicator."))
+
+
+def is_per_person(indicator: Indicator) -> bool:
+    """Whether the indicator is a figure per person (人均), by its name or unit: an amount
+    that does not add up. The catalogue has no field for it."""
+    words = f"{indicator.name} {indicator.unit} {indicator.name_en} {indicator.unit_en}".lower()
+    return any(word in words for word in ("人均", "/人", "per capita", "per person"))
+
+
+def _sums(parts: list[Indicator], regions: list[Region], year: int) -> dict[int, Decimal | None]:
+    """The sum over `regions` of each input's approved figure for `year`, by indicator id;
+    None where some region has none."""
+    found: dict[int, dict[int, Decimal]] = {part.pk: {} for part in parts}
+    rows = approved_figures().filter(
+        series__indicator__in=parts, series__region__in=regions, year=year
+    )
+    for indicator_id, region_id, value in rows.exclude(value=None).values_list(
+        "series__indicator_id", "series__region_id", "value"
+    ):
+        found[indicator_id][region_id] = value
+    return {
+        pk: (sum(values.values(), Decimal(0)) if len(values) == len(regions) else None)
+        for pk, values in found.items()
+    }
+
+
+def compared_in(region_ids) -> dict[int, Region]:
+    """For each region (by id) whose parent has several children holding plans, that
+    parent: where a plan's pages link to the comparison of its region with its siblings.
+    Two queries, however many regions."""
+    rows = Region.objects.filter(pk__in=set(region_ids), parent__isnull=False)
+    parents = {r.pk: r.parent for r in rows.select_related("parent")}
+    holding = Counter(
+        parent
+        for parent, _region in Plan.objects.filter(
+            region__parent__in={p.pk for p in parents.values()}
+        )
+        .values_list("region__parent", "region")
+        .distinct()
+    )
+    return {pk: parent for pk, parent in parents.items() if holding[parent.pk] > 1}
