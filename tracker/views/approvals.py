@@ -18,6 +18,7 @@ from tracker.forms import CloseYearForm, ReasonForm
 from tracker.models import Department, FigureMessage, Plan, ProgressEntry, display_user
 from tracker.reminders import deadlines, todo
 from tracker.reminders import mail as notify
+from tracker.views.common import administered_plan
 
 Action = ProgressEntry.Action
 
@@ -42,10 +43,13 @@ def _change(before, entry) -> str:
 
 
 def approvals(request):
-    require_admin(request.user)
+    """What waits for the administrator: the submitted figures and the years of the plans
+    of their region (of every region, for an administrator of all)."""
+    require_admin(request.user, anywhere=True)
     # Each figure once, with the target of the latest plan of its region that reads it.
     pending = list(
-        ProgressEntry.objects.filter(state=ProgressEntry.State.SUBMITTED)
+        ProgressEntry.objects.administered_by(request.user)
+        .filter(state=ProgressEntry.State.SUBMITTED)
         .select_related("series__indicator", "entered_by")
         .prefetch_related(
             Prefetch("messages", queryset=FigureMessage.objects.select_related("author"))
@@ -76,7 +80,7 @@ def approvals(request):
         key = (entry.target.lead_department, entry.year)
         groups.setdefault(key, []).append((entry, before, change, lock))
     plans = []
-    for plan in Plan.objects.with_closed_years():
+    for plan in Plan.objects.administered_by(request.user).with_closed_years():
         closed = plan.closed_by_year()
         dues = deadlines.last_dues(plan)
         years = [
@@ -96,7 +100,7 @@ def approvals(request):
 
 @require_POST
 def approve(request):
-    require_admin(request.user)
+    require_admin(request.user, anywhere=True)
     picked = []
     for value in request.POST.getlist("entry"):
         pk, _sep, version = value.partition(":")
@@ -107,7 +111,8 @@ def approve(request):
         messages.info(request, _("Nothing was approved: no figure was ticked."))
         return redirect("tracker:approvals")
     entries = (
-        ProgressEntry.objects.select_related("series__indicator", "entered_by")
+        ProgressEntry.objects.administered_by(request.user)
+        .select_related("series__indicator", "entered_by")
         .with_targets()
         .in_bulk([pk for pk, _v in picked])
     )
@@ -163,6 +168,14 @@ def _reasoned(request, action, *args, **kwargs):
     return True
 
 
+def _administered_entry(request, pk) -> ProgressEntry:
+    """The figure `pk` for its region's administrators: a 403 for anyone who administers no
+    region, a 404 for another region's figure, as for one that does not exist."""
+    require_admin(request.user, anywhere=True)
+    figures = ProgressEntry.objects.administered_by(request.user).with_targets()
+    return get_object_or_404(figures, pk=pk)
+
+
 def _posted_version(request) -> int:
     version = whole_number(request.POST.get("version", ""))
     return -1 if version is None else version
@@ -170,8 +183,7 @@ def _posted_version(request) -> int:
 
 @require_POST
 def return_entry(request, pk):
-    require_admin(request.user)
-    entry = get_object_or_404(ProgressEntry.objects.with_targets(), pk=pk)
+    entry = _administered_entry(request, pk)
     if _reasoned(request, workflow.return_entry, entry, version=_posted_version(request)):
         messages.success(request, _("Returned to the reporter with your reason."))
     return redirect("tracker:approvals")
@@ -179,8 +191,7 @@ def return_entry(request, pk):
 
 def reopen_entry(request, pk):
     """Reopen an approved figure with a reason; asked for on a page of its own (GET)."""
-    require_admin(request.user)
-    entry = get_object_or_404(ProgressEntry.objects.with_targets(), pk=pk)
+    entry = _administered_entry(request, pk)
     from_entry_page = request.GET.get("from") == "entry" or request.POST.get("from") == "entry"
     if request.method == "POST":
         if _reasoned(request, workflow.reopen, entry, version=_posted_version(request)):
@@ -202,8 +213,7 @@ def close_year(request, slug, year):
     """Closing a year first lists what it still lacks (figures missing, figures not
     approved) and asks to confirm; a year that cannot be closed yet says why, and offers
     no button (`writes.close_lock`)."""
-    require_admin(request.user)
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = administered_plan(request, slug)
     form = CloseYearForm(request.POST or None)
     lock = writes.close_lock(plan, year)
     if request.method == "POST" and "confirm" in request.POST and form.is_valid():
@@ -224,8 +234,7 @@ def close_year(request, slug, year):
 
 @require_POST
 def reopen_year(request, slug, year):
-    require_admin(request.user)
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = administered_plan(request, slug)
     if _reasoned(request, writes.reopen_year, plan, year):
         messages.success(request, _("Year %(year)s is open again.") % {"year": year})
     return redirect("tracker:approvals")
@@ -235,8 +244,7 @@ def reopen_year(request, slug, year):
 def remind_departments(request, slug):
     """Remind one department (`department`), or every department with figures outstanding,
     of a year's figures, now; then say who was reminded and who was not, and why."""
-    require_admin(request.user)
-    plan = get_object_or_404(Plan.objects.with_closed_years(), slug=slug)
+    plan = administered_plan(request, slug, Plan.objects.with_closed_years())
     back = redirect("tracker:departments", slug=plan.slug)
     year = whole_number(request.POST.get("year", ""))
     lock = plan.reporting_lock(year) if year is not None else _("Choose a year.")
