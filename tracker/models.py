@@ -105,10 +105,10 @@ class RegionQuerySet(AnnouncingQuerySet):
     def get_by_natural_key(self, code):
         return self.get(code=code)
 
-    def within(self, region) -> RegionQuerySet:
+    def within(self, region_id: int) -> RegionQuerySet:
         """The region and every region below it (a province, its prefectures and their
         county-level units: three levels), in one query."""
-        return self.filter(Q(pk=region.pk) | Q(parent=region.pk) | Q(parent__parent=region.pk))
+        return self.filter(Q(pk=region_id) | Q(parent=region_id) | Q(parent__parent=region_id))
 
     def overseen_by(self, user) -> RegionQuerySet:
         """The regions whose pages of their regions `user` may read (`rights.oversees`)."""
@@ -119,7 +119,7 @@ class RegionQuerySet(AnnouncingQuerySet):
         mine = region_of(user)
         if mine is None:
             return self
-        return self.filter(Q(pk=mine) | Q(parent=mine) | Q(parent__parent=mine))
+        return self.within(mine)
 
 
 class Region(models.Model):
