@@ -39,7 +39,7 @@ def roles(transactional_db):
     transactional test's flush removed."""
     from django.contrib.auth.models import Group
 
-    for name in ("administrators", "reporters"):
+    for name in ("administrators", "reporters", "viewers"):
         Group.objects.get_or_create(name=name)
 
 

@@ -8,8 +8,17 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from tracker.figures.rights import ADMINISTRATORS, REPORTERS
-from tracker.models import Area, Department, Indicator, Plan, ProgressEntry, Region, Target
+from tracker.figures.rights import ADMINISTRATORS, REPORTERS, VIEWERS
+from tracker.models import (
+    Area,
+    Department,
+    Indicator,
+    Plan,
+    Profile,
+    ProgressEntry,
+    Region,
+    Target,
+)
 
 _counter = itertools.count(1)
 PASSWORD = "correct-horse-battery"
@@ -101,7 +110,9 @@ def make_entry(target: Target, year: int, value=None, **fields) -> ProgressEntry
     return ProgressEntry.objects.create(target=target, year=year, **fields)
 
 
-def make_user(username: str, *, role: str | None = None, departments=(), **fields):
+def make_user(username: str, *, role: str | None = None, departments=(), region=None, **fields):
+    """A user in a role (admin, reporter, viewer), of `region` (an administrator's or
+    viewer's; none: every region) and members of `departments`."""
     user = get_user_model().objects.create_user(username, password=PASSWORD, **fields)
     if role == "admin":
         user.groups.add(Group.objects.get(name=ADMINISTRATORS))
@@ -109,6 +120,10 @@ def make_user(username: str, *, role: str | None = None, departments=(), **field
         user.save()
     elif role == "reporter":
         user.groups.add(Group.objects.get(name=REPORTERS))
+    elif role == "viewer":
+        user.groups.add(Group.objects.get(name=VIEWERS))
+    if region is not None:
+        Profile.objects.create(user=user, region=region)
     for department in departments:
         department.members.add(user)
     return user

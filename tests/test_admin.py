@@ -345,6 +345,9 @@ def account_form(account, **changes) -> dict:
         "date_joined_1": joined.strftime("%H:%M:%S"),
         "last_login_0": "",
         "last_login_1": "",
+        # The region's inline: none given, the account keeps every region.
+        "profile-TOTAL_FORMS": "0",
+        "profile-INITIAL_FORMS": "0",
     }
     return {**data, **changes}
 
@@ -449,12 +452,13 @@ def test_role_groups_are_named_in_the_readers_language(admin_client, demo_plan):
     change = reverse("admin:auth_user_change", args=[tongji.pk])
     form = admin_client.get(change).context["adminform"].form
     labels = {label for _pk, label in form.fields["groups"].choices}
-    assert labels == {"管理员", "填报员"}
+    assert labels == {"管理员", "填报员", "查阅员"}
     english(admin_client)
     form = admin_client.get(change).context["adminform"].form
     assert {label for _pk, label in form.fields["groups"].choices} == {
         "administrators",
         "reporters",
+        "viewers",
     }
 
 

@@ -96,3 +96,47 @@ def test_the_demo_as_served_asks_only_for_the_year_still_open(db, client):
     home = client.get("/").content.decode()
     assert "<strong>2025</strong>" in home
     assert not any(f"<strong>{year}</strong>" in home for year in demo.SETTLED_YEARS)
+
+
+def test_the_demo_as_served_is_chaoyang_with_its_seven_units(db):
+    """`load_demo` adds a sample plan of each of 朝阳市's other units, labelled, beside
+    凌源市's real plan; the prefecture's administrator reads their approved figures only."""
+    from django.core.management import call_command
+
+    from tracker.figures.rights import administers, oversees, region_of
+    from tracker.models import Region
+
+    call_command("load_demo", stdout=io.StringIO())
+    counts = (ProgressEntry.objects.count(), Plan.objects.count(), ClosedYear.objects.count())
+    call_command("load_demo", stdout=io.StringIO())  # again: nothing added twice
+    assert (ProgressEntry.objects.count(), Plan.objects.count(), ClosedYear.objects.count()) == (
+        counts
+    )
+    prefecture = Region.objects.get(code=demo.PREFECTURE)
+    units = {r.code: r for r in prefecture.children.all()}
+    assert set(units) == {"211302", "211303", "211321", "211322", "211324", "211381", "211382"}
+    for code, region in units.items():
+        plans = list(Plan.objects.filter(region=region))
+        assert plans, region
+        if code == "211382":
+            continue
+        (plan,) = plans
+        assert "示例数据" in plan.name and plan.description.startswith("示例数据")
+        figures = ProgressEntry.objects.of_plan(plan)
+        assert figures.filter(year=2025).exclude(state="approved").exists()
+        assert all(e.is_sample and e.note.startswith("示例数据") for e in figures)
+        assert {t.code for t in plan.targets.all()} >= {"GDP", "RD-SHARE", "FOREST-COVERAGE"}
+    assert Target.objects.filter(plan__slug=demo.PLAN_SLUG).count() == 11  # the seed's
+
+    users = get_user_model().objects
+    chaoyang, beipiao_admin = users.get(username="chaoyang"), users.get(username="beipiao_admin")
+    lingyuan_admin = users.get(username=demo.ADMIN[0])
+    assert region_of(chaoyang) == prefecture.pk and oversees(chaoyang, units["211381"])
+    assert not administers(chaoyang, units["211381"].pk)
+    assert administers(beipiao_admin, units["211381"].pk)
+    assert not administers(lingyuan_admin, units["211381"].pk)
+    assert users.get(username="beipiao").departments.get().region == units["211381"]
+    seen = ProgressEntry.objects.visible_to(chaoyang).filter(series__region=units["211381"])
+    assert set(seen.values_list("state", flat=True)) == {"approved"}
+    for username in ("chaoyang", "beipiao_admin", "beipiao"):
+        assert authenticate(username=username, password=demo.PASSWORD) is not None

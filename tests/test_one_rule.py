@@ -108,6 +108,7 @@ OTHER_USES_OF_CLOSED_YEARS = {
     "figures/writes.py": "closes and reopens a year, under its lock",
     "admin.py": "registers the read-only list of closed years",
     "admin_users.py": "whether an account closed a year, before it is deleted",
+    "demo.py": "writes the sample units' settled years as sample rows",
 }
 
 

@@ -71,21 +71,28 @@ def _save(target, year, user, value, *, submit=False, note="", evidence=None, fl
 
 @pytest.fixture
 def planted(db, settings, tmp_path):
-    """A plan whose lead department (统计局) has figures in every state but approved, one
-    target co-led by 科技局 without and one with the right to enter, an evaluation frozen
-    over them, a change since, and imports waiting."""
     settings.MEDIA_ROOT = tmp_path
+    return plant()
+
+
+def plant(region=None, prefix: str = "") -> dict:
+    """A plan (of `region`, else a test county of its own) whose lead department (统计局)
+    has figures in every state but approved, one target co-led by 科技局 without and one
+    with the right to enter, an evaluation frozen over them, a change since, and imports
+    waiting. `prefix` starts the user names."""
+    where = {"region": region} if region is not None else {}
     lead, other_dept = (
-        factory.make_department(name="统计局"),
-        factory.make_department(name="科技局"),
+        factory.make_department(name="统计局", **where),
+        factory.make_department(name="科技局", **where),
     )
-    owner = factory.make_user("tongji", role="reporter", departments=[lead])
-    other = factory.make_user("keji", role="reporter", departments=[other_dept])
-    admin = factory.make_user("boss", role="admin")
-    plan = factory.make_plan()
-    # The plan's region has a parent, whose pages compare its regions.
-    plan.region.parent = factory.make_region("上级市", level="prefecture")
-    plan.region.save()
+    owner = factory.make_user(f"{prefix}tongji", role="reporter", departments=[lead])
+    other = factory.make_user(f"{prefix}keji", role="reporter", departments=[other_dept])
+    admin = factory.make_user(f"{prefix}boss", role="admin", region=region)
+    plan = factory.make_plan(**where)
+    if region is None:
+        # The plan's region has a parent, whose pages compare its regions.
+        plan.region.parent = factory.make_region("上级市", level="prefecture")
+        plan.region.save()
     area = factory.make_area(plan)
     common = dict(area=area, lead_department=lead, decimal_places=3)
     t1 = factory.make_target(plan, code="SECRET", **common)

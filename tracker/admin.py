@@ -23,7 +23,7 @@ from simple_history import admin as history_admin
 from tracker.figures import plausibility, workflow
 from tracker.figures.history import shown_reason
 from tracker.figures.numbers import whole_number
-from tracker.figures.rights import ANY_ADMINISTRATOR
+from tracker.figures.rights import ANY_ADMINISTRATOR, is_admin, region_of
 from tracker.forms import carries_growth, checked_growth, clean_figure
 from tracker.indicators import derived
 from tracker.models import (
@@ -59,19 +59,85 @@ class SimpleHistoryAdmin(history_admin.SimpleHistoryAdmin):
     history_list_display = ["reason_shown"]
 
     def history_view(self, request, object_id, extra_context=None):
-        if whole_number(unquote(object_id)) is None:
+        if self._hidden(request, object_id):
             raise Http404
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if whole_number(unquote(object_id)) is None or whole_number(unquote(version_id)) is None:
+        if self._hidden(request, object_id) or whole_number(unquote(version_id)) is None:
             raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _hidden(self, request, object_id) -> bool:
+        """Whether the object's history is not the user's: an id that is no key, or a row
+        that exists but is not in what they may see here (`get_queryset`: another region's,
+        a figure not approved of another department); simple_history itself looks the row
+        up unfiltered."""
+        pk = whole_number(unquote(object_id))
+        if pk is None:
+            return True
+        rows = self.model._default_manager.filter(pk=pk)
+        return rows.exists() and not self.get_queryset(request).filter(pk=pk).exists()
 
     @admin.display(description=_("why, in your language"))
     def reason_shown(self, record):
         """A history record's reason in the reader's language (`history_list_display`)."""
         return shown_reason(record.history_change_reason)
+
+
+class InRegion:
+    """What an administrator of one region sees and changes here: the rows of its own
+    region's plans (`rights.administers`), as on the app's pages; another region's are
+    neither listed nor opened (404), nor offered in a choice. An administrator of every
+    region (a superuser, or one whose profile names no region) sees all."""
+
+    region_path = "plan__region"
+    CHOICES = {"plan": "region", "target": "plan__region", "region": "pk", "department": "region"}
+
+    def _mine(self, request) -> int | None | bool:
+        """The region to keep, None for every region, False for none."""
+        if not is_admin(request.user):
+            return False
+        return region_of(request.user)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        mine = self._mine(request)
+        if mine is None:
+            return queryset
+        if mine is False:
+            return queryset.none()
+        return queryset.filter(**{self.region_path: mine})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        mine = self._mine(request)
+        path = self.CHOICES.get(db_field.name)
+        if field is not None and path and mine is not None:
+            field.queryset = field.queryset.filter(**{path: mine or 0})
+        return field
+
+
+class EveryRegionOnly:
+    """What serves every region (the regions themselves, the indicator catalogue) is changed
+    by administrators of every region only; one of a single region reads it."""
+
+    def _of_every_region(self, request) -> bool:
+        return region_of(request.user) is None
+
+    def has_add_permission(self, request, *args):
+        return self._of_every_region(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return self._of_every_region(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._of_every_region(request) and super().has_delete_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or super().has_change_permission(
+            request, obj
+        )
 
 
 class ForgetsOnce:
@@ -194,7 +260,8 @@ class PlanAdminForm(forms.ModelForm):
 
 
 @admin.register(Plan)
-class PlanAdmin(ForgetsOnce, admin.ModelAdmin):
+class PlanAdmin(InRegion, ForgetsOnce, admin.ModelAdmin):
+    region_path = "region"
     list_display = [
         "name",
         "slug",
@@ -248,7 +315,7 @@ class AreaInPlanFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Area)
-class AreaAdmin(ForgetsOnce, admin.ModelAdmin):
+class AreaAdmin(InRegion, ForgetsOnce, admin.ModelAdmin):
     """Areas plan by plan: a plan started from another repeats its areas' names."""
 
     list_display = ["name", "name_en", "plan", "order"]
@@ -260,7 +327,8 @@ class AreaAdmin(ForgetsOnce, admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(ForgetsOnce, admin.ModelAdmin):
+class DepartmentAdmin(InRegion, ForgetsOnce, admin.ModelAdmin):
+    region_path = "region"
     list_display = ["name", "name_en", "region", "member_count", "is_sample"]
     list_filter = ["region"]
     list_select_related = ["region"]
@@ -319,6 +387,10 @@ class ProgressEntryInline(admin.TabularInline):
     fields = ["year", "figure", "growth_rate", "quality", "source", "state", "lock"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        # Those the user may see (`ProgressEntry.objects.visible_to`), as everywhere.
+        return super().get_queryset(request).visible_to(request.user)
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -346,7 +418,7 @@ def _status_years():
 
 
 @admin.register(Region)
-class RegionAdmin(ForgetsOnce, admin.ModelAdmin):
+class RegionAdmin(EveryRegionOnly, ForgetsOnce, admin.ModelAdmin):
     list_display = ["code", "name", "name_en", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name", "name_en"]
@@ -371,7 +443,7 @@ class IndicatorAdminForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ForgetsOnce, admin.ModelAdmin):
+class IndicatorAdmin(EveryRegionOnly, ForgetsOnce, admin.ModelAdmin):
     list_display = [
         "code",
         "name",
@@ -433,7 +505,7 @@ class TargetAdminForm(PlainDecimalsForm):
 
 
 @admin.register(Target)
-class TargetAdmin(ForgetsOnce, SimpleHistoryAdmin):
+class TargetAdmin(InRegion, ForgetsOnce, SimpleHistoryAdmin):
     list_display = ["code", "name", "plan", "area", "kind", "nature", "lead_department", "status"]
     list_display_links = ["code", "name"]
     list_filter = ["plan", ("area", AreaInPlanFilter), "lead_department", "kind", "nature"]
@@ -902,6 +974,11 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
         form = super().get_form(request, obj, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})
 
+    def get_queryset(self, request):
+        # The figures the user may see (`ProgressEntry.objects.visible_to`): another
+        # region's unapproved ones are not found here either.
+        return super().get_queryset(request).visible_to(request.user)
+
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
@@ -975,7 +1052,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClosedYear)
-class ClosedYearAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class ClosedYearAdmin(InRegion, SimpleHistoryAdmin, ReadOnlyAdmin):
+    region_path = "region"
     """Years are closed and reopened (with a reason) on the approvals page, not here."""
 
     list_display = ["plan", "year", "closed_by", "closed_at", "reason"]
@@ -989,7 +1067,7 @@ class ClosedYearAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(ReadOnlyAdmin):
+class ImportBatchAdmin(InRegion, ReadOnlyAdmin):
     """Imports are reverted on the import page, which checks the figures and the years."""
 
     def has_delete_permission(self, request, obj=None):
@@ -1011,7 +1089,7 @@ class ImportBatchAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PendingImport)
-class PendingImportAdmin(ReadOnlyAdmin):
+class PendingImportAdmin(InRegion, ReadOnlyAdmin):
     list_display = ["file_name", "kind", "plan", "user", "created_at"]
     exclude = ["payload"]
 
@@ -1020,7 +1098,7 @@ class PendingImportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
+class DeadlineAdmin(InRegion, admin.ModelAdmin):
     list_display = ["plan", "year", "target", "due", "note"]
     list_filter = ["plan", "year"]
     search_fields = ["plan__name", "target__code", "target__name", "note"]
@@ -1055,7 +1133,7 @@ class FrozenTargetInline(admin.TabularInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(InRegion, admin.ModelAdmin):
     """Frozen as published: nobody edits one; only a superuser deletes one, giving a reason."""
 
     list_display = ["title", "plan", "kind", "year", "date", "frozen_by", "frozen_at"]
@@ -1100,7 +1178,7 @@ class EvaluationAdmin(admin.ModelAdmin):
 
 
 @admin.register(EvaluationDeletion)
-class EvaluationDeletionAdmin(ReadOnlyAdmin):
+class EvaluationDeletionAdmin(InRegion, ReadOnlyAdmin):
     list_display = [
         "description",
         "plan",

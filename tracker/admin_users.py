@@ -21,8 +21,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from tracker.figures.rights import ADMINISTRATORS, REPORTERS
-from tracker.models import ClosedYear, ImportBatch, ProgressEntry
+from tracker.figures.rights import ADMINISTRATORS, REPORTERS, VIEWERS, region_of
+from tracker.models import ClosedYear, ImportBatch, Profile, ProgressEntry, Region
 
 User = get_user_model()
 POWERS = ["is_superuser", "is_staff", "user_permissions"]
@@ -30,6 +30,7 @@ POWERS = ["is_superuser", "is_staff", "user_permissions"]
 ROLE_NAMES = {
     ADMINISTRATORS: gettext_lazy("administrators"),
     REPORTERS: gettext_lazy("reporters"),
+    VIEWERS: gettext_lazy("viewers"),
 }
 OWN_ACCOUNT = gettext_lazy(
     "You cannot deactivate or delete your own account, nor take away your own role: "
@@ -74,17 +75,47 @@ def deactivate(modeladmin, request, queryset):
         modeladmin.message_user(request, _("No account was deactivated."), messages.WARNING)
 
 
+class RegionInline(admin.StackedInline):
+    """The account's region: where an administrator acts and what a viewer reads. An
+    administrator of one region gives accounts their own region or one below it, never
+    none (which would be every region)."""
+
+    model = Profile
+    fields = ["region"]
+    can_delete = False
+    max_num = 1
+    verbose_name = verbose_name_plural = gettext_lazy("region")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "region" and region_of(request.user) is not None:
+            kwargs["queryset"] = Region.objects.overseen_by(request.user)
+            kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class AccountAdmin(UserAdmin):
     actions = [deactivate]
+    inlines = [RegionInline]
     list_display = ["username", "full_name", "email", "role", "department_names", "is_active"]
     list_filter = ["is_active", ("groups", RoleFilter), "departments", "is_staff", "is_superuser"]
+
+    def get_inlines(self, request, obj):
+        # The region is given on the account's page, after its name and password.
+        return self.inlines if obj is not None else []
 
     def get_queryset(self, request):
         # The list's role and department columns read each from one query for the page.
         accounts = super().get_queryset(request).prefetch_related("groups", "departments")
         if request.user.is_superuser:
             return accounts
-        return accounts.filter(is_superuser=False)
+        accounts = accounts.filter(is_superuser=False)
+        if region_of(request.user) is None:
+            return accounts
+        # An administrator of one region: the accounts of that region and those below it.
+        regions = Region.objects.overseen_by(request.user)
+        return accounts.filter(
+            Q(profile__region__in=regions) | Q(departments__region__in=regions)
+        ).distinct()
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -108,13 +139,14 @@ class AccountAdmin(UserAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:
-            kwargs["queryset"] = Group.objects.filter(name__in=[ADMINISTRATORS, REPORTERS])
+            kwargs["queryset"] = Group.objects.filter(name__in=[ADMINISTRATORS, REPORTERS, VIEWERS])
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name == "groups":
             field.label_from_instance = group_label
             field.help_text = _(
-                "Administrators run the plans and use this admin (their staff status follows "
-                "the role); reporters enter their departments' figures."
+                "Administrators run the plans of their region and use this admin (their staff "
+                "status follows the role); reporters enter their departments' figures; viewers "
+                "read the approved figures of their region and the regions below it."
             )
         return field
 
@@ -125,6 +157,12 @@ class AccountAdmin(UserAdmin):
         an administrator."""
         super().save_related(request, form, formsets, change)
         account = form.instance
+        mine = region_of(request.user)
+        if mine is not None and Profile.objects.filter(user=account, region=None).exists():
+            # An administrator of one region makes no account of every region.
+            Profile.objects.filter(user=account).update(region=mine)
+        elif mine is not None and not Profile.objects.filter(user=account).exists():
+            Profile.objects.create(user=account, region_id=mine)
         administrator = account.groups.filter(name=ADMINISTRATORS).exists()
         staff = administrator or (request.user.is_superuser and account.is_staff)
         if account.is_staff != staff:

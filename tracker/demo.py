@@ -31,6 +31,7 @@ from django.utils import timezone
 from tracker.figures import writes
 from tracker.figures.rights import ADMINISTRATORS, REPORTERS
 from tracker.models import (
+    ClosedYear,
     Deadline,
     Department,
     Explanation,
@@ -343,3 +344,268 @@ def _figures(target: Target, reporter, admin) -> None:
                 year=year,
                 defaults={"text": text, "author": reporter, "author_name": display_user(reporter)},
             )
+
+
+# -- 朝阳市 and its county-level units (示例数据) ----------------------------------------------
+
+PREFECTURE = "211300"
+# code: (plan slug, English name) of each county-level unit with a sample plan; 凌源市 keeps
+# the seed's real plan.
+COUNTIES = {
+    "211302": ("shuangta-14th", "Shuangta"),
+    "211303": ("longcheng-14th", "Longcheng"),
+    "211321": ("chaoyangxian-14th", "Chaoyang County"),
+    "211322": ("jianping-14th", "Jianping"),
+    "211324": ("kazuo-14th", "Kazuo"),
+    "211381": ("beipiao-14th", "Beipiao"),
+}
+# Invented 2020 figures of each unit, in the order of COUNTY_TARGETS: GDP (亿元), budget
+# revenue (亿元), county rank (none for a district), R&D share (%), urban population (万人),
+# per-capita disposable income (元), forest coverage (%).
+COUNTY_2020 = {
+    "211302": ("210.5", "12.8", None, "1.10", "38.20", "36800", "28.50"),
+    "211303": ("118.4", "7.6", None, "0.90", "22.60", "33100", "30.20"),
+    "211321": ("132.7", "6.9", "48", "0.60", "9.80", "17600", "36.40"),
+    "211322": ("141.2", "8.1", "41", "0.70", "16.40", "19200", "33.80"),
+    "211324": ("98.6", "5.2", "55", "0.50", "10.90", "18400", "38.60"),
+    "211381": ("166.3", "9.4", "36", "0.80", "24.80", "21500", "34.70"),
+}
+# Each unit's invented yearly change: a share of the year before for amounts, points for
+# shares, places gained every other year for a rank.
+COUNTY_PACE = {
+    "211302": ("0.062", "0.071", "0", "0.06", "0.012", "0.058", "0.20"),
+    "211303": ("0.048", "0.052", "0", "0.04", "0.010", "0.055", "0.30"),
+    "211321": ("0.071", "0.083", "3", "0.05", "0.018", "0.072", "0.60"),
+    "211322": ("0.055", "0.060", "2", "0.03", "0.015", "0.066", "0.40"),
+    "211324": ("0.038", "0.041", "1", "0.02", "0.008", "0.061", "0.50"),
+    "211381": ("0.066", "0.090", "4", "0.07", "0.016", "0.069", "0.45"),
+}
+# How far each unit's sample goals of levels lie beyond (above 1) or short of its own pace:
+# some units reach them, some do not.
+COUNTY_AMBITION = {
+    "211302": "0.98",
+    "211303": "1.03",
+    "211321": "0.96",
+    "211322": "1.00",
+    "211324": "1.05",
+    "211381": "0.99",
+}
+FOREST = {
+    "code": "FOREST-COVERAGE",
+    "name": "森林覆盖率",
+    "name_en": "Forest coverage",
+    "unit": "%",
+    "unit_en": "%",
+    "measure": "share",
+    "decimal_places": 2,
+    "source": "自然资源局",
+}
+# code, area, kind, goal (a factor for multiples, else a value; None: as COUNTY_GOALS)
+COUNTY_TARGETS = [
+    ("GDP", "综合经济实力", "multiple", "1.4"),
+    ("BUDGET-REVENUE", "综合经济实力", "multiple", "1.5"),
+    ("COUNTY-RANK", "综合经济实力", "rank", None),
+    ("RD-SHARE", "开放创新", "level", None),
+    ("URBAN-POPULATION", "城乡建设", "level", None),
+    ("INCOME-GROWTH", "民生保障", "level", None),
+    ("FOREST-COVERAGE", "生态环境", "level", None),
+]
+AREAS_EN = {
+    "综合经济实力": "Overall economic strength",
+    "开放创新": "Openness and innovation",
+    "城乡建设": "Urban and rural development",
+    "民生保障": "Livelihood",
+    "生态环境": "Ecological environment",
+}
+# The 2025 figures still in the workflow in each unit's sample: (code, state).
+COUNTY_2025_OPEN = [("GDP", S), ("BUDGET-REVENUE", D), ("URBAN-POPULATION", S)]
+COUNTY_ACCOUNTS = {
+    # username: (name, role, region code)
+    "chaoyang": ("朝阳市发改委管理员（示例）", "prefecture", PREFECTURE),
+    "beipiao_admin": ("北票市管理员（示例）", "county", "211381"),
+    "beipiao": ("北票市统计局填报员（示例）", "reporter", "211381"),
+}
+COUNTY_NOTE = "示例数据：为演示朝阳市各县（市、区）的对比而编造，并非统计数据。"
+
+
+def load_region() -> list[tuple[str, str, str]]:
+    """朝阳市 with its county-level units, as `load_demo` shows them: a sample plan of each
+    unit but 凌源市 (whose plan is the seed's), their sample figures, and the accounts of
+    the prefecture and of 北票市; 凌源市's administrator `admin` administers 凌源市 alone.
+    Safe to run again. Kept out of `load`, so tests of the seed plan see one region.
+    Returns (user name, password, role) for each account it adds."""
+    from tracker.models import Area, Profile, Region
+    from tracker.regions.divisions import KNOWN, region_for
+
+    with transaction.atomic(), store.batch():
+        prefecture = Region.objects.get(code=PREFECTURE)
+        Profile.objects.update_or_create(
+            user=get_user_model().objects.get(username=ADMIN[0]),
+            defaults={"region": Plan.objects.get(slug=PLAN_SLUG).region},
+        )
+        forest, _ = Indicator.objects.get_or_create(code=FOREST["code"], defaults=FOREST)
+        accounts = _region_accounts(prefecture)
+        for code, (slug, name_en) in COUNTIES.items():
+            if not Plan.objects.filter(slug=slug).exists():
+                _county_plan(region_for(Region, KNOWN[code][0]), slug, name_en, Area, forest)
+        _close_county_years()
+    return accounts
+
+
+def _region_accounts(prefecture) -> list[tuple[str, str, str]]:
+    from tracker.models import Profile, Region
+    from tracker.regions.divisions import KNOWN, region_for
+
+    admins = Group.objects.get(name=ADMINISTRATORS)
+    reporters = Group.objects.get(name=REPORTERS)
+    accounts = []
+    for username, (name, role, code) in COUNTY_ACCOUNTS.items():
+        region = region_for(Region, KNOWN[code][0])
+        group = reporters if role == "reporter" else admins
+        user = _user(username, first_name=name, group=group, staff=role != "reporter")
+        if role == "reporter":
+            department, _ = Department.objects.get_or_create(
+                name="统计局",
+                region=region,
+                defaults={"name_en": "Statistics Bureau", "is_sample": True},
+            )
+            department.members.add(user)
+            accounts.append((username, PASSWORD, f"{region.name}统计局填报员 reporter"))
+        else:
+            Profile.objects.update_or_create(user=user, defaults={"region": region})
+            accounts.append((username, PASSWORD, f"{region.name}管理员 administrator"))
+    return accounts
+
+
+def _county_plan(region, slug: str, name_en: str, Area, forest) -> Plan:
+    """One unit's sample plan: seven goals, the 2020-2024 figures approved and 2025's
+    approved but for a few still in the workflow."""
+    plan = Plan.objects.create(
+        slug=slug,
+        name=f"{region.name}“十四五”规划（示例数据）",
+        name_en=f"{name_en} 14th Five-Year Plan (sample data)",
+        region=region,
+        baseline_year=2020,
+        start_year=2021,
+        end_year=2025,
+        description=COUNTY_NOTE,
+    )
+    department, _ = Department.objects.get_or_create(
+        name="统计局", region=region, defaults={"name_en": "Statistics Bureau", "is_sample": True}
+    )
+    reporter = department.members.first()
+    admin = get_user_model().objects.filter(profile__region=region).first()
+    base, pace = COUNTY_2020[region.code], COUNTY_PACE[region.code]
+    areas = {}
+    for order, (code, area_name, kind, goal) in enumerate(COUNTY_TARGETS, start=1):
+        index = [t[0] for t in COUNTY_TARGETS].index(code)
+        if base[index] is None:
+            continue  # a district is not ranked among the province's counties
+        if area_name not in areas:
+            areas[area_name] = Area.objects.create(
+                plan=plan, name=area_name, name_en=AREAS_EN[area_name], order=len(areas) + 1
+            )
+        indicator = forest if code == forest.code else Indicator.objects.get(code=code)
+        target = _county_target(plan, areas[area_name], indicator, kind, goal, order, department)
+        target._history_user = admin
+        target.save()
+        values = _county_values(base[index], pace[index], indicator)
+        open_states = dict(COUNTY_2025_OPEN)
+        for year, value in values.items():
+            state = open_states.get(code, A) if year == 2025 else A
+            _county_figure(target, year, value, state, reporter or admin)
+    return plan
+
+
+def _county_target(plan, area, indicator, kind, goal, order, department) -> Target:
+    base = COUNTY_2020[plan.region.code]
+    index = [t[0] for t in COUNTY_TARGETS].index(indicator.code)
+    start = Decimal(base[index])
+    if kind == "multiple":
+        factor, value = Decimal(goal), None
+    elif kind == "rank":
+        factor, value = None, max(Decimal(1), start - 10)
+    else:
+        factor = None
+        pace = Decimal(COUNTY_PACE[plan.region.code][index])
+        ambition = Decimal(COUNTY_AMBITION[plan.region.code])
+        if indicator.measure == "share":
+            value = (start + pace * 5 * ambition).quantize(start)
+        else:
+            value = (start * (1 + pace) ** 5 * ambition).quantize(start)
+    target = Target(
+        plan=plan,
+        area=area,
+        indicator=indicator,
+        code=indicator.code,
+        order=order,
+        name=indicator.name,
+        name_en=indicator.name_en,
+        unit=indicator.unit,
+        unit_en=indicator.unit_en,
+        kind=kind,
+        direction=Target.Direction.DECREASE if kind == "rank" else Target.Direction.INCREASE,
+        nature=Target.Nature.ANTICIPATORY,
+        baseline_year=plan.baseline_year,
+        target_value=value,
+        target_year=plan.end_year,
+        factor=factor,
+        decimal_places=indicator.decimal_places,
+        lead_department=department,
+        notes=COUNTY_NOTE,
+    )
+    target._change_reason = "示例数据 sample data"
+    return target
+
+
+def _county_values(start: str, pace: str | int, indicator) -> dict[int, Decimal]:
+    """Invented figures 2020-2025 from a 2020 figure and a yearly pace: a share of the year
+    before, added points for a share, places gained for a rank."""
+    value, values = Decimal(start), {}
+    places = Decimal(10) ** -indicator.decimal_places
+    for year in range(2020, 2026):
+        values[year] = value.quantize(places)
+        if indicator.measure == "rank":
+            value = max(Decimal(1), value - Decimal(pace) * (year % 2))
+        elif indicator.measure == "share":
+            value += Decimal(pace)
+        else:
+            value *= 1 + Decimal(pace)
+    return values
+
+
+def _county_figure(target: Target, year: int, value: Decimal, state: str, by) -> None:
+    if ProgressEntry.objects.filter(series=target.series_id, year=year).exists():
+        return
+    entry = ProgressEntry(
+        target=target,
+        year=year,
+        value=value,
+        quality=FIN if year < 2024 else (PRE if year == 2024 else EST),
+        state=state,
+        entered_by=by,
+        reviewed_by=by if state == A else None,
+        reviewed_at=timezone.now() if state == A else None,
+        is_sample=True,
+        note="示例数据",
+    )
+    entry._history_user = by
+    entry._change_reason = "示例数据 sample data"
+    entry.save()
+
+
+def _close_county_years() -> None:
+    """Close the sample units' settled years, as an office would have them by now. Written
+    as sample rows, like their figures: most units have no administrator to close them."""
+    for slug, _name in COUNTIES.values():
+        plan = Plan.objects.get(slug=slug)
+        closed = plan.closed_by_year()
+        for year in SETTLED_YEARS:
+            if year not in closed:
+                ClosedYear.objects.create(
+                    region=plan.region,
+                    plan=plan,
+                    year=year,
+                    closed_by_name="示例数据",
+                    reason=SETTLED_REASON,
+                )

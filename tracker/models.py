@@ -105,6 +105,22 @@ class RegionQuerySet(AnnouncingQuerySet):
     def get_by_natural_key(self, code):
         return self.get(code=code)
 
+    def within(self, region_id: int) -> RegionQuerySet:
+        """The region and every region below it (a province, its prefectures and their
+        county-level units: three levels), in one query."""
+        return self.filter(Q(pk=region_id) | Q(parent=region_id) | Q(parent__parent=region_id))
+
+    def overseen_by(self, user) -> RegionQuerySet:
+        """The regions whose pages of their regions `user` may read (`rights.oversees`)."""
+        from tracker.figures.rights import is_admin, is_viewer, region_of
+
+        if not (is_admin(user) or is_viewer(user)):
+            return self.none()
+        mine = region_of(user)
+        if mine is None:
+            return self
+        return self.within(mine)
+
 
 class Region(models.Model):
     """An administrative division (行政区划): a province, a prefecture or a county-level unit,
@@ -366,6 +382,15 @@ class PlanQuerySet(AnnouncingQuerySet):
                 "region__closed_years", queryset=ClosedYear.objects.select_related("closed_by")
             )
         )
+
+    def administered_by(self, user) -> PlanQuerySet:
+        """The plans `user` administers (`rights.administers`): of their region, or all."""
+        from tracker.figures.rights import is_admin, region_of
+
+        if not is_admin(user):
+            return self.none()
+        mine = region_of(user)
+        return self if mine is None else self.filter(region=mine)
 
     def with_final_evaluation(self) -> PlanQuerySet:
         """Annotate whether a final evaluation is frozen, for `Plan.phase()`."""
@@ -731,10 +756,19 @@ class TargetQuerySet(AnnouncingQuerySet):
 
     def editable_by(self, user) -> TargetQuerySet:
         """Targets whose figures `user` may enter (the same rule as `rights.can_enter`),
-        and so whose figures not yet approved they may see (`figures_visible_to`)."""
-        from tracker.figures.rights import is_admin
+        and so whose figures not yet approved they may see (`figures_visible_to`): an
+        administrator's region's (every region's, for one of all), and those that fall to
+        them as a reporter."""
+        from tracker.figures.rights import is_admin, region_of
 
-        return self if is_admin(user) else self.reported_by(user)
+        if not is_admin(user):
+            return self.reported_by(user)
+        mine = region_of(user)
+        if mine is None:
+            return self
+        return self.filter(
+            Q(plan__region=mine) | Q(pk__in=Target.objects.reported_by(user).values("pk"))
+        )
 
     def reported_by(self, user) -> TargetQuerySet:
         """Targets whose figures fall to `user` (the same rule as `rights.reports_for`):
@@ -757,10 +791,11 @@ class TargetQuerySet(AnnouncingQuerySet):
     def with_unapproved_visible(self, user) -> TargetQuerySet:
         """Each target annotated with `unapproved_visible`: whether `user` may see its
         figures not yet approved (`editable_by`), in the same query."""
-        from tracker.figures.rights import is_admin, is_reporter
+        from tracker.figures.rights import is_admin, is_reporter, region_of
 
-        if is_admin(user) or not is_reporter(user):
-            visible = models.Value(is_admin(user))
+        every = is_admin(user) and region_of(user) is None
+        if every or not (is_admin(user) or is_reporter(user)):
+            visible = models.Value(every)
         else:
             # One list of the user's targets for the whole query, not a lookup per row.
             mine = Q(pk__in=Target.objects.editable_by(user).values("pk"))
@@ -1327,25 +1362,38 @@ class ProgressEntryQuerySet(AnnouncingQuerySet):
         may enter (`figures_visible_to`)."""
         return self.filter(figures_visible_to(user))
 
+    def administered_by(self, user) -> ProgressEntryQuerySet:
+        """The figures `user` reviews (`rights.administers`): of their region, or all."""
+        from tracker.figures.rights import is_admin, region_of
+
+        if not is_admin(user):
+            return self.none()
+        mine = region_of(user)
+        return self if mine is None else self.filter(series__region=mine)
+
 
 def figures_visible_to(user, series: str = "series", computed: str = "computed") -> Q:
     """The one rule for which figures `user` sees, as a condition on rows with a figure's
     `state` that lead to its statistic by `series`: figures, their history records, an
     evaluation's frozen copies. Approved figures are everyone's; those not approved yet
-    are an administrator's and of whoever may enter them (`Target.objects.editable_by`,
-    `rights.can_enter`), nobody else's."""
-    from tracker.figures.rights import is_admin, is_reporter
+    are their region's administrators' and of whoever may enter them
+    (`Target.objects.editable_by`, `rights.can_enter`), nobody else's: a higher region's
+    administrators and viewers, and a sibling region's, see them once approved."""
+    from tracker.figures.rights import is_admin, is_reporter, region_of
 
+    visible = Q(state=ProgressEntry.State.APPROVED)
     if is_admin(user):
-        return Q()
-    approved = Q(state=ProgressEntry.State.APPROVED)
-    if not is_reporter(user):
-        return approved
-    editable = Target.objects.editable_by(user).values("series")
-    # A computed figure not yet approved is made of other departments' figures: an
-    # administrator's only.
-    typed = Q(**{computed: False}) if computed else Q()
-    return approved | (Q(**{f"{series}__in": editable}) & typed)
+        mine = region_of(user)
+        if mine is None:
+            return Q()
+        visible |= Q(**{f"{series}__region": mine})
+    if is_reporter(user):
+        editable = Target.objects.reported_by(user).values("series")
+        # A computed figure not yet approved is made of other departments' figures: an
+        # administrator's only.
+        typed = Q(**{computed: False}) if computed else Q()
+        visible |= Q(**{f"{series}__in": editable}) & typed
+    return visible
 
 
 class ProgressEntry(models.Model):
@@ -1544,11 +1592,12 @@ class ProgressEntry(models.Model):
         The one answer to "may this figure change", asked by every path (entry page,
         import, approvals, reopen, revert, admin). In order:
         1. the year: outside the plan, or closed;
-        2. the right: entering needs `rights.can_enter`, anything else an administrator;
+        2. the right: entering needs `rights.can_enter`, anything else an administrator of
+           the plan's region (`rights.administers`);
         3. the state: an approved figure changes only after a reopen; only submitted
            figures are approved or returned; only approved ones reopened.
         """
-        from tracker.figures.rights import can_enter, is_admin, is_reporter
+        from tracker.figures.rights import administers, can_enter, is_admin, is_reporter
 
         target = self.target
         lock = target.plan.year_lock(self.year)
@@ -1571,7 +1620,7 @@ class ProgressEntry(models.Model):
                 },
                 "forbidden",
             )
-        if action != self.Action.EDIT and not is_admin(user):
+        if action != self.Action.EDIT and not administers(user, target.plan.region_id):
             return Lock(_("Only administrators may do this."), "forbidden")
         state = self.state if self.pk else None
         if action == self.Action.EDIT and state == self.State.APPROVED and not self.reviewed_at:
@@ -1603,6 +1652,8 @@ class ProgressEntry(models.Model):
         return None
 
     def clean(self):
+        if self.target is None or self.year is None:
+            return  # the form says what is missing
         outside = self.target.plan.year_outside(self.year)
         if outside:
             raise ValidationError({"year": ValidationError(str(outside), code=outside.code)})
@@ -1758,11 +1809,14 @@ class ClosedYear(models.Model):
 
 class ImportBatchQuerySet(models.QuerySet):
     def visible_to(self, user) -> ImportBatchQuerySet:
-        """The uploads `user` may see listed: an administrator all, anyone else their own
-        (the file names and counts of another department's uploads are theirs)."""
-        from tracker.figures.rights import is_admin
+        """The uploads `user` may see listed: an administrator's to the plans of their
+        region (every plan's, for one of all: `Plan.objects.administered_by`), and anyone's
+        own (the file names and counts of another department's uploads are theirs)."""
+        from tracker.figures.rights import is_admin, region_of
 
-        return self if is_admin(user) else self.filter(imported_by=user)
+        if is_admin(user) and region_of(user) is None:
+            return self
+        return self.filter(Q(imported_by=user) | Q(plan__in=Plan.objects.administered_by(user)))
 
 
 class ImportBatch(models.Model):
@@ -1937,7 +1991,8 @@ class Deadline(models.Model):
 
 
 class Profile(models.Model):
-    """A user's own choices: the language of their mail and pages, and which mail they get."""
+    """A user's own choices: the language of their mail and pages, and which mail they get;
+    and, set by an administrator, the region they administer or view."""
 
     class Language(models.TextChoices):
         CHINESE = "zh-hans", "简体中文"
@@ -1961,6 +2016,19 @@ class Profile(models.Model):
         _("review notices"),
         default=True,
         help_text=_("Mail when a figure you entered is approved or returned."),
+    )
+    region = models.ForeignKey(
+        Region,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="profiles",
+        verbose_name=_("region"),
+        help_text=_(
+            "Administrators act on the plans of this region only; administrators and viewers "
+            "read the approved figures of this region and the regions below it. Empty: every "
+            "region (a superuser always has every region)."
+        ),
     )
 
     class Meta:

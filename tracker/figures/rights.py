@@ -1,8 +1,13 @@
-"""Who may do what: two roles, as Django groups created by a migration.
+"""Who may do what: three roles, as Django groups created by migrations, each in a region.
 
-Administrators define plans, approve figures and close years. Reporters enter the figures
-of the targets their department leads, or co-leads where the target lets co-departments
-enter. Each answer is read once per user object; `forget` reads them afresh.
+Administrators define plans, approve figures and close years, on the plans of their region
+(`Profile.region`; none set, or a superuser: every region). Viewers read the approved
+figures and standings of their region and the regions below it, and act on nothing.
+Reporters enter the figures of the targets their department (of a region) leads, or
+co-leads where the target lets co-departments enter. A higher region reads its regions'
+figures once approved, as everyone signed in does; what is not approved yet stays in the
+region that enters and approves it. Each answer is read once per user object; `forget`
+reads them afresh.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from django.utils.translation import gettext as _
 
 ADMINISTRATORS = "administrators"
 REPORTERS = "reporters"
+VIEWERS = "viewers"
+_UNREAD = object()
 
 
 def _groups(user) -> set[str]:
@@ -24,10 +31,60 @@ def _groups(user) -> set[str]:
 
 
 def is_admin(user) -> bool:
-    """Administrators define plans, approve figures and close years."""
+    """Administrators define plans, approve figures and close years: of some region, or of
+    every region (`region_of`); whether of a given one, `administers` says."""
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or ADMINISTRATORS in _groups(user)
+
+
+def is_viewer(user) -> bool:
+    """Viewers read the approved figures and standings of their region and those below."""
+    return user.is_authenticated and user.is_active and VIEWERS in _groups(user)
+
+
+def region_of(user) -> int | None:
+    """The id of the region an administrator or viewer works for (`Profile.region`); None
+    for every region: a superuser, or an account whose region is not set (as every
+    account was before regions had people). Read once per user object."""
+    if user.is_superuser:
+        return None
+    cached = getattr(user, "_tracker_region", _UNREAD)
+    if cached is _UNREAD:
+        # The profile lives with the models, which import this module: ask the registry.
+        profiles = apps.get_model("tracker", "Profile").objects
+        cached = profiles.filter(user=user).values_list("region", flat=True).first()
+        user._tracker_region = cached
+    return cached
+
+
+def administers(user, region_id: int | None) -> bool:
+    """Whether `user` is an administrator of the region `region_id`: of every region, or of
+    this one. A prefecture's administrators administer the prefecture's own plans, not its
+    counties': those are approved in the county. The same rule as queries:
+    `Plan.objects.administered_by(user)`, `ProgressEntry.objects.administered_by(user)`."""
+    if not is_admin(user):
+        return False
+    mine = region_of(user)
+    return mine is None or mine == region_id
+
+
+def oversees(user, region) -> bool:
+    """Whether `user` may read `region`'s pages of its regions (the status matrix, the
+    comparisons): an administrator or viewer of every region, or of this region or one
+    above it. They read approved figures there only, as everyone does outside the region
+    that enters them. The same rule as a query: `Region.objects.overseen_by(user)`."""
+    if not (is_admin(user) or is_viewer(user)):
+        return False
+    mine = region_of(user)
+    if mine is None:
+        return True
+    node = region
+    while node is not None:
+        if node.pk == mine:
+            return True
+        node = node.parent
+    return False
 
 
 def is_reporter(user) -> bool:
@@ -56,16 +113,17 @@ def sees_unapproved(user, target) -> bool:
 
 
 def can_enter(user, target) -> bool:
-    """Whether `user` may enter figures of `target`: an administrator, or one it falls to
-    (`reports_for`). The same rule as a query: `Target.objects.editable_by(user)`.
+    """Whether `user` may enter figures of `target`: an administrator of its plan's region,
+    or one it falls to (`reports_for`). The same rule as a query:
+    `Target.objects.editable_by(user)`.
     """
-    return is_admin(user) or reports_for(user, target)
+    return administers(user, target.plan.region_id) or reports_for(user, target)
 
 
 def may_explain(user, target) -> bool:
-    """Whether `user` may write the target's 原因及措施 (`Explanation`): an administrator,
-    or a reporter of its lead or a co-responsible department."""
-    if is_admin(user):
+    """Whether `user` may write the target's 原因及措施 (`Explanation`): an administrator
+    of its plan's region, or a reporter of its lead or a co-responsible department."""
+    if administers(user, target.plan.region_id):
         return True
     if not is_reporter(user):
         return False
@@ -102,7 +160,7 @@ def reported_series(user) -> set[int]:
 
 def forget(user) -> None:
     """Read the user's roles and departments afresh: a write is about to rely on them."""
-    for name in ("_tracker_groups", "_tracker_departments", "_tracker_series"):
+    for name in ("_tracker_groups", "_tracker_departments", "_tracker_series", "_tracker_region"):
         user.__dict__.pop(name, None)
 
 
@@ -115,6 +173,7 @@ class _AnyAdministrator:
     # In no group, of no department: an administrator by being a superuser, so that asking
     # whether it is a reporter reads no database (it has no `groups`).
     _tracker_groups = _tracker_departments = _tracker_series = frozenset()
+    _tracker_region = None
 
 
 ANY_ADMINISTRATOR = _AnyAdministrator()
@@ -126,12 +185,15 @@ class _AnyoneSignedIn:
     is_authenticated = is_active = True
     is_superuser = False
     _tracker_groups = _tracker_departments = _tracker_series = frozenset()
+    _tracker_region = None
 
 
 ANYONE_SIGNED_IN = _AnyoneSignedIn()
 
 
-def require_admin(user) -> None:
-    """Refuse anyone but an administrator, saying so."""
-    if not is_admin(user):
+def require_admin(user, region_id: int | None = None, *, anywhere: bool = False) -> None:
+    """Refuse anyone but an administrator of the region `region_id` (`administers`), saying
+    so; with `anywhere`, an administrator of any region (a page that then shows each only
+    their own region's work, as the approvals page does)."""
+    if not (is_admin(user) if anywhere else administers(user, region_id)):
         raise PermissionDenied(_("Only administrators may do this."))

@@ -27,7 +27,7 @@ from tracker.figures.import_rows import (
     TargetRow,
     change_counts,
 )
-from tracker.figures.rights import forget, is_admin, may_explain
+from tracker.figures.rights import administers, forget, is_admin, may_explain
 from tracker.figures.workflow import Refused, StaleEntry
 from tracker.models import (
     Area,
@@ -68,9 +68,10 @@ class Change:
     source: str | None = None
 
 
-def _require_admin(user) -> None:
+def _require_admin(user, region_id: int | None) -> None:
+    """Refuse anyone but an administrator of the region (`rights.administers`)."""
     forget(user)
-    if not is_admin(user):
+    if not administers(user, region_id):
         raise Refused(_("Only administrators may do this."))
 
 
@@ -125,8 +126,9 @@ def approve_entries(
 
     Each item is a figure, or (figure, version read) to refuse one changed meanwhile.
     """
-    _require_admin(by)
     items = [item if isinstance(item, tuple) else (item, item.version) for item in entries]
+    for region_id in {entry.target.plan.region_id for entry, _v in items} or {None}:
+        _require_admin(by, region_id)
     # The lock order (see tracker.figures.workflow): the regions, then the figures by id.
     workflow.hold(*{entry.target.plan_id: entry.target.plan for entry, _v in items}.values())
     for entry, version in sorted(items, key=lambda item: item[0].pk):
@@ -152,12 +154,17 @@ def approve_each(items: Iterable[tuple[ProgressEntry, int]], *, by) -> Approval:
     others. A figure read at another version is refused, never approved blindly: somebody
     changed, returned or approved it since the page was shown.
     """
-    _require_admin(by)
+    forget(by)
+    if not is_admin(by):
+        raise Refused(_("Only administrators may do this."))
     items = list(items)
     # The lock order (see tracker.figures.workflow): the regions, then the figures by id.
     workflow.hold(*{entry.target.plan_id: entry.target.plan for entry, _v in items}.values())
     done = Approval(approved=[], refused=[])
     for entry, version in sorted(items, key=lambda item: item[0].pk):
+        if not administers(by, entry.target.plan.region_id):
+            done.refused.append((entry, _("approved in its own region")))
+            continue
         if entry.version != version:
             done.refused.append((entry, since_read(entry)))
             continue
@@ -255,7 +262,7 @@ def explain(target: Target, year: int, *, text: str, by) -> Explanation | None:
 def close_year(plan: Plan, year: int, *, by, reason: str = "") -> ClosedYear:
     """Close a year of the plan's region for every path and every plan of the region;
     figures still open stay as they are."""
-    _require_admin(by)
+    _require_admin(by, plan.region_id)
     # Held while the year is closed: a figure's write waiting for the plan sees it closed.
     workflow.hold(plan)
     lock = close_lock(plan, year)
@@ -282,7 +289,7 @@ def close_year(plan: Plan, year: int, *, by, reason: str = "") -> ClosedYear:
 
 @transaction.atomic
 def reopen_year(plan: Plan, year: int, *, by, reason: str) -> None:
-    _require_admin(by)
+    _require_admin(by, plan.region_id)
     if not (reason or "").strip():
         raise Refused(_("Give a reason."))
     workflow.hold(plan)
@@ -589,9 +596,9 @@ def revert_import(batch: ImportBatch, *, by) -> None:
     quality, source, note and state of its history record before the import. Refused, naming the
     figures, when any was changed since, or when a year it wrote is closed.
     """
-    _require_admin(by)
-    # The lock order (see tracker.figures.workflow): the plan, the batch, then the figures by id.
     plan = Plan.objects.get(pk=batch.plan_id)
+    _require_admin(by, plan.region_id)
+    # The lock order (see tracker.figures.workflow): the plan, the batch, then the figures by id.
     workflow.hold(plan)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     batch.plan = plan
@@ -666,7 +673,7 @@ def apply_targets(*, plan: Plan, user, rows: list[TargetRow], file_name: str) ->
     Areas named in the sheet are created when missing; departments must exist (the preview
     said so). Each saved target gets a history record naming the file.
     """
-    _require_admin(user)
+    _require_admin(user, plan.region_id)
     workflow.hold(plan)
     areas = {a.name: a for a in plan.areas.all()}
     departments = {d.name: d for d in Department.objects.all()}

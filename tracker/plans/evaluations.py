@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 
 from tracker.excel.report import write_report
 from tracker.figures.history import shown_reason, visible_records
-from tracker.figures.rights import ANY_ADMINISTRATOR
+from tracker.figures.rights import ANY_ADMINISTRATOR, require_admin
 from tracker.figures.workflow import hold
 from tracker.models import (
     Area,
@@ -74,8 +74,9 @@ def freeze(
     """Freeze the standing of every target of `plan` as of `year`; returns the evaluation.
 
     Raises ValidationError (nothing written) for a year outside the plan, an unknown kind or
-    an empty title.
+    an empty title; PermissionDenied when `by` is no administrator of the plan's region.
     """
+    require_admin(by, plan.region_id)
     errors = {}
     outside = plan.status_year_outside(year)
     if outside:

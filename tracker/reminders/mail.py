@@ -348,18 +348,20 @@ def deliver(mail: Mail, *, on: date) -> bool:
 # -- the administrators' weekly digest ---------------------------------------------------
 
 
-def _administrators():
-    return (
-        get_user_model()
-        .objects.filter(Q(is_superuser=True) | Q(groups__name=ADMINISTRATORS))
-        .distinct()
-        .order_by("username")
-    )
+def _administrators(region_id: int | None = None):
+    """The administrators of every region, and with `region_id` those of that region
+    (`rights.administers`); without it, of any region."""
+    users = get_user_model().objects.filter(Q(is_superuser=True) | Q(groups__name=ADMINISTRATORS))
+    if region_id is not None:
+        users = users.filter(
+            Q(is_superuser=True) | Q(profile__region__isnull=True) | Q(profile__region=region_id)
+        )
+    return users.distinct().order_by("username")
 
 
 def plan_digests(*, on: date) -> tuple[list[Mail], list[str]]:
     """The digests to send on `on`: on DIGEST_WEEKDAY, to each administrator not sent one
-    in the last six days, when anything waits for them."""
+    in the last six days, when anything of the plans they administer waits for them."""
     if on.weekday() != settings.DIGEST_WEEKDAY:
         return [], []
     waiting = list(
@@ -397,8 +399,13 @@ def plan_digests(*, on: date) -> tuple[list[Mail], list[str]]:
         if why:
             skipped.append(f"{user.username}: {why}")
             continue
+        mine = set(Plan.objects.administered_by(user).values_list("pk", flat=True))
+        my_waiting = [row for row in waiting if row["series__targets__plan"] in mine]
+        my_overdue = [late for late in overdue if late[0].pk in mine]
+        if not my_waiting and not my_overdue:
+            continue
         context = {
-            "waiting": lambda: [
+            "waiting": lambda waiting=my_waiting: [
                 {
                     "plan": plans[row["series__targets__plan"]].display_name,
                     "year": row["year"],
@@ -409,7 +416,7 @@ def plan_digests(*, on: date) -> tuple[list[Mail], list[str]]:
                 }
                 for row in waiting
             ],
-            "overdue": lambda: [
+            "overdue": lambda overdue=my_overdue: [
                 {
                     "plan": plan.display_name,
                     "year": year,
@@ -422,7 +429,7 @@ def plan_digests(*, on: date) -> tuple[list[Mail], list[str]]:
             ],
             "approvals_link": absolute(reverse("tracker:approvals")),
         }
-        submitted = sum(row["n"] for row in waiting)
+        submitted = sum(row["n"] for row in my_waiting)
         mails.append(
             _render(
                 SentMail.Kind.DIGEST,
@@ -437,7 +444,7 @@ def plan_digests(*, on: date) -> tuple[list[Mail], list[str]]:
                     % {"n": n}
                 ),
                 context,
-                summary=f"{submitted} submitted, {len(overdue)} overdue department-years",
+                summary=f"{submitted} submitted, {len(my_overdue)} overdue department-years",
             )
         )
     return mails, skipped
@@ -567,7 +574,7 @@ def _readers_of(message) -> list:
             if targets.reported_by(user).exists()
         ]
     else:
-        people = list(_administrators())
+        people = list(_administrators(entry.series.region_id))
     readers = []
     for user in people:
         if user == author or _reachable(user, "notices") is not None:

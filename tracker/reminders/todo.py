@@ -143,16 +143,18 @@ class OpenYear:
         return not (self.missing or self.waiting or self.with_departments)
 
 
-def open_years(*, today=None) -> list[OpenYear]:
+def open_years(*, today=None, of=None) -> list[OpenYear]:
     """Every plan year open for reporting (`Plan.reporting_years`: over and not yet
-    closed), with what stands in its way.
+    closed), with what stands in its way; with `of`, of the plans that administrator
+    administers (`Plan.objects.administered_by`).
 
     An administrator's home page covers every plan of a province, so the database counts:
     figures by state, and targets and figures by whether they need a figure that year.
     Only milestones, whose figures stop once one is completed, are gone through one by one.
     """
     today = today or timezone.localdate()
-    with_targets = Plan.objects.filter(Exists(Target.objects.filter(plan=OuterRef("pk"))))
+    plans = Plan.objects if of is None else Plan.objects.administered_by(of)
+    with_targets = plans.filter(Exists(Target.objects.filter(plan=OuterRef("pk"))))
     plans = {plan.pk: plan for plan in with_targets.with_closed_years()}
     found = {
         (plan.pk, year): OpenYear(plan, year)
@@ -234,8 +236,10 @@ def _count_missing_milestones(found: dict[tuple[int, int], OpenYear]) -> None:
                 work.missing += 1
 
 
-def waiting_for_approval() -> int:
-    return ProgressEntry.objects.filter(state=ProgressEntry.State.SUBMITTED).count()
+def waiting_for_approval(user) -> int:
+    """How many figures wait for `user`'s approval: submitted, of their region."""
+    waiting = ProgressEntry.objects.administered_by(user)
+    return waiting.filter(state=ProgressEntry.State.SUBMITTED).count()
 
 
 def pending_imports(user) -> list[PendingImport]:

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from tracker.figures.numbers import growth_as_reported, shown_as_reported
 from tracker.figures.plausibility import flag_display
+from tracker.figures.rights import administers
 from tracker.models import display_user, localized
 from tracker.standings import formats
 from tracker.standings import words as status_display
@@ -145,3 +146,10 @@ def progress_bar(assessment):
         tick,
         format_share(assessment.progress),
     )
+
+
+@register.filter
+def administered_by(plan, user) -> bool:
+    """Whether `user` administers `plan` (`rights.administers`): whether a page offers them
+    the plan's administrative acts (reopen, freeze, target definitions, revert)."""
+    return administers(user, plan.region_id)

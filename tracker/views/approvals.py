@@ -31,6 +31,7 @@ from tracker.models import (
 )
 from tracker.reminders import deadlines, todo
 from tracker.reminders import mail as notify
+from tracker.views.common import administered_plan
 
 Action = ProgressEntry.Action
 
@@ -156,11 +157,13 @@ def _rows(page: list[ProgressEntry], user) -> list:
 
 
 def approvals(request):
-    """The figures awaiting approval, filtered and a page at a time, in one form."""
-    require_admin(request.user)
+    """The figures awaiting approval, filtered and a page at a time, in one form: of the
+    plans of the administrator's region (of every region, for an administrator of all)."""
+    require_admin(request.user, anywhere=True)
     filterset = ApprovalFilter(
         request.GET,
-        queryset=ProgressEntry.objects.filter(state=ProgressEntry.State.SUBMITTED)
+        queryset=ProgressEntry.objects.administered_by(request.user)
+        .filter(state=ProgressEntry.State.SUBMITTED)
         .select_related("series__indicator", "entered_by")
         .with_targets(),
     )
@@ -183,15 +186,15 @@ def approvals(request):
         "actionable": any(actionable for *_rest, actionable in groups),
         "here": _kept_query(request),
         "filters": _kept(request, names=KEPT[:-1]),
-        "plans": _closing(chosen),
+        "plans": _closing(chosen, request.user),
     }
     return render(request, "tracker/approvals.html", context)
 
 
-def _closing(chosen: Plan | None) -> list:
+def _closing(chosen: Plan | None, user) -> list:
     """Each plan's years, closed (by whom, when, why) or open, with why one cannot be closed
     yet: of the plan filtered on, if any."""
-    plans = Plan.objects.with_closed_years()
+    plans = Plan.objects.administered_by(user).with_closed_years()
     if chosen is not None:
         plans = plans.filter(pk=chosen.pk)
     rows = []
@@ -220,13 +223,14 @@ def _picked(request) -> list[tuple[int, int]]:
 @require_POST
 def approve(request):
     """Approve every ticked figure the rules allow; say which were approved and which not, why."""
-    require_admin(request.user)
+    require_admin(request.user, anywhere=True)
     picked = _picked(request)
     if not picked:
         messages.info(request, _("Nothing was approved: no figure was ticked."))
         return _back(request)
     entries = (
-        ProgressEntry.objects.select_related("series__indicator", "entered_by", "reviewed_by")
+        ProgressEntry.objects.administered_by(request.user)
+        .select_related("series__indicator", "entered_by", "reviewed_by")
         .with_targets()
         .in_bulk([pk for pk, _v in picked])
     )
@@ -331,6 +335,14 @@ def _reasoned(request, action, *args, **kwargs):
     return True
 
 
+def _administered_entry(request, pk) -> ProgressEntry:
+    """The figure `pk` for its region's administrators: a 403 for anyone who administers no
+    region, a 404 for another region's figure, as for one that does not exist."""
+    require_admin(request.user, anywhere=True)
+    figures = ProgressEntry.objects.administered_by(request.user).with_targets()
+    return get_object_or_404(figures, pk=pk)
+
+
 def _posted_version(request) -> int:
     version = whole_number(request.POST.get("version", ""))
     return -1 if version is None else version
@@ -338,8 +350,7 @@ def _posted_version(request) -> int:
 
 @require_POST
 def return_entry(request, pk):
-    require_admin(request.user)
-    entry = get_object_or_404(ProgressEntry.objects.with_targets(), pk=pk)
+    entry = _administered_entry(request, pk)
     if _reasoned(request, workflow.return_entry, entry, version=_posted_version(request)):
         messages.success(request, _("Returned to the reporter with your reason."))
     return _back(request)
@@ -347,8 +358,7 @@ def return_entry(request, pk):
 
 def reopen_entry(request, pk):
     """Reopen an approved figure with a reason; asked for on a page of its own (GET)."""
-    require_admin(request.user)
-    entry = get_object_or_404(ProgressEntry.objects.with_targets(), pk=pk)
+    entry = _administered_entry(request, pk)
     from_entry_page = request.GET.get("from") == "entry" or request.POST.get("from") == "entry"
     if request.method == "POST":
         if _reasoned(request, workflow.reopen, entry, version=_posted_version(request)):
@@ -370,8 +380,7 @@ def close_year(request, slug, year):
     """Closing a year first lists what it still lacks (figures missing, figures not
     approved) and asks to confirm; a year that cannot be closed yet says why, and offers
     no button (`writes.close_lock`)."""
-    require_admin(request.user)
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = administered_plan(request, slug)
     form = CloseYearForm(request.POST or None)
     lock = writes.close_lock(plan, year)
     if request.method == "POST" and "confirm" in request.POST and form.is_valid():
@@ -392,8 +401,7 @@ def close_year(request, slug, year):
 
 @require_POST
 def reopen_year(request, slug, year):
-    require_admin(request.user)
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = administered_plan(request, slug)
     if _reasoned(request, writes.reopen_year, plan, year):
         messages.success(request, _("Year %(year)s is open again.") % {"year": year})
     return redirect("tracker:approvals")
@@ -403,8 +411,7 @@ def reopen_year(request, slug, year):
 def remind_departments(request, slug):
     """Remind one department (`department`), or every department with figures outstanding,
     of a year's figures, now; then say who was reminded and who was not, and why."""
-    require_admin(request.user)
-    plan = get_object_or_404(Plan.objects.with_closed_years(), slug=slug)
+    plan = administered_plan(request, slug, Plan.objects.with_closed_years())
     back = redirect("tracker:departments", slug=plan.slug)
     year = whole_number(request.POST.get("year", ""))
     lock = plan.reporting_lock(year) if year is not None else _("Choose a year.")

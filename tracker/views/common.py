@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from django.core.exceptions import BadRequest
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+
+from tracker.figures.rights import require_admin
+from tracker.models import Plan
 
 
 def requested_year(request) -> int | None:
@@ -30,3 +34,12 @@ def download_year(request, plan) -> int:
     if outside:
         raise Http404(outside)
     return year
+
+
+def administered_plan(request, slug, plans=None) -> Plan:
+    """The plan `slug` for a page only its administrators use (`rights.administers`): a 403
+    for anyone who administers no region, a 404 for another region's plan, as for a plan
+    that does not exist. `plans` narrows or prepares the query (`with_closed_years`)."""
+    require_admin(request.user, anywhere=True)
+    plans = (plans if plans is not None else Plan.objects).administered_by(request.user)
+    return get_object_or_404(plans, slug=slug)

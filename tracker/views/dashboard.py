@@ -14,7 +14,7 @@ from tracker.charts import target_chart
 from tracker.figures import conversation, writes
 from tracker.figures.history import change_log
 from tracker.figures.numbers import whole_number
-from tracker.figures.rights import is_admin, is_reporter, may_explain
+from tracker.figures.rights import administers, is_admin, is_reporter, may_explain
 from tracker.filters import TargetFilter
 from tracker.indicators import derived
 from tracker.models import (
@@ -51,8 +51,8 @@ def plan_list(request):
         plan.compared_in = compared.get(plan.region_id)
     context = {"plans": plans, "imports": todo.pending_imports(request.user)}
     if is_admin(request.user):
-        context["waiting"] = todo.waiting_for_approval()
-        years = todo.open_years()
+        context["waiting"] = todo.waiting_for_approval(request.user)
+        years = todo.open_years(of=request.user)
         _with_close_locks(years)
         ready = [year for year in years if year.ready_to_close and not year.close_lock]
         blocked = [year for year in years if not (year.ready_to_close and not year.close_lock)]
@@ -299,7 +299,7 @@ def departments(request, slug):
         "rows": rows,
         "unassigned": len(led.get(None, [])),
         "years": [(year, plan.reporting_lock(year)) for year in plan.entry_years],
-        "may_remind": is_admin(request.user),
+        "may_remind": administers(request.user, plan.region_id),
     }
     return render(request, "tracker/departments.html", context)
 

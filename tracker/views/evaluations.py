@@ -10,14 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.figures.numbers import whole_number
-from tracker.figures.rights import require_admin
 from tracker.forms import EvaluationForm
 from tracker.models import Evaluation, Plan
 from tracker.plans import evaluations
 from tracker.standings.api import plan_payload
 from tracker.standings.standing import plan_targets, standings, status_counts, summary
 from tracker.tables import standing_table
-from tracker.views.common import requested_year
+from tracker.views.common import administered_plan, requested_year
 from tracker.views.excel import _xlsx_response
 
 
@@ -28,8 +27,7 @@ def _evaluation(slug, pk) -> Evaluation:
 
 
 def freeze(request, slug):
-    require_admin(request.user)
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = administered_plan(request, slug)
     form = EvaluationForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:

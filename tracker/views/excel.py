@@ -22,7 +22,7 @@ from tracker.excel.template import write_template
 from tracker.excel.yearly_csv import write_yearly_csv
 from tracker.figures import writes
 from tracker.figures.import_rows import FigureRow, TargetRow, change_counts, load_rows
-from tracker.figures.rights import is_admin, require_admin
+from tracker.figures.rights import administers
 from tracker.forms import ImportForm, TargetsImportForm
 from tracker.models import (
     ImportBatch,
@@ -33,7 +33,7 @@ from tracker.models import (
 )
 from tracker.standings.loading import plan_standings
 from tracker.uploads import upload_limit
-from tracker.views.common import download_year
+from tracker.views.common import administered_plan, download_year
 
 
 def _xlsx_response(write, filename: str) -> HttpResponse:
@@ -141,7 +141,7 @@ def import_page(request, slug):
             return redirect(pending)
     batches = ImportBatch.objects.visible_to(request.user).filter(plan=plan)
     batches = list(batches.select_related("imported_by", "reverted_by")[:50])
-    if is_admin(request.user):
+    if administers(request.user, plan.region_id):
         # The revert is offered where it works; elsewhere the page says why not.
         obstacles = writes.revert_obstacles(batches, plan=plan, by=request.user)
         for batch in batches:
@@ -213,8 +213,8 @@ def import_preview(request, slug, pk):
 def revert_import(request, slug, pk):
     """Revert an import, once confirmed: the page says what the revert does, or why it
     cannot be done; a post without the confirmation reverts nothing."""
-    require_admin(request.user)
-    batch = get_object_or_404(ImportBatch.objects.select_related("plan"), pk=pk, plan__slug=slug)
+    plan = administered_plan(request, slug)
+    batch = get_object_or_404(ImportBatch.objects.select_related("plan"), pk=pk, plan=plan)
     if request.method == "POST" and request.POST.get("confirm") == "1":
         try:
             writes.revert_import(batch, by=request.user)
@@ -234,8 +234,7 @@ def revert_import(request, slug, pk):
 
 
 def targets_export(request, slug):
-    require_admin(request.user)
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = administered_plan(request, slug)
     return _xlsx_response(
         lambda out: write_targets(out, plan),
         f"{plan.slug}-targets-{timezone.localdate():%Y%m%d}.xlsx",
@@ -244,8 +243,7 @@ def targets_export(request, slug):
 
 @upload_limit("IMPORT_MAX_BYTES")
 def targets_import(request, slug):
-    require_admin(request.user)
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = administered_plan(request, slug)
     form = TargetsImportForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -268,8 +266,7 @@ def targets_import(request, slug):
 
 
 def targets_preview(request, slug, pk):
-    require_admin(request.user)
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = administered_plan(request, slug)
     pending = _pending_for(request, plan, pk, PendingImport.Kind.TARGETS)
     rows = load_rows(pending.payload, TargetRow)
     if request.method == "POST":

@@ -26,7 +26,7 @@ def readable(user, code: str) -> Region:
     """The region of `code` if `user` may read its children's approved figures, else 404.
 
     The one place that rule lives: every region page and its API ask it."""
-    return get_object_or_404(Region, code=code)
+    return get_object_or_404(Region.objects.overseen_by(user), code=code)
 
 
 def _year(request, region: Region) -> int:

@@ -30,7 +30,7 @@ class Command(BaseCommand):
                 kind=kind,
                 title=title,
                 summary=summary,
-                by=acting_user(user),
+                by=acting_user(user, plan),
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None

@@ -55,7 +55,7 @@ class Command(BaseCommand):
                 name_en=name_en,
                 start_year=start,
                 end_year=end,
-                by=acting_user(user),
+                by=acting_user(user, source),
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
@@ -70,7 +70,7 @@ class Command(BaseCommand):
 
     def fill(self, slug, user):
         plan = plan_by_slug(slug)
-        result = fill_baselines(plan, by=acting_user(user))
+        result = fill_baselines(plan, by=acting_user(user, plan))
         qualities = ", ".join(f"{n} {q}" for q, n in sorted(result.baselines.items())) or "none"
         self.stdout.write(f"{plan.slug}: {result.targets} baselines filled ({qualities})")
         self.report(result)

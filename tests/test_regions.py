@@ -1,0 +1,236 @@
+"""Rights by region: a county's figures are entered and approved in the county; a sibling
+county sees none of them before approval, and a prefecture reads them once approved and
+acts on none of them.
+
+The sweep is test_visibility's: it walks the URLconf (no page listed by hand) over a plan of
+北票市 with figures in every state but approved, as people of 凌源市 and of 朝阳市. Then it
+posts to every URL, with a body that would do each page's act, and finds nothing changed.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+
+from tests import factory
+from tests.test_visibility import (
+    APPROVED,
+    SECRET_TEXTS,
+    SECRET_VALUES,
+    _forms,
+    _found,
+    _secrets,
+    _sweep,
+    _urls,
+    plant,
+)
+from tracker.figures.rights import administers, can_enter, oversees, region_of
+from tracker.models import (
+    ClosedYear,
+    Deadline,
+    Evaluation,
+    Explanation,
+    FigureMessage,
+    ImportBatch,
+    PendingImport,
+    Plan,
+    Profile,
+    ProgressEntry,
+    Region,
+    Target,
+)
+from tracker.regions.divisions import region_for
+
+
+@pytest.fixture
+def regions(db):
+    return {name: region_for(Region, name) for name in ("北票市", "凌源市")} | {
+        "朝阳市": Region.objects.get(code="211300")
+    }
+
+
+@pytest.fixture
+def beipiao(regions, settings, tmp_path):
+    """北票市's plan with figures in every state, and people of 凌源市 and 朝阳市."""
+    settings.MEDIA_ROOT = tmp_path
+    planted = plant(regions["北票市"], prefix="beipiao_")
+    lingyuan = factory.make_department(name="统计局", region=regions["凌源市"])
+    factory.make_plan(region=regions["凌源市"])
+    planted["people"] = {
+        "lingyuan_reporter": factory.make_user("lingyuan", role="reporter", departments=[lingyuan]),
+        "lingyuan_admin": factory.make_user(
+            "lingyuan_admin", role="admin", region=regions["凌源市"]
+        ),
+        "chaoyang": factory.make_user("chaoyang", role="admin", region=regions["朝阳市"]),
+        "chaoyang_viewer": factory.make_user("cy_viewer", role="viewer", region=regions["朝阳市"]),
+    }
+    return planted
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["lingyuan_reporter", "lingyuan_admin"])
+def test_a_sibling_county_sees_nothing_of_a_county_s_figures_not_approved(client, beipiao, who):
+    client.force_login(beipiao["people"][who])
+    said = _sweep(client, beipiao)
+    assert len(said) > 100
+    assert _found(said, _secrets()) == {}
+    assert _found(said, _forms(APPROVED))  # approved figures are everyone's who signs in
+
+
+@pytest.mark.parametrize("who", ["chaoyang", "chaoyang_viewer"])
+def test_the_prefecture_reads_a_county_s_approved_figures_and_nothing_else(client, beipiao, who):
+    client.force_login(beipiao["people"][who])
+    said = _sweep(client, beipiao)
+    assert _found(said, _secrets()) == {}
+    assert _found(said, _forms(APPROVED))
+
+
+def test_the_county_s_own_administrator_sees_every_figure(client, beipiao):
+    """The sweep can fail: 北票市's administrator finds each planted secret somewhere."""
+    client.force_login(beipiao["admin"])
+    said = _sweep(client, beipiao)
+    found = set(_found(said, _secrets()))
+    assert set(SECRET_TEXTS) <= found
+    assert all(set(_forms(value)) & found for value in SECRET_VALUES)
+
+
+# -- acting --------------------------------------------------------------------------------
+
+
+def _state() -> tuple:
+    """Everything an act could change, to compare before and after."""
+    return (
+        list(ProgressEntry.objects.order_by("pk").values_list("pk", "state", "version", "value")),
+        ProgressEntry.history.count(),
+        Target.history.count(),
+        list(ClosedYear.objects.values_list("region", "year")),
+        Evaluation.objects.count(),
+        list(ImportBatch.objects.order_by("pk").values_list("pk", "state")),
+        FigureMessage.objects.count(),
+        Explanation.objects.count(),
+        Deadline.objects.count(),
+        PendingImport.objects.count(),
+    )
+
+
+ENTRY_URL = re.compile(r"/entries/(\d+)/")
+
+
+def _act_everywhere(client, planted) -> None:
+    """Post to every URL of the sweep a body that would do its act: approve, return,
+    reopen (with the figure's version), close and reopen years, freeze, revert, remind,
+    enter, post a message, and the admin's approval action."""
+    entries = ProgressEntry.objects.filter(series__targets__plan=planted["plan"])
+    versions = dict(entries.values_list("pk", "version"))
+    body = {
+        "confirm": "1",
+        "confirm_flagged": "1",
+        "reason": "示例原因",
+        "text": "示例留言",
+        "kind": "annual",
+        "title": "评估",
+        "date": "2025-01-15",
+        "year": "2024",
+        "state": "submitted",
+        "entry": [f"{pk}:{version}" for pk, version in versions.items()],
+        "action": "approve_entries",
+        "_selected_action": list(versions),
+        "index": "0",
+    }
+    urls, _unfilled = _urls(planted)
+    for url in urls:
+        if "logout" in url:  # it would end the session, and the sweep with it
+            continue
+        match = ENTRY_URL.search(url)
+        version = versions.get(int(match.group(1)), 0) if match else 0
+        response = client.post(url, {**body, "version": str(version)})
+        assert response.status_code < 500, url
+
+
+@pytest.mark.parametrize("who", ["lingyuan_admin", "chaoyang", "chaoyang_viewer"])
+def test_no_act_on_a_county_s_plan_succeeds_from_outside_the_county(client, beipiao, who):
+    client.force_login(beipiao["people"][who])
+    before = _state()
+    _act_everywhere(client, beipiao)
+    assert _state() == before
+
+
+def test_the_county_s_own_administrator_acts_on_its_plan(client, beipiao):
+    """The posts can do something: from 北票市's administrator, they change the plan."""
+    client.force_login(beipiao["admin"])
+    before = _state()
+    _act_everywhere(client, beipiao)
+    assert _state() != before
+
+
+# -- the rule ------------------------------------------------------------------------------
+
+
+def test_an_administrator_acts_in_their_region_only(beipiao, regions):
+    people = beipiao["people"]
+    plan = beipiao["plan"]
+    target = beipiao["targets"][0]
+    assert administers(beipiao["admin"], plan.region_id) and can_enter(beipiao["admin"], target)
+    for who in ("lingyuan_admin", "chaoyang", "chaoyang_viewer", "lingyuan_reporter"):
+        assert not administers(people[who], plan.region_id)
+        assert not can_enter(people[who], target)
+    assert administers(people["chaoyang"], regions["朝阳市"].pk)
+    assert list(Plan.objects.administered_by(people["chaoyang"])) == []
+    assert list(Plan.objects.administered_by(beipiao["admin"])) == [plan]
+
+
+def test_a_prefecture_oversees_its_counties_and_a_county_only_itself(beipiao, regions):
+    people = beipiao["people"]
+    assert oversees(people["chaoyang"], regions["北票市"])
+    assert oversees(people["chaoyang_viewer"], regions["朝阳市"])
+    assert not oversees(people["lingyuan_admin"], regions["北票市"])
+    assert not oversees(people["lingyuan_reporter"], regions["凌源市"])
+    under = set(Region.objects.overseen_by(people["chaoyang"]).values_list("code", flat=True))
+    assert {"211300", "211381", "211382"} <= under and "210000" not in under
+
+
+def test_an_administrator_without_a_region_has_every_region(beipiao, regions):
+    """As every administrator had before regions had people; a superuser always has."""
+    boss = factory.make_user("everywhere", role="admin")
+    assert region_of(boss) is None and administers(boss, regions["北票市"].pk)
+    superuser = factory.make_user("root", is_superuser=True)
+    Profile.objects.create(user=superuser, region=regions["凌源市"])
+    assert region_of(superuser) is None and administers(superuser, regions["北票市"].pk)
+    assert Group.objects.filter(name="viewers").exists()
+
+
+def test_a_county_administrator_manages_the_accounts_of_its_region_only(client, beipiao, regions):
+    """Never one of another region, nor an account of every region: the region is asked."""
+    from django.urls import reverse
+
+    client.force_login(beipiao["admin"])
+    listed = client.get(reverse("admin:auth_user_changelist")).content.decode()
+    assert "beipiao_tongji" in listed and "lingyuan_admin" not in listed
+    other = beipiao["people"]["lingyuan_admin"]
+    assert client.get(reverse("admin:auth_user_change", args=[other.pk])).status_code in (302, 404)
+    page = client.get(reverse("admin:auth_user_change", args=[beipiao["owner"].pk]))
+    field = page.context["inline_admin_formsets"][0].formset.forms[0].fields["region"]
+    assert field.required and set(field.queryset) == {regions["北票市"]}
+
+
+def test_an_account_made_by_a_county_administrator_belongs_to_its_region(client, beipiao):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    client.force_login(beipiao["admin"])
+    response = client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "xinren",
+            "password1": "a-long-Passw0rd-2025",
+            "password2": "a-long-Passw0rd-2025",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302
+    account = get_user_model().objects.get(username="xinren")
+    assert region_of(account) == beipiao["plan"].region_id
