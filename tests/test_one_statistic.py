@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -222,6 +223,27 @@ def test_rd_intensity_is_computed_from_its_two_inputs(client, rd):
     client.login(username="admin", password=PASSWORD)
     page = client.get(rd["RD-SHARE"].get_absolute_url()).content.decode()
     assert "RD-SPENDING ÷ GDP × 100" in page and "5.36" in page and "218.6" in page
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_computed_figure_shows_at_the_indicators_places_and_keeps_its_digits(
+    client, rd, language
+):
+    """2.451967 was never reported: the entry page, the next year's context, the target's
+    figures and history show 2.45; the stored figure keeps every digit."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.login(username="admin", password=PASSWORD)
+    share = rd["RD-SHARE"]
+    assert share.decimal_places == 2
+    for year in (2026, 2027):
+        page = client.get(reverse("tracker:data-entry", args=["lingyuan-15th", year]))
+        html = page.content.decode()
+        row = html[html.index(f'id="row-{share.code}"') :]
+        row = row[: row.index("</tbody>")]
+        assert "2.45" in row and "2.451967" not in row, year
+    html = client.get(share.get_absolute_url(), {"year": 2026}).content.decode()
+    assert "2.45" in html and "2.451967" not in html
+    assert figure("RD-SHARE", 2026, "lingyuan-15th").value == Decimal("2.451967")
 
 
 def test_a_computed_figure_follows_its_inputs_and_counts_only_when_they_are_approved(client, rd):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from tracker.figures import numbers, plausibility
+from tracker.standings import formats
 from tracker.figures.evidence import kind_of
 from tracker.figures.numbers import NotANumber, whole_number
 from tracker.figures.typed import carries_growth, checked_growth, read_figure
@@ -110,7 +111,10 @@ class EntryForm(forms.Form):
                 {
                     # Every digit as stored: the display places would round it, and sending
                     # the page back unchanged would store the rounded figure.
-                    "value": numbers.as_reported(entry.value, target.decimal_places),
+                    "value": numbers.as_reported(
+                        formats.reported_value(entry, target.decimal_places),
+                        target.decimal_places,
+                    ),
                     "achieved": {True: "yes", False: "no"}.get(entry.achieved, ""),
                     "quality": entry.quality,
                     "growth": numbers.as_reported(entry.growth, 1),

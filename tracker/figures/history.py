@@ -105,7 +105,10 @@ def _shown(record, target: Target) -> str:
     if target.is_milestone:
         return formats.milestone_word(record.achieved)
     # Every digit reported: a history rounded to the display places hides what changed.
-    return shown_as_reported(record.value, target.decimal_places)
+    # A computed figure was never reported: at the display places (formats.reported_value).
+    return shown_as_reported(
+        formats.reported_value(record, target.decimal_places), target.decimal_places
+    )
 
 
 def visible_records(viewer):
