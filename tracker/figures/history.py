@@ -157,7 +157,11 @@ def change_log(target: Target, viewer) -> list[Change]:
 
 def _messages(target: Target, viewer) -> list[Change]:
     """The messages on the target's figures `viewer` may see, as entries of the log: who
-    wrote what of which kind, when (returns are there as the changes they made)."""
+    wrote what of which kind, when (returns are there as the changes they made).
+
+    A message row has no state: a message changes none, and the figure's state today
+    (approved since) would read as its state when the message was written. The rows of
+    the changes around it say what the state was."""
     figures = ProgressEntry.objects.visible_to(viewer).filter(
         series=target.series_id,
         year__gte=target.plan.baseline_year,
@@ -177,7 +181,7 @@ def _messages(target: Target, viewer) -> list[Change]:
             old_value="",
             new_value="",
             quality="",
-            state=message.entry.get_state_display(),
+            state="",
             reason=f"{message.get_kind_display()}: {message.text}"
             + ("" if message.author else f" ({message.shown_author})"),
         )
