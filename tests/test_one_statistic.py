@@ -356,3 +356,19 @@ def test_a_computed_figure_not_yet_approved_is_in_no_reporters_answer(client, rd
     row = page.decode().split('id="row-RD-SHARE"')[1].split("</tr>")[0]
     assert "locked" in page.decode().split('id="row-RD-SHARE"')[0][-200:] + row
     assert "name=" not in row and "2.54" not in row
+
+
+@pytest.mark.parametrize(
+    ("language", "no_data", "based_on"), [("en", "No data", "based on"), ("zh-hans", "无数据", "依据")]
+)
+def test_a_no_data_status_says_no_year_it_rests_on(client, demo_plans, language, no_data, based_on):
+    """The 15th plan's income growth: its baseline year 2025 is approved, 2026 has no
+    figure yet. The status is "no data", and says no "based on 2025 figures"."""
+    target = Target.objects.get(plan__slug="lingyuan-15th", code="INCOME-GROWTH")
+    factory.make_entry(target, 2025, "34200", quality="final")  # approved
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.login(username="admin", password=PASSWORD)
+    html = client.get(target.get_absolute_url(), {"year": 2026}).content.decode()
+    assert no_data in html and based_on not in html
+    data = api(client, "lingyuan-15th", year=2026)
+    assert api_target(data, "INCOME-GROWTH")["based_on_year"] is None
