@@ -54,7 +54,11 @@ def test_the_group_picker_speaks_english_when_chosen(client, chief):
     ("language", "shown", "absent"),
     [
         ("zh-hans", "创建用户后，即可编辑更多用户选项。", "After you’ve created a user"),
-        ("en", "After you’ve created a user, you’ll be able to edit more user options.", "创建用户后"),
+        (
+            "en",
+            "After you’ve created a user, you’ll be able to edit more user options.",
+            "创建用户后",
+        ),
     ],
 )
 def test_the_user_add_page_explains_in_the_readers_language(client, chief, language, shown, absent):

@@ -66,7 +66,9 @@ def test_the_admins_user_list_names_people_family_name_first(client, wang, admin
     assert "王芳" in page and "芳 王" not in page
 
 
-@pytest.mark.parametrize(("language", "greeting"), [("zh-hans", "王芳，您好"), ("en", "Dear 王芳,")])
+@pytest.mark.parametrize(
+    ("language", "greeting"), [("zh-hans", "王芳，您好"), ("en", "Dear 王芳,")]
+)
 def test_the_mail_greets_the_person_family_name_first(wang, department, language, greeting):
     profile = Profile.of(wang)
     profile.language = language

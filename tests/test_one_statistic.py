@@ -7,10 +7,10 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -359,7 +359,8 @@ def test_a_computed_figure_not_yet_approved_is_in_no_reporters_answer(client, rd
 
 
 @pytest.mark.parametrize(
-    ("language", "no_data", "based_on"), [("en", "No data", "based on"), ("zh-hans", "无数据", "依据")]
+    ("language", "no_data", "based_on"),
+    [("en", "No data", "based on"), ("zh-hans", "无数据", "依据")],
 )
 def test_a_no_data_status_says_no_year_it_rests_on(client, demo_plans, language, no_data, based_on):
     """The 15th plan's income growth: its baseline year 2025 is approved, 2026 has no

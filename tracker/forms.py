@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from tracker.figures import numbers, plausibility
-from tracker.standings import formats
 from tracker.figures.evidence import kind_of
 from tracker.figures.numbers import NotANumber, whole_number
 from tracker.figures.typed import carries_growth, checked_growth, read_figure
 from tracker.figures.typed import clean_figure as clean_figure  # the admin's, and tests'
 from tracker.figures.workflow import Rate
 from tracker.models import Evaluation, FigureMessage, Plan, ProgressEntry, Target
+from tracker.standings import formats
 from tracker.text import NOTE_MAX, unstorable
 
 ACHIEVED_CHOICES = [("", "—"), ("yes", _("Yes, achieved")), ("no", _("No, not yet"))]
