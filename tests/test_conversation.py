@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -265,6 +266,28 @@ def test_once_approved_the_thread_is_read_by_anyone_but_written_by_its_sides(
     assert "数据来源：统计公报" in page and 'name="text"' not in page
     client.post(url, {"kind": "comment", "text": "外人留言"})
     assert not FigureMessage.objects.filter(text="外人留言").exists()
+
+
+@pytest.mark.parametrize(("language", "approved"), [("zh-hans", "已审核"), ("en", "Approved")])
+def test_a_message_row_in_the_history_does_not_take_on_todays_state(
+    client, income, submitted, tongji, chief, language, approved
+):
+    """An answer written while the figure was submitted does not read "approved" once the
+    figure is approved: a message row has no state of its own."""
+    entry = submitted["INCOME-GROWTH"]
+    workflow.post_message(entry, by=tongji, kind="comment", text=ANSWER)
+    workflow.approve(entry, by=chief, version=entry.version)
+    (row,) = [change for change in change_log(income, chief) if ANSWER in change.reason]
+    assert row.state == ""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(chief)
+    page = client.get(income.get_absolute_url(), {"year": YEAR}).content.decode()
+    history = page[page.index('<table class="table history">') :]
+    history = history[: history.index("</table>")]
+    rows = history.split("<tr>")
+    (line,) = [row for row in rows if ANSWER in row]
+    assert approved not in line
+    assert any(approved in row for row in rows)  # the approval's own row says it
 
 
 def test_messages_are_kept_when_their_author_leaves(income, submitted, tongji, chief):

@@ -8,6 +8,7 @@ import io
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from tests import factory
@@ -75,6 +76,24 @@ def test_the_responsible_departments_write_reasons_on_the_target_page(
     assert Explanation.objects.get().text == REASONS + "。"
     client.post(url, {"year": YEAR, "text": ""})
     assert not Explanation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "legend", "absent"),
+    [
+        ("en", "source, statistical definition, corrections", "口径"),
+        ("zh-hans", "数据的备注（来源、口径、更正）", "statistical definition"),
+    ],
+)
+def test_the_legend_is_in_the_readers_language_alone(
+    client, plan, lagging, reporter, language, legend, absent
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(reporter)
+    page = client.get(lagging.get_absolute_url() + f"?year={YEAR}").content.decode()
+    start = page.index('<p class="legend">Why' if language == "en" else '<p class="legend">按年度')
+    shown = page[start : page.index("</p>", start)]
+    assert legend in shown and absent not in shown
 
 
 def test_nobody_else_writes_reasons(client, plan, lagging, outsider):

@@ -70,25 +70,37 @@ def test_it_is_utf8_with_a_bom_and_a_row_per_target_with_a_column_per_year(clien
     assert "测试规划" not in rows[0]  # headers only, no title row: a program reads it as is
 
 
+def test_approved_figures_only_unless_asked_like_the_excel_report(client, plan, admin_user):
+    client.force_login(admin_user)
+    rows = by_code(read(client.get(url(plan, year=2022))))
+    assert rows["OURS"][3:6] == ["100.125", "0.000001", ""]
+    assert rows["THEIRS"][4] == ""
+    assert "尚未审核" not in rows["OURS"][6] + rows["THEIRS"][6]
+    asked = by_code(read(client.get(url(plan, year=2022, include_unapproved=1))))
+    assert asked["THEIRS"][4] == "987654.321"
+
+
 def test_a_reporter_sees_their_own_draft_but_not_another_departments(client, plan, reporter):
     client.force_login(reporter)
-    rows = by_code(read(client.get(url(plan, year=2022))))
+    rows = by_code(read(client.get(url(plan, year=2022, include_unapproved=1))))
     assert rows["OURS"][5] == "111.5"  # their own draft, as on the pages
     assert "2022年：尚未审核（草稿）" in rows["OURS"][6]
     assert rows["THEIRS"][3:6] == ["90.0", "", ""]
     assert "987654" not in "".join(rows["THEIRS"])
 
 
-def test_a_reader_without_rights_sees_approved_figures_only(client, plan, outsider):
+def test_a_reader_without_rights_sees_approved_figures_only_even_when_asking(
+    client, plan, outsider
+):
     client.force_login(outsider)
-    rows = by_code(read(client.get(url(plan, year=2022))))
+    rows = by_code(read(client.get(url(plan, year=2022, include_unapproved=1))))
     assert rows["OURS"][3:6] == ["100.125", "0.000001", ""]
     assert rows["THEIRS"][4] == ""
 
 
-def test_an_administrator_sees_every_figure(client, plan, admin_user):
+def test_an_administrator_who_asks_sees_every_figure(client, plan, admin_user):
     client.force_login(admin_user)
-    rows = by_code(read(client.get(url(plan, year=2022))))
+    rows = by_code(read(client.get(url(plan, year=2022, include_unapproved=1))))
     assert rows["THEIRS"][4] == "987654.321"
 
 
@@ -169,6 +181,12 @@ def test_the_dashboard_links_it_beside_the_excel_report(client, demo_plan, langu
     client.login(username="tongji", password="lingyuan-demo-2025")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     html = client.get(demo_plan.get_absolute_url(), {"year": 2023}).content.decode()
-    assert reverse("tracker:report", args=[demo_plan.slug]) in html
-    assert f'{url(demo_plan)}?year=2023"' in html
-    assert link in html
+    # Both are buttons of the one form: the year and the box for figures not yet
+    # approved go to either download alike.
+    form = html[html.index('<form method="get" class="filters') :]
+    form = form[: form.index("</form>")]
+    assert f'formaction="{reverse("tracker:report", args=[demo_plan.slug])}"' in form
+    assert f'formaction="{url(demo_plan)}"' in form
+    assert 'name="include_unapproved" value="1"' in form
+    assert '<option value="2023" selected>' in form
+    assert link in form

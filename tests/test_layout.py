@@ -68,6 +68,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "tracker.management.*",
             "tracker.admin",
             "tracker.admin_users",
+            "tracker.django_strings",
             "tracker.apps",
             "tracker.forms",
             "tracker.tables",

@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -224,6 +225,27 @@ def test_rd_intensity_is_computed_from_its_two_inputs(client, rd):
     assert "RD-SPENDING ÷ GDP × 100" in page and "5.36" in page and "218.6" in page
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_computed_figure_shows_at_the_indicators_places_and_keeps_its_digits(
+    client, rd, language
+):
+    """2.451967 was never reported: the entry page, the next year's context, the target's
+    figures and history show 2.45; the stored figure keeps every digit."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.login(username="admin", password=PASSWORD)
+    share = rd["RD-SHARE"]
+    assert share.decimal_places == 2
+    for year in (2026, 2027):
+        page = client.get(reverse("tracker:data-entry", args=["lingyuan-15th", year]))
+        html = page.content.decode()
+        row = html[html.index(f'id="row-{share.code}"') :]
+        row = row[: row.index("</tbody>")]
+        assert "2.45" in row and "2.451967" not in row, year
+    html = client.get(share.get_absolute_url(), {"year": 2026}).content.decode()
+    assert "2.45" in html and "2.451967" not in html
+    assert figure("RD-SHARE", 2026, "lingyuan-15th").value == Decimal("2.451967")
+
+
 def test_a_computed_figure_follows_its_inputs_and_counts_only_when_they_are_approved(client, rd):
     client.login(username="keji", password=PASSWORD)
     assert enter(client, "lingyuan-15th", 2027, "RD-SPENDING", "6.00").status_code == 302
@@ -334,3 +356,20 @@ def test_a_computed_figure_not_yet_approved_is_in_no_reporters_answer(client, rd
     row = page.decode().split('id="row-RD-SHARE"')[1].split("</tr>")[0]
     assert "locked" in page.decode().split('id="row-RD-SHARE"')[0][-200:] + row
     assert "name=" not in row and "2.54" not in row
+
+
+@pytest.mark.parametrize(
+    ("language", "no_data", "based_on"),
+    [("en", "No data", "based on"), ("zh-hans", "无数据", "依据")],
+)
+def test_a_no_data_status_says_no_year_it_rests_on(client, demo_plans, language, no_data, based_on):
+    """The 15th plan's income growth: its baseline year 2025 is approved, 2026 has no
+    figure yet. The status is "no data", and says no "based on 2025 figures"."""
+    target = Target.objects.get(plan__slug="lingyuan-15th", code="INCOME-GROWTH")
+    factory.make_entry(target, 2025, "34200", quality="final")  # approved
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.login(username="admin", password=PASSWORD)
+    html = client.get(target.get_absolute_url(), {"year": 2026}).content.decode()
+    assert no_data in html and based_on not in html
+    data = api(client, "lingyuan-15th", year=2026)
+    assert api_target(data, "INCOME-GROWTH")["based_on_year"] is None

@@ -216,6 +216,13 @@ class TestRelative:
         s = spec(Kind.RELATIVE, base=None, target=None)
         assert assess(s, {2021: D(100)}, 2021, reference={2021: D(5)}).status == Status.NO_DATA
 
+    def test_no_data_rests_on_no_older_year(self):
+        """An older figure alone judges nothing: "no data" never says "based on 2025"."""
+        s = spec(Kind.RELATIVE, base=None, target=None)
+        result = assess(s, {2025: D(100)}, 2026, reference={2026: D(5)})
+        assert result.status == Status.NO_DATA and result.latest_year == 2025
+        assert not result.rests_on_older_year
+
 
 class TestRatesAndProjection:
     def test_required_annual_rate(self):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from tracker.figures.rights import ADMINISTRATORS, REPORTERS, VIEWERS, region_of
 from tracker.models import ClosedYear, ImportBatch, Profile, ProgressEntry, Region
+from tracker.models import full_name as name_in_order
 
 User = get_user_model()
 POWERS = ["is_superuser", "is_staff", "user_permissions"]
@@ -171,7 +172,8 @@ class AccountAdmin(UserAdmin):
 
     @admin.display(description=gettext_lazy("name"), ordering="first_name")
     def full_name(self, account):
-        return account.get_full_name() or "—"
+        """The name as the pages write it (王芳, Ann Lee)."""
+        return name_in_order(account.first_name, account.last_name) or "—"
 
     @admin.display(description=gettext_lazy("role"))
     def role(self, account):

@@ -16,6 +16,7 @@ from tracker.figures.typed import carries_growth, checked_growth, read_figure
 from tracker.figures.typed import clean_figure as clean_figure  # the admin's, and tests'
 from tracker.figures.workflow import Rate
 from tracker.models import Evaluation, FigureMessage, Plan, ProgressEntry, Target
+from tracker.standings import formats
 from tracker.text import NOTE_MAX, unstorable
 
 ACHIEVED_CHOICES = [("", "—"), ("yes", _("Yes, achieved")), ("no", _("No, not yet"))]
@@ -110,7 +111,10 @@ class EntryForm(forms.Form):
                 {
                     # Every digit as stored: the display places would round it, and sending
                     # the page back unchanged would store the rounded figure.
-                    "value": numbers.as_reported(entry.value, target.decimal_places),
+                    "value": numbers.as_reported(
+                        formats.reported_value(entry, target.decimal_places),
+                        target.decimal_places,
+                    ),
                     "achieved": {True: "yes", False: "no"}.get(entry.achieved, ""),
                     "quality": entry.quality,
                     "growth": numbers.as_reported(entry.growth, 1),

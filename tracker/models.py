@@ -90,15 +90,34 @@ class Lock(str):
         return lock
 
 
+# Han characters (with the CJK extensions and compatibility ideographs), kana and hangul:
+# a name written in them is written family name first, without a space.
+_CJK_NAME = re.compile(
+    "[\u2e80-\u2fdf\u3005\u3007\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]"
+)
+
+
+def full_name(first_name: str, last_name: str) -> str:
+    """A person's name in the order of its script: 王芳 (family name first, no space) for a
+    Chinese, Japanese or Korean name, "Ann Lee" (given name first) for others. Django's
+    get_full_name always puts the given name first ("芳 王")."""
+    first, last = (first_name or "").strip(), (last_name or "").strip()
+    if _CJK_NAME.search(first + last):
+        return f"{last}{first}"
+    return " ".join(part for part in (first, last) if part)
+
+
 def display_user(user, name: str = "") -> str:
-    """A person as pages and files name them: full name, else user name.
+    """A person as pages, files and mails name them: full name (`full_name`), else user
+    name. Every place that shows a person's name goes through here.
 
     Copes with a person who is gone: a foreign key set to NULL, or a history record whose
     user was deleted (None), shows the name stored beside it, else a dash.
     """
     if user is None:
         return name or "—"
-    return user.get_full_name() or user.username
+    return full_name(user.first_name, user.last_name) or user.username
 
 
 class RegionQuerySet(AnnouncingQuerySet):

@@ -3,9 +3,11 @@
 The same columns as the sheet (code, target, unit, then each year from the baseline year
 to the report's year), and a last column of remarks. The figures are those the reader's
 standings carry (`tracker.standings.loading.plan_standings` with the reader as viewer):
-approved ones, and figures not yet approved only to those who may see them, as the
-pages show them; the remarks say which are not approved yet, and which are estimates or
-preliminary (the sheet marks those by number format, which CSV does not have).
+approved ones only, like the xlsx report beside it, unless `include_unapproved` is asked
+for; then also the figures not yet approved that the reader may see (the loader never
+gives others), and the remarks say which are not approved yet. The remarks also say which
+are estimates or preliminary (the sheet marks those by number format, which CSV does not
+have).
 
 Figures are written as reported, every digit and no thousands separator, so that a
 program reading them as Decimals gets back what is stored. The file is UTF-8 with a BOM:
@@ -36,9 +38,16 @@ from tracker.standings.standing import Standing
 
 
 def write_yearly_csv(
-    out, plan: Plan, year: int, rows: list[Standing], *, language: str | None = None
+    out,
+    plan: Plan,
+    year: int,
+    rows: list[Standing],
+    *,
+    language: str | None = None,
+    include_unapproved: bool = False,
 ) -> None:
-    """Write the figures of `rows` up to `year` as CSV to the binary file-like `out`."""
+    """Write the figures of `rows` up to `year` as CSV to the binary file-like `out`:
+    approved ones, and with `include_unapproved` those not yet approved too."""
     with translation.override(language or translation.get_language()):
         lang = language_index(translation.get_language())
         years = [y for y in plan.entry_years if y <= year]
@@ -46,7 +55,7 @@ def write_yearly_csv(
         writer = csv.writer(text)
         writer.writerow(_headers(lang, years))
         for row in rows:
-            writer.writerow(_row(row, years, lang))
+            writer.writerow(_row(row, years, lang, include_unapproved))
         out.write(text.getvalue().encode("utf-8-sig"))
 
 
@@ -55,11 +64,13 @@ def _headers(lang: int, years: list[int]) -> list[str]:
     return [*names, *(str(y) for y in years), _("Remarks")]
 
 
-def _row(row: Standing, years: list[int], lang: int) -> list[str]:
+def _row(row: Standing, years: list[int], lang: int, include_unapproved: bool) -> list[str]:
     target = row.target
     figures, remarks = [], []
     for y in years:
         entry = row.entries.get(y)
+        if entry is not None and not entry.counts and not include_unapproved:
+            entry = None
         figures.append("" if entry is None else _figure(entry, target, lang))
         if entry is not None:
             remarks += _remarks(entry, y, lang)

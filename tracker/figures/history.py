@@ -105,7 +105,10 @@ def _shown(record, target: Target) -> str:
     if target.is_milestone:
         return formats.milestone_word(record.achieved)
     # Every digit reported: a history rounded to the display places hides what changed.
-    return shown_as_reported(record.value, target.decimal_places)
+    # A computed figure was never reported: at the display places (formats.reported_value).
+    return shown_as_reported(
+        formats.reported_value(record, target.decimal_places), target.decimal_places
+    )
 
 
 def visible_records(viewer):
@@ -154,7 +157,11 @@ def change_log(target: Target, viewer) -> list[Change]:
 
 def _messages(target: Target, viewer) -> list[Change]:
     """The messages on the target's figures `viewer` may see, as entries of the log: who
-    wrote what of which kind, when (returns are there as the changes they made)."""
+    wrote what of which kind, when (returns are there as the changes they made).
+
+    A message row has no state: a message changes none, and the figure's state today
+    (approved since) would read as its state when the message was written. The rows of
+    the changes around it say what the state was."""
     figures = ProgressEntry.objects.visible_to(viewer).filter(
         series=target.series_id,
         year__gte=target.plan.baseline_year,
@@ -174,7 +181,7 @@ def _messages(target: Target, viewer) -> list[Change]:
             old_value="",
             new_value="",
             quality="",
-            state=message.entry.get_state_display(),
+            state="",
             reason=f"{message.get_kind_display()}: {message.text}"
             + ("" if message.author else f" ({message.shown_author})"),
         )

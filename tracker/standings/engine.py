@@ -144,8 +144,10 @@ class Assessment:
     @property
     def rests_on_older_year(self) -> bool:
         """Whether the status rests on a figure of a year before the one asked (an
-        achievement lasts: it rests on nothing older)."""
-        if self.lasting:
+        achievement lasts: it rests on nothing older). A "no data" status rests on no
+        figure at all, so it never says which year it is based on: pages, report and API
+        all ask this one question."""
+        if self.lasting or self.status == Status.NO_DATA:
             return False
         return self.latest_year is not None and self.latest_year < self.as_of_year
 

@@ -37,6 +37,17 @@ def rounded(value: Decimal, places: int) -> Decimal:
         return value
 
 
+def reported_value(entry, decimal_places: int) -> Decimal | None:
+    """The value of `entry` to show where figures are shown as reported: every digit a
+    person typed, but a computed figure (tracker/indicators/derived.py) was never typed,
+    so it shows at the indicator's places (2.451967 is 2.45); its stored digits stay."""
+    if entry is None or entry.value is None:
+        return None
+    if getattr(entry, "computed", False):
+        return rounded(entry.value, decimal_places)
+    return entry.value
+
+
 def format_figure(value: Decimal | None, decimal_places: int) -> str:
     """A figure with its target's decimal places and thousands separators from five digits.
 

@@ -42,6 +42,14 @@ def reported(value, target):
 
 
 @register.filter
+def entry_value(entry, target):
+    """An entry's figure as `reported` shows it, a computed one at the target's places
+    (formats.reported_value); "" when none."""
+    value = formats.reported_value(entry, target.decimal_places)
+    return "" if value is None else shown_as_reported(value, target.decimal_places)
+
+
+@register.filter
 def growth(rate):
     """A growth rate at comparable prices, every reported digit: 3.1%, -2.3%; "" when none."""
     return growth_as_reported(rate) if isinstance(rate, Decimal) else ""

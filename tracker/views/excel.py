@@ -47,11 +47,18 @@ def _xlsx_response(write, filename: str) -> HttpResponse:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def asks_for_unapproved(request) -> bool:
+    """Whether the download asks for figures not yet approved too (the dashboard's
+    “with figures not yet approved” box). Asking only adds what the reader may see:
+    the viewer-aware loader never gives anyone else's drafts."""
+    return request.GET.get("include_unapproved") == "1"
+
+
 def report_download(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     year = download_year(request, plan)
     rows = plan_standings(plan, year, viewer=request.user, explained=True)
-    include_unapproved = request.GET.get("include_unapproved") == "1"
+    include_unapproved = asks_for_unapproved(request)
     return _xlsx_response(
         lambda out: write_report(
             out, plan, year, rows, user=request.user, include_unapproved=include_unapproved
@@ -61,13 +68,14 @@ def report_download(request, slug):
 
 
 def figures_csv(request, slug):
-    """The report's “Yearly data” sheet as CSV, as of ?year=, with the figures the reader
-    may see (the same loader as the report)."""
+    """The report's “Yearly data” sheet as CSV, as of ?year=: approved figures, and with
+    ?include_unapproved=1 those not yet approved that the reader may see, as the xlsx
+    report (the same loader and the same parameter)."""
     plan = get_object_or_404(Plan, slug=slug)
     year = download_year(request, plan)
     rows = plan_standings(plan, year, viewer=request.user)
     buffer = io.BytesIO()
-    write_yearly_csv(buffer, plan, year, rows)
+    write_yearly_csv(buffer, plan, year, rows, include_unapproved=asks_for_unapproved(request))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     name = f"{plan.slug}-figures-{year}-{timezone.localdate():%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
