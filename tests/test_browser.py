@@ -505,7 +505,7 @@ def test_approvals_are_one_card_per_figure_on_a_phone(open_as, demo_plan, langua
     card = page.locator(f"#entry-{entry.pk}")
     order = ["td.pick", "td.name", "td.value", "td.previous", "td.quality", "td.note", "td.return"]
     boxes = [card.locator(cell).bounding_box() for cell in order]
-    for cell, box in zip(order, boxes):
+    for cell, box in zip(order, boxes, strict=True):
         assert inside(box, 390), cell
     tick, name, value, previous, quality, note, back = boxes
     assert abs(tick["y"] - name["y"]) < 10 and tick["x"] < name["x"]
