@@ -113,7 +113,7 @@ class TestOneForm:
         assert states(*others) == ["submitted"] * 4
         [(level, text)] = notices(response)
         assert level == "success"
-        assert text.startswith("已审核 4 项：")
+        assert text.startswith("已审核通过 4 项：")
         for name in ("地区生产总值 2023", "居民人均可支配收入 2023", "一般公共预算收入 2023"):
             assert name in text
         assert "其二" not in text
@@ -159,7 +159,7 @@ class TestRefusals:
         response = as_admin.post(reverse("tracker:approve"), shown, follow=True)
         assert states(gdp, income) == ["submitted", "approved"]
         (ok_level, ok), (level, text) = notices(response)
-        assert (ok_level, ok) == ("success", "已审核 1 项：居民人均可支配收入 2023。")
+        assert (ok_level, ok) == ("success", "已审核通过 1 项：居民人均可支配收入 2023。")
         assert level == "warning"
         assert text.startswith("未审核 1 项：地区生产总值 2023 — ")
         assert "tongji" in text and "121.0" in text
@@ -297,3 +297,24 @@ class TestQuestionedFigures:
         response = as_admin.post(reverse("tracker:approve") + query, confirmed)
         assert states(gdp, rd) == ["approved", "approved"]
         assert response.url == reverse("tracker:approvals") + query
+
+
+class TestReturnNamesTheFigure:
+    @pytest.mark.parametrize(
+        "language, said",
+        [
+            ("zh-hans", "已退回：居民人均可支配收入 2023，并附上原因。"),
+            ("en", "Returned: Disposable income 2023, with your reason."),
+        ],
+    )
+    def test_the_notice_names_the_returned_figure(self, as_admin, plan, language, said):
+        department = factory.make_department(name="统计局", name_en="Statistics Bureau")
+        entry = submitted(plan, department, "INCOME", "居民人均可支配收入", "Disposable income")
+        as_admin.cookies["django_language"] = language
+        response = as_admin.post(
+            reverse("tracker:return-entry", args=[entry.pk]),
+            {"reason": "请附公报截图", "version": entry.version},
+            follow=True,
+        )
+        assert notices(response) == [("success", said)]
+        assert states(entry) == ["returned"]

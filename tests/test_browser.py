@@ -204,14 +204,16 @@ def page_width(page) -> int:
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 @pytest.mark.parametrize("width", [390, 1280])
-def test_no_page_is_wider_than_the_screen(open_as, language, width):
+def test_no_page_is_wider_than_the_screen(open_as, demo_plan, language, width):
     page = open_as("admin")
     if language == "en":
         page.click("button[lang=en]")
         page.wait_for_selector("html[lang=en]")
     page.set_viewport_size({"width": width, "height": 800})
+    gdp = ProgressEntry.objects.get(series__indicator__code="GDP", year=2025)
+    pages = {**MAIN_PAGES, "messages": f"/entries/{gdp.pk}/messages/"}
     wide = {}
-    for name, url in MAIN_PAGES.items():
+    for name, url in pages.items():
         page.goto(url)
         if page_width(page) > width:
             wide[name] = page_width(page)
@@ -460,3 +462,101 @@ def test_a_questioned_figure_does_not_make_its_desktop_row_tall(open_as, demo_pl
     question.wait_for()
     assert page.locator("#row-URBAN-POPULATION tr.figure-main").bounding_box()["height"] < 150
     assert question.bounding_box()["width"] > 600
+
+
+def inside(box, width: int) -> bool:
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_figures_messages_fit_a_phone_and_a_message_is_posted(open_as, demo_plan, language):
+    """The messages page, its 留言 box included, is no wider than a phone; a reporter
+    writes on a figure of theirs from it."""
+    entry = ProgressEntry.objects.get(series__indicator__code="GDP", year=2025)
+    page = open_as("tongji")
+    if language == "en":
+        in_english(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/entries/{entry.pk}/messages/")
+    assert page_width(page) <= 390
+    box = page.locator(".message-form textarea")
+    assert inside(box.bounding_box(), 390)
+    box.fill("公报第3页")
+    page.locator(".message-form button[type=submit]").click()
+    page.wait_for_selector(".message-success")
+    assert page_width(page) <= 390
+    assert entry.messages.filter(text="公报第3页").exists()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_approvals_are_one_card_per_figure_on_a_phone(open_as, demo_plan, language):
+    """At 390 px each figure awaiting approval is a card: its box and name first, then the
+    value, last year's figure and the change, quality, who entered it, the note and
+    messages, and the return box, all within the screen; the approve button is in sight
+    wherever the page is scrolled, and approves what was ticked."""
+    entry = ProgressEntry.objects.get(series__indicator__code="GDP", year=2025)
+    page = open_as("admin")
+    if language == "en":
+        in_english(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/approvals/")
+    assert page_width(page) <= 390
+    assert not page.locator("table.approvals thead").first.is_visible()
+    card = page.locator(f"#entry-{entry.pk}")
+    order = ["td.pick", "td.name", "td.value", "td.previous", "td.quality", "td.note", "td.return"]
+    boxes = [card.locator(cell).bounding_box() for cell in order]
+    for cell, box in zip(order, boxes, strict=True):
+        assert inside(box, 390), cell
+    tick, name, value, previous, quality, note, back = boxes
+    assert abs(tick["y"] - name["y"]) < 10 and tick["x"] < name["x"]
+    tops = [name["y"], value["y"], previous["y"], quality["y"], note["y"], back["y"]]
+    assert tops == sorted(tops) and len(set(tops)) == len(tops)
+    assert inside(card.locator("td.return input[name=reason]").bounding_box(), 390)
+    assert inside(card.locator("td.return button").bounding_box(), 390)
+    assert card.locator("td.value").inner_text().strip() != ""
+    card.locator("input[name=entry]").check()
+    page.screenshot(path=f"/tmp/polish25a-approvals-{language}.png", full_page=False)
+    button = page.locator(".approve-actions button")
+    assert button.is_visible() and inside(button.bounding_box(), 390)
+    assert button.bounding_box()["y"] + button.bounding_box()["height"] <= 844  # no scrolling
+    button.click()
+    page.wait_for_selector(".message-success")
+    entry.refresh_from_db()
+    assert entry.state == "approved"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_open_year_of_each_department_is_in_sight_on_a_phone(open_as, demo_plan, language):
+    """At 390 px the departments page is one card per department with the open year's
+    cell (and its remind button) in sight; years not open are left out, as they ask for
+    nothing. A desktop keeps the table."""
+    from django.contrib.auth import get_user_model
+
+    from tracker.figures import writes
+
+    admin = get_user_model().objects.get(username="admin")
+    writes.close_year(demo_plan, 2020, by=admin, reason="公报已发布")
+    page = open_as("admin")
+    if language == "en":
+        in_english(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/plans/{demo_plan.slug}/departments/")
+    assert page_width(page) <= 390
+    open_cells = page.locator("table.departments td.dept-cell:not(.not-open)")
+    years = set()
+    for i in range(open_cells.count()):
+        cell = open_cells.nth(i)
+        assert cell.is_visible() and inside(cell.bounding_box(), 390)
+        years.add(cell.inner_text().split()[0])  # each cell names its year
+    assert "2025" in years
+    page.screenshot(path="/tmp/polish25a-departments.png", full_page=True)
+    assert not page.locator("table.departments td.dept-cell.not-open").first.is_visible()
+    overdue = page.locator("table.departments td.dept-cell.overdue").first
+    assert inside(overdue.locator("button").bounding_box(), 390)
+    remind_all = page.locator("table.departments thead th.year:not(.not-open) button")
+    assert inside(remind_all.last.bounding_box(), 390)
+    page.set_viewport_size({"width": 1280, "height": 844})
+    assert page.locator("table.departments thead").is_visible()
+    assert page.locator("table.departments td.dept-cell.not-open").first.is_visible()
+    row = page.locator("table.departments tbody tr").first
+    assert row.evaluate("e => getComputedStyle(e).display") == "table-row"

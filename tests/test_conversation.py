@@ -264,7 +264,10 @@ def test_once_approved_the_thread_is_read_by_anyone_but_written_by_its_sides(
     url = reverse("tracker:figure-messages", args=[entry.pk])
     page = client.get(url).content.decode()
     assert "数据来源：统计公报" in page and 'name="text"' not in page
-    client.post(url, {"kind": "comment", "text": "外人留言"})
+    refused = client.post(url, {"kind": "comment", "text": "外人留言"})
+    assert refused.status_code == 403
+    assert "居民收入增长 2025" in refused.content.decode()
+    assert "不能在此留言" in refused.content.decode()
     assert not FigureMessage.objects.filter(text="外人留言").exists()
 
 
@@ -288,6 +291,18 @@ def test_a_message_row_in_the_history_does_not_take_on_todays_state(
     (line,) = [row for row in rows if ANSWER in row]
     assert approved not in line
     assert any(approved in row for row in rows)  # the approval's own row says it
+
+
+def test_a_refused_message_says_why_in_english(client, income, submitted, tongji, chief, caizheng):
+    entry = submitted["INCOME-GROWTH"]
+    workflow.approve(entry, by=chief, version=entry.version)
+    client.force_login(caizheng)
+    client.cookies["django_language"] = "en"
+    url = reverse("tracker:figure-messages", args=[entry.pk])
+    refused = client.post(url, {"kind": "comment", "text": "a word"})
+    assert refused.status_code == 403
+    assert "but not write on them" in refused.content.decode()
+    assert not FigureMessage.objects.filter(entry=entry).exists()
 
 
 def test_messages_are_kept_when_their_author_leaves(income, submitted, tongji, chief):

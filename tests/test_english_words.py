@@ -101,7 +101,7 @@ def test_no_count_bearing_message_is_singular_only():
     ("language", "one", "two"),
     [
         ("en", "1 figure approved: ", "2 figures approved: "),
-        ("zh-hans", "已审核 1 项：", "已审核 2 项："),
+        ("zh-hans", "已审核通过 1 项：", "已审核通过 2 项："),
     ],
 )
 def test_approving_one_figure_says_one_figure(client, admin_user, language, one, two):

@@ -86,7 +86,7 @@ def correct_gdp_2023(client, value="180.1"):
 
 # The demo's 2025 figures not approved, by state, in the close page's words.
 NOT_COUNTED_2025 = (
-    "尚未审核、因而不计入评价的数据：2025年：5 项数据未审核（草稿 1, 已提交 3, 已退回 1）。"
+    "尚未审核、因而不计入评价的数据：2025年：5 项数据未审核（草稿 1、已提交 3、已退回 1）。"
 )
 
 

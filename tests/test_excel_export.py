@@ -765,7 +765,7 @@ class TestNumbersAsStatisticiansPublishThem:
         notes = notes_of(wb)
         assert notes["地区生产总值"].endswith("2025年：未审核")  # submitted
         assert notes["固定资产投资"].endswith("2025年：未报送")  # a draft
-        assert notes["城市建设区面积"].endswith("2025年：未报送")  # returned
+        assert notes["城市建设区面积"].endswith("2025年：已退回，未审核")  # returned, never 未报送
         assert notes["综合实力全省县域排名"] == "2020—2025年：无数据"
         assert "无已审核数据的年份（表中以“—”表示）" in notes
         # A milestone's year without a report is blank, and the notes say so.

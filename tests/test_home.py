@@ -110,3 +110,30 @@ def test_a_department_member_without_the_reporters_role_is_told_so(client, demo_
 def test_a_plan_without_targets_has_no_year_to_close(db):
     plan = factory.make_plan(start_year=2021, end_year=2021)
     assert not [w for w in todo.open_years() if w.plan == plan]
+
+
+@pytest.mark.parametrize(
+    "language, counts, overdue, never",
+    [
+        ("zh-hans", "缺 5 项，单位处理中 2 项", "已逾期", ["待审核 0 项", "仍在报送期"]),
+        ("en", "5 missing, 2 with the departments", "overdue", ["0 waiting", "Still open"]),
+    ],
+)
+def test_an_overdue_year_says_so_and_leaves_out_counts_of_none(
+    client, demo_plan, language, counts, overdue, never
+):
+    """The administrator's open year past its deadline reads overdue, not "still open for
+    reporting", and lists only what is there: no "0 waiting for approval"."""
+    ProgressEntry.objects.filter(year=2025, state="submitted").update(state="approved")
+    client.login(username="admin", password="lingyuan-demo-2025")
+    client.cookies["django_language"] = language
+    html = client.get(HOME).content.decode()
+    assert counts in html
+    assert f'<span class="overdue">{overdue}</span>' in html
+    for words in never:
+        assert words not in html
+
+
+def test_counts_in_words_name_only_what_there_is(demo_plan):
+    year = todo.OpenYear(demo_plan, 2025, missing=0, waiting=1, with_departments=0)
+    assert year.counts_text == "待审核 1 项"

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from tests import factory
 from tracker.figures import writes
-from tracker.models import ClosedYear, Deadline, Department
+from tracker.models import ClosedYear, Deadline, Department, ProgressEntry
 from tracker.reminders import deadlines
 
 PASSWORD = "lingyuan-demo-2025"
@@ -107,6 +107,20 @@ class TestClosing:
         assert "This year still lacks: 5 figures missing, 5 figures not approved." in words
         assert "Missing: 5 targets with no figure" in words
 
+    @pytest.mark.parametrize(
+        "language, said, never",
+        [
+            ("zh-hans", "该年度尚有：缺 10 项数据。", "0 项数据未审核"),
+            ("en", "This year still lacks: 10 figures missing.", "0 figures not approved"),
+        ],
+    )
+    def test_a_count_of_none_is_left_out(self, client, demo_plan, language, said, never):
+        ProgressEntry.objects.filter(year=2025).exclude(state="approved").delete()
+        as_user(client, "admin")
+        client.cookies["django_language"] = language
+        words = text(client.get(close_url(demo_plan.slug, 2025)))
+        assert said in words and never not in words
+
     def test_a_year_before_its_deadline_cannot_be_closed_until_the_deadline_passes(
         self, client, admin_user
     ):
@@ -133,7 +147,7 @@ class TestClosing:
     def test_the_evaluation_page_counts_figures_not_approved_by_state(self, client, demo_plan):
         as_user(client, "admin")
         page = client.get(reverse("tracker:evaluation-freeze", args=[demo_plan.slug]))
-        assert "2025年：5 项数据未审核（草稿 1, 已提交 3, 已退回 1）" in text(page)
+        assert "2025年：5 项数据未审核（草稿 1、已提交 3、已退回 1）" in text(page)
 
 
 # -- 6. only what can be done is asked for --------------------------------------------------
@@ -251,6 +265,13 @@ class TestRemindNow:
         ]
         assert "Reminded 3 people of the 2025 figures:" in words
         assert "Not reminded, 1 person: 住建局填报员: no email address." in words
+
+    def test_chinese_lists_use_chinese_punctuation(self, client, demo_plan):
+        as_user(client, "admin")
+        first = text(remind(client, demo_plan.slug, 2025))
+        assert "项数据）、" in first and "), " not in first
+        second = text(remind(client, demo_plan.slug, 2025))
+        assert "今天已提醒过；" in second and "; " not in second
 
     def test_a_reporter_cannot_remind(self, client, demo_plan):
         as_user(client, "tongji")

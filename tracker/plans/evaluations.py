@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from tracker.excel.report import write_report
 from tracker.figures.history import shown_reason, visible_records
@@ -189,7 +189,7 @@ def unapproved_text(counts: dict[int, dict[str, int]]) -> str:
     if not counts:
         return ""
     states = dict(ProgressEntry.State.choices)
-    years = "; ".join(
+    years = pgettext("between reasons", "; ").join(
         _("%(year)s: %(figures)s (%(states)s)")
         % {
             "year": y,
@@ -197,7 +197,7 @@ def unapproved_text(counts: dict[int, dict[str, int]]) -> str:
                 "%(count)d figure not approved", "%(count)d figures not approved", sum(n.values())
             )
             % {"count": sum(n.values())},
-            "states": ", ".join(
+            "states": _(", ").join(
                 f"{states[state]} {n[state]}" for state in ProgressEntry.State.values if state in n
             ),
         }

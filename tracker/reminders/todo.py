@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import ngettext, pgettext
 
 from tracker.models import Indicator, PendingImport, Plan, ProgressEntry, Target
 
@@ -141,6 +142,31 @@ class OpenYear:
     @property
     def ready_to_close(self) -> bool:
         return not (self.missing or self.waiting or self.with_departments)
+
+    @property
+    def counts_text(self) -> str:
+        """What stands in the way, in words, each count only when there is one:
+        "2 missing, 1 with the departments" rather than "… 0 waiting for approval …"."""
+        parts = []
+        if self.missing:
+            parts.append(
+                ngettext("%(count)d missing", "%(count)d missing", self.missing)
+                % {"count": self.missing}
+            )
+        if self.waiting:
+            parts.append(
+                ngettext(
+                    "%(count)d waiting for approval", "%(count)d waiting for approval", self.waiting
+                )
+                % {"count": self.waiting}
+            )
+        if self.with_departments:
+            count = self.with_departments
+            parts.append(
+                ngettext("%(count)d with the departments", "%(count)d with the departments", count)
+                % {"count": count}
+            )
+        return pgettext("between counts", ", ").join(parts)
 
 
 def open_years(*, today=None, of=None) -> list[OpenYear]:

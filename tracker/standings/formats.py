@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tracker.figures.numbers import GROUP_FROM  # digits grouped from five up (GB/T 15835)
@@ -138,6 +138,7 @@ def based_on(year: int) -> str:
 GAPS = {
     "not_submitted": _("not submitted"),
     "not_approved": _("not approved yet"),
+    "returned": pgettext_lazy("a year's figure", "returned, not approved"),
     "no_data": _("no data"),
 }
 

@@ -164,13 +164,16 @@ class Standing:
 
     def gap(self, year: int) -> str | None:
         """Why `year` has no approved figure, or None where it has one: "not_submitted"
-        (a draft or a returned figure), "not_approved" (submitted) or "no_data"."""
+        (a draft), "returned" (submitted and sent back), "not_approved" (submitted) or
+        "no_data". A figure that was submitted is never called not submitted."""
         entry = self.entries.get(year)
         if entry is None:
             return "no_data"
-        if entry.state == entry.State.APPROVED:
-            return None
-        return "not_approved" if entry.state == entry.State.SUBMITTED else "not_submitted"
+        return {
+            entry.State.APPROVED: None,
+            entry.State.SUBMITTED: "not_approved",
+            entry.State.RETURNED: "returned",
+        }.get(entry.state, "not_submitted")
 
     @property
     def progress_sort(self) -> Decimal:

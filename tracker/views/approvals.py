@@ -352,7 +352,10 @@ def _posted_version(request) -> int:
 def return_entry(request, pk):
     entry = _administered_entry(request, pk)
     if _reasoned(request, workflow.return_entry, entry, version=_posted_version(request)):
-        messages.success(request, _("Returned to the reporter with your reason."))
+        messages.success(
+            request,
+            _("Returned: %(figure)s, with your reason.") % {"figure": _named(entry)},
+        )
     return _back(request)
 
 
@@ -435,7 +438,7 @@ def remind_departments(request, slug):
 
 def _say_who_was_reminded(request, year: int, done) -> None:
     if done.sent:
-        names = ", ".join(
+        names = _(", ").join(
             ngettext("%(name)s (%(n)d figure)", "%(name)s (%(n)d figures)", n)
             % {"name": display_user(user), "n": n}
             for user, n in done.sent
@@ -450,7 +453,7 @@ def _say_who_was_reminded(request, year: int, done) -> None:
             % {"count": len(done.sent), "year": year, "names": names},
         )
     if done.skipped:
-        names = "; ".join(
+        names = pgettext("between reasons", "; ").join(
             _("%(name)s: %(why)s") % {"name": display_user(user), "why": why}
             for user, why in done.skipped
         )

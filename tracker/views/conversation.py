@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -27,10 +28,20 @@ def _visible_entry(request, pk) -> ProgressEntry:
     return get_object_or_404(found, pk=pk)
 
 
+def _refusal(entry: ProgressEntry) -> str:
+    """Why a reader of the figure may not write on it: it falls to another department."""
+    return _(
+        "You may read the messages on %(target)s %(year)s but not write on them: its figures "
+        "fall to another department. Ask that department or an administrator."
+    ) % {"target": entry.target.display_name, "year": entry.year}
+
+
 def figure_messages(request, pk):
     """GET: the figure's thread, with a form for whoever may write on it; POST: add one."""
     entry = _visible_entry(request, pk)
     kinds = conversation.kinds_for(request.user, entry)
+    if request.method == "POST" and not kinds:
+        raise PermissionDenied(_refusal(entry))
     form = MessageForm(request.POST or None, kinds=kinds) if kinds else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:

@@ -251,7 +251,7 @@ def _say_unanswered(request, rows) -> None:
     """Name the returned figures a submit left alone, and say why."""
     if not rows:
         return
-    names = "、".join(f"{row.target.display_name}" for row in rows)
+    names = _(", ").join(f"{row.target.display_name}" for row in rows)
     messages.warning(
         request,
         _(
