@@ -326,3 +326,12 @@ def test_a_figure_per_person_is_not_summed(reader, prefecture):
     ).json()
     assert data["parent"]["value"] is None and "人" in data["parent"]["no_rollup_reason"]
     assert [r["rank"] for r in data["regions"]] == [1, 2, 3]
+
+
+def test_only_those_who_may_open_the_matrix_are_linked_to_it(client, prefecture):
+    """A county's reporter cannot open the prefecture's pages, so no plan page links there."""
+    matrix = reverse("tracker:region", args=["999100"])
+    client.force_login(factory.make_user("county-reporter", role="reporter"))
+    assert client.get(matrix).status_code == 404
+    assert matrix not in page(client, reverse("tracker:plan-dashboard", args=["county-1"]))
+    assert matrix not in page(client, reverse("tracker:plan-list"))

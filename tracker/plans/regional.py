@@ -385,10 +385,11 @@ def _sums(parts: list[Indicator], regions: list[Region], year: int) -> dict[int,
     }
 
 
-def compared_in(region_ids) -> dict[int, Region]:
-    """For each region (by id) whose parent has several children holding plans, that
-    parent: where a plan's pages link to the comparison of its region with its siblings.
-    Two queries, however many regions."""
+def compared_in(region_ids, viewer) -> dict[int, Region]:
+    """For each region (by id) whose parent has several children holding plans and whose
+    pages `viewer` may read (`Region.objects.overseen_by`), that parent: where a plan's
+    pages link to the comparison of its region with its siblings. Three queries at most,
+    however many regions."""
     rows = Region.objects.filter(pk__in=set(region_ids), parent__isnull=False)
     parents = {r.pk: r.parent for r in rows.select_related("parent")}
     holding = Counter(
@@ -399,4 +400,12 @@ def compared_in(region_ids) -> dict[int, Region]:
         .values_list("region__parent", "region")
         .distinct()
     )
-    return {pk: parent for pk, parent in parents.items() if holding[parent.pk] > 1}
+    compared = {pk: parent for pk, parent in parents.items() if holding[parent.pk] > 1}
+    if not compared:
+        return {}
+    readable = set(
+        Region.objects.overseen_by(viewer)
+        .filter(pk__in={p.pk for p in compared.values()})
+        .values_list("pk", flat=True)
+    )
+    return {pk: parent for pk, parent in compared.items() if parent.pk in readable}

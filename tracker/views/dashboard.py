@@ -46,7 +46,7 @@ def plan_list(request):
         .with_final_evaluation()
     )
     plans = list(plans)
-    compared = regional.compared_in(plan.region_id for plan in plans)
+    compared = regional.compared_in((plan.region_id for plan in plans), request.user)
     for plan in plans:
         plan.compared_in = compared.get(plan.region_id)
     context = {"plans": plans, "imports": todo.pending_imports(request.user)}
@@ -125,7 +125,7 @@ def plan_dashboard(request, slug):
         "total": sum(n for _status, n in counts),
         "summary": summary_line(counts),
         "shown": len(rows),
-        "compared_in": regional.compared_in([plan.region_id]).get(plan.region_id),
+        "compared_in": regional.compared_in([plan.region_id], request.user).get(plan.region_id),
         "has_sample": ProgressEntry.objects.filter(
             series__targets__plan=plan, is_sample=True
         ).exists(),
