@@ -13,6 +13,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.urls import reverse
 
 from tests import factory
 from tests.test_visibility import (
@@ -234,3 +235,18 @@ def test_an_account_made_by_a_county_administrator_belongs_to_its_region(client,
     assert response.status_code == 302
     account = get_user_model().objects.get(username="xinren")
     assert region_of(account) == beipiao["plan"].region_id
+
+
+@pytest.mark.parametrize(
+    "who", ["lingyuan_reporter", "lingyuan_admin", "chaoyang", "chaoyang_viewer"]
+)
+def test_a_county_s_departments_page_is_its_own(client, beipiao, who):
+    """How far 北票市's departments have got counts its drafts: nobody outside it reads that,
+    nor is linked to it; its own administrator does."""
+    url = reverse("tracker:departments", args=[beipiao["plan"].slug])
+    client.force_login(beipiao["people"][who])
+    assert client.get(url).status_code == 404
+    assert url not in client.get(beipiao["plan"].get_absolute_url()).content.decode()
+    client.force_login(beipiao["admin"])
+    assert client.get(url).status_code == 200
+    assert url in client.get(beipiao["plan"].get_absolute_url()).content.decode()

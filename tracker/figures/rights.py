@@ -87,6 +87,19 @@ def oversees(user, region) -> bool:
     return False
 
 
+def works_in(user, region_id: int) -> bool:
+    """Whether `user` works in the region `region_id`: administers it, or reports for one
+    of its departments. Who may see how far the region's departments have got, figures
+    not yet approved counted (the departments page); others of the region's figures see
+    the approved ones only."""
+    if administers(user, region_id):
+        return True
+    if not is_reporter(user) or not department_ids(user):
+        return False
+    departments = apps.get_model("tracker", "Department").objects
+    return departments.filter(pk__in=department_ids(user), region_id=region_id).exists()
+
+
 def is_reporter(user) -> bool:
     """Reporters enter figures for their departments."""
     return user.is_authenticated and user.is_active and REPORTERS in _groups(user)
