@@ -31,6 +31,7 @@ from tracker.figures.rights import administers, can_enter, oversees, region_of
 from tracker.models import (
     ClosedYear,
     Deadline,
+    Department,
     Evaluation,
     Explanation,
     FigureMessage,
@@ -250,3 +251,20 @@ def test_a_county_s_departments_page_is_its_own(client, beipiao, who):
     client.force_login(beipiao["admin"])
     assert client.get(url).status_code == 200
     assert url in client.get(beipiao["plan"].get_absolute_url()).content.decode()
+
+
+def test_the_approvals_filters_offer_one_s_own_region(client, beipiao, regions):
+    """A county's administrator filters among their own plans; an administrator of every
+    region tells same-named departments apart by their regions."""
+    other = beipiao["plan"]
+    lingyuan = Plan.objects.filter(region=regions["凌源市"]).get()
+    statistics = Department.objects.get(region=regions["凌源市"], name="统计局")
+    factory.make_target(lingyuan, lead_department=statistics)
+    client.force_login(beipiao["people"]["lingyuan_admin"])
+    page = client.get(reverse("tracker:approvals")).content.decode()
+    assert f'value="{other.slug}"' not in page
+    client.force_login(factory.make_user("everywhere", role="admin"))
+    page = client.get(reverse("tracker:approvals")).content.decode()
+    assert f'value="{other.slug}"' in page
+    assert f"{regions['北票市'].display_name} · 统计局" in page
+    assert f"{regions['凌源市'].display_name} · 统计局" in page

@@ -86,15 +86,26 @@ class ApprovalFilter(django_filters.FilterSet):
         model = ProgressEntry
         fields = ["plan", "department", "year"]
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
-        # Departments that lead a target (of the plan chosen): a choice stays after its
-        # last figure is approved, so a filtered page stays filtered.
+        # The plans `user` approves in, and the departments leading a target of them (of the
+        # plan chosen): a choice stays after its last figure is approved, so a filtered page
+        # stays filtered.
+        plans = Plan.objects.administered_by(user)
+        self.filters["plan"].queryset = plans
         leading = {"led_targets__plan__slug": data.get("plan")} if data and data.get("plan") else {}
-        departments = Department.objects.filter(led_targets__isnull=False, **leading)
-        self.filters["department"].queryset = departments.distinct()
-        for field in self.form.fields.values():
-            if hasattr(field, "label_from_instance"):
+        departments = Department.objects.filter(
+            led_targets__isnull=False, led_targets__plan__in=plans, **leading
+        ).distinct()
+        self.filters["department"].queryset = departments.select_related("region")
+        # Where the departments are of several regions, each is named with its region.
+        several = departments.values("region").distinct().count() > 1
+        for name, field in self.form.fields.items():
+            if name == "department" and several:
+                field.label_from_instance = lambda obj: (
+                    f"{obj.region.display_name} · {obj.display_name}"
+                )
+            elif hasattr(field, "label_from_instance"):
                 field.label_from_instance = lambda obj: obj.display_name
 
     def filter_plan(self, queryset, name, value):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.utils.translation import gettext as _
 
 ADMINISTRATORS = "administrators"
@@ -87,17 +88,23 @@ def oversees(user, region) -> bool:
     return False
 
 
-def works_in(user, region_id: int) -> bool:
-    """Whether `user` works in the region `region_id`: administers it, or reports for one
-    of its departments. Who may see how far the region's departments have got, figures
-    not yet approved counted (the departments page); others of the region's figures see
-    the approved ones only."""
-    if administers(user, region_id):
+def works_on(user, plan) -> bool:
+    """Whether `user` works on `plan`: administers its region, or reports for a department
+    of the region or one responsible for one of its targets. Who may see how far the
+    plan's departments have got, figures not yet approved counted (the departments page);
+    others see the plan's approved figures only."""
+    if administers(user, plan.region_id):
         return True
     if not is_reporter(user) or not department_ids(user):
         return False
-    departments = apps.get_model("tracker", "Department").objects
-    return departments.filter(pk__in=department_ids(user), region_id=region_id).exists()
+    departments = apps.get_model("tracker", "Department").objects.filter(
+        pk__in=department_ids(user)
+    )
+    return departments.filter(
+        models.Q(region_id=plan.region_id)
+        | models.Q(led_targets__plan=plan)
+        | models.Q(co_targets__plan=plan)
+    ).exists()
 
 
 def is_reporter(user) -> bool:

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 
 from tracker.figures.numbers import growth_as_reported, shown_as_reported
 from tracker.figures.plausibility import flag_display
-from tracker.figures.rights import administers, works_in
+from tracker.figures.rights import administers, works_on
 from tracker.models import display_user, localized
 from tracker.standings import formats
 from tracker.standings import words as status_display
@@ -164,7 +164,7 @@ def administered_by(plan, user) -> bool:
 
 
 @register.filter
-def worked_in_by(plan, user) -> bool:
-    """Whether `user` works in `plan`'s region (`rights.works_in`): whether a page links
+def worked_on_by(plan, user) -> bool:
+    """Whether `user` works on `plan` (`rights.works_on`): whether a page links
     them to its departments' progress."""
-    return works_in(user, plan.region_id)
+    return works_on(user, plan)

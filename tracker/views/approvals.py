@@ -166,6 +166,7 @@ def approvals(request):
         .filter(state=ProgressEntry.State.SUBMITTED)
         .select_related("series__indicator", "entered_by")
         .with_targets(),
+        user=request.user,
     )
     # Each figure once, with the target of the latest plan of its region that reads it
     # (of the plan filtered on, if any); ordered as the groups read, a page at a time.

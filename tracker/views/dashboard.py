@@ -14,7 +14,7 @@ from tracker.charts import target_chart
 from tracker.figures import conversation, writes
 from tracker.figures.history import change_log
 from tracker.figures.numbers import whole_number
-from tracker.figures.rights import administers, is_admin, is_reporter, may_explain, works_in
+from tracker.figures.rights import administers, is_admin, is_reporter, may_explain, works_on
 from tracker.filters import TargetFilter
 from tracker.indicators import derived
 from tracker.models import (
@@ -262,7 +262,7 @@ def departments(request, slug):
     (`todo.expects_figure`). Administrators may remind a department, or all, from here.
     """
     plan = get_object_or_404(Plan.objects.with_closed_years(), slug=slug)
-    if not works_in(request.user, plan.region_id):
+    if not works_on(request.user, plan):
         # Its counts tell of figures not approved: the region's own people only.
         raise Http404
     targets = list(Target.objects.filter(plan=plan).select_related("series"))
