@@ -335,3 +335,21 @@ def test_only_those_who_may_open_the_matrix_are_linked_to_it(client, prefecture)
     assert client.get(matrix).status_code == 404
     assert matrix not in page(client, reverse("tracker:plan-dashboard", args=["county-1"]))
     assert matrix not in page(client, reverse("tracker:plan-list"))
+
+
+def test_the_pages_open_on_the_latest_year_that_has_ended(reader, prefecture):
+    """A figure approved early in a year still running does not make it the page's year:
+    the latest ended year with figures is, and the running year is there when asked."""
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    county = Region.objects.get(code="999101")
+    later = factory.make_plan(
+        region=county, start_year=this_year, end_year=this_year + 4, baseline_year=this_year - 1
+    )
+    gdp = factory.make_target(later, indicator=Indicator.objects.get(code="GDP"), code="GDP")
+    factory.make_entry(gdp, this_year, "300")
+    data = reader.get(reverse("tracker:api-region", args=["999100"])).json()
+    assert data["as_of_year"] == YEAR
+    asked = reader.get(reverse("tracker:api-region", args=["999100"]), {"year": this_year})
+    assert asked.status_code == 200 and asked.json()["as_of_year"] == this_year

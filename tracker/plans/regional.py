@@ -11,6 +11,8 @@ Each child is judged by its own plan covering the year (`covering_plans`), throu
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -60,7 +62,9 @@ def plan_years(region: Region) -> list[int]:
 
 
 def default_year(region: Region, years: list[int]) -> int | None:
-    """The latest covered year with an approved figure of a child, else the first year."""
+    """The latest covered year that has ended with an approved figure of a child (a year
+    still running is read only when asked for: its figures are early, and few), else the
+    latest with one, else the first year."""
     if not years:
         return None
     reported = set(
@@ -69,7 +73,8 @@ def default_year(region: Region, years: list[int]) -> int | None:
         .values_list("year", flat=True)
         .distinct()
     )
-    return max(reported) if reported else years[0]
+    ended = {year for year in reported if year < timezone.localdate().year}
+    return max(ended or reported) if reported else years[0]
 
 
 def _standings(plans: list[Plan], year: int, indicator: Indicator | None = None) -> list[Standing]:
