@@ -11,13 +11,12 @@ Each child is judged by its own plan covering the year (`covering_plans`), throu
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
