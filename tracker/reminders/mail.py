@@ -497,13 +497,7 @@ def send_notices() -> list[Mail]:
         entries = [e for e in entries if e.pk in visible]
         if entries:
             mails.append(_notice(user, entries))
-    today = deadlines.today()
-    for mail in mails:
-        try:
-            deliver(mail, on=today)
-        except Exception:
-            # The review itself is committed; a mail server being down must not undo it.
-            logger.exception("review notice to %s not sent", mail.address)
+    _deliver_notices(mails, "review notice")
     return mails
 
 
@@ -593,14 +587,19 @@ def send_message_notices(pks) -> list[Mail]:
     for message in found.order_by("created", "pk"):
         for user in _readers_of(message):
             mails.append(_message_notice(user, message))
+    _deliver_notices(mails, "message notice")
+    return mails
+
+
+def _deliver_notices(mails: list[Mail], kind: str) -> None:
+    """Deliver notices of something already committed: a mail server being down must not
+    undo it, so a failure is logged and the others still go."""
     today = deadlines.today()
     for mail in mails:
         try:
             deliver(mail, on=today)
         except Exception:
-            # The message itself is committed; a mail server being down must not undo it.
-            logger.exception("message notice to %s not sent", mail.address)
-    return mails
+            logger.exception("%s to %s not sent", kind, mail.address)
 
 
 def _message_notice(user, message) -> Mail:
