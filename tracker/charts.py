@@ -90,11 +90,7 @@ def target_chart(target, standing, linked=()) -> str:
             )
         return "".join(circles)
 
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(target.display_name)}" xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{escape(target.display_name)}</title>",
-    ]
+    parts = [_svg_open("chart", HEIGHT, escape(target.display_name))]
     # axes: years below, value ticks on a 1-2-5 step at the left
     for year in years:
         x = LEFT + x_of(year)
@@ -154,6 +150,14 @@ def _latest_level(standing) -> Decimal | None:
     return None
 
 
+def _svg_open(classes: str, height: float, title: str) -> str:
+    """A chart's opening tag, named for screen readers by `title` (already escaped)."""
+    return (
+        f'<svg class="{classes}" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-label="{title}" xmlns="http://www.w3.org/2000/svg"><title>{title}</title>'
+    )
+
+
 def _places(ticks: list[float]) -> int:
     """Decimal places the tick labels need: none for 10, 20; one for 0.5, 1.0."""
     return max((len(str(t).split(".")[1]) if "." in str(t) else 0) for t in ticks)
@@ -185,10 +189,7 @@ def comparison_bars(result) -> str:
     x_of = _scale(ticks[0], ticks[-1], WIDTH - label_width - RIGHT, flip=False)
     zero = label_width + x_of(max(ticks[0], 0.0))
     title = escape(f"{result.indicator.display_name} {result.year}")
-    parts = [
-        f'<svg class="chart bars" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-label="{title}" xmlns="http://www.w3.org/2000/svg"><title>{title}</title>'
-    ]
+    parts = [_svg_open("chart bars", height, title)]
     tick_places = _places(ticks)
     for value in ticks:
         x = label_width + x_of(value)
@@ -247,10 +248,7 @@ def comparison_lines(result) -> str:
     x_of = _scale(years[0], years[-1], WIDTH - LEFT - right, flip=False)
     y_of = _scale(ticks[0], ticks[-1], HEIGHT - TOP - BOTTOM, flip=True)
     title = escape(result.indicator.display_name)
-    parts = [
-        f'<svg class="chart lines" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{title}" xmlns="http://www.w3.org/2000/svg"><title>{title}</title>'
-    ]
+    parts = [_svg_open("chart lines", HEIGHT, title)]
     for year in years:
         x = LEFT + x_of(year)
         parts.append(
