@@ -268,6 +268,24 @@ class Indicator(models.Model):
     addends = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="+", verbose_name=_("addends")
     )
+    rank_of = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rank of"),
+        help_text=_("For a rank: the indicator whose figures the regions are ranked by."),
+    )
+    rank_among = models.ForeignKey(
+        "Region",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ranked among the units of"),
+        help_text=_("For a rank: the region whose units are ranked (辽宁省 for a county rank)."),
+    )
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -411,6 +429,10 @@ class PlanQuerySet(AnnouncingQuerySet):
         mine = region_of(user)
         return self if mine is None else self.filter(region=mine)
 
+    def published(self) -> PlanQuerySet:
+        """The plans open to everyone at /public/."""
+        return self.filter(published=True)
+
     def with_final_evaluation(self) -> PlanQuerySet:
         """Annotate whether a final evaluation is frozen, for `Plan.phase()`."""
         return self.annotate(
@@ -457,6 +479,12 @@ class Plan(models.Model):
         ),
     )
     description = models.TextField(_("description"), blank=True)
+    published = models.BooleanField(
+        _("published"),
+        default=False,
+        editable=False,
+        help_text=_("Open to everyone at /public/: set by publishing, with a reason."),
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -1459,6 +1487,11 @@ class ProgressEntry(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     return_reason = models.TextField(_("reason for return"), blank=True, **NOTE)
     note = models.TextField(_("note"), blank=True, **NOTE)
+    note_public = models.BooleanField(
+        _("note is public"),
+        default=False,
+        help_text=_("Show the note on the public pages of a published plan."),
+    )
     plausibility_flag = models.TextField(
         _("plausibility findings"),
         blank=True,
@@ -1770,6 +1803,51 @@ class Explanation(models.Model):
     @property
     def shown_author(self) -> str:
         return display_user(self.author, self.author_name)
+
+
+class Publication(models.Model):
+    """A plan published to everyone, or withdrawn, by an administrator with a reason.
+    `Plan.published` holds the latest; these rows are the record."""
+
+    plan = models.ForeignKey(
+        Plan, models.CASCADE, related_name="publications", verbose_name=_("plan")
+    )
+    published = models.BooleanField(_("published"))
+    reason = models.TextField(_("reason"), **NOTE)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    by_name = models.CharField(
+        _("by (name)"),
+        max_length=150,
+        blank=True,
+        help_text=_("Kept when the account is deleted."),
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["plan", "-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="publication_has_reason",
+                violation_error_message=_("Publishing or withdrawing a plan needs a reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.slug} {'+' if self.published else '-'} {self.at:%Y-%m-%d}"
+
+    @property
+    def shown_by(self) -> str:
+        return display_user(self.by, self.by_name)
 
 
 class ClosedYear(models.Model):
@@ -2221,6 +2299,7 @@ class FrozenFigure(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=ProgressEntry.State.choices)
     return_reason = models.TextField(_("reason for return"), blank=True)
     note = models.TextField(_("note"), blank=True)
+    note_public = models.BooleanField(_("note is public"), default=False)
     plausibility_flag = models.TextField(_("plausibility findings"), blank=True)
     plausibility_note = models.TextField(_("explanation of the figure"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
