@@ -353,3 +353,180 @@ def test_the_pages_open_on_the_latest_year_that_has_ended(reader, prefecture):
     assert data["as_of_year"] == YEAR
     asked = reader.get(reverse("tracker:api-region", args=["999100"]), {"year": this_year})
     assert asked.status_code == 200 and asked.json()["as_of_year"] == this_year
+
+
+def city_rank(prefecture, published: dict[int, str], *, of="GDP", among=None):
+    """A published rank among the prefecture's counties by `of`, with each county's rank
+    for YEAR as given (by county number) and a goal in its plan."""
+    indicator = Indicator.objects.create(
+        code="CITY-RANK",
+        name="地区生产总值全市位次",
+        name_en="GDP rank in the prefecture",
+        unit="位",
+        measure="rank",
+        decimal_places=0,
+        rank_of=Indicator.objects.get(code=of) if of else None,
+        rank_among=among or prefecture,
+    )
+    for n, rank in published.items():
+        target = factory.make_target(
+            Plan.objects.get(slug=f"county-{n}"),
+            code="CITY-RANK",
+            kind="rank",
+            direction="decrease",
+            unit="位",
+            baseline_value=Decimal(3),
+            target_value=Decimal(1),
+            decimal_places=0,
+        )
+        factory.make_entry(target, YEAR, rank)
+        factory.make_entry(target, 2022, rank)
+    return indicator
+
+
+RANK_PAGE = "/regions/999100/indicators/CITY-RANK/"
+
+
+def compared(client, code: str, year: int = YEAR) -> dict:
+    url = reverse("tracker:api-region-indicator", args=["999100", code])
+    return client.get(url, {"year": year}).json()
+
+
+def test_a_published_rank_is_shown_beside_the_rank_computed_from_its_indicator(reader, prefecture):
+    """GDP 100, 300, 200: computed 甲 3, 乙 1, 丙 2; 甲 and 丙 publish those, 乙 publishes 2."""
+    Region.objects.filter(code="999104").update(parent=None)  # three counties, all reported
+    city_rank(prefecture, {1: "3", 2: "2", 3: "2"})
+    data = compared(reader, "CITY-RANK")
+    assert [(r["name"], r["value"], r["computed_rank"]) for r in data["regions"]] == [
+        ("乙县", "2", 1),
+        ("丙县", "2", 2),
+        ("甲县", "3", 3),
+    ]
+    assert data["computed_ranks"]["from"] == "GDP" and data["computed_ranks"]["why_none"] is None
+    assert "乙县" in data["computed_ranks"]["differences"]
+    assert "丙县" not in data["computed_ranks"]["differences"]
+    html = page(
+        reader, reverse("tracker:region-indicator", args=["999100", "CITY-RANK"]), year=YEAR
+    )
+    assert "计算排名" in html and "2025年公布排名" not in html and "2023年公布排名" in html
+    assert "1个地区公布的排名与计算的排名不同：乙县（公布第2位，计算第1位）。" in html
+    # No roll-up of ranks, so no row of the prefecture over the years either.
+    assert data["parent"]["rolled_up_figures"] == [] and 'class="roll-up"' not in html
+
+
+def test_published_ranks_that_agree_say_so(reader, prefecture):
+    Region.objects.filter(code="999104").update(parent=None)
+    city_rank(prefecture, {1: "3", 2: "1", 3: "2"})
+    data = compared(reader, "CITY-RANK")
+    assert [r["computed_rank"] for r in data["regions"]] == [1, 2, 3]
+    assert data["computed_ranks"]["differences"] is None
+    html = page(
+        reader, reverse("tracker:region-indicator", args=["999100", "CITY-RANK"]), year=YEAR
+    )
+    assert "公布的排名均与依据地区生产总值计算的排名一致。" in html
+
+
+def test_no_rank_is_computed_while_a_county_lacks_an_approved_figure(reader, prefecture):
+    """丁县 has no GDP figure; in 2024 the counties' GDP figures are drafts: none counts."""
+    city_rank(prefecture, {1: "3", 2: "1", 3: "2"})
+    data = compared(reader, "CITY-RANK")
+    assert all(r["computed_rank"] is None for r in data["regions"])
+    assert data["computed_ranks"]["from"] is None
+    assert "丁县" in data["computed_ranks"]["why_none"]
+    assert "甲县" not in data["computed_ranks"]["why_none"]
+    Region.objects.filter(code="999104").update(parent=None)
+    drafts = compared(reader, "CITY-RANK", 2024)["computed_ranks"]["why_none"]
+    assert "甲县、乙县、丙县" in drafts and "9999" not in drafts
+    html = page(
+        reader, reverse("tracker:region-indicator", args=["999100", "CITY-RANK"]), year=2024
+    )
+    assert "未依据地区生产总值计算排名" in html and "计算排名</th>" not in html
+
+
+def test_no_rank_is_computed_without_what_it_ranks_by_or_among_another_region(reader, prefecture):
+    Region.objects.filter(code="999104").update(parent=None)
+    indicator = city_rank(prefecture, {1: "3", 2: "1", 3: "2"}, of=None)
+    assert "未指定据以排名的指标" in compared(reader, "CITY-RANK")["computed_ranks"]["why_none"]
+    province = factory.make_region("测试省", code="999000", level=Region.Level.PROVINCE)
+    indicator.rank_of = Indicator.objects.get(code="GDP")
+    indicator.rank_among = province
+    indicator.save()
+    why = compared(reader, "CITY-RANK")["computed_ranks"]["why_none"]
+    assert "测试省" in why and "测试地区" in why
+    assert all(r["computed_rank"] is None for r in compared(reader, "CITY-RANK")["regions"])
+    # Not a rank: nothing of computed ranks at all.
+    assert compared(reader, "GDP")["computed_ranks"] is None
+
+
+def test_a_rank_by_a_lower_is_better_indicator_puts_the_lowest_first(reader, prefecture):
+    """Energy use 0.8, 0.5, 0.9: the county using least is first."""
+    Region.objects.filter(code="999104").update(parent=None)
+    city_rank(prefecture, {1: "2", 2: "1", 3: "3"}, of="ENERGY")
+    data = compared(reader, "CITY-RANK")
+    assert {r["name"]: r["computed_rank"] for r in data["regions"]} == {
+        "甲县": 2,
+        "乙县": 1,
+        "丙县": 3,
+    }
+    assert data["computed_ranks"]["differences"] is None
+
+
+def test_the_years_table_ends_with_the_roll_up_where_one_is_given(reader, prefecture):
+    Region.objects.filter(code="999104").update(parent=None)
+    data = compared(reader, "GDP")
+    # 2022: 90 + 290 + 190; 2023: 100 + 300 + 200; 2024: drafts only, no roll-up.
+    assert data["parent"]["rolled_up_figures"] == [
+        {"year": 2022, "value": "570.0"},
+        {"year": 2023, "value": "600.0"},
+    ]
+    html = page(reader, reverse("tracker:region-indicator", args=["999100", "GDP"]), year=YEAR)
+    row = html.split('<tr class="roll-up">')[1].split("</tr>")[0]
+    assert "测试地区" in row and "570.0" in row and "600.0" in row and "9999" not in row
+    share = compared(reader, "RD-SHARE")
+    assert share["parent"]["rolled_up_figures"] == [{"year": 2023, "value": "2.2"}]
+    # The prefecture's own figure of a year is its row's figure that year.
+    own = factory.make_target(factory.make_plan(region=prefecture, slug="own"), code="GDP")
+    factory.make_entry(own, 2022, "575")
+    data = compared(reader, "GDP")
+    assert data["parent"]["figures"] == [{"year": 2022, "value": "575.0"}]
+    assert data["parent"]["rolled_up_figures"] == [{"year": 2023, "value": "600.0"}]
+    html = page(reader, reverse("tracker:region-indicator", args=["999100", "GDP"]), year=YEAR)
+    row = html.split('<tr class="roll-up">')[1].split("</tr>")[0]
+    assert "575.0" in row and "570.0" not in row
+
+
+def test_a_missing_county_leaves_the_years_without_a_roll_up(reader, prefecture):
+    """丁县 reports nothing: no year has every county's figure, so no sum is given."""
+    data = compared(reader, "GDP")
+    assert data["parent"]["rolled_up_figures"] == []
+    html = page(reader, reverse("tracker:region-indicator", args=["999100", "GDP"]), year=YEAR)
+    assert 'class="roll-up"' not in html
+
+
+def test_computed_ranks_and_roll_ups_ask_as_many_queries_for_more_counties(reader, prefecture):
+    Region.objects.filter(code="999104").update(parent=None)
+    city_rank(prefecture, {1: "3", 2: "1", 3: "2"})
+    urls = [
+        reverse("tracker:region-indicator", args=["999100", "CITY-RANK"]),
+        reverse("tracker:api-region-indicator", args=["999100", "CITY-RANK"]),
+        reverse("tracker:region-indicator", args=["999100", "RD-SHARE"]),
+    ]
+
+    def counted() -> list[int]:
+        counts = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert reader.get(url, {"year": YEAR}).status_code == 200
+            counts.append(len(queries))
+        return counts
+
+    before = counted()
+    for n in (5, 6):
+        plan, economy, _other = county_plan(prefecture, n, f"新{n}县")
+        for code in ("GDP", "RD", "RD-SHARE", "CITY-RANK"):
+            target = factory.make_target(plan, code=code, area=economy)
+            if code != "RD-SHARE":
+                factory.make_entry(target, YEAR, str(n))
+    after = counted()
+    assert after == before
+    assert compared(reader, "CITY-RANK")["computed_ranks"]["from"] == "GDP"

@@ -426,10 +426,18 @@ class RegionAdmin(EveryRegionOnly, ForgetsOnce, admin.ModelAdmin):
 
 
 class IndicatorAdminForm(forms.ModelForm):
-    """An indicator's fields; growth at comparable prices only where growth is published."""
+    """An indicator's fields; growth at comparable prices only where growth is published,
+    and what a rank ranks by and among only for a rank."""
 
     def clean(self):
         cleaned = super().clean()
+        rank = cleaned.get("measure") == Indicator.Measure.RANK
+        for name in ("rank_of", "rank_among"):
+            if cleaned.get(name) is not None and not rank:
+                self.add_error(name, _("Only a rank names what it ranks by and among."))
+        ranked_by = cleaned.get("rank_of")
+        if ranked_by is not None and self.instance.pk and ranked_by.pk == self.instance.pk:
+            self.add_error("rank_of", _("A rank cannot be of itself."))
         amount = cleaned.get("measure") == Indicator.Measure.AMOUNT
         if cleaned.get("comparable_growth") and not (amount and not cleaned.get("formula")):
             self.add_error(
@@ -456,8 +464,41 @@ class IndicatorAdmin(EveryRegionOnly, ForgetsOnce, admin.ModelAdmin):
     list_filter = ["measure", "comparable_growth", "formula"]
     form = IndicatorAdminForm
     search_fields = ["code", "name", "name_en"]
-    autocomplete_fields = ["numerator", "denominator"]
+    autocomplete_fields = ["numerator", "denominator", "rank_of", "rank_among"]
     filter_horizontal = ["addends"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    ("name", "name_en"),
+                    ("unit", "unit_en"),
+                    "measure",
+                    "decimal_places",
+                    "definition",
+                    "source",
+                    "comparable_growth",
+                ]
+            },
+        ),
+        (
+            _("Derived"),
+            {"fields": ["formula", "numerator", "denominator", "scale", "addends"]},
+        ),
+        (
+            _("Rank"),
+            {
+                "fields": ["rank_of", "rank_among"],
+                "description": _(
+                    "For a published rank: the indicator the regions are ranked by and the "
+                    "region whose units are ranked. Where every unit's figure of it is "
+                    "approved, the comparison of that region computes the rank beside the "
+                    "published one."
+                ),
+            },
+        ),
+    ]
 
     def save_related(self, request, form, formsets, change):
         # Once the formula and its addends are saved: compute every figure it allows now.

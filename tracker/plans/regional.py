@@ -178,7 +178,23 @@ class Place:
     quality_label: str = ""
     standing: Standing | None = None
     rank: int | None = None
+    # For a published rank: the rank computed from the approved figures it ranks by.
+    computed_rank: int | None = None
     series: dict[int, Decimal] = field(default_factory=dict)  # approved figures by year
+
+    @property
+    def published_rank(self) -> int | None:
+        """A published rank's figure as a whole number, where it is one."""
+        if self.value is None or self.value != self.value.to_integral_value():
+            return None
+        return int(self.value)
+
+    @property
+    def rank_differs(self) -> bool:
+        return self.computed_rank is not None and self.published_rank not in (
+            None,
+            self.computed_rank,
+        )
 
 
 @dataclass
@@ -194,10 +210,51 @@ class Comparison:
     no_rollup: str = ""  # why no roll-up is given
     rank_note: str = ""  # why no rank is computed
     parent_series: dict[int, Decimal] = field(default_factory=dict)
+    # A roll-up for each year the parent has no figure of its own and one can be given.
+    rolled_up_series: dict[int, Decimal] = field(default_factory=dict)
+    # A published rank's computed ranks: what they are computed from, or why none is.
+    computed_from: Indicator | None = None
+    computed_rank_note: str = ""
 
     @property
     def ranked(self) -> bool:
         return not self.rank_note
+
+    @property
+    def ranks_computed(self) -> bool:
+        return self.computed_from is not None
+
+    @property
+    def rank_differences(self) -> list[Place]:
+        """The regions whose published rank is not the one computed, best computed first."""
+        found = [p for p in self.places if p.rank_differs]
+        return sorted(found, key=lambda p: (p.computed_rank, p.region.code))
+
+    @property
+    def differences_line(self) -> str:
+        """Where published and computed ranks differ, in one sentence; "" where they agree."""
+        found = self.rank_differences
+        if not found:
+            return ""
+        each = _(", ").join(
+            _("%(region)s (published %(published)s, computed %(computed)s)")
+            % {
+                "region": p.region.display_name,
+                "published": p.published_rank,
+                "computed": p.computed_rank,
+            }
+            for p in found
+        )
+        return ngettext(
+            "The published rank differs from the computed one for %(count)s region: %(each)s.",
+            "The published ranks differ from the computed ones for %(count)s regions: %(each)s.",
+            len(found),
+        ) % {"count": len(found), "each": each}
+
+    @property
+    def rolled_up_row(self) -> dict[int, Decimal]:
+        """The parent's row over the years: its own figure, else the roll-up."""
+        return {**self.rolled_up_series, **self.parent_series}
 
 
 def lower_is_better(indicator: Indicator, standings: list[Standing]) -> bool:
@@ -264,6 +321,7 @@ def comparison(region: Region, indicator: Indicator, year: int) -> Comparison:
     )
     result.parent_series = parent_series
     _rank(result)
+    _computed_ranks(result, regions, plans)
     _roll_up(result, parent_entry, regions)
     return result
 
@@ -292,29 +350,103 @@ def _rank(result: Comparison) -> None:
     result.places.sort(key=order)
 
 
+def _computed_ranks(result: Comparison, regions: list[Region], plans: dict[int, Plan]) -> None:
+    """For a published rank among the units of the compared region, each unit's rank
+    computed from its approved figure of the indicator the rank is of, where every unit
+    has one for the year (competition ranks, best first by that indicator's direction);
+    otherwise why none is computed. Two queries, however many units."""
+    indicator = result.indicator
+    if indicator.measure != Indicator.Measure.RANK:
+        return
+    of = indicator.rank_of
+    if of is None:
+        result.computed_rank_note = _(
+            "No rank is computed: the indicator does not name the indicator it ranks by."
+        )
+        return
+    if indicator.rank_among_id != result.region.pk:
+        among = indicator.rank_among
+        result.computed_rank_note = (
+            _(
+                "No rank is computed: this rank is among the units of %(among)s, not among "
+                "the regions of %(region)s."
+            )
+            % {"among": among.display_name, "region": result.region.display_name}
+            if among is not None
+            else _("No rank is computed: the indicator does not name the region it ranks among.")
+        )
+        return
+    values = dict(
+        approved_figures()
+        .filter(series__indicator=of, series__region__in=regions, year=result.year)
+        .exclude(value=None)
+        .values_list("series__region_id", "value")
+    )
+    missing = [r for r in regions if r.pk not in values]
+    if missing:
+        result.computed_rank_note = ngettext(
+            "No rank is computed from %(of)s: %(regions)s has no approved figure of it for "
+            "%(year)s.",
+            "No rank is computed from %(of)s: %(regions)s have no approved figures of it for "
+            "%(year)s.",
+            len(missing),
+        ) % {
+            "of": of.display_name,
+            "regions": _(", ").join(r.display_name for r in missing),
+            "year": result.year,
+        }
+        return
+    directions = set(
+        Target.objects.filter(plan__in=list(plans.values()), indicator=of).values_list(
+            "direction", flat=True
+        )
+    )
+    lower_first = of.measure == Indicator.Measure.RANK or directions == {Target.Direction.DECREASE}
+    computed = ranks(values, lower_first)
+    for place in result.places:
+        place.computed_rank = computed.get(place.region.pk)
+    result.computed_from = of
+    result.rank_note = _(
+        "These are published ranks, shown as they are; beside them, each region's rank "
+        "computed from its approved figure of %(of)s for %(year)s (%(direction)s)."
+    ) % {
+        "of": of.display_name,
+        "year": result.year,
+        "direction": _("lower is better") if lower_first else _("higher is better"),
+    }
+
+
 def _roll_up(result: Comparison, own, regions: list[Region]) -> None:
     """The parent's own approved figure; else a sum of amounts, or a ratio recomputed from
-    the summed inputs (never an average of the children's ratios); else why none."""
+    the summed inputs (never an average of the children's ratios); else why none. The
+    same for each year of the line chart the parent has no figure of its own."""
     indicator = result.indicator
+    reason = _no_rollup_reason(indicator)
+    if not reason and regions:
+        parts = derived.inputs(indicator) if indicator.formula else []
+        sums = _sums(parts, regions, result.years) if parts else {}
+        result.rolled_up_series = {
+            year: value
+            for year in result.years
+            if year not in result.parent_series
+            and (value := _rolled_up(result, year, parts, sums)) is not None
+        }
     if own is not None and own.value is not None:
         result.parent_value, result.parent_source = own.value, "own"
         return
-    reason = _no_rollup_reason(indicator)
     if reason:
         result.no_rollup = reason
         return
     missing = [p.region for p in result.places if p.value is None]
     if indicator.formula:
-        parts = derived.inputs(indicator)
-        sums = _sums(parts, regions, result.year)
-        if any(sums.get(part.pk) is None for part in parts):
+        value = result.rolled_up_series.get(result.year)
+        if value is None:
             result.no_rollup = _(
                 "No roll-up is given: not every region has an approved figure of each input "
                 "(%(inputs)s) for %(year)s."
             ) % {"inputs": derived.formula_text(indicator), "year": result.year}
             return
-        result.parent_value = derived.compute(indicator, [sums[part.pk] for part in parts])
-        result.parent_source = "recomputed"
+        result.parent_value, result.parent_source = value, "recomputed"
         return
     if missing:
         result.no_rollup = ngettext(
@@ -327,6 +459,19 @@ def _roll_up(result: Comparison, own, regions: list[Region]) -> None:
         return
     result.parent_value = sum((p.value for p in result.places), Decimal(0))
     result.parent_source = "sum"
+
+
+def _rolled_up(result: Comparison, year: int, parts, sums) -> Decimal | None:
+    """The roll-up of `year`: the summed inputs' formula, or the sum of every child's
+    figure; None where some child has none."""
+    if parts:
+        summed = sums.get(year, {})
+        if any(summed.get(part.pk) is None for part in parts):
+            return None
+        return derived.compute(result.indicator, [summed[part.pk] for part in parts])
+    if not result.places or any(year not in p.series for p in result.places):
+        return None
+    return sum((p.series[year] for p in result.places), Decimal(0))
 
 
 def _no_rollup_reason(indicator: Indicator) -> str:
@@ -372,20 +517,26 @@ def is_per_person(indicator: Indicator) -> bool:
     return any(word in words for word in ("人均", "/人", "per capita", "per person"))
 
 
-def _sums(parts: list[Indicator], regions: list[Region], year: int) -> dict[int, Decimal | None]:
-    """The sum over `regions` of each input's approved figure for `year`, by indicator id;
-    None where some region has none."""
-    found: dict[int, dict[int, Decimal]] = {part.pk: {} for part in parts}
+def _sums(
+    parts: list[Indicator], regions: list[Region], years: list[int]
+) -> dict[int, dict[int, Decimal | None]]:
+    """For each year, the sum over `regions` of each input's approved figure, by indicator
+    id; None where some region has none. One query for every year."""
+    found: dict[tuple[int, int], dict[int, Decimal]] = {}
     rows = approved_figures().filter(
-        series__indicator__in=parts, series__region__in=regions, year=year
+        series__indicator__in=parts, series__region__in=regions, year__in=years
     )
-    for indicator_id, region_id, value in rows.exclude(value=None).values_list(
-        "series__indicator_id", "series__region_id", "value"
+    for indicator_id, region_id, year, value in rows.exclude(value=None).values_list(
+        "series__indicator_id", "series__region_id", "year", "value"
     ):
-        found[indicator_id][region_id] = value
+        found.setdefault((year, indicator_id), {})[region_id] = value
     return {
-        pk: (sum(values.values(), Decimal(0)) if len(values) == len(regions) else None)
-        for pk, values in found.items()
+        year: {
+            part.pk: (sum(values.values(), Decimal(0)) if len(values) == len(regions) else None)
+            for part in parts
+            for values in [found.get((year, part.pk), {})]
+        }
+        for year in years
     }
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from tracker.charts import comparison_bars, comparison_lines
+from tracker.figures.rights import region_of
 from tracker.models import Indicator, Region
 from tracker.plans import regional
 from tracker.standings import formats, words
@@ -27,6 +28,28 @@ def readable(user, code: str) -> Region:
 
     The one place that rule lives: every region page and its API ask it."""
     return get_object_or_404(Region.objects.overseen_by(user), code=code)
+
+
+def home_region(user) -> Region | None:
+    """The region whose matrix is `user`'s home page: their own region where it has regions
+    under it and they may read them (a prefecture's or province's administrators and
+    viewers); None for everyone else, who keep the home of their work and plans. Read
+    once per user object."""
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_tracker_home_region", False)
+    if cached is False:
+        mine = region_of(user)
+        cached = (
+            None
+            if mine is None
+            else Region.objects.overseen_by(user)
+            .filter(pk=mine, children__isnull=False)
+            .distinct()
+            .first()
+        )
+        user._tracker_home_region = cached
+    return cached
 
 
 def _year(request, region: Region) -> int:
@@ -96,10 +119,23 @@ def region_indicator(request, code, indicator):
         "result": result,
         "bars": comparison_bars(result),
         "lines": comparison_lines(result),
-        "series_rows": [(p.region, [p.series.get(y) for y in result.years]) for p in result.places]
-        + [(region, [result.parent_series.get(y) for y in result.years])],
+        "series_rows": [(p.region, [p.series.get(y) for y in result.years]) for p in result.places],
+        "parent_row": _parent_row(result),
     }
     return render(request, "tracker/region_indicator.html", context)
+
+
+def _parent_row(result: regional.Comparison) -> list | None:
+    """The parent's figures over the years, its own or else rolled up, each with how it
+    was found; None where it has none and no roll-up is given."""
+    row = result.rolled_up_row
+    if not row:
+        return None
+    source = "recomputed" if result.indicator.formula else "sum"
+    return [
+        (row.get(y), "own" if y in result.parent_series else source if y in row else "")
+        for y in result.years
+    ]
 
 
 def _api_region(request, code) -> tuple[Region | None, JsonResponse | None]:
@@ -239,6 +275,7 @@ def comparison_payload(result: regional.Comparison) -> dict:
                 "achieved": p.achieved,
                 "quality": p.quality or None,
                 "rank": p.rank,
+                "computed_rank": p.computed_rank,
                 "target": None
                 if p.standing is None
                 else {
@@ -252,6 +289,13 @@ def comparison_payload(result: regional.Comparison) -> dict:
             for p in result.places
         ],
         "rank_note": result.rank_note or None,
+        "computed_ranks": {
+            "from": None if result.computed_from is None else result.computed_from.code,
+            "why_none": result.computed_rank_note or None,
+            "differences": result.differences_line or None,
+        }
+        if result.indicator.measure == Indicator.Measure.RANK
+        else None,
         "parent": {
             "value": _figure(result.parent_value, places),
             "source": result.parent_source or None,
@@ -259,6 +303,10 @@ def comparison_payload(result: regional.Comparison) -> dict:
             "figures": [
                 {"year": y, "value": _figure(v, places)}
                 for y, v in sorted(result.parent_series.items())
+            ],
+            "rolled_up_figures": [
+                {"year": y, "value": _figure(v, places)}
+                for y, v in sorted(result.rolled_up_series.items())
             ],
         },
     }
