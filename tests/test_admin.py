@@ -200,6 +200,33 @@ def test_only_a_typed_amount_has_its_growth_published_at_comparable_prices(admin
     assert not share.comparable_growth
 
 
+def test_a_rank_names_what_it_ranks_by_and_among_in_the_admin(admin_client, demo_plan):
+    """The indicator's page offers both; only a rank takes them, and never itself."""
+    from tracker.models import Region
+
+    rank = Indicator.objects.get(code="COUNTY-RANK")
+    url = reverse("admin:tracker_indicator_change", args=[rank.pk])
+    page = admin_client.get(url)
+    html = page.content.decode()
+    assert 'name="rank_of"' in html and 'name="rank_among"' in html
+    province = Region.objects.get(code="210000")
+    gdp = Indicator.objects.get(code="GDP")
+    data = as_posted(page)
+    data.update(rank_of=str(gdp.pk), rank_among=str(province.pk))
+    assert admin_client.post(url, data).status_code == 302
+    rank.refresh_from_db()
+    assert (rank.rank_of, rank.rank_among) == (gdp, province)
+    data["rank_of"] = str(rank.pk)
+    response = admin_client.post(url, data)
+    assert list(response.context["adminform"].form.errors) == ["rank_of"]
+    url = reverse("admin:tracker_indicator_change", args=[gdp.pk])
+    data = as_posted(admin_client.get(url))
+    data["rank_among"] = str(province.pk)
+    response = admin_client.post(url, data)
+    assert list(response.context["adminform"].form.errors) == ["rank_among"]
+    assert Indicator.objects.get(pk=gdp.pk).rank_among is None
+
+
 def test_a_growth_goal_states_its_basis_and_no_other_goal_does(admin_client, demo_plan):
     gdp = demo_plan.targets.get(code="GDP")
     url = reverse("admin:tracker_target_change", args=[gdp.pk])
