@@ -217,6 +217,12 @@ def test_a_county_administrator_manages_the_accounts_of_its_region_only(client, 
     page = client.get(reverse("admin:auth_user_change", args=[beipiao["owner"].pk]))
     field = page.context["inline_admin_formsets"][0].formset.forms[0].fields["region"]
     assert field.required and set(field.queryset) == {regions["北票市"]}
+    # Its help says what is true for them: a region must be given, none is every region.
+    assert "必填" in str(field.help_text) and "留空" not in str(field.help_text)
+    client.force_login(factory.make_user("root-accounts", is_superuser=True, is_staff=True))
+    page = client.get(reverse("admin:auth_user_change", args=[beipiao["owner"].pk]))
+    field = page.context["inline_admin_formsets"][0].formset.forms[0].fields["region"]
+    assert not field.required and "留空：所有地区" in str(field.help_text)
 
 
 def test_an_account_made_by_a_county_administrator_belongs_to_its_region(client, beipiao):
@@ -268,3 +274,46 @@ def test_the_approvals_filters_offer_one_s_own_region(client, beipiao, regions):
     assert f'value="{other.slug}"' in page
     assert f"{regions['北票市'].display_name} · 统计局" in page
     assert f"{regions['凌源市'].display_name} · 统计局" in page
+
+
+# -- home pages ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["chaoyang", "chaoyang_viewer"])
+def test_a_prefecture_s_home_is_the_matrix_of_its_regions(client, beipiao, who):
+    """From `/` and after signing in; the plans and their work are a link away."""
+    matrix = reverse("tracker:region", args=["211300"])
+    client.force_login(beipiao["people"][who])
+    response = client.get(reverse("tracker:plan-list"))
+    assert response.status_code == 302 and response["Location"] == matrix
+    html = client.get(matrix).content.decode()
+    plans = reverse("tracker:plans")
+    assert f'href="{plans}"' in html and "我的工作和规划" in html
+    nav = html.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    assert f'href="{plans}"' in nav and f'href="{matrix}"' in nav
+    listed = client.get(plans)
+    assert listed.status_code == 200 and "北票市" in listed.content.decode()
+
+
+def test_signing_in_as_a_prefecture_lands_on_its_matrix(client, beipiao):
+    from tests.factory import PASSWORD
+
+    response = client.post(
+        reverse("login"), {"username": "chaoyang", "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("tracker:region", args=["211300"])
+    assert response.status_code == 200 and "各地区对比" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["lingyuan_reporter", "lingyuan_admin"])
+def test_a_county_s_people_keep_the_home_of_their_work(client, beipiao, who):
+    client.force_login(beipiao["people"][who])
+    response = client.get(reverse("tracker:plan-list"))
+    assert response.status_code == 200 and "我的工作" in response.content.decode()
+    nav = response.content.decode().split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/"' in nav and "/regions/" not in nav
+
+
+def test_an_administrator_of_every_region_keeps_the_home_of_their_work(client, beipiao):
+    client.force_login(factory.make_user("everywhere-home", role="admin"))
+    assert client.get(reverse("tracker:plan-list")).status_code == 200

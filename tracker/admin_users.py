@@ -91,6 +91,11 @@ class RegionInline(admin.StackedInline):
         if db_field.name == "region" and region_of(request.user) is not None:
             kwargs["queryset"] = Region.objects.overseen_by(request.user)
             kwargs["required"] = True
+            kwargs["help_text"] = _(
+                "Required: your own region or one below it. Administrators act on the plans "
+                "of this region only; administrators and viewers read the approved figures "
+                "of this region and the regions below it."
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -40,7 +40,8 @@ register_converter(RegionCodeConverter, "region")
 app_name = "tracker"
 
 urlpatterns = [
-    path("", dashboard.plan_list, name="plan-list"),
+    path("", dashboard.home, name="plan-list"),
+    path("plans/", dashboard.plan_list, name="plans"),
     path("plans/<slug:slug>/", dashboard.plan_dashboard, name="plan-dashboard"),
     path("plans/<slug:slug>/targets/<code:code>/", dashboard.target_detail, name="target-detail"),
     path("plans/<slug:slug>/report.xlsx", excel.report_download, name="report"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
@@ -33,13 +33,23 @@ from tracker.standings.words import summary_line
 from tracker.tables import standing_table
 from tracker.views import evaluations
 from tracker.views.common import requested_year
+from tracker.views.regions import home_region
 
 # The administrator's home lists this many years that cannot be closed yet, then a count.
 BLOCKED_SHOWN = 12
 
 
+def home(request):
+    """The home page: for a prefecture's or province's people, the status matrix of its
+    regions; for everyone else, their work and the plans (`plan_list`)."""
+    region = home_region(request.user)
+    if region is not None:
+        return redirect("tracker:region", region.code)
+    return plan_list(request)
+
+
 def plan_list(request):
-    """The home page: what the person has to do next, then the plans."""
+    """What the person has to do next, then the plans."""
     plans = (
         Plan.objects.select_related("region")
         .annotate(target_count=Count("targets"))
