@@ -140,3 +140,105 @@ def test_the_demo_as_served_is_chaoyang_with_its_seven_units(db):
     assert set(seen.values_list("state", flat=True)) == {"approved"}
     for username in ("chaoyang", "beipiao_admin", "beipiao"):
         assert authenticate(username=username, password=demo.PASSWORD) is not None
+
+
+def test_the_prefecture_s_walk_as_served(db, client):
+    """`chaoyang` signs in to the seven units' matrix for 2025 with the counts, opens GDP and
+    sees each unit's figure, target, status and rank, and 朝阳市's sum; the sample rank by GDP
+    shows its published ranks beside the computed ones, and where they differ."""
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from tracker.models import Region
+
+    call_command("load_demo", stdout=io.StringIO())
+    units = list(Region.objects.get(code=demo.PREFECTURE).children.order_by("code"))
+    assert len(units) == 7
+    response = client.post(
+        reverse("login"), {"username": "chaoyang", "password": demo.PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/regions/211300/"
+    html = response.content.decode()
+    assert "截至2025年" in html and "主要指标中" in html
+    assert all(unit.name in html for unit in units)
+    matrix = client.get("/api/regions/211300/").json()
+    assert matrix["as_of_year"] == 2025 and len(matrix["regions"]) == 7
+    assert all(sum(r["counts"].values()) > 0 for r in matrix["regions"])
+
+    gdp = client.get("/api/regions/211300/indicators/GDP/").json()
+    assert gdp["as_of_year"] == 2025
+    assert [r["rank"] for r in gdp["regions"]] == [1, 2, 3, 4, 5, 6, 7]
+    for region in gdp["regions"]:
+        assert region["value"] and region["target"]["goal_value"], region["name"]
+        assert region["target"]["status"] not in ("no_data",), region["name"]
+    total = sum(Decimal(r["value"]) for r in gdp["regions"])
+    assert (gdp["parent"]["source"], Decimal(gdp["parent"]["value"])) == ("sum", total)
+    page = client.get("/regions/211300/indicators/GDP/").content.decode()
+    assert f"{total:,.1f}" in page or f"{total:.1f}" in page
+    assert "各地区数据合计" in page
+
+    # 凌源市's 2025 GDP is the demo's sample figure, approved and labelled so.
+    lingyuan = ProgressEntry.objects.get(
+        series__region__code="211382", series__indicator__code="GDP", year=2025
+    )
+    assert lingyuan.state == "approved" and lingyuan.is_sample
+    assert lingyuan.note.startswith("示例数据")
+
+    rank = client.get("/api/regions/211300/indicators/CITY-GDP-RANK/").json()
+    assert rank["computed_ranks"]["from"] == "GDP"
+    differing = {
+        r["name"]
+        for r in rank["regions"]
+        if r["value"] is not None and int(r["value"]) != r["computed_rank"]
+    }
+    assert differing == {"朝阳县", "建平县"}
+    page = client.get("/regions/211300/indicators/CITY-GDP-RANK/").content.decode()
+    assert "2个地区公布的排名与计算的排名不同" in page and "计算排名" in page
+    assert all(
+        e.is_sample and e.note.startswith("示例数据")
+        for e in ProgressEntry.objects.filter(series__indicator__code="CITY-GDP-RANK")
+    )
+    # The plans and the work are one link away.
+    assert 'href="/plans/"' in page
+    assert client.get("/plans/").status_code == 200
+
+
+def test_the_sample_units_years_are_closed_by_a_named_sample_closer(db):
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+    closed = ClosedYear.objects.exclude(plan__slug=demo.PLAN_SLUG)
+    assert closed.count() == 6 * len(demo.SETTLED_YEARS)
+    assert not closed.filter(closed_by_name="示例数据").exists()
+    beipiao = closed.filter(region__code="211381")
+    assert {c.closed_by.username for c in beipiao} == {"beipiao_admin"}
+    others = closed.exclude(region__code="211381")
+    assert all(c.closed_by is None and "（示例）" in c.closed_by_name for c in others)
+    assert {c.closed_by_name for c in others.filter(region__code="211302")} == {
+        "双塔区发改局管理员（示例）"
+    }
+
+
+def test_a_demo_loaded_before_is_brought_up_to_the_prefecture_s_walk(db):
+    """A database loaded by an earlier demo (units' 2025 GDP submitted, no rank by GDP,
+    years closed by 示例数据) is brought up to date by loading it again, and nothing twice."""
+    from django.core.management import call_command
+
+    from tracker.models import Indicator
+
+    call_command("load_demo", stdout=io.StringIO())
+    gdp_2025 = ProgressEntry.objects.filter(series__indicator__code="GDP", year=2025)
+    gdp_2025.update(state="submitted")
+    ProgressEntry.objects.filter(series__indicator__code="CITY-GDP-RANK").delete()
+    Target.objects.filter(code="CITY-GDP-RANK").delete()
+    ClosedYear.objects.exclude(plan__slug=demo.PLAN_SLUG).update(
+        closed_by=None, closed_by_name="示例数据"
+    )
+    call_command("load_demo", stdout=io.StringIO())
+    assert set(gdp_2025.values_list("state", flat=True)) == {"approved"}
+    assert gdp_2025.count() == 7
+    assert Target.objects.filter(code="CITY-GDP-RANK").count() == 6
+    assert ProgressEntry.objects.filter(series__indicator__code="CITY-GDP-RANK").count() == 36
+    assert not ClosedYear.objects.filter(closed_by_name="示例数据").exists()
+    rank = Indicator.objects.get(code="CITY-GDP-RANK")
+    assert (rank.rank_of.code, rank.rank_among.code) == ("GDP", demo.PREFECTURE)

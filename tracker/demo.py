@@ -417,8 +417,33 @@ AREAS_EN = {
     "民生保障": "Livelihood",
     "生态环境": "Ecological environment",
 }
-# The 2025 figures still in the workflow in each unit's sample: (code, state).
-COUNTY_2025_OPEN = [("GDP", S), ("BUDGET-REVENUE", D), ("URBAN-POPULATION", S)]
+# The 2025 figures still in the workflow in each unit's sample: (code, state). GDP's are
+# approved in every unit, so the prefecture compares and sums them.
+COUNTY_2025_OPEN = [("BUDGET-REVENUE", D), ("URBAN-POPULATION", S)]
+# A sample rank among 朝阳市's units by GDP, as a prefecture's statistics bureau publishes
+# it: its ranks are computed again from the units' approved GDP figures on the comparison.
+CITY_RANK = {
+    "code": "CITY-GDP-RANK",
+    "name": "地区生产总值全市位次",
+    "name_en": "GDP rank in the prefecture",
+    "unit": "位",
+    "unit_en": "place",
+    "measure": "rank",
+    "decimal_places": 0,
+    "definition": "示例数据：朝阳市各县（市、区）地区生产总值由高到低的位次。",
+    "source": "示例数据：朝阳市统计局",
+}
+# code: (published ranks 2020-2025, goal for 2025), invented. 2025's were published on
+# earlier figures: 建平县 4th and 朝阳县 5th, where their approved GDP puts 朝阳县 ahead.
+CITY_RANKS = {
+    "211302": ((1, 1, 1, 1, 1, 1), 1),
+    "211381": ((2, 2, 2, 2, 2, 2), 2),
+    "211322": ((4, 4, 4, 4, 4, 4), 3),
+    "211321": ((5, 5, 5, 5, 5, 5), 4),
+    "211303": ((6, 6, 6, 6, 6, 6), 5),
+    "211324": ((7, 7, 7, 7, 7, 7), 6),
+}
+CITY_RANK_NOTE = "示例数据：2025年位次按初步核算数排定"
 COUNTY_ACCOUNTS = {
     # username: (name, role, region code)
     "chaoyang": ("朝阳市发改委管理员（示例）", "prefecture", PREFECTURE),
@@ -444,10 +469,20 @@ def load_region() -> list[tuple[str, str, str]]:
             defaults={"region": Plan.objects.get(slug=PLAN_SLUG).region},
         )
         forest, _ = Indicator.objects.get_or_create(code=FOREST["code"], defaults=FOREST)
+        city_rank, _ = Indicator.objects.get_or_create(
+            code=CITY_RANK["code"],
+            defaults={
+                **CITY_RANK,
+                "rank_of": Indicator.objects.get(code="GDP"),
+                "rank_among": prefecture,
+            },
+        )
         accounts = _region_accounts(prefecture)
         for code, (slug, name_en) in COUNTIES.items():
             if not Plan.objects.filter(slug=slug).exists():
                 _county_plan(region_for(Region, KNOWN[code][0]), slug, name_en, Area, forest)
+            _city_rank(Plan.objects.get(slug=slug), city_rank)
+        _gdp_2025_approved()
         _close_county_years()
     return accounts
 
@@ -594,11 +629,83 @@ def _county_figure(target: Target, year: int, value: Decimal, state: str, by) ->
     entry.save()
 
 
+def _city_rank(plan: Plan, indicator: Indicator) -> None:
+    """A unit's sample goal on its GDP rank in 朝阳市, and the published ranks 2020-2025,
+    approved; added to a plan loaded before it had one. Safe to run again."""
+    ranks, goal = CITY_RANKS[plan.region.code]
+    target = Target.objects.filter(plan=plan, indicator=indicator).first()
+    if target is None:
+        department = Department.objects.get(name="统计局", region=plan.region)
+        area = plan.areas.get(name=COUNTY_TARGETS[0][1])
+        target = Target(
+            plan=plan,
+            area=area,
+            indicator=indicator,
+            code=indicator.code,
+            order=len(COUNTY_TARGETS) + 1,
+            name=indicator.name,
+            name_en=indicator.name_en,
+            unit=indicator.unit,
+            unit_en=indicator.unit_en,
+            kind=Target.Kind.RANK,
+            direction=Target.Direction.DECREASE,
+            nature=Target.Nature.ANTICIPATORY,
+            baseline_year=plan.baseline_year,
+            target_value=Decimal(goal),
+            target_year=plan.end_year,
+            decimal_places=0,
+            lead_department=department,
+            notes=COUNTY_NOTE,
+        )
+        target._change_reason = "示例数据 sample data"
+        target.save()
+    by = target.lead_department.members.first() if target.lead_department else None
+    for year, rank in zip(range(plan.baseline_year, plan.end_year + 1), ranks, strict=True):
+        _county_figure(target, year, Decimal(rank), A, by)
+    latest = ProgressEntry.objects.filter(series=target.series_id, year=plan.end_year)
+    latest.filter(note="示例数据").update(note=CITY_RANK_NOTE)
+
+
+def _gdp_2025_approved() -> None:
+    """Every unit's 2025 GDP approved, so that 朝阳市 sees each unit's and their sum: 凌源市's
+    sample figure by its administrator, and the other units' sample figures still
+    submitted from an earlier load (their plans now load them approved). Written as the
+    sample rows are, with their history, and no notice mailed."""
+    admin = get_user_model().objects.get(username=ADMIN[0])
+    lingyuan = Plan.objects.get(slug=PLAN_SLUG).region.code
+    for entry in ProgressEntry.objects.filter(
+        series__indicator__code="GDP",
+        series__region__code__in=[*COUNTIES, lingyuan],
+        year=2025,
+        is_sample=True,
+        state=S,
+    ).select_related("series__region"):
+        by = admin if entry.series.region.code == lingyuan else entry.entered_by
+        entry.state, entry.reviewed_by, entry.reviewed_at = A, by, timezone.now()
+        entry._history_user = by
+        entry._change_reason = "示例数据 sample data"
+        entry.save()
+
+
+def _closer(region) -> tuple:
+    """Who closes a sample unit's settled years: its administrator where the demo has one,
+    else a sample name for the unit's office."""
+    admin = get_user_model().objects.filter(profile__region=region, is_active=True).first()
+    if admin is not None:
+        return admin, display_user(admin)
+    return None, f"{region.name}发改局管理员（示例）"
+
+
 def _close_county_years() -> None:
     """Close the sample units' settled years, as an office would have them by now. Written
-    as sample rows, like their figures: most units have no administrator to close them."""
+    as sample rows, like their figures: most units have no administrator to close them, so
+    a sample name of the unit's office stands for its closer."""
     for slug, _name in COUNTIES.values():
         plan = Plan.objects.get(slug=slug)
+        by, name = _closer(plan.region)
+        plan.region.closed_years.filter(closed_by_name="示例数据").update(
+            closed_by=by, closed_by_name=name
+        )
         closed = plan.closed_by_year()
         for year in SETTLED_YEARS:
             if year not in closed:
@@ -606,6 +713,7 @@ def _close_county_years() -> None:
                     region=plan.region,
                     plan=plan,
                     year=year,
-                    closed_by_name="示例数据",
+                    closed_by=by,
+                    closed_by_name=name,
                     reason=SETTLED_REASON,
                 )
