@@ -560,3 +560,68 @@ def test_the_open_year_of_each_department_is_in_sight_on_a_phone(open_as, demo_p
     assert page.locator("table.departments td.dept-cell.not-open").first.is_visible()
     row = page.locator("table.departments tbody tr").first
     assert row.evaluate("e => getComputedStyle(e).display") == "table-row"
+
+
+# The served demo's region pages, as 朝阳市's administrator reads them.
+REGION_PAGES = [
+    "/regions/211300/",
+    "/regions/211300/indicators/GDP/",
+    "/regions/211300/indicators/GDP/?year=2024",
+    "/regions/211300/indicators/CITY-GDP-RANK/",
+    "/regions/211300/indicators/RD-SHARE/",
+]
+
+# Every text of the pages' SVG charts that reaches beyond its drawing: a name cut short.
+CHART_TEXT_OUTSIDE = """() => [...document.querySelectorAll('svg.chart')].flatMap(svg => {
+  const box = svg.viewBox.baseVal;
+  return [...svg.querySelectorAll('text')].filter(text => {
+    const b = text.getBBox();
+    return b.x < -0.5 || b.x + b.width > box.width + 0.5 || b.y < -0.5
+      || b.y + b.height > box.height + 0.5;
+  }).map(text => text.textContent);
+})"""
+
+
+@pytest.fixture
+def served_demo(roles):
+    """Everything `make run` serves: `load_demo`, 朝阳市 and its seven units included."""
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_region_pages_fit_the_screen(browser, live_server, served_demo, language, width):
+    """The matrix and the comparisons are never wider than the screen; on a desktop the
+    comparison's table is whole (its status column too), and no chart cuts a name, however
+    long (喀喇沁左翼蒙古族自治县, Harqin Left Mongol Autonomous County)."""
+    screen = {"width": width, "height": 900}
+    context = browser.new_context(base_url=live_server.url, viewport=screen)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "chaoyang")
+    page.fill("#id_password", PASSWORD)
+    page.click(".login button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/regions/211300/")
+    if language == "en":
+        page.click("button[lang=en]")
+        page.wait_for_selector("html[lang=en]")
+    wide, cut, names = {}, {}, {}
+    for url in REGION_PAGES:
+        page.goto(url)
+        if page_width(page) > width:
+            wide[url] = page_width(page)
+        outside = page.evaluate(CHART_TEXT_OUTSIDE)
+        if outside:
+            cut[url] = outside
+        if width == 1280 and "/indicators/" in url:
+            box = page.locator(".table-scroll:has(table.comparison)")
+            inner = box.evaluate("element => element.scrollWidth - element.clientWidth")
+            if inner > 0:
+                wide[f"{url} table"] = inner
+        names[url] = " ".join(page.locator("svg.chart text").all_text_contents())
+    context.close()
+    assert wide == {} and cut == {}
+    long_name = "Harqin Left Mongol" if language == "en" else "喀喇沁左翼蒙古族自治县"
+    assert long_name in names["/regions/211300/indicators/GDP/"]

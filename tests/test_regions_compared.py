@@ -530,3 +530,16 @@ def test_computed_ranks_and_roll_ups_ask_as_many_queries_for_more_counties(reade
     after = counted()
     assert after == before
     assert compared(reader, "CITY-RANK")["computed_ranks"]["from"] == "GDP"
+
+
+def test_a_long_name_is_wrapped_in_the_charts_never_cut():
+    from tracker.charts import NAME_ROOM, text_width, wrap_name
+
+    assert wrap_name("北票市") == ["北票市"]
+    english = wrap_name("Harqin Left Mongol Autonomous County")
+    assert english == ["Harqin Left Mongol", "Autonomous County"]
+    chinese = wrap_name("喀喇沁左翼蒙古族自治县喀喇沁左翼蒙古族自治县")
+    assert "".join(chinese) == "喀喇沁左翼蒙古族自治县" * 2 and len(chinese) == 2
+    endless = wrap_name("长" * 100)
+    assert len(endless) == 3 and endless[-1].endswith("…")
+    assert all(text_width(line) <= NAME_ROOM for line in english + chinese + endless)

@@ -172,11 +172,66 @@ def _fmt(value: Decimal, target) -> str:
 LINE_COLOURS = ["#0b5cad", "#B26A00", "#1E7B34", "#6A3D9A", "#B3261E", "#444", "#00838F"]
 LINE_DASHES = ["", "6 4", "2 3", "10 3 2 3", "", "6 4", "2 3"]
 
+# Names in the comparison charts are measured in the largest size the stylesheet gives
+# their text (a phone's, in the viewBox's units), so that they fit on any screen; a name
+# longer than NAME_ROOM is wrapped onto lines of LINE_HEIGHT.
+NAME_SIZE, LINE_HEIGHT = 21, 23
+NAME_ROOM = WIDTH * 0.4
+
+
+def text_width(text: str, size: float = NAME_SIZE) -> float:
+    """About how wide `text` is drawn at `size`: a Chinese character a full em, a Latin
+    letter a little over half of one (an estimate on the safe side)."""
+    width = 0.0
+    for char in text:
+        if ord(char) >= 0x2E80:
+            width += 1.0
+        elif char.isupper() or char in "mwMW":
+            width += 0.7
+        else:
+            width += 0.56
+    return width * size
+
+
+def wrap_name(name: str, room: float = NAME_ROOM, most: int = 3) -> list[str]:
+    """`name` on lines no wider than `room`: at spaces where it has them, else anywhere (a
+    Chinese name); at most `most` lines, the last cut short with … if need be."""
+    if text_width(name) <= room:
+        return [name]
+    words = name.split(" ") if " " in name else list(name)
+    joiner = " " if " " in name else ""
+    lines, line = [], ""
+    for word in words:
+        trial = f"{line}{joiner}{word}" if line else word
+        if line and text_width(trial) > room:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    lines.append(line)
+    if len(lines) > most:
+        last = joiner.join(lines[most - 1 :])
+        while last and text_width(f"{last}…") > room:
+            last = last[:-1]
+        lines = [*lines[: most - 1], f"{last.rstrip()}…"]
+    return lines
+
+
+def _name_text(lines: list[str], x: float, y: float, anchor: str, extra: str = "") -> str:
+    """A name of one or more lines as one <text>, its lines centred on `y`."""
+    top = y - (len(lines) - 1) * LINE_HEIGHT / 2
+    spans = "".join(
+        f'<tspan x="{x:.1f}" y="{top + n * LINE_HEIGHT + 6:.1f}">{escape(line)}</tspan>'
+        for n, line in enumerate(lines)
+    )
+    return f'<text class="axis name" text-anchor="{anchor}"{extra}>{spans}</text>'
+
 
 def comparison_bars(result) -> str:
     """Each child region's figure as a horizontal bar, best first, with its own target
     marked as a red tick; the table beside the chart gives the same numbers as text.
-    Empty where no region has a figure (a milestone has none to draw)."""
+    Empty where no region has a figure (a milestone has none to draw). The names take the
+    room the longest needs, up to two fifths of the width, wrapped beyond it."""
     places = result.indicator.decimal_places
     drawn = [p for p in result.places if p.value is not None]
     goals = [p.standing.assessment.goal_value for p in drawn if p.standing is not None]
@@ -184,7 +239,10 @@ def comparison_bars(result) -> str:
     if not drawn:
         return ""
     ticks = formats.nice_ticks(min(0.0, *numbers), max(numbers), most=4)
-    label_width, row = 150, 34
+    names = [wrap_name(p.region.display_name) for p in drawn]
+    widest = max(text_width(line) for lines in names for line in lines)
+    label_width = min(NAME_ROOM, widest) + 14
+    row = max(34, max(len(lines) for lines in names) * LINE_HEIGHT + 10)
     height = TOP + row * len(drawn) + BOTTOM
     x_of = _scale(ticks[0], ticks[-1], WIDTH - label_width - RIGHT, flip=False)
     zero = label_width + x_of(max(ticks[0], 0.0))
@@ -206,18 +264,19 @@ def comparison_bars(result) -> str:
         left, width = min(zero, end), abs(end - zero)
         name = escape(place.region.display_name)
         value = _figure_text(place.value, places)
+        bar = min(row - 12, 24)
         parts.append(
-            f'<text class="axis" x="{label_width - 8}" y="{y + row / 2 + 6:.1f}" '
-            f'text-anchor="end">{name}</text>'
-            f'<rect class="figure-bar" x="{left:.1f}" y="{y + 6}" width="{width:.1f}" '
-            f'height="{row - 12}">'
+            _name_text(names[n], label_width - 8, y + row / 2, "end")
+            + f'<rect class="figure-bar" x="{left:.1f}" y="{y + (row - bar) / 2:.1f}" '
+            f'width="{width:.1f}" height="{bar}">'
             f"<title>{name}: {value}</title></rect>"
         )
         goal = place.standing.assessment.goal_value if place.standing else None
         if goal is not None:
             x = label_width + x_of(float(goal))
+            top, bottom = y + (row - bar) / 2 - 4, y + (row + bar) / 2 + 4
             parts.append(
-                f'<line class="goal" x1="{x:.1f}" y1="{y + 2}" x2="{x:.1f}" y2="{y + row - 2}">'
+                f'<line class="goal" x1="{x:.1f}" y1="{top:.1f}" x2="{x:.1f}" y2="{bottom:.1f}">'
                 f"<title>{goal_title} {name}: {_figure_text(goal, places)}</title></line>"
             )
     parts.append("</svg>")
@@ -231,7 +290,8 @@ def comparison_bars(result) -> str:
 
 def comparison_lines(result) -> str:
     """Each child region's approved figures over the years, one line each, named at its
-    end; the parent's own or rolled-up figures are not drawn (another scale)."""
+    end (the names take the room the longest needs, up to two fifths of the width, wrapped
+    beyond it); the parent's own or rolled-up figures are not drawn (another scale)."""
     places = result.indicator.decimal_places
     lines = [(p.region, sorted(p.series.items())) for p in result.places if p.series]
     if not lines or result.indicator.is_milestone:
@@ -244,32 +304,41 @@ def comparison_lines(result) -> str:
         most=5,
         whole=result.indicator.measure == result.indicator.Measure.RANK,
     )
-    right = 130
+    names = [wrap_name(region.display_name) for region, _points in lines]
+    top = TOP + 10  # the highest tick's label whole, in a phone's larger type
+    widest = max(text_width(line) for wrapped in names for line in wrapped)
+    right = min(NAME_ROOM, widest) + 16
+    ends = [years.index(points[-1][0]) for _r, points in lines]
     x_of = _scale(years[0], years[-1], WIDTH - LEFT - right, flip=False)
-    y_of = _scale(ticks[0], ticks[-1], HEIGHT - TOP - BOTTOM, flip=True)
+    y_of = _scale(ticks[0], ticks[-1], HEIGHT - top - BOTTOM, flip=True)
     title = escape(result.indicator.display_name)
     parts = [_svg_open("chart lines", HEIGHT, title)]
     for year in years:
         x = LEFT + x_of(year)
         parts.append(
-            f'<line class="grid" x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{HEIGHT - BOTTOM}"/>'
+            f'<line class="grid" x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{HEIGHT - BOTTOM}"/>'
             f'<text class="axis" x="{x:.1f}" y="{HEIGHT - BOTTOM + 26}" '
             f'text-anchor="middle">{year}</text>'
         )
     tick_places = _places(ticks)
     for value in ticks:
-        y = TOP + y_of(value)
+        y = top + y_of(value)
         text = formats.format_figure(Decimal(str(value)), tick_places)
         parts.append(
             f'<line class="grid" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - right}" y2="{y:.1f}"/>'
             f'<text class="axis" x="{LEFT - 8}" y="{y + 6:.1f}" text-anchor="end">{text}</text>'
         )
-    label_ys = _spread([TOP + y_of(float(points[-1][1])) for _r, points in lines], 24)
+    label_ys = _spread(
+        [top + y_of(float(points[-1][1])) for _r, points in lines],
+        [len(wrapped) * LINE_HEIGHT + 2 for wrapped in names],
+        low=0,
+        high=HEIGHT,
+    )
     for n, (region, points) in enumerate(lines):
         colour = LINE_COLOURS[n % len(LINE_COLOURS)]
         dash = LINE_DASHES[n % len(LINE_DASHES)]
         name = escape(region.display_name)
-        xy = [(LEFT + x_of(y), TOP + y_of(float(v))) for y, v in points]
+        xy = [(LEFT + x_of(y), top + y_of(float(v))) for y, v in points]
         style = f'stroke="{colour}"' + (f' stroke-dasharray="{dash}"' if dash else "")
         if len(xy) > 1:
             coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
@@ -279,21 +348,29 @@ def comparison_lines(result) -> str:
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}">'
                 f"<title>{name} {year}: {_figure_text(value, places)}</title></circle>"
             )
-        x, y = xy[-1][0], label_ys[n]
-        parts.append(
-            f'<text class="axis" x="{x + 8:.1f}" y="{y + 5:.1f}" fill="{colour}">{name}</text>'
-        )
+        # Every name starts where the plot ends, whichever year its line ends in.
+        x = WIDTH - right + 8 if ends[n] == len(years) - 1 else xy[-1][0] + 8
+        parts.append(_name_text(names[n], x, label_ys[n], "start", f' fill="{colour}"'))
     parts.append("</svg>")
     return mark_safe("".join(parts))
 
 
-def _spread(ys: list[float], gap: float) -> list[float]:
-    """Label heights moved apart to at least `gap` pixels, in their order, so that names
-    of lines ending close together do not print over each other."""
+def _spread(ys: list[float], heights: list[float], low: float, high: float) -> list[float]:
+    """Label centres moved apart so that labels of these heights do not print over each
+    other, in their order, and kept between `low` and `high` where they fit."""
     order = sorted(range(len(ys)), key=lambda i: ys[i])
     placed = list(ys)
     for before, after in zip(order, order[1:], strict=False):
+        gap = (heights[before] + heights[after]) / 2
         placed[after] = max(placed[after], placed[before] + gap)
+    if order and placed[order[-1]] + heights[order[-1]] / 2 > high:
+        placed[order[-1]] = high - heights[order[-1]] / 2
+        for after, before in zip(reversed(order), list(reversed(order))[1:], strict=False):
+            gap = (heights[before] + heights[after]) / 2
+            placed[before] = min(placed[before], placed[after] - gap)
+    if order and placed[order[0]] - heights[order[0]] / 2 < low:
+        shift = low - (placed[order[0]] - heights[order[0]] / 2)
+        placed = [y + shift for y in placed]
     return placed
 
 
