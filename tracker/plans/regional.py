@@ -260,9 +260,13 @@ class Comparison:
 def lower_is_better(indicator: Indicator, standings: list[Standing]) -> bool:
     """A rank is better the lower it is; otherwise as the children's targets on the
     indicator say (all of them lower-is-better), else higher is better."""
+    return _lower_first(indicator, {s.target.direction for s in standings})
+
+
+def _lower_first(indicator: Indicator, directions: set[str]) -> bool:
+    """`lower_is_better` from the directions of the targets on the indicator."""
     if indicator.measure == Indicator.Measure.RANK:
         return True
-    directions = {s.target.direction for s in standings}
     return directions == {Target.Direction.DECREASE}
 
 
@@ -401,7 +405,7 @@ def _computed_ranks(result: Comparison, regions: list[Region], plans: dict[int, 
             "direction", flat=True
         )
     )
-    lower_first = of.measure == Indicator.Measure.RANK or directions == {Target.Direction.DECREASE}
+    lower_first = _lower_first(of, directions)
     computed = ranks(values, lower_first)
     for place in result.places:
         place.computed_rank = computed.get(place.region.pk)
