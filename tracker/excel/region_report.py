@@ -11,7 +11,7 @@ approved figures only, as the region pages. Rows are written as the county repor
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -94,6 +94,20 @@ def _cut(text: str, length: int) -> str:
     return text[:length].rstrip().rstrip("'") or "_"
 
 
+class _StatusTexts(dict):
+    """The status word, and the year it rests on where older (滞后 / 依据2022年数据), by
+    status and year: a province's workbook prints tens of thousands of them, in one
+    language."""
+
+    def __missing__(self, key: tuple[str, int | None]) -> str:
+        status, older = key
+        text = words.label(status)
+        if older is not None:
+            text += "\n" + formats.based_on(older)
+        self[key] = text
+        return text
+
+
 @dataclass(frozen=True)
 class Page:
     """What every sheet of one workbook prints around its cells."""
@@ -103,6 +117,12 @@ class Page:
     made_on: str
     made: str  # who made it when, and the marks of data quality
     sample: bool  # some plan or figure shown is sample data (示例数据)
+    texts: _StatusTexts = field(default_factory=lambda: _StatusTexts())
+
+    def status(self, assessment) -> str:
+        """滞后, or 滞后 / 依据2022年数据 where the status rests on an older figure."""
+        older = assessment.latest_year if assessment.rests_on_older_year else None
+        return self.texts[assessment.status, older]
 
     def setup(self, ws, *, fit: bool = True) -> None:
         """A4 landscape, headed with the region, the year and the date, and numbered; fitted
@@ -119,7 +139,7 @@ class Page:
                     _("Generated %(date)s") % {"date": self.made_on},
                 ]
             ),
-            footer_right="",
+            footer_right=_("Regions compared"),
             page_of=_("Page &P of &N"),
         )
         if not fit:
@@ -193,29 +213,19 @@ def write_region_report(
         wb.save(out)
 
 
-def _status_text(assessment) -> str:
-    """The status word, and the year it rests on where older: 滞后 / 依据2022年数据."""
-    text = words.label(assessment.status)
-    if assessment.rests_on_older_year:
-        text += "\n" + formats.based_on(assessment.latest_year)
-    return text
-
-
-def _status_cell(ws, assessment):
+def _status_cell(ws, assessment, text: str):
     status = Status(assessment.status)
-    return cell(
-        ws, _status_text(assessment), font=STATUS_FONT, fill=STATUS_FILLS[status], alignment=CENTER
-    )
+    return cell(ws, text, font=STATUS_FONT, fill=STATUS_FILLS[status], alignment=CENTER)
 
 
 def _header(ws, texts: list[str]) -> list:
     return [cell(ws, t, font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER) for t in texts]
 
 
-def _lead(ws, lines: list[tuple[str, object]], widths: list[float], skip: int = 0) -> int:
+def _lead(ws, lines: list[tuple[str, object]], widths: list[float], skip: int = 0) -> None:
     """The title and the lines under it, each merged over the columns of `widths` after
     the first `skip` (left empty: a column repeated on every page across would print a
-    slice of them): returns the rows written."""
+    slice of them)."""
     width = sum(widths[skip:])
     first, last = get_column_letter(skip + 1), get_column_letter(len(widths))
     for row, (text, font) in enumerate(lines, start=1):
@@ -225,7 +235,6 @@ def _lead(ws, lines: list[tuple[str, object]], widths: list[float], skip: int = 
             ws.row_dimensions[row].height = LINE_HEIGHT * wrapped_lines(text, width) + 2
         ws.append([None] * skip + [cell(ws, text, font=font, border=None, alignment=WRAP)])
         ws.merged_cells.add(f"{first}{row}:{last}{row}")
-    return len(lines)
 
 
 def _bold_word(text: str) -> float:
@@ -268,7 +277,7 @@ def _matrix_sheet(ws, matrix, page: Page) -> None:
         *[words.label(s) for s in statuses],
         *[c.indicator.display_name for c in matrix.columns],
     ]
-    texts = [[_status_text(c.assessment) for c in column.cells] for column in matrix.columns]
+    texts = [[page.status(c.assessment) for c in column.cells] for column in matrix.columns]
     counted = 3 + len(statuses)
     widths = [
         _column([*names, headers[0], *[words.label(s) for s in statuses]], 6, 16),
@@ -306,11 +315,13 @@ def _matrix_sheet(ws, matrix, page: Page) -> None:
         ),
         *[(line, MUTED_FONT) for line in page.notes()],
     ]
-    header_row = _lead(ws, lead, widths[: len(widths) if fits else first], 0 if fits else 1) + 1
+    # Before the first row: a write-only sheet writes its views and page setup first.
+    header_row = len(lead) + 1
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.print_title_cols = "A:A"
     ws.freeze_panes = f"{get_column_letter(counted + 1)}{header_row + 1}"
     page.setup(ws, fit=fits)
+    _lead(ws, lead, widths[: len(widths) if fits else first], 0 if fits else 1)
     ws.row_dimensions[header_row].height = row_height(zip(headers, widths, strict=True))
     ws.append(_header(ws, headers))
 
@@ -318,12 +329,9 @@ def _matrix_sheet(ws, matrix, page: Page) -> None:
         zip(grid, names, plans, strict=True), start=header_row + 1
     ):
         counts = dict(row.counts)
+        said = [None if c is None else page.status(c.assessment) for c in cells]
         shown = [(name, widths[0]), (plan, widths[1])]
-        shown += [
-            (_status_text(c.assessment), w)
-            for c, w in zip(cells, widths[counted:], strict=True)
-            if c is not None
-        ]
+        shown += list(zip(said, widths[counted:], strict=True))
         ws.row_dimensions[number].height = row_height(shown)
         ws.append(
             [
@@ -331,7 +339,10 @@ def _matrix_sheet(ws, matrix, page: Page) -> None:
                 cell(ws, plan, alignment=MIDDLE, font=None if row.plan else MUTED_FONT),
                 cell(ws, len(row.cells), alignment=CENTER),
                 *[cell(ws, counts.get(s) or None, alignment=CENTER) for s in statuses],
-                *[cell(ws) if c is None else _status_cell(ws, c.assessment) for c in cells],
+                *[
+                    cell(ws) if c is None else _status_cell(ws, c.assessment, text)
+                    for c, text in zip(cells, said, strict=True)
+                ],
             ]
         )
 
@@ -436,7 +447,8 @@ def _comparison_sheet(ws, result, page: Page) -> None:
         formats.goal_text(p.standing.target, p.standing.goal) if p.standing else _("no target")
         for p in places
     ]
-    statuses = [_status_text(p.standing.assessment) for p in places if p.standing]
+    said = [page.status(p.standing.assessment) if p.standing else GAP for p in places]
+    statuses = [text for p, text in zip(places, said, strict=True) if p.standing]
     plans = [p.standing.target.plan.display_name for p in places if p.standing]
     widths = [
         _column([*names, result.region.display_name, headers[0]], 8, 18),
@@ -475,20 +487,21 @@ def _comparison_sheet(ws, result, page: Page) -> None:
         *([(result.rank_note, MUTED_FONT)] if result.rank_note else []),
         *[(line, MUTED_FONT) for line in page.notes()],
     ]
-    _set_widths(ws, widths)  # before the first row: a write-only sheet writes them first
-    header_row = _lead(ws, lead, widths) + 1
+    # Before the first row: a write-only sheet writes its columns, views and setup first.
+    _set_widths(ws, widths)
+    header_row = len(lead) + 1
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.print_title_cols = "A:A"
     ws.freeze_panes = f"B{header_row + 1}"
     page.setup(ws)
+    _lead(ws, lead, widths)
     ws.row_dimensions[header_row].height = row_height(zip(headers, widths, strict=True))
     ws.append(_header(ws, headers))
 
-    for number, (place, name, figure, goal) in enumerate(
-        zip(places, names, figures, goals, strict=True), start=header_row + 1
+    for number, (place, name, figure, goal, status) in enumerate(
+        zip(places, names, figures, goals, said, strict=True), start=header_row + 1
     ):
         standing = place.standing
-        status = _status_text(standing.assessment) if standing else GAP
         plan = standing.target.plan.display_name if standing else ""
         texts = [name, *([""] if ranked else []), figure, goal, status, plan]
         ws.row_dimensions[number].height = row_height(zip(texts, widths, strict=True))
@@ -498,7 +511,7 @@ def _comparison_sheet(ws, result, page: Page) -> None:
                 *([cell(ws, place.rank or GAP, alignment=CENTER)] if ranked else []),
                 _figure_cell(ws, indicator, place.value, place.achieved, place.quality),
                 _goal(ws, standing),
-                _status_cell(ws, standing.assessment)
+                _status_cell(ws, standing.assessment, status)
                 if standing
                 else cell(ws, GAP, alignment=CENTER),
                 cell(ws, plan or None, alignment=MIDDLE),
