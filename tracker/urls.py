@@ -100,6 +100,7 @@ urlpatterns = [
     ),
     path("profile/", profile.profile, name="profile"),
     path("regions/<region:code>/", regions.region_matrix, name="region"),
+    path("regions/<region:code>/report.xlsx", regions.region_report, name="region-report"),
     path(
         "regions/<region:code>/indicators/<code:indicator>/",
         regions.region_indicator,

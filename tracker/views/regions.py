@@ -4,23 +4,25 @@ and the same as read-only JSON. Only approved figures of the children are read
 
 from __future__ import annotations
 
+import io
 import json
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from tracker.charts import comparison_bars, comparison_lines
 from tracker.figures.rights import region_of
 from tracker.models import Indicator, Region
-from tracker.plans import regional
+from tracker.plans import region_workbook, regional
 from tracker.standings import formats, words
 from tracker.standings.engine import ORDER
 from tracker.views.common import requested_year
+from tracker.views.excel import XLSX
 
 
 def readable(user, code: str) -> Region:
@@ -136,6 +138,22 @@ def _parent_row(result: regional.Comparison) -> list | None:
         (row.get(y), "own" if y in result.parent_series else source if y in row else "")
         for y in result.years
     ]
+
+
+@require_safe
+def region_report(request, code):
+    """The region's workbook as of ?year=, as the matrix page reads it, in the reader's
+    language: the matrix and one sheet per indicator compared."""
+    region = readable(request.user, code)
+    if not regional.children(region):
+        raise Http404(_("This region has no regions under it."))
+    year = _year(request, region)
+    buffer = io.BytesIO()
+    region_workbook.write(region, year, translation.get_language(), buffer, user=request.user)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    name = f"{region.code}-regions-{year}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _api_region(request, code) -> tuple[Region | None, JsonResponse | None]:
