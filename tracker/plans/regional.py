@@ -15,13 +15,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tracker.indicators import derived
 from tracker.models import Indicator, Plan, ProgressEntry, Region, Target
+from tracker.standings import store
 from tracker.standings.engine import ORDER, Status
 from tracker.standings.standing import Standing
 
@@ -92,11 +97,52 @@ def _standings(plans: list[Plan], year: int, indicator: Indicator | None = None)
 # --- the status matrix -------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class StoredAssessment:
+    """Where a target stands as of a year, as the standings store keeps it
+    (`store.Summary`): what the matrix shows of the engine's `Assessment`, its figures
+    already printed to the target's decimal places."""
+
+    status: Status
+    as_of_year: int
+    latest_year: int | None
+    latest_value: str | None
+    goal_value: str | None
+    rests_on_older_year: bool
+
+
+@dataclass(frozen=True)
+class CellTarget:
+    """What the matrix shows of a target: read as plain values, not as a model."""
+
+    pk: int
+    code: str
+    plan_id: int
+    plan_slug: str
+    indicator_id: int
+    nature: str
+    direction: str
+    area_name: str
+    area_name_en: str
+    decimal_places: int
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:target-detail", args=[self.plan_slug, self.code])
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One target of a child's plan in the matrix, and where it stands."""
+
+    target: CellTarget
+    assessment: StoredAssessment
+
+
 @dataclass
 class MatrixRow:
     region: Region
     plan: Plan | None
-    cells: dict[int, Standing] = field(default_factory=dict)  # by indicator id
+    cells: dict[int, Cell] = field(default_factory=dict)  # by indicator id
 
     @property
     def counts(self) -> list[tuple[Status, int]]:
@@ -106,7 +152,7 @@ class MatrixRow:
 @dataclass
 class Column:
     indicator: Indicator
-    cells: list[Standing] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
 
     @property
     def counts(self) -> list[tuple[Status, int]]:
@@ -120,18 +166,13 @@ class Matrix:
     rows: list[MatrixRow]
     columns: list[Column]
     areas: list[tuple[str, str]]  # (name, name in the reader's language)
+    has_sample: bool = False  # whether any figure read is sample data (示例数据)
 
     @property
     def counts(self) -> list[tuple[Status, int]]:
         return _counts(cell for row in self.rows for cell in row.cells.values())
 
-    @property
-    def has_sample(self) -> bool:
-        """Whether any figure shown is sample data (示例数据)."""
-        cells = (cell for row in self.rows for cell in row.cells.values())
-        return any(e.is_sample for cell in cells for e in cell.entries.values())
-
-    def grid(self) -> list[tuple[MatrixRow, list[Standing | None]]]:
+    def grid(self) -> list[tuple[MatrixRow, list[Cell | None]]]:
         """Each row with its cells in the order of the columns (None: no such target)."""
         return [(row, [row.cells.get(c.indicator.pk) for c in self.columns]) for row in self.rows]
 
@@ -139,6 +180,49 @@ class Matrix:
 def _counts(cells) -> list[tuple[Status, int]]:
     counts = Counter(cell.assessment.status for cell in cells)
     return [(status, counts[status]) for status in ORDER if counts[status]]
+
+
+def _cells(plans: list[Plan], year: int) -> list[Cell]:
+    """Every target of `plans` and where it stands as of `year` with approved figures only,
+    in the order of the plans' indicator tables: read from the standings store (assessed
+    and stored first where missing), in a constant number of queries however many plans."""
+    targets = Target.objects.filter(plan__in=plans)
+    stood = store.summaries(plans, year, get_language() or settings.LANGUAGE_CODE, targets)
+    rows = targets.order_by("plan_id", "area__order", "order", "code").values_list(
+        "pk",
+        "code",
+        "plan_id",
+        "plan__slug",
+        "indicator_id",
+        "nature",
+        "direction",
+        "area__name",
+        "area__name_en",
+        "decimal_places",
+    )
+    cells = []
+    for row in rows:
+        s = stood[row[0]]
+        assessment = StoredAssessment(
+            status=s.status,
+            as_of_year=year,
+            latest_year=s.latest_year,
+            latest_value=s.latest_value,
+            goal_value=s.goal_value,
+            rests_on_older_year=s.based_on_year is not None,
+        )
+        cells.append(Cell(CellTarget(*row), assessment))
+    return cells
+
+
+def _has_sample(targets) -> bool:
+    """Whether an approved figure `targets` (a query) read is sample data (示例数据): of
+    their plans' years, or a milestone's completion whenever it came (`Target.reads`)."""
+    read = Q(
+        year__gte=F("series__targets__plan__baseline_year"),
+        year__lte=F("series__targets__plan__end_year"),
+    ) | Q(achieved=True)
+    return approved_figures().filter(read, series__targets__in=targets, is_sample=True).exists()
 
 
 def matrix(
@@ -149,21 +233,39 @@ def matrix(
     regions = children(region)
     plans = covering_plans(regions, year)
     rows = {r.pk: MatrixRow(r, plans.get(r.pk)) for r in regions}
+    region_of = {plan.pk: plan.region_id for plan in plans.values()}
     columns: dict[int, Column] = {}
     areas = {}
-    for standing in _standings(list(plans.values()), year):
-        target = standing.target
-        areas[target.area.name] = target.area.display_name
-        if area and target.area.name != area and target.area.name_en != area:
+    english = (get_language() or "").startswith("en")
+    for cell in _cells(list(plans.values()), year):
+        target = cell.target
+        areas[target.area_name] = (
+            target.area_name_en if english and target.area_name_en else target.area_name
+        )
+        if area and target.area_name != area and target.area_name_en != area:
             continue
         if nature and target.nature != nature:
             continue
-        if status and standing.assessment.status.value != status:
+        if status and cell.assessment.status.value != status:
             continue
-        rows[target.plan.region_id].cells[target.indicator_id] = standing
-        column = columns.setdefault(target.indicator_id, Column(target.indicator))
-        column.cells.append(standing)
-    return Matrix(region, year, list(rows.values()), list(columns.values()), sorted(areas.items()))
+        rows[region_of[target.plan_id]].cells[target.indicator_id] = cell
+        columns.setdefault(target.indicator_id, Column(None)).cells.append(cell)
+    indicators = Indicator.objects.in_bulk(list(columns))
+    for pk, column in columns.items():
+        column.indicator = indicators[pk]
+    if area or nature or status:  # the figures of the cells shown
+        shown = [cell.target.pk for column in columns.values() for cell in column.cells]
+        sample = bool(shown) and _has_sample(Target.objects.filter(pk__in=shown))
+    else:
+        sample = _has_sample(Target.objects.filter(plan__in=plans.values()))
+    return Matrix(
+        region,
+        year,
+        list(rows.values()),
+        list(columns.values()),
+        sorted(areas.items()),
+        has_sample=sample,
+    )
 
 
 # --- one indicator compared ----------------------------------------------------------------

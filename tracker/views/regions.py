@@ -72,12 +72,7 @@ def region_matrix(request, code):
         "filters": filters,
         "statuses": words.CHOICES,
         "summary": words.summary_line(table.counts),
-        "has_sample": any(
-            e.is_sample
-            for row in table.rows
-            for c in row.cells.values()
-            for e in c.entries.values()
-        ),
+        "has_sample": table.has_sample,
     }
     return render(request, "tracker/region_matrix.html", context)
 
@@ -173,16 +168,20 @@ def _counts(counts) -> dict:
 
 
 def _cell(standing) -> dict:
+    """A target's status in the matrix or a comparison: from a `Standing`, or from a
+    `regional.Cell`, whose figures the store printed already, as `_figure` prints them."""
     target, a = standing.target, standing.assessment
-    places = target.decimal_places
+    if isinstance(standing, regional.Cell):
+        goal, latest = a.goal_value, a.latest_value
+    else:
+        goal = _figure(a.goal_value, target.decimal_places)
+        latest = _figure(a.latest_value, target.decimal_places)
     return {
         "target": target.code,
         "status": a.status.value,
         "status_label": words.label(a.status),
-        "goal_value": _figure(a.goal_value, places),
-        "latest": None
-        if a.latest_year is None
-        else {"year": a.latest_year, "value": _figure(a.latest_value, places)},
+        "goal_value": goal,
+        "latest": None if a.latest_year is None else {"year": a.latest_year, "value": latest},
     }
 
 
