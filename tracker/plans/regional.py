@@ -20,9 +20,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from tracker.indicators import derived
 from tracker.models import Indicator, Plan, ProgressEntry, Region, Target

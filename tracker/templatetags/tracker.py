@@ -6,8 +6,8 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from django import template
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import mark_safe
