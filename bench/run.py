@@ -11,10 +11,14 @@ Measured on a fresh database (bench/out/bench.sqlite3, or BENCH_DATABASE_URL):
    the same file by python-calamine plus `bulk_create_with_history` of its rows, and against
    django-import-export's dry-run-and-confirm of the same rows into the same model;
 5. hostile uploads (tests/hostile.py): each posted to the import page in a process of its
-   own, its time and peak memory against the budget README states.
+   own, its time and peak memory against the budget README states;
+6. a province of 100 county-level units x 50 indicators x 2 plans, read by the province's
+   administrator: its regions' matrix and one indicator compared, against a county's
+   dashboard and `json.dumps` of the comparison's payload.
 
 `python bench/run.py --uploads` runs 3 and 5 alone and rewrites only their sections;
-`--hostile` runs 5 alone.
+`--hostile` runs 5 alone; `--regions` runs 6 alone, on the province alone, and rewrites
+only its section (the goals table is written by a whole run).
 """
 
 from __future__ import annotations
@@ -102,27 +106,47 @@ def _delete_figures(plan) -> None:
         ProgressEntry.objects.filter(series__targets__plan=plan).delete()
 
 
-def setup_data():
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
+PROVINCE = "970000"  # the province of the 100 counties (make_scale_data's default)
+ELSEWHERE = "960000"  # another province, for the plans of 2,000, 10,000 and 4,800 targets
 
-    call_command("migrate", verbosity=0)
+
+def make_province() -> float:
+    """A province: 100 county-level regions, each with two plans (2021-2025 and 2026-2030),
+    every figure approved, as the province reads them. Returns the seconds it took."""
     started = time.perf_counter()
-    # A province: 100 county-level regions, each with two plans (2021-2025 and 2026-2030).
     call_command(
         "make_scale_data",
         plans=200,
         targets_per_plan=50,
         years=5,
         plans_per_region=2,
+        approved=True,
+        province=PROVINCE,
         stdout=io.StringIO(),
     )
-    province = time.perf_counter() - started
-    quiet = {"stdout": io.StringIO()}
+    return time.perf_counter() - started
+
+
+def analyze() -> None:
+    """Gather the planner's statistics after the bulk loads, as a database in use has them
+    (PostgreSQL's autovacuum; on SQLite, without them, a figure's state index is taken over
+    its statistic's for a few statistics' figures)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def setup_data():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    call_command("migrate", verbosity=0)
+    province = make_province()
+    quiet = {"stdout": io.StringIO(), "province": ELSEWHERE}
     call_command("make_scale_data", plans=1, targets_per_plan=2000, prefix="big-", **quiet)
     call_command("make_scale_data", plans=1, targets_per_plan=10000, prefix="huge-", **quiet)
     # 4,800 targets, of which 4,000 take numbers (every sixth is a milestone)
     call_command("make_scale_data", plans=1, targets_per_plan=4800, years=1, prefix="imp-", **quiet)
+    analyze()
     admin = get_user_model().objects.create_user("bench-admin", password="x")
     admin.groups.add(Group.objects.get(name="administrators"))
     return admin, province
@@ -611,6 +635,140 @@ def bench_hostile() -> tuple[list[tuple], bool]:
     return rows, within
 
 
+# -- 6. a province's regions ------------------------------------------------------------
+
+COMPARED = "S00001"  # an amount: each county's figure, ranked, and the province's sum
+REGION_YEAR = 2025
+
+
+def province_reader():
+    """The province's administrator: Profile.region is the province, so every county's
+    figure is read once approved, and the county's dashboard as the province sees it."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from tracker.models import Profile, Region
+
+    user = get_user_model().objects.create_user("bench-province", password="x")
+    user.groups.add(Group.objects.get(name="administrators"))
+    Profile.objects.create(user=user, region=Region.objects.get(code=PROVINCE))
+    return user
+
+
+def measure(client, url: str, repeat: int = 20) -> tuple[list[float], int]:
+    """`repeat` GETs of `url` after 2 warm-ups, and the SQL queries of one more."""
+    for _ in range(2):
+        assert client.get(url).status_code == 200, url
+    queries = []
+
+    def count(execute, sql, *args):
+        queries.append(sql)
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(count):
+        client.get(url)
+    return timed(lambda: client.get(url), repeat), len(queries)
+
+
+def bench_regions(user) -> tuple[list[tuple], dict]:
+    """The province's pages as its administrator reads them, and the floors of the goals."""
+    from tracker.models import Plan, Region, Target
+
+    client = Client()
+    client.force_login(user)
+    province = Region.objects.get(code=PROVINCE)
+    county = Plan.objects.get(slug="scale-0001")
+    counties = Region.objects.filter(parent=province).count()
+    covering = Plan.objects.filter(
+        region__parent=province, start_year__lte=REGION_YEAR, end_year__gte=REGION_YEAR
+    )
+    cells = Target.objects.filter(plan__in=covering).count()
+    year = f"?year={REGION_YEAR}"
+    pages = [
+        ("county", "one county's dashboard, 50 targets", county.get_absolute_url() + year),
+        (
+            "matrix",
+            f"the regions' matrix, {counties} counties x 50 indicators ({cells:,} cells)",
+            f"/regions/{PROVINCE}/{year}",
+        ),
+        ("matrix api", "the matrix's API", f"/api/regions/{PROVINCE}/{year}"),
+        (
+            "comparison page",
+            f"one indicator compared ({COMPARED}), page with its charts",
+            f"/regions/{PROVINCE}/indicators/{COMPARED}/{year}",
+        ),
+        (
+            "comparison",
+            f"one indicator compared ({COMPARED}), API",
+            f"/api/regions/{PROVINCE}/indicators/{COMPARED}/{year}",
+        ),
+    ]
+    rows, medians = [], {}
+    for key, name, url in pages:
+        times, queries = measure(client, url)
+        medians[key] = statistics.median(times)
+        rows.append((name, f"`{url}`", ms(medians[key]), ms(p95(times)), queries))
+    payload = json.loads(client.get(pages[-1][2]).content)
+    assert len(payload["regions"]) == counties and payload["parent"]["source"] == "sum", payload
+    floor = timed(lambda: json.dumps(payload, ensure_ascii=False), 20)
+    medians["comparison floor"] = statistics.median(floor)
+    rows.append(
+        (
+            "floor: `json.dumps` of the comparison's payload as plain dicts",
+            "",
+            f"{medians['comparison floor'] * 1000:.2f} ms",
+            f"{p95(floor) * 1000:.2f} ms",
+            "",
+        )
+    )
+    # -- the region workbook (export_region_report --region 970000) ----------------------
+    # Its timing goes here: the whole command against openpyxl writing the same cells bare
+    # (`same_cells_bare`), medians of 3, into `medians["workbook"]` and
+    # `medians["workbook floor"]`, and a row of `rows`; `regions_goals` then gives its goal
+    # (within 2x) a row of the goals table.
+    # -- end of the region workbook's place ----------------------------------------------
+    medians["counties"], medians["cells"] = counties, cells
+    return rows, medians
+
+
+def regions_goals(regions: dict) -> list[tuple]:
+    """The province's rows of the goals table."""
+    matrix = regions["matrix"] / regions["county"]
+    compared = regions["comparison"] / regions["comparison floor"]
+    return [
+        (
+            f"a province's regions' matrix ({regions['counties']} counties x 50 indicators), "
+            "against one county's dashboard",
+            "3x",
+            f"{matrix:.2f}x ({ms(regions['matrix'])} / {ms(regions['county'])})",
+            verdict(matrix <= 3),
+        ),
+        (
+            f"one indicator compared across {regions['counties']} counties (the API), "
+            "against `json.dumps` of its payload as plain dicts",
+            "2x",
+            f"{compared:.0f}x ({regions['comparison'] * 1000:.1f} ms / "
+            f"{regions['comparison floor'] * 1000:.2f} ms)",
+            verdict(compared <= 2),
+        ),
+        # The region workbook's goal (within 2x of openpyxl writing its cells bare) goes here.
+    ]
+
+
+def regions_section(rows, regions: dict) -> str:
+    return f"""## 6. A province of {regions["counties"]} county-level units
+
+Read by the province's administrator (Profile.region the province: the counties' approved
+figures only), through Django's test client: 20 requests after 2 warm-ups each, as of
+{REGION_YEAR}; each county is judged by its plan covering the year (2021-2025).
+
+{table(["page", "URL", "median", "p95", "SQL queries"], rows)}
+
+The query counts do not grow with the counties or the indicators (tests/test_queries.py
+asserts it on the same data built smaller).
+"""
+
+
 # -- report ------------------------------------------------------------------------------
 
 
@@ -649,7 +807,7 @@ def verdict(met: bool) -> str:
     return "**met**" if met else "**not met**"
 
 
-def goals_table(medians: dict, export: dict, api: tuple[float, float]) -> str:
+def goals_table(medians: dict, export: dict, api: tuple[float, float], regions: dict) -> str:
     small = medians["dashboard, 50 targets"]
     big = medians["dashboard, 2,000 targets"] / small
     huge = medians["dashboard, 10,000 targets (the largest plan)"] / small
@@ -693,6 +851,7 @@ def goals_table(medians: dict, export: dict, api: tuple[float, float]) -> str:
             f"{export['export_rss']:.0f} MB",
             verdict(export["export_rss"] < 200),
         ),
+        *regions_goals(regions),
     ]
     return table(["goal", "within", "measured", ""], rows)
 
@@ -704,6 +863,7 @@ def main():
     pages = bench_pages(admin, medians)
     exports, export_goals = bench_exports(admin)
     api = bench_api_floor(admin)
+    regions_rows, regions = bench_regions(province_reader())
     imports, ratios = bench_import(admin)
     hostile = bench_hostile()
     load = (OUT / "load.md").read_text(encoding="utf-8") if (OUT / "load.md").exists() else ""
@@ -717,7 +877,7 @@ Machine: {machine()}.
 Each a ratio of two figures measured in the same run, so that a slower or busier machine
 does not move it much. What each timed span contains is said below the table.
 
-{goals_table(medians, export_goals, api)}
+{goals_table(medians, export_goals, api, regions)}
 
 - **whole `export_report`**: `call_command("export_report", plan=..., output=file)`, from the
   plan's slug to the closed file on disk: looking up the plan and its status year, loading
@@ -776,7 +936,8 @@ Python's (tracemalloc) during one export.
 
 {import_section(imports, ratios)}
 {load}
-{hostile_section(*hostile)}"""
+{hostile_section(*hostile)}
+{regions_section(regions_rows, regions)}"""
     RESULTS.write_text(text, encoding="utf-8")
     print(text)
 
@@ -852,9 +1013,30 @@ def uploads_only(only_hostile: bool = False):
     print(text)
 
 
+def regions_only():
+    """`python bench/run.py --regions`: section 6 alone, on the province alone, rewritten in
+    RESULTS.md."""
+    call_command("migrate", verbosity=0)
+    make_province()
+    analyze()
+    rows, regions = bench_regions(province_reader())
+    section = regions_section(rows, regions)
+    goals = table(["goal", "within", "measured", ""], regions_goals(regions))
+    note = (
+        f"Section 6 made by `python bench/run.py --regions` on {datetime.now():%Y-%m-%d %H:%M}"
+        f" ({machine()}); its goals in that run:\n\n{goals}\n"
+    )
+    text = RESULTS.read_text(encoding="utf-8").partition("## 6. A province")[0].rstrip()
+    RESULTS.write_text(f"{text}\n\n{section}\n{note}", encoding="utf-8")
+    print(section + "\n" + note)
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--help":
         print(__doc__)
+        sys.exit(0)
+    if len(sys.argv) > 1 and sys.argv[1] == "--regions":
+        regions_only()
         sys.exit(0)
     if len(sys.argv) > 1 and sys.argv[1] in ("--uploads", "--hostile"):
         uploads_only(only_hostile=sys.argv[1] == "--hostile")

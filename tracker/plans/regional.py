@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
@@ -59,8 +59,9 @@ def covering_plans(regions: list[Region], year: int | None = None) -> dict[int, 
 def plan_years(region: Region) -> list[int]:
     """Every year some child's plan covers, oldest first."""
     years = set()
-    for plan in covering_plans(children(region))[-1]:
-        years.update(range(plan.start_year, plan.end_year + 1))
+    spans = Plan.objects.filter(region__parent=region).values_list("start_year", "end_year")
+    for start, end in spans.order_by().distinct():
+        years.update(range(start, end + 1))
     return sorted(years)
 
 
@@ -73,6 +74,7 @@ def default_year(region: Region, years: list[int]) -> int | None:
     reported = set(
         approved_figures()
         .filter(series__region__parent=region, year__in=years)
+        .order_by()
         .values_list("year", flat=True)
         .distinct()
     )
@@ -83,7 +85,16 @@ def default_year(region: Region, years: list[int]) -> int | None:
 def _standings(plans: list[Plan], year: int, indicator: Indicator | None = None) -> list[Standing]:
     """Every target of `plans` (or only those on `indicator`) assessed as of `year`, read
     with approved figures only, in a constant number of queries however many plans."""
-    targets = Target.objects.filter(plan__in=plans).select_related("area").with_entries(READER)
+    # What the engine reads, and no more: each target's figures and its reference target's
+    # (approved ones), not the conversations, departments and explanations of the pages.
+    targets = (
+        Target.objects.filter(plan__in=plans)
+        .select_related("area", "plan__region", "indicator", "series", "reference_target__plan")
+        .prefetch_related(
+            Prefetch("series__entries", queryset=approved_figures()),
+            Prefetch("reference_target__series__entries", queryset=approved_figures()),
+        )
+    )
     if indicator is not None:
         targets = targets.filter(indicator=indicator)
     rows = []
@@ -181,11 +192,14 @@ def _counts(cells) -> list[tuple[Status, int]]:
     return [(status, counts[status]) for status in ORDER if counts[status]]
 
 
-def _cells(plans: list[Plan], year: int) -> list[Cell]:
-    """Every target of `plans` and where it stands as of `year` with approved figures only,
-    in the order of the plans' indicator tables: read from the standings store (assessed
-    and stored first where missing), in a constant number of queries however many plans."""
+def _cells(plans: list[Plan], year: int, indicator: Indicator | None = None) -> list[Cell]:
+    """Every target of `plans` (or only those on `indicator`) and where it stands as of
+    `year` with approved figures only, in the order of the plans' indicator tables: read
+    from the standings store (assessed and stored first where missing), in a constant
+    number of queries however many plans."""
     targets = Target.objects.filter(plan__in=plans)
+    if indicator is not None:
+        targets = targets.filter(indicator=indicator)
     stood = store.summaries(plans, year, get_language() or settings.LANGUAGE_CODE, targets)
     rows = targets.order_by("plan_id", "area__order", "order", "code").values_list(
         "pk",
@@ -277,7 +291,7 @@ class Place:
     achieved: bool | None = None
     quality: str = ""
     quality_label: str = ""
-    standing: Standing | None = None
+    standing: Standing | Cell | None = None
     rank: int | None = None
     series: dict[int, Decimal] = field(default_factory=dict)  # approved figures by year
 
@@ -325,36 +339,48 @@ def ranks(values: dict[int, Decimal], lower_first: bool) -> dict[int, int]:
     return result
 
 
-def comparison(region: Region, indicator: Indicator, year: int) -> Comparison:
+def comparison(region: Region, indicator: Indicator, year: int, *, stored=False) -> Comparison:
     """Every child's approved figure of `indicator` for `year`, its own target and status,
     its rank among the siblings; the parent's own figure, else a roll-up where the
-    indicator adds up; the approved figures over the years, for the line chart."""
+    indicator adds up; the approved figures over the years, for the line chart.
+
+    Each place's `standing` is a `Standing`; with `stored`, a `Cell` read from the
+    standings store instead (status, goal and latest figure as the API prints them), for
+    what needs no more, as the API."""
     regions = children(region)
     plans = covering_plans(regions, year)
-    standings = _standings(list(plans.values()), year, indicator)
+    if stored:
+        standings = _cells(list(plans.values()), year, indicator)
+        region_of = {plan.pk: plan.region_id for plan in plans.values()}
+    else:
+        standings = _standings(list(plans.values()), year, indicator)
+        region_of = {s.target.plan_id: s.target.plan.region_id for s in standings}
     years = sorted(
         {y for p in plans.values() for y in range(p.baseline_year, p.end_year + 1)} | {year}
     )
     places = {r.pk: Place(r) for r in regions}
     for standing in standings:
-        places[standing.target.plan.region_id].standing = standing
+        places[region_of[standing.target.plan_id]].standing = standing
     figures = approved_figures().filter(
         series__indicator=indicator, series__region__in=[region, *regions], year__in=years
     )
-    parent_entry, parent_series = None, {}
-    for region_id, entry in ((e.series.region_id, e) for e in figures.select_related("series")):
+    qualities = {k: str(v) for k, v in ProgressEntry._meta.get_field("quality").flatchoices}
+    parent_value, parent_series = None, {}
+    for region_id, entry_year, value, achieved, quality in figures.values_list(
+        "series__region_id", "year", "value", "achieved", "quality"
+    ):
         if region_id == region.pk:
-            if entry.value is not None:
-                parent_series[entry.year] = entry.value
-            if entry.year == year:
-                parent_entry = entry
+            if value is not None:
+                parent_series[entry_year] = value
+            if entry_year == year:
+                parent_value = value
             continue
         place = places[region_id]
-        if entry.value is not None:
-            place.series[entry.year] = entry.value
-        if entry.year == year:
-            place.value, place.achieved, place.quality = entry.value, entry.achieved, entry.quality
-            place.quality_label = entry.get_quality_display()
+        if value is not None:
+            place.series[entry_year] = value
+        if entry_year == year:
+            place.value, place.achieved, place.quality = value, achieved, quality
+            place.quality_label = qualities.get(quality, quality)
     result = Comparison(
         region,
         indicator,
@@ -365,7 +391,7 @@ def comparison(region: Region, indicator: Indicator, year: int) -> Comparison:
     )
     result.parent_series = parent_series
     _rank(result)
-    _roll_up(result, parent_entry, regions)
+    _roll_up(result, parent_value, regions)
     return result
 
 
@@ -381,8 +407,9 @@ def _rank(result: Comparison) -> None:
         result.rank_note = _("A milestone is reached or not: it gives no rank.")
     else:
         values = {p.region.pk: p.value for p in result.places if p.value is not None}
+        ranked = ranks(values, result.lower_is_better)
         for place in result.places:
-            place.rank = ranks(values, result.lower_is_better).get(place.region.pk)
+            place.rank = ranked.get(place.region.pk)
     reverse = not result.lower_is_better
 
     def order(place: Place):
@@ -393,12 +420,13 @@ def _rank(result: Comparison) -> None:
     result.places.sort(key=order)
 
 
-def _roll_up(result: Comparison, own, regions: list[Region]) -> None:
-    """The parent's own approved figure; else a sum of amounts, or a ratio recomputed from
-    the summed inputs (never an average of the children's ratios); else why none."""
+def _roll_up(result: Comparison, own: Decimal | None, regions: list[Region]) -> None:
+    """The parent's own approved figure (`own`); else a sum of amounts, or a ratio
+    recomputed from the summed inputs (never an average of the children's ratios); else why
+    none."""
     indicator = result.indicator
-    if own is not None and own.value is not None:
-        result.parent_value, result.parent_source = own.value, "own"
+    if own is not None:
+        result.parent_value, result.parent_source = own, "own"
         return
     reason = _no_rollup_reason(indicator)
     if reason:

@@ -46,9 +46,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, F, FilteredRelation, JSONField, OuterRef, Q, Subquery, Value
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models import (
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Coalesce, NullIf
 from django.db.models.query import QuerySet
 from django.db.models.signals import m2m_changed, post_save, pre_delete
 from django.utils import translation
@@ -406,21 +415,31 @@ class Summary:
     latest_value: str | None
 
 
-# The keys of a stored object that `summaries` reads, extracted by the database.
+# The keys of a stored object that `summaries` reads.
 _SUMMARY_KEYS = ("status", "based_on_year", "goal_value", "latest")
 
 
-def _json_null(value) -> bool:
-    # SQLite's extraction gives a JSON null as the text "null" (Django's KT).
-    return value is None or value == "null"
+class _Keys(Func):
+    """The `_SUMMARY_KEYS` of a stored object (JSON text) as a JSON array, extracted by the
+    database parsing the object once (SQLite) or as JSON, not JSONB (PostgreSQL)."""
+
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        paths = ", ".join(f"'$.{key}'" for key in _SUMMARY_KEYS)
+        return self.as_sql(compiler, connection, template=f"JSON_EXTRACT(%(expressions)s, {paths})")
+
+    def as_postgresql(self, compiler, connection, **extra):
+        keys = ", ".join(f"CAST(%(expressions)s AS json) -> '{key}'" for key in _SUMMARY_KEYS)
+        return self.as_sql(compiler, connection, template=f"json_build_array({keys})")
 
 
-def _summary(status, based, goal, latest) -> Summary:
-    latest = None if _json_null(latest) else json.loads(latest)
+def _summary(keys: str) -> Summary:
+    status, based, goal, latest = json.loads(keys)
     return Summary(
         status=Status(status),
-        based_on_year=None if _json_null(based) else int(based),
-        goal_value=None if _json_null(goal) else str(goal),
+        based_on_year=based,
+        goal_value=goal,
         latest_year=None if latest is None else latest["year"],
         latest_value=None if latest is None else latest["value"],
     )
@@ -443,19 +462,18 @@ def summaries(plans: list[Plan], year: int, language: str, targets=None) -> dict
                 condition=Q(stored_payloads__year=year, stored_payloads__language=language),
             )
         )
-        .annotate(whole=Cast("stored__json_approved", JSONField()))
         .order_by()
-        .values_list("pk", "plan_id", *(KT(f"whole__{key}") for key in _SUMMARY_KEYS))
+        .values_list("pk", "plan_id", _Keys("stored__json_approved"))
     )
     by_pk = {plan.pk: plan for plan in plans}
     for _attempt in range(3):
         rows = list(read.all())  # each time anew
         missing: dict[int, list[int]] = {}
-        for pk, plan_id, status, *_rest in rows:
-            if status is None:
+        for pk, plan_id, keys in rows:
+            if keys is None:
                 missing.setdefault(plan_id, []).append(pk)
         if not missing:
-            return {pk: _summary(*rest) for pk, _plan, *rest in rows}
+            return {pk: _summary(keys) for pk, _plan, keys in rows}
         for plan_id in sorted(missing):
             plan = by_pk[plan_id]
             of_target = StoredPayload.objects.filter(
@@ -464,7 +482,7 @@ def summaries(plans: list[Plan], year: int, language: str, targets=None) -> dict
             absent = Target.objects.filter(plan=plan).exclude(Exists(of_target))
             _fill(plan, year, StoredPayload, absent, _payload_builder(plan, year, language))
     # Written to faster than it can be read: those missing as they are, not stored.
-    found = {pk: _summary(*rest) for pk, _plan, *rest in rows if rest[0] is not None}
+    found = {pk: _summary(keys) for pk, _plan, keys in rows if keys is not None}
     for plan_id, ids in sorted(missing.items()):
         plan = by_pk[plan_id]
         made = _payload_builder(plan, year, language)(
@@ -472,10 +490,7 @@ def summaries(plans: list[Plan], year: int, language: str, targets=None) -> dict
         )
         for payload in made:
             whole = json.loads(payload.json_approved)
-            latest = json.dumps(whole["latest"])
-            found[payload.target_id] = _summary(
-                whole["status"], whole["based_on_year"], whole["goal_value"], latest
-            )
+            found[payload.target_id] = _summary(json.dumps([whole[k] for k in _SUMMARY_KEYS]))
     return found
 
 

@@ -143,7 +143,7 @@ def api_region_indicator(request, code, indicator):
     year, refused = _api_year(request, region)
     if refused:
         return refused
-    return _json(comparison_payload(regional.comparison(region, found, year)))
+    return _json(comparison_payload(regional.comparison(region, found, year, stored=True)))
 
 
 def _json(payload: dict) -> HttpResponse:
@@ -165,6 +165,12 @@ def _plan(plan) -> dict | None:
 
 def _counts(counts) -> dict:
     return {status.value: n for status, n in counts}
+
+
+def _plan_slug(standing) -> str:
+    if isinstance(standing, regional.Cell):
+        return standing.target.plan_slug
+    return standing.target.plan.slug
 
 
 def _cell(standing) -> dict:
@@ -240,10 +246,7 @@ def comparison_payload(result: regional.Comparison) -> dict:
                 "rank": p.rank,
                 "target": None
                 if p.standing is None
-                else {
-                    "plan": p.standing.target.plan.slug,
-                    **_cell(p.standing),
-                },
+                else {"plan": _plan_slug(p.standing), **_cell(p.standing)},
                 "figures": [
                     {"year": y, "value": _figure(v, places)} for y, v in sorted(p.series.items())
                 ],
