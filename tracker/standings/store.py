@@ -431,11 +431,18 @@ class _Keys(Func):
 
     def as_postgresql(self, compiler, connection, **extra):
         keys = ", ".join(f"CAST(%(expressions)s AS json) -> '{key}'" for key in _SUMMARY_KEYS)
-        return self.as_sql(compiler, connection, template=f"json_build_array({keys})")
+        return self.as_sql(compiler, connection, template=f"CAST(json_build_array({keys}) AS text)")
 
 
-def _summary(keys: str) -> Summary:
-    status, based, goal, latest = json.loads(keys)
+def _keys(text: str | None) -> list | None:
+    """The keys extracted, or None where no object is stored (an array of nulls, on
+    PostgreSQL)."""
+    keys = None if text is None else json.loads(text)
+    return None if keys is None or keys[0] is None else keys
+
+
+def _summary(keys: list) -> Summary:
+    status, based, goal, latest = keys
     return Summary(
         status=Status(status),
         based_on_year=based,
@@ -467,7 +474,7 @@ def summaries(plans: list[Plan], year: int, language: str, targets=None) -> dict
     )
     by_pk = {plan.pk: plan for plan in plans}
     for _attempt in range(3):
-        rows = list(read.all())  # each time anew
+        rows = [(pk, plan_id, _keys(text)) for pk, plan_id, text in read.all()]  # anew
         missing: dict[int, list[int]] = {}
         for pk, plan_id, keys in rows:
             if keys is None:
@@ -490,7 +497,7 @@ def summaries(plans: list[Plan], year: int, language: str, targets=None) -> dict
         )
         for payload in made:
             whole = json.loads(payload.json_approved)
-            found[payload.target_id] = _summary(json.dumps([whole[k] for k in _SUMMARY_KEYS]))
+            found[payload.target_id] = _summary([whole[key] for key in _SUMMARY_KEYS])
     return found
 
 
