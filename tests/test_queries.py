@@ -10,6 +10,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -268,3 +269,56 @@ def test_the_home_page_asks_as_many_queries_for_eight_plans_as_for_two(client, r
             assert client.get(reverse("tracker:plan-list")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def _province(prefix: str, counties: int, indicators: int, code: str):
+    """A synthetic province of `counties` county-level units, each with two plans of
+    `indicators` targets and approved figures (make_scale_data, as the benchmark builds
+    its province of 100 x 50)."""
+    from django.core.management import call_command
+
+    from tracker.models import Region
+
+    call_command(
+        "make_scale_data",
+        plans=2 * counties,
+        targets_per_plan=indicators,
+        years=5,
+        plans_per_region=2,
+        departments=2,
+        prefix=prefix,
+        province=code,
+        approved=True,
+        stdout=io.StringIO(),
+    )
+    return Region.objects.get(code=code)
+
+
+def test_a_province_s_matrix_and_comparison_ask_as_many_queries_however_many_counties(
+    client, roles
+):
+    """The regions' matrix (page and API) and one indicator compared (page and API), read
+    by the province's administrator, ask as many queries for 2 counties x 6 indicators as
+    for 7 x 13, once the standings store holds them."""
+    small = _province("few-", 2, 6, "950000")
+    large = _province("many-", 7, 13, "940000")
+    chief = factory.make_user("province-chief", role="admin", region=small)
+    factory.make_user("province-chief-2", role="admin", region=large)
+    counts = {}
+    for username, province in (("province-chief", small), ("province-chief-2", large)):
+        client.force_login(get_user_model().objects.get(username=username))
+        urls = [
+            reverse("tracker:region", args=[province.code]) + "?year=2025",
+            reverse("tracker:api-region", args=[province.code]) + "?year=2025",
+            reverse("tracker:region-indicator", args=[province.code, "S00001"]) + "?year=2025",
+            reverse("tracker:api-region-indicator", args=[province.code, "S00001"]) + "?year=2025",
+            reverse("tracker:region", args=[province.code]),  # the year found
+        ]
+        for url in urls:
+            count_queries(client, url)  # builds the store
+        counts[province.code] = [count_queries(client, url) for url in urls]
+        payload = client.get(urls[3]).json()
+        assert payload["parent"]["source"] == "sum"
+        assert all(place["value"] and place["target"] for place in payload["regions"])
+    assert counts["950000"] == counts["940000"], counts
+    assert chief.profile.region == small

@@ -15,13 +15,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from tracker.indicators import derived
 from tracker.models import Indicator, Plan, ProgressEntry, Region, Target
+from tracker.standings import store
 from tracker.standings.engine import ORDER, Status
 from tracker.standings.standing import Standing
 
@@ -55,8 +59,9 @@ def covering_plans(regions: list[Region], year: int | None = None) -> dict[int, 
 def plan_years(region: Region) -> list[int]:
     """Every year some child's plan covers, oldest first."""
     years = set()
-    for plan in covering_plans(children(region))[-1]:
-        years.update(range(plan.start_year, plan.end_year + 1))
+    spans = Plan.objects.filter(region__parent=region).values_list("start_year", "end_year")
+    for start, end in spans.order_by().distinct():
+        years.update(range(start, end + 1))
     return sorted(years)
 
 
@@ -69,6 +74,7 @@ def default_year(region: Region, years: list[int]) -> int | None:
     reported = set(
         approved_figures()
         .filter(series__region__parent=region, year__in=years)
+        .order_by()
         .values_list("year", flat=True)
         .distinct()
     )
@@ -79,7 +85,16 @@ def default_year(region: Region, years: list[int]) -> int | None:
 def _standings(plans: list[Plan], year: int, indicator: Indicator | None = None) -> list[Standing]:
     """Every target of `plans` (or only those on `indicator`) assessed as of `year`, read
     with approved figures only, in a constant number of queries however many plans."""
-    targets = Target.objects.filter(plan__in=plans).select_related("area").with_entries(READER)
+    # What the engine reads, and no more: each target's figures and its reference target's
+    # (approved ones), not the conversations, departments and explanations of the pages.
+    targets = (
+        Target.objects.filter(plan__in=plans)
+        .select_related("area", "plan__region", "indicator", "series", "reference_target__plan")
+        .prefetch_related(
+            Prefetch("series__entries", queryset=approved_figures()),
+            Prefetch("reference_target__series__entries", queryset=approved_figures()),
+        )
+    )
     if indicator is not None:
         targets = targets.filter(indicator=indicator)
     rows = []
@@ -92,11 +107,52 @@ def _standings(plans: list[Plan], year: int, indicator: Indicator | None = None)
 # --- the status matrix -------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class StoredAssessment:
+    """Where a target stands as of a year, as the standings store keeps it
+    (`store.Summary`): what the matrix shows of the engine's `Assessment`, its figures
+    already printed to the target's decimal places."""
+
+    status: Status
+    as_of_year: int
+    latest_year: int | None
+    latest_value: str | None
+    goal_value: str | None
+    rests_on_older_year: bool
+
+
+@dataclass(frozen=True)
+class CellTarget:
+    """What the matrix shows of a target: read as plain values, not as a model."""
+
+    pk: int
+    code: str
+    plan_id: int
+    plan_slug: str
+    indicator_id: int
+    nature: str
+    direction: str
+    area_name: str
+    area_name_en: str
+    decimal_places: int
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:target-detail", args=[self.plan_slug, self.code])
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One target of a child's plan in the matrix, and where it stands."""
+
+    target: CellTarget
+    assessment: StoredAssessment
+
+
 @dataclass
 class MatrixRow:
     region: Region
     plan: Plan | None
-    cells: dict[int, Standing] = field(default_factory=dict)  # by indicator id
+    cells: dict[int, Cell] = field(default_factory=dict)  # by indicator id
 
     @property
     def counts(self) -> list[tuple[Status, int]]:
@@ -106,7 +162,7 @@ class MatrixRow:
 @dataclass
 class Column:
     indicator: Indicator
-    cells: list[Standing] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
 
     @property
     def counts(self) -> list[tuple[Status, int]]:
@@ -120,18 +176,13 @@ class Matrix:
     rows: list[MatrixRow]
     columns: list[Column]
     areas: list[tuple[str, str]]  # (name, name in the reader's language)
+    has_sample: bool = False  # whether any figure read is sample data (示例数据)
 
     @property
     def counts(self) -> list[tuple[Status, int]]:
         return _counts(cell for row in self.rows for cell in row.cells.values())
 
-    @property
-    def has_sample(self) -> bool:
-        """Whether any figure shown is sample data (示例数据)."""
-        cells = (cell for row in self.rows for cell in row.cells.values())
-        return any(e.is_sample for cell in cells for e in cell.entries.values())
-
-    def grid(self) -> list[tuple[MatrixRow, list[Standing | None]]]:
+    def grid(self) -> list[tuple[MatrixRow, list[Cell | None]]]:
         """Each row with its cells in the order of the columns (None: no such target)."""
         return [(row, [row.cells.get(c.indicator.pk) for c in self.columns]) for row in self.rows]
 
@@ -139,6 +190,52 @@ class Matrix:
 def _counts(cells) -> list[tuple[Status, int]]:
     counts = Counter(cell.assessment.status for cell in cells)
     return [(status, counts[status]) for status in ORDER if counts[status]]
+
+
+def _cells(plans: list[Plan], year: int, indicator: Indicator | None = None) -> list[Cell]:
+    """Every target of `plans` (or only those on `indicator`) and where it stands as of
+    `year` with approved figures only, in the order of the plans' indicator tables: read
+    from the standings store (assessed and stored first where missing), in a constant
+    number of queries however many plans."""
+    targets = Target.objects.filter(plan__in=plans)
+    if indicator is not None:
+        targets = targets.filter(indicator=indicator)
+    stood = store.summaries(plans, year, get_language() or settings.LANGUAGE_CODE, targets)
+    rows = targets.order_by("plan_id", "area__order", "order", "code").values_list(
+        "pk",
+        "code",
+        "plan_id",
+        "plan__slug",
+        "indicator_id",
+        "nature",
+        "direction",
+        "area__name",
+        "area__name_en",
+        "decimal_places",
+    )
+    cells = []
+    for row in rows:
+        s = stood[row[0]]
+        assessment = StoredAssessment(
+            status=s.status,
+            as_of_year=year,
+            latest_year=s.latest_year,
+            latest_value=s.latest_value,
+            goal_value=s.goal_value,
+            rests_on_older_year=s.based_on_year is not None,
+        )
+        cells.append(Cell(CellTarget(*row), assessment))
+    return cells
+
+
+def _has_sample(targets) -> bool:
+    """Whether an approved figure `targets` (a query) read is sample data (示例数据): of
+    their plans' years, or a milestone's completion whenever it came (`Target.reads`)."""
+    read = Q(
+        year__gte=F("series__targets__plan__baseline_year"),
+        year__lte=F("series__targets__plan__end_year"),
+    ) | Q(achieved=True)
+    return approved_figures().filter(read, series__targets__in=targets, is_sample=True).exists()
 
 
 def matrix(
@@ -149,21 +246,39 @@ def matrix(
     regions = children(region)
     plans = covering_plans(regions, year)
     rows = {r.pk: MatrixRow(r, plans.get(r.pk)) for r in regions}
+    region_of = {plan.pk: plan.region_id for plan in plans.values()}
     columns: dict[int, Column] = {}
     areas = {}
-    for standing in _standings(list(plans.values()), year):
-        target = standing.target
-        areas[target.area.name] = target.area.display_name
-        if area and target.area.name != area and target.area.name_en != area:
+    english = (get_language() or "").startswith("en")
+    for cell in _cells(list(plans.values()), year):
+        target = cell.target
+        areas[target.area_name] = (
+            target.area_name_en if english and target.area_name_en else target.area_name
+        )
+        if area and target.area_name != area and target.area_name_en != area:
             continue
         if nature and target.nature != nature:
             continue
-        if status and standing.assessment.status.value != status:
+        if status and cell.assessment.status.value != status:
             continue
-        rows[target.plan.region_id].cells[target.indicator_id] = standing
-        column = columns.setdefault(target.indicator_id, Column(target.indicator))
-        column.cells.append(standing)
-    return Matrix(region, year, list(rows.values()), list(columns.values()), sorted(areas.items()))
+        rows[region_of[target.plan_id]].cells[target.indicator_id] = cell
+        columns.setdefault(target.indicator_id, Column(None)).cells.append(cell)
+    indicators = Indicator.objects.in_bulk(list(columns))
+    for pk, column in columns.items():
+        column.indicator = indicators[pk]
+    if area or nature or status:  # the figures of the cells shown
+        shown = [cell.target.pk for column in columns.values() for cell in column.cells]
+        sample = bool(shown) and _has_sample(Target.objects.filter(pk__in=shown))
+    else:
+        sample = _has_sample(Target.objects.filter(plan__in=plans.values()))
+    return Matrix(
+        region,
+        year,
+        list(rows.values()),
+        list(columns.values()),
+        sorted(areas.items()),
+        has_sample=sample,
+    )
 
 
 # --- one indicator compared ----------------------------------------------------------------
@@ -176,7 +291,7 @@ class Place:
     achieved: bool | None = None
     quality: str = ""
     quality_label: str = ""
-    standing: Standing | None = None
+    standing: Standing | Cell | None = None
     rank: int | None = None
     # For a published rank: the rank computed from the approved figures it ranks by.
     computed_rank: int | None = None
@@ -285,36 +400,48 @@ def ranks(values: dict[int, Decimal], lower_first: bool) -> dict[int, int]:
     return result
 
 
-def comparison(region: Region, indicator: Indicator, year: int) -> Comparison:
+def comparison(region: Region, indicator: Indicator, year: int, *, stored=False) -> Comparison:
     """Every child's approved figure of `indicator` for `year`, its own target and status,
     its rank among the siblings; the parent's own figure, else a roll-up where the
-    indicator adds up; the approved figures over the years, for the line chart."""
+    indicator adds up; the approved figures over the years, for the line chart.
+
+    Each place's `standing` is a `Standing`; with `stored`, a `Cell` read from the
+    standings store instead (status, goal and latest figure as the API prints them), for
+    what needs no more, as the API."""
     regions = children(region)
     plans = covering_plans(regions, year)
-    standings = _standings(list(plans.values()), year, indicator)
+    if stored:
+        standings = _cells(list(plans.values()), year, indicator)
+        region_of = {plan.pk: plan.region_id for plan in plans.values()}
+    else:
+        standings = _standings(list(plans.values()), year, indicator)
+        region_of = {s.target.plan_id: s.target.plan.region_id for s in standings}
     years = sorted(
         {y for p in plans.values() for y in range(p.baseline_year, p.end_year + 1)} | {year}
     )
     places = {r.pk: Place(r) for r in regions}
     for standing in standings:
-        places[standing.target.plan.region_id].standing = standing
+        places[region_of[standing.target.plan_id]].standing = standing
     figures = approved_figures().filter(
         series__indicator=indicator, series__region__in=[region, *regions], year__in=years
     )
-    parent_entry, parent_series = None, {}
-    for region_id, entry in ((e.series.region_id, e) for e in figures.select_related("series")):
+    qualities = {k: str(v) for k, v in ProgressEntry._meta.get_field("quality").flatchoices}
+    parent_value, parent_series = None, {}
+    for region_id, entry_year, value, achieved, quality in figures.values_list(
+        "series__region_id", "year", "value", "achieved", "quality"
+    ):
         if region_id == region.pk:
-            if entry.value is not None:
-                parent_series[entry.year] = entry.value
-            if entry.year == year:
-                parent_entry = entry
+            if value is not None:
+                parent_series[entry_year] = value
+            if entry_year == year:
+                parent_value = value
             continue
         place = places[region_id]
-        if entry.value is not None:
-            place.series[entry.year] = entry.value
-        if entry.year == year:
-            place.value, place.achieved, place.quality = entry.value, entry.achieved, entry.quality
-            place.quality_label = entry.get_quality_display()
+        if value is not None:
+            place.series[entry_year] = value
+        if entry_year == year:
+            place.value, place.achieved, place.quality = value, achieved, quality
+            place.quality_label = qualities.get(quality, quality)
     result = Comparison(
         region,
         indicator,
@@ -326,7 +453,7 @@ def comparison(region: Region, indicator: Indicator, year: int) -> Comparison:
     result.parent_series = parent_series
     _rank(result)
     _computed_ranks(result, regions, plans)
-    _roll_up(result, parent_entry, regions)
+    _roll_up(result, parent_value, regions)
     return result
 
 
@@ -342,8 +469,9 @@ def _rank(result: Comparison) -> None:
         result.rank_note = _("A milestone is reached or not: it gives no rank.")
     else:
         values = {p.region.pk: p.value for p in result.places if p.value is not None}
+        ranked = ranks(values, result.lower_is_better)
         for place in result.places:
-            place.rank = ranks(values, result.lower_is_better).get(place.region.pk)
+            place.rank = ranked.get(place.region.pk)
     reverse = not result.lower_is_better
 
     def order(place: Place):
@@ -420,8 +548,8 @@ def _computed_ranks(result: Comparison, regions: list[Region], plans: dict[int, 
     }
 
 
-def _roll_up(result: Comparison, own, regions: list[Region]) -> None:
-    """The parent's own approved figure; else a sum of amounts, or a ratio recomputed from
+def _roll_up(result: Comparison, own: Decimal | None, regions: list[Region]) -> None:
+    """The parent's own approved figure (`own`); else a sum of amounts, or a ratio recomputed from
     the summed inputs (never an average of the children's ratios); else why none. The
     same for each year of the line chart the parent has no figure of its own."""
     indicator = result.indicator
@@ -435,8 +563,8 @@ def _roll_up(result: Comparison, own, regions: list[Region]) -> None:
             if year not in result.parent_series
             and (value := _rolled_up(result, year, parts, sums)) is not None
         }
-    if own is not None and own.value is not None:
-        result.parent_value, result.parent_source = own.value, "own"
+    if own is not None:
+        result.parent_value, result.parent_source = own, "own"
         return
     if reason:
         result.no_rollup = reason

@@ -43,9 +43,20 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Coalesce, NullIf
 from django.db.models.query import QuerySet
 from django.db.models.signals import m2m_changed, post_save, pre_delete
@@ -316,19 +327,10 @@ def ensure(plan: Plan, year: int) -> None:
     )
 
 
-def payloads(plan: Plan, year: int, language: str, *, viewer) -> list[str]:
-    """The API objects of the plan's targets as of `year` in `language`, as `viewer` may
-    see them, as JSON texts in the order of its indicator table; those not stored yet are
-    built and stored first.
+def _payload_builder(plan: Plan, year: int, language: str):
+    """What makes the stored API objects of `plan`'s standings as of `year` in `language`."""
 
-    Each target's object is stored twice, with every figure and with approved ones only;
-    `viewer` is given the first where they may see its figures not yet approved
-    (`Target.objects.with_unapproved_visible`), the second elsewhere.
-    """
-    flush()
-    stored = StoredPayload.objects.filter(year=year, language=language)
-
-    def build(rows):
+    def build(rows) -> list[StoredPayload]:
         built = []
         with translation.override(language):
             for row in rows:
@@ -354,6 +356,21 @@ def payloads(plan: Plan, year: int, language: str, *, viewer) -> list[str]:
                 )
         return built
 
+    return build
+
+
+def payloads(plan: Plan, year: int, language: str, *, viewer) -> list[str]:
+    """The API objects of the plan's targets as of `year` in `language`, as `viewer` may
+    see them, as JSON texts in the order of its indicator table; those not stored yet are
+    built and stored first.
+
+    Each target's object is stored twice, with every figure and with approved ones only;
+    `viewer` is given the first where they may see its figures not yet approved
+    (`Target.objects.with_unapproved_visible`), the second elsewhere.
+    """
+    flush()
+    stored = StoredPayload.objects.filter(year=year, language=language)
+    build = _payload_builder(plan, year, language)
     of_target = stored.filter(target=OuterRef("pk"))
     # The targets and their objects in one statement, so in one snapshot: a write that
     # forgets some after they were built leaves them missing here, and they are built again.
@@ -385,6 +402,103 @@ def payloads(plan: Plan, year: int, language: str, *, viewer) -> list[str]:
         made.json if row.target.pk in visible else made.json_approved
         for row, made in zip(rows, build(rows), strict=True)
     ]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a target's stored API object says of where it stands, as the API prints it."""
+
+    status: Status
+    based_on_year: int | None  # the year the status rests on, where older than asked
+    goal_value: str | None
+    latest_year: int | None
+    latest_value: str | None
+
+
+# The keys of a stored object that `summaries` reads.
+_SUMMARY_KEYS = ("status", "based_on_year", "goal_value", "latest")
+
+
+class _Keys(Func):
+    """The `_SUMMARY_KEYS` of a stored object (JSON text) as a JSON array, extracted by the
+    database parsing the object once (SQLite) or as JSON, not JSONB (PostgreSQL)."""
+
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        paths = ", ".join(f"'$.{key}'" for key in _SUMMARY_KEYS)
+        return self.as_sql(compiler, connection, template=f"JSON_EXTRACT(%(expressions)s, {paths})")
+
+    def as_postgresql(self, compiler, connection, **extra):
+        keys = ", ".join(f"CAST(%(expressions)s AS json) -> '{key}'" for key in _SUMMARY_KEYS)
+        return self.as_sql(compiler, connection, template=f"CAST(json_build_array({keys}) AS text)")
+
+
+def _keys(text: str | None) -> list | None:
+    """The keys extracted, or None where no object is stored (an array of nulls, on
+    PostgreSQL)."""
+    keys = None if text is None else json.loads(text)
+    return None if keys is None or keys[0] is None else keys
+
+
+def _summary(keys: list) -> Summary:
+    status, based, goal, latest = keys
+    return Summary(
+        status=Status(status),
+        based_on_year=based,
+        goal_value=goal,
+        latest_year=None if latest is None else latest["year"],
+        latest_value=None if latest is None else latest["value"],
+    )
+
+
+def summaries(plans: list[Plan], year: int, language: str, targets=None) -> dict[int, Summary]:
+    """Where each target of `plans` (or each of `targets`, a query of theirs) stands as of
+    `year`, with approved figures only, by target id: read from the stored API objects in
+    `language` (`json_approved`), whatever the number of plans in one query once stored;
+    those not stored yet are built and stored first, one plan at a time. Only a few keys of
+    each object are read, extracted by the database."""
+    flush()
+    if targets is None:
+        targets = Target.objects.filter(plan__in=plans)
+    # The targets and their objects in one statement, so in one snapshot (as `payloads`).
+    read = (
+        targets.annotate(
+            stored=FilteredRelation(
+                "stored_payloads",
+                condition=Q(stored_payloads__year=year, stored_payloads__language=language),
+            )
+        )
+        .order_by()
+        .values_list("pk", "plan_id", _Keys("stored__json_approved"))
+    )
+    by_pk = {plan.pk: plan for plan in plans}
+    for _attempt in range(3):
+        rows = [(pk, plan_id, _keys(text)) for pk, plan_id, text in read.all()]  # anew
+        missing: dict[int, list[int]] = {}
+        for pk, plan_id, keys in rows:
+            if keys is None:
+                missing.setdefault(plan_id, []).append(pk)
+        if not missing:
+            return {pk: _summary(keys) for pk, _plan, keys in rows}
+        for plan_id in sorted(missing):
+            plan = by_pk[plan_id]
+            of_target = StoredPayload.objects.filter(
+                target=OuterRef("pk"), year=year, language=language
+            )
+            absent = Target.objects.filter(plan=plan).exclude(Exists(of_target))
+            _fill(plan, year, StoredPayload, absent, _payload_builder(plan, year, language))
+    # Written to faster than it can be read: those missing as they are, not stored.
+    found = {pk: _summary(keys) for pk, _plan, keys in rows if keys is not None}
+    for plan_id, ids in sorted(missing.items()):
+        plan = by_pk[plan_id]
+        made = _payload_builder(plan, year, language)(
+            plan_standings(plan, year, ids, viewer=ANY_ADMINISTRATOR)
+        )
+        for payload in made:
+            whole = json.loads(payload.json_approved)
+            found[payload.target_id] = _summary([whole[key] for key in _SUMMARY_KEYS])
+    return found
 
 
 def with_standing(targets, year: int):

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from urllib.parse import quote
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.safestring import mark_safe
 
 from tracker.figures.numbers import growth_as_reported, shown_as_reported
 from tracker.figures.plausibility import flag_display
@@ -116,6 +120,43 @@ def status_cell(assessment):
     return format_html(
         '{} <small class="based-on">{}</small>', badge, formats.based_on(assessment.latest_year)
     )
+
+
+@register.simple_tag
+def matrix_cells(cells, year):
+    """A row of the regions' matrix: each cell the target's status (`status_cell`) linked
+    to its page as of `year`, blank where there is no target. Written in one go, as a
+    province's matrix has thousands of cells: each distinct status is rendered once, and
+    each plan's target links are made from one `reverse`."""
+    shown, links, parts = {}, {}, []
+    for cell in cells:
+        if cell is None:
+            parts.append('<td class="cell"></td>')
+            continue
+        a, target = cell.assessment, cell.target
+        key = (a.status, a.latest_year if a.rests_on_older_year else None)
+        if key not in shown:
+            shown[key] = status_cell(a)
+        if target.plan_slug not in links:
+            links[target.plan_slug] = target_link(target.plan_slug)
+        parts.append(
+            format_html(
+                '<td class="cell"><a href="{}?year={}">{}</a></td>',
+                links[target.plan_slug](target.code),
+                year,
+                shown[key],
+            )
+        )
+    return mark_safe("".join(parts))
+
+
+def target_link(slug: str):
+    """A function of a target code giving `reverse("tracker:target-detail", [slug, code])`,
+    reversing once: the code, the last part of the path, is quoted as `reverse` quotes it."""
+    marker = "Z9Z9Z9"
+    head, tail = reverse("tracker:target-detail", args=[slug, marker]).rsplit(marker, 1)
+    safe = RFC3986_SUBDELIMS + "/~:@"
+    return lambda code: f"{head}{quote(code, safe=safe)}{tail}"
 
 
 @register.filter

@@ -97,12 +97,7 @@ def region_matrix(request, code):
         "filters": filters,
         "statuses": words.CHOICES,
         "summary": words.summary_line(table.counts),
-        "has_sample": any(
-            e.is_sample
-            for row in table.rows
-            for c in row.cells.values()
-            for e in c.entries.values()
-        ),
+        "has_sample": table.has_sample,
     }
     return render(request, "tracker/region_matrix.html", context)
 
@@ -202,7 +197,7 @@ def api_region_indicator(request, code, indicator):
     year, refused = _api_year(request, region)
     if refused:
         return refused
-    return _json(comparison_payload(regional.comparison(region, found, year)))
+    return _json(comparison_payload(regional.comparison(region, found, year, stored=True)))
 
 
 def _json(payload: dict) -> HttpResponse:
@@ -226,17 +221,27 @@ def _counts(counts) -> dict:
     return {status.value: n for status, n in counts}
 
 
+def _plan_slug(standing) -> str:
+    if isinstance(standing, regional.Cell):
+        return standing.target.plan_slug
+    return standing.target.plan.slug
+
+
 def _cell(standing) -> dict:
+    """A target's status in the matrix or a comparison: from a `Standing`, or from a
+    `regional.Cell`, whose figures the store printed already, as `_figure` prints them."""
     target, a = standing.target, standing.assessment
-    places = target.decimal_places
+    if isinstance(standing, regional.Cell):
+        goal, latest = a.goal_value, a.latest_value
+    else:
+        goal = _figure(a.goal_value, target.decimal_places)
+        latest = _figure(a.latest_value, target.decimal_places)
     return {
         "target": target.code,
         "status": a.status.value,
         "status_label": words.label(a.status),
-        "goal_value": _figure(a.goal_value, places),
-        "latest": None
-        if a.latest_year is None
-        else {"year": a.latest_year, "value": _figure(a.latest_value, places)},
+        "goal_value": goal,
+        "latest": None if a.latest_year is None else {"year": a.latest_year, "value": latest},
     }
 
 
@@ -296,10 +301,7 @@ def comparison_payload(result: regional.Comparison) -> dict:
                 "computed_rank": p.computed_rank,
                 "target": None
                 if p.standing is None
-                else {
-                    "plan": p.standing.target.plan.slug,
-                    **_cell(p.standing),
-                },
+                else {"plan": _plan_slug(p.standing), **_cell(p.standing)},
                 "figures": [
                     {"year": y, "value": _figure(v, places)} for y, v in sorted(p.series.items())
                 ],

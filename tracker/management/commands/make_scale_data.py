@@ -2,10 +2,15 @@
 
 Everything it makes is labelled 合成数据 (synthetic data): region, plan and department
 names and every figure's note; plan slugs start with the prefix (default `scale-`). Each
-plan belongs to a county-level region of its own under one synthetic province (codes 97xxxx,
-which GB/T 2260 leaves unused), `--plans-per-region` plans one after the other, each
+plan belongs to a county-level region of its own under one synthetic province (`--province`,
+default 970000; 9x codes are left unused by GB/T 2260, and the counties' codes share the
+province's first two digits), `--plans-per-region` plans one after the other, each
 reading the region's figures of the indicators S00001…. Bulk inserts keep it to seconds:
 200 plans x 50 targets x 5 years (10,000 targets, 50,000 figures) on SQLite.
+
+Every figure is approved but those of each plan's last year with figures, which are a mix of
+approved, submitted and drafts; with `--approved`, those are approved too, as a province reads
+its counties' figures once the counties have approved them.
 
 The growth goals (`multiple`, `annual_growth`) are on indicators whose growth is published
 at comparable prices, and their figures carry that growth beside the level, a little below
@@ -49,6 +54,14 @@ class Command(BaseCommand):
             default=1,
             help="plans of each region, one five-year period after another",
         )
+        parser.add_argument(
+            "--province",
+            default="970000",
+            help="code of the synthetic province the regions are made under (9x0000)",
+        )
+        parser.add_argument(
+            "--approved", action="store_true", help="every figure approved, the last year's too"
+        )
 
     def handle(
         self,
@@ -61,8 +74,12 @@ class Command(BaseCommand):
         seed,
         replace,
         plans_per_region,
+        province,
+        approved,
         **options,
     ):
+        if len(province) != 6 or not province.startswith("9") or not province.endswith("0000"):
+            raise CommandError("--province is a code 9x0000, which GB/T 2260 leaves unused.")
         if min(plans, targets_per_plan, departments, plans_per_region) < 1 or not 1 <= years <= 5:
             raise CommandError(
                 "--plans, --targets-per-plan, --departments, --plans-per-region >= 1; "
@@ -86,6 +103,8 @@ class Command(BaseCommand):
                 departments,
                 random.Random(seed),
                 per_region=plans_per_region,
+                province=province,
+                approved=approved,
             )
         self.stdout.write(
             f"{counts['plans']} plans, {counts['targets']} targets, {counts['entries']} figures "
@@ -93,16 +112,18 @@ class Command(BaseCommand):
         )
 
 
-def _regions(prefix: str, n: int) -> list[Region]:
-    """The synthetic province and `n` county-level regions of this prefix under it, made
-    where missing (codes 97xxxx, the next free ones)."""
+def _regions(prefix: str, n: int, code: str = "970000") -> list[Region]:
+    """The synthetic province of `code` and `n` county-level regions of this prefix under
+    it, made where missing (codes of the province's first two digits, the next free ones)."""
+    name = f"{LABEL}省" if code == "970000" else f"{LABEL}省 {code}"
     province, _ = Region.objects.get_or_create(
-        code="970000", defaults={"name": f"{LABEL}省", "level": Region.Level.PROVINCE}
+        code=code, defaults={"name": name, "level": Region.Level.PROVINCE}
     )
     names = [f"{LABEL}县 {prefix}{r + 1:04d}" for r in range(n)]
     have = {r.name: r for r in Region.objects.filter(parent=province, name__in=names)}
-    taken = set(Region.objects.filter(code__startswith="97").values_list("code", flat=True))
-    free = (f"97{c:04d}" for c in range(1, 10_000) if f"97{c:04d}" not in taken)
+    head = code[:2]
+    taken = set(Region.objects.filter(code__startswith=head).values_list("code", flat=True))
+    free = (f"{head}{c:04d}" for c in range(1, 10_000) if f"{head}{c:04d}" not in taken)
     Region.objects.bulk_create(
         [
             Region(code=next(free), name=name, level=Region.Level.COUNTY, parent=province)
@@ -114,8 +135,18 @@ def _regions(prefix: str, n: int) -> list[Region]:
     return [by_name[name] for name in names]
 
 
-def build(prefix, n_plans, per_plan, n_years, n_departments, rng, per_region=1) -> dict[str, int]:
-    regions = _regions(prefix, -(-n_plans // per_region))
+def build(
+    prefix,
+    n_plans,
+    per_plan,
+    n_years,
+    n_departments,
+    rng,
+    per_region=1,
+    province="970000",
+    approved=False,
+) -> dict[str, int]:
+    regions = _regions(prefix, -(-n_plans // per_region), province)
     Department.objects.bulk_create(
         [
             Department(name=f"{LABEL}单位{d + 1:03d}", region=region)
@@ -249,6 +280,8 @@ def build(prefix, n_plans, per_plan, n_years, n_departments, rng, per_region=1) 
             state = (
                 "approved" if y < n_years - 1 else rng.choice(["approved", "submitted", "draft"])
             )
+            if approved:  # drawn all the same, so that every other figure stays as it was
+                state = "approved"
             entry = ProgressEntry(
                 target=target,
                 year=year,
