@@ -30,6 +30,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("tracker.urls")),
+    # After the tracker's, whose URL converters (target codes) it uses.
+    path("public/", include("tracker.public.urls")),
 ]
 
 handler400 = "tracker.views.errors.bad_request"

@@ -39,6 +39,7 @@ from tracker.models import (
     PendingImport,
     Plan,
     ProgressEntry,
+    Publication,
     Region,
     SentMail,
     Series,
@@ -238,6 +239,26 @@ fill_baselines.allowed_permissions = ["change"]
 MOST_AHEAD = Decimal(5)
 
 
+class PublicationInline(admin.TabularInline):
+    """The plan's record of publications: written by the publishing page only."""
+
+    model = Publication
+    fields = ["at", "published", "shown_by", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("by"))
+    def shown_by(self, obj):
+        return obj.shown_by
+
+
 class PlanAdminForm(forms.ModelForm):
     """A plan's fields, its ratios checked here so that a wrong one is said at its field
     (the database's own check would only say that the ratios are out of order)."""
@@ -272,7 +293,9 @@ class PlanAdmin(InRegion, ForgetsOnce, admin.ModelAdmin):
         "ahead_ratio",
         "on_track_ratio",
         "behind_ratio",
+        "published",
     ]
+    list_filter = ["published"]
     search_fields = ["name", "slug", "region__name"]
     list_select_related = ["region"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -293,7 +316,7 @@ class PlanAdmin(InRegion, ForgetsOnce, admin.ModelAdmin):
             },
         ),
     ]
-    inlines = [AreaInline]
+    inlines = [AreaInline, PublicationInline]
     actions = [start_next_plan, fill_baselines]
 
 
@@ -757,6 +780,7 @@ FIGURE_FIELDS = [
     "source",
     "growth_source",
     "note",
+    "note_public",
 ]
 
 
@@ -1171,6 +1195,23 @@ class FrozenTargetInline(admin.TabularInline):
     @admin.display(description=_("status"))
     def frozen_status(self, obj):
         return status.badge(obj.status)
+
+
+@admin.register(Publication)
+class PublicationAdmin(InRegion, ReadOnlyAdmin):
+    """Plans are published and withdrawn, with a reason, on the plan's publishing page."""
+
+    list_display = ["plan", "published", "at", "shown_by", "reason"]
+    list_filter = ["published", "plan"]
+    search_fields = ["plan__name", "plan__slug", "reason"]
+    list_select_related = ["plan", "by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("by"))
+    def shown_by(self, obj):
+        return obj.shown_by
 
 
 @admin.register(Evaluation)

@@ -42,6 +42,7 @@ from tracker.models import (
     Target,
     display_user,
 )
+from tracker.plans import publishing
 from tracker.plans.next_plan import start_next_plan
 from tracker.standings import store
 
@@ -224,6 +225,22 @@ def close_settled_years() -> None:
     for year in SETTLED_YEARS:
         if year not in closed:
             writes.close_year(plan, year, by=admin, reason=SETTLED_REASON)
+
+
+# Why the demo's administrator published the seed plan: its goals and figures are public.
+PUBLISHED_REASON = (
+    "示例数据：公开“十四五”规划实施情况（政务公开）。Sample data: the plan's progress, published."
+)
+
+
+def publish_seed_plan() -> None:
+    """Publish the seed plan at /public/ through the one switch, as `load_demo` does; safe
+    to run again (a plan published already is left as it is)."""
+    plan = Plan.objects.get(slug=PLAN_SLUG)
+    if plan.published:
+        return
+    admin = get_user_model().objects.get(username=ADMIN[0])
+    publishing.set_published(plan=plan, published=True, by=admin, reason=PUBLISHED_REASON)
 
 
 def _next_plan(source: Plan, admin) -> None:

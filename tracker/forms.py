@@ -73,6 +73,11 @@ class EntryForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 1})
     )
+    note_public = forms.BooleanField(
+        label=_("Public note"),
+        required=False,
+        help_text=_("Show the note on the public pages once the figure is approved."),
+    )
     evidence = forms.FileField(label=_("Evidence"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     # Shown only on a row whose figure looks implausible (see clean()).
@@ -122,6 +127,7 @@ class EntryForm(forms.Form):
                     "source": entry.source,
                     "growth_source": entry.growth_source,
                     "note": entry.note,
+                    "note_public": entry.note_public,
                     "version": entry.version,
                 },
             )
@@ -315,6 +321,7 @@ class EntryForm(forms.Form):
             or self.cleaned_data["quality"] != entry.quality
             or self.cleaned_data["source"] != entry.source
             or self.cleaned_data["note"] != entry.note
+            or self.cleaned_data["note_public"] != entry.note_public
             or (rate is not None and rate != Rate.of(entry))
             or bool(self.cleaned_data.get("evidence"))
         )
@@ -513,3 +520,17 @@ class NextPlanForm(forms.Form):
                 ValidationError(_("The last year cannot come before the first."), code="order"),
             )
         return cleaned
+
+
+class PublishingForm(forms.Form):
+    """Publishing a plan or withdrawing it: the state asked for and why."""
+
+    published = forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1", widget=forms.HiddenInput
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the record of publications, with your name and the time."),
+    )

@@ -9,6 +9,7 @@ from tracker.views import (
     evaluations,
     excel,
     profile,
+    publishing,
     regions,
 )
 
@@ -87,6 +88,7 @@ urlpatterns = [
         evaluations.compare,
         name="evaluation-compare",
     ),
+    path("plans/<slug:slug>/publishing/", publishing.publishing, name="publishing"),
     path("approvals/", approvals.approvals, name="approvals"),
     path("approvals/approve/", approvals.approve, name="approve"),
     path("entries/<int:pk>/return/", approvals.return_entry, name="return-entry"),

@@ -156,6 +156,7 @@ def save(
     figure: Decimal | bool | None,
     quality: str,
     note: str = "",
+    note_public: bool | None = None,
     evidence=None,
     version: int,
     submit: bool,
@@ -186,6 +187,8 @@ def save(
     else:
         entry.value = figure
     entry.quality, entry.note = quality, note
+    if note_public is not None:
+        entry.note_public = note_public
     if rate is not None:
         rate.put(entry)
     if source is not None:

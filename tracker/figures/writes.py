@@ -58,6 +58,8 @@ class Change:
     figure: Decimal | bool | None
     quality: str
     note: str = ""
+    # Whether the note shows on the public pages; None keeps what is stored.
+    note_public: bool | None = None
     evidence: object = None
     version: int = 0
     # (findings, explanation) of a figure confirmed although it looked implausible;
@@ -106,6 +108,7 @@ def save_entries(
             figure=change.figure,
             quality=change.quality,
             note=change.note,
+            note_public=change.note_public,
             evidence=change.evidence,
             version=change.version,
             submit=submit,

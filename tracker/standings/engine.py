@@ -591,7 +591,8 @@ COLOURS = {
     Status.ACHIEVED: "1E7B34",
     Status.AHEAD: "1F6F8B",
     Status.ON_TRACK: "2E7D9A",
-    Status.BEHIND: "B26A00",
+    # Dark enough for white text (5.4:1, WCAG AA), as every status badge is.
+    Status.BEHIND: "9A5B00",
     Status.OFF_TRACK: "B3261E",
     Status.INCOMPLETE: "B3261E",
     Status.PENDING: "6B5CA5",

@@ -95,7 +95,7 @@ def _foreign_prefixes(post, rows) -> list[str]:
 
 
 FIELD_KEY = re.compile(
-    r"^t\d+-(value|achieved|quality|growth|growth_quality|source|growth_source|note|version"
+    r"^t\d+-(value|achieved|quality|growth|growth_quality|source|growth_source|note|note_public|version"
     r"|answer|reasons)$"
 )
 
@@ -161,6 +161,7 @@ def _save_entry_page(request, plan, year, rows):
                 figure=form.figure,
                 quality=form.cleaned_data["quality"],
                 note=form.cleaned_data["note"],
+                note_public=form.cleaned_data["note_public"],
                 evidence=form.cleaned_data.get("evidence"),
                 version=form.cleaned_data["version"],
                 flag=form.flag,

@@ -43,6 +43,7 @@ def write_report(
     now: datetime | None = None,
     include_unapproved: bool = False,
     evaluation=None,
+    public: bool = False,
 ) -> None:
     """Write the progress report of `plan` as of `year` to the file-like `out`.
 
@@ -50,7 +51,13 @@ def write_report(
     order. Figures of later years are left out; figures not yet approved appear only with
     `include_unapproved`, on a sheet of their own. The report of a frozen `evaluation`
     names it in its title, its page headers and its notes.
+
+    A `public` report (the public pages of a published plan) names nobody and prints no
+    原因及措施 and no explanation of a questioned figure: `rows` are then loaded as an
+    anonymous reader's, approved figures only, without their 原因及措施.
     """
+    if public and include_unapproved:
+        raise ValueError("A public report holds approved figures only.")
     with translation.override(language or translation.get_language()):
         made_at = timezone.localtime(now or timezone.now())
         ctx = Context(
@@ -60,14 +67,16 @@ def write_report(
             made_on=made_at.date().isoformat(),
             include_unapproved=include_unapproved,
             evaluation=_evaluation_label(evaluation),
+            public=public,
             final=_is_final(plan, year, evaluation),
         )
-        who = display_user(user)
-        by = (
-            _("Made %(when)s by %(who)s.")
-            if user is not None
-            else _("Made %(when)s by the export command.")
-        )
+        who = "" if public else display_user(user)
+        if public:
+            by = _("Made %(when)s for the public pages.")
+        elif user is not None:
+            by = _("Made %(when)s by %(who)s.")
+        else:
+            by = _("Made %(when)s by the export command.")
         made = (
             by
             + " "
@@ -83,7 +92,7 @@ def write_report(
         }
         wb = new_workbook()
         wb.properties.title = clean_text(plan.display_name)
-        wb.properties.creator = clean_text(who)
+        wb.properties.creator = clean_text(who or plan.display_region)
         moved = _summary(wb, ctx, rows, made)
         _matrix(wb, ctx, rows)
         if include_unapproved:

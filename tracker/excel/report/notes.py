@@ -48,7 +48,7 @@ def _notes(
         *([(_("Frozen evaluation"), ctx.evaluation)] if ctx.evaluation else []),
         (_("Reporting deadlines"), deadlines.report_note(plan, up_to=year)),
         (_("Made"), made),
-        (_("Made by"), who),
+        *([] if ctx.public else [(_("Made by"), who)]),
         *_layout_lines(moved),
         ("", ""),
         (
@@ -101,11 +101,15 @@ def _notes(
         ),
     ]
     lines += _changes_lines(ctx, rows)
-    flagged = [
-        (row.target.display_name, remark)
-        for row in rows
-        if (remark := plausibility.flagged_remark(row.entries, year))
-    ]
+    flagged = (
+        [
+            (row.target.display_name, remark)
+            for row in rows
+            if (remark := plausibility.flagged_remark(row.entries, year))
+        ]
+        if not ctx.public
+        else []
+    )
     if flagged:
         lines.append(("", ""))
         lines.append((_("Figures confirmed although questioned"), ""))

@@ -85,6 +85,8 @@ class Context:
     # The plan's last year, or a final evaluation: the table states 完成情况 (completed,
     # exceeded, not completed) instead of the path's progress.
     final: bool = False
+    # For the public pages: no names, no 原因及措施, no explanation of a questioned figure.
+    public: bool = False
 
     @property
     def years(self) -> list[int]:

@@ -454,7 +454,7 @@ def _row(ctx: Context, row: Standing, moved: frozenset) -> dict[str, Shown]:
     approved = _approved(row, year)
     # The plan's own word for its nature, as the pages say it (14th FYP: Binding / Anticipatory).
     nature = str(NATURES.get(target.nature, target.nature))
-    reason, flagged = _reason(row, year)
+    reason, flagged = ("", False) if ctx.public else _reason(row, year)
     status = a.status
     planned, actual = _paces(row, "actual" in moved)
     cells = {

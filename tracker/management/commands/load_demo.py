@@ -12,6 +12,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         accounts = demo.load(next_plan=True)
         demo.close_settled_years()
+        demo.publish_seed_plan()
         accounts += demo.load_region()
         self.stdout.write("示例账号 Demo accounts (sample data):")
         for username, password, role in accounts:
