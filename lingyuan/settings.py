@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "tracker.middleware.ChosenLanguageOnly",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Under /public/: a rate limit per client address and cache validators, before the
+    # CSRF check, the user and the view (tracker/public/http.py).
+    "tracker.public.http.PublicResponses",
     # Before the CSRF check, which reads the body: refuses bodies over the view's limit.
     "tracker.uploads.CapRequestBodies",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -64,6 +64,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         "pages, admin and commands",
         [
             "tracker.views.*",
+            "tracker.public.*",
             "tracker.templatetags.*",
             "tracker.management.*",
             "tracker.admin",

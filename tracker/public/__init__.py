@@ -1,3 +1,7 @@
-"""Published plans for everyone: public pages and open data, and what keeps them fit for
-anonymous traffic (caching, a rate limit). Reads through the viewer-aware loaders as an
-anonymous visitor; imports the lower layers, never the signed-in views."""
+"""Published plans for everyone: public pages, open data, and what keeps them fit for
+anonymous traffic (cache validators, a rate limit per client address).
+
+Owns: the open data builders (`data`), their views and addresses, the middleware (`http`).
+May import: the models, the standings and their loaders (read as an anonymous visitor), the
+plans' evaluations and the network helpers; never the signed-in views.
+"""
