@@ -7,8 +7,13 @@ bench/RESULTS.md.
 
 1. 50 reporters enter and submit figures (pairs of them share targets, so the same figure
    is edited concurrently) and 10 readers open dashboards and download reports, for
-   LOAD_SECONDS (default 120) against gunicorn with 4 workers;
-2. requests served, error rate and p95 latency per kind are recorded;
+   LOAD_SECONDS (default 120) against gunicorn with 4 workers: the quiet run;
+2. the same again with LOAD_PUBLIC_READERS (default 200) anonymous readers beside them,
+   each from an address of its own (behind one proxy, PROXY_COUNT=1, as X-Forwarded-For
+   says; the rate limit counts per address), opening the published plans' public pages and
+   downloading their open data, revalidating what they have (If-None-Match) as browsers do;
+   requests served, error rate and p95 latency per kind are recorded for both runs, and
+   the reporters' save latency is compared between them;
 3. every write the server accepted must be in the database with its history, and every
    figure's history must show one version after another: one winner per concurrent edit;
 4. a gunicorn worker killed in the middle of a 16,000-figure import leaves the database as
@@ -41,6 +46,8 @@ DATABASE_URL = os.environ.get(
 )
 SECONDS = int(os.environ.get("LOAD_SECONDS", "120"))
 REPORTERS, READERS, WORKERS = 50, 10, 4
+PUBLIC_READERS = int(os.environ.get("LOAD_PUBLIC_READERS", "200"))
+PUBLISHED = 10  # load-0001 ... load-0010
 PASSWORD = "load-test-password"
 ENV = {
     **os.environ,
@@ -55,6 +62,8 @@ ENV = {
     "AXES_FAILURE_LIMIT": "1000",
     "IMPORT_MAX_BYTES": str(50 * 1024 * 1024),
     "CONN_MAX_AGE": "60",
+    # The anonymous readers come through one proxy, each from its own address.
+    "PROXY_COUNT": "1",
 }
 PYTHON = sys.executable
 
@@ -83,7 +92,9 @@ reporters = Group.objects.get(name="reporters")
 plan = Plan.objects.get(slug="load-0001")
 targets = list(Target.objects.filter(plan=plan).exclude(kind="milestone").order_by("code"))
 for n in range({reporters}):
-    department, _ = Department.objects.get_or_create(name=f"负载测试单位{{n // 2:02d}}")
+    department, _ = Department.objects.get_or_create(
+        name=f"负载测试单位{{n // 2:02d}}", region=plan.region
+    )
     user = User.objects.create_user(f"reporter{{n:02d}}", password="{password}")
     user.groups.add(reporters)
     department.members.add(user)
@@ -94,6 +105,11 @@ for n in range({readers}):
     User.objects.create_user(f"reader{{n:02d}}", password="{password}")
 admin = User.objects.create_user("load-admin", password="{password}", is_staff=True)
 admin.groups.add(Group.objects.get(name="administrators"))
+from tracker.models import Publication
+for plan in Plan.objects.filter(slug__startswith="load-"):
+    plan.published = True
+    plan.save(update_fields=["published"])
+    Publication.objects.create(plan=plan, published=True, reason="load test", by=admin)
 """
 
 
@@ -108,9 +124,9 @@ class Session:
     def csrf(self) -> str:
         return next((c.value for c in self.jar if c.name == "csrftoken"), "")
 
-    def request(self, kind: str, path: str, data: dict | None = None, timeout=60):
+    def request(self, kind: str, path: str, data: dict | None = None, timeout=60, headers=None):
         body = None
-        headers = {"Referer": self.base + path}
+        headers = {"Referer": self.base + path, **(headers or {})}
         if data is not None:
             body = urllib.parse.urlencode(
                 {**data, "csrfmiddlewaretoken": self.csrf()}, doseq=True
@@ -121,8 +137,10 @@ class Session:
                 urllib.request.Request(self.base + path, body, headers), timeout=timeout
             )
             status, content = response.status, response.read()
+            self.last_headers = response.headers
         except urllib.error.HTTPError as error:
             status, content = error.code, error.read()
+            self.last_headers = error.headers
         except OSError:
             status, content = 0, b""
         self.log.append((kind, status, time.perf_counter() - started))
@@ -225,6 +243,40 @@ def reader_loop(base, username, deadline, log):
         time.sleep(rng.uniform(0.5, 2.0))
 
 
+PUBLIC_FILES = ("targets.csv", "figures.csv", "data.json", "datapackage.json")
+
+
+def public_reader_loop(base, n, deadline, log):
+    """An anonymous reader at an address of its own: a plan's public pages, then its open
+    data, each asked again with the ETag it got (a 304 when nothing changed)."""
+    session = Session(base, log)
+    address = {"X-Forwarded-For": f"198.51.{100 + n // 250}.{n % 250 + 1}"}
+    rng = random.Random(f"public{n}")
+    etags: dict[str, str] = {}
+    time.sleep(rng.uniform(0, 5))  # not all at once
+    while time.monotonic() < deadline:
+        slug = f"load-{rng.randint(1, PUBLISHED):04d}"
+        kind, path = rng.choice(
+            [
+                ("public index", "/public/"),
+                ("public dashboard", f"/public/plans/{slug}/"),
+                ("public evaluations", f"/public/plans/{slug}/evaluations/"),
+                *(
+                    (f"open data {name}", f"/public/plans/{slug}/data/{name}")
+                    for name in PUBLIC_FILES
+                ),
+            ]
+        )
+        headers = dict(address)
+        if path in etags:
+            headers["If-None-Match"] = etags[path]
+            kind += " (revalidated)"
+        status, _ = session.request(kind, path, headers=headers)
+        if status == 200 and session.last_headers.get("ETag"):
+            etags[path] = session.last_headers["ETag"]
+        time.sleep(rng.uniform(2.0, 8.0))
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -273,7 +325,7 @@ print(json.dumps({"missing": missing, "broken chains": gaps,
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def killed_import(base) -> str:
+def killed_import(base, server_pid: int) -> str:
     """Kill every gunicorn worker while a large import is being confirmed."""
     import io
 
@@ -331,8 +383,9 @@ print(ProgressEntry.objects.count(), ImportBatch.objects.count(), ProgressEntry.
     )
     thread.start()
     time.sleep(1.0)
+    # This server's own workers only: the children of the gunicorn it started.
     workers = subprocess.run(
-        ["pgrep", "-f", "gunicorn: worker|gunicorn lingyuan"], capture_output=True, text=True
+        ["pgrep", "-P", str(server_pid)], capture_output=True, text=True
     ).stdout.split()
     for pid in workers:
         with contextlib.suppress(ProcessLookupError, ValueError):
@@ -345,6 +398,62 @@ print(ProgressEntry.objects.count(), ImportBatch.objects.count(), ProgressEntry.
         f"the confirm request was {answer}; figures, imports, history records before "
         f"`{before}`, after `{after}`"
     )
+
+
+def run_phase(base, accepted, lock, *, public_readers: int):
+    """Reporters, signed-in readers and `public_readers` anonymous ones for SECONDS."""
+    log = []
+    deadline = time.monotonic() + SECONDS
+    threads = [
+        threading.Thread(
+            target=reporter_loop, args=(base, f"reporter{n:02d}", deadline, log, accepted, lock)
+        )
+        for n in range(REPORTERS)
+    ]
+    threads += [
+        threading.Thread(target=reader_loop, args=(base, f"reader{n:02d}", deadline, log))
+        for n in range(READERS)
+    ]
+    threads += [
+        threading.Thread(target=public_reader_loop, args=(base, n, deadline, log))
+        for n in range(public_readers)
+    ]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return log, time.monotonic() - started
+
+
+def percentile(times: list[float], share: float) -> float:
+    times = sorted(times)
+    return times[min(len(times) - 1, round(share * (len(times) - 1)))]
+
+
+def saves(log) -> list[float]:
+    """How long each of the reporters' saves took."""
+    return [seconds for kind, _status, seconds in log if kind.startswith("save figures")]
+
+
+def table(log) -> list[str]:
+    by_kind = defaultdict(list)
+    for kind, status, seconds in log:
+        by_kind[kind].append((status, seconds))
+    lines = [
+        "| request | served | 5xx | 429 | other errors | median | p95 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for kind, items in sorted(by_kind.items()):
+        times = sorted(s for _, s in items)
+        server_errors = sum(1 for status, _ in items if status >= 500)
+        limited = sum(1 for status, _ in items if status == 429)
+        other = sum(1 for status, _ in items if status == 0 or 400 <= status < 500) - limited
+        lines.append(
+            f"| {kind} | {len(items)} | {server_errors} | {limited} | {other} | "
+            f"{statistics.median(times) * 1000:.0f} ms | {percentile(times, 0.95) * 1000:.0f} ms |"
+        )
+    return lines
 
 
 def main():
@@ -400,54 +509,52 @@ def main():
                 break
             except OSError:
                 time.sleep(0.2)
-        log, accepted, lock = [], [], threading.Lock()
-        deadline = time.monotonic() + SECONDS
-        threads = [
-            threading.Thread(
-                target=reporter_loop, args=(base, f"reporter{n:02d}", deadline, log, accepted, lock)
-            )
-            for n in range(REPORTERS)
-        ]
-        threads += [
-            threading.Thread(target=reader_loop, args=(base, f"reader{n:02d}", deadline, log))
-            for n in range(READERS)
-        ]
-        started = time.monotonic()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.monotonic() - started
+        accepted, lock = [], threading.Lock()
+        quiet_log, quiet_elapsed = run_phase(base, accepted, lock, public_readers=0)
+        log, elapsed = run_phase(base, accepted, lock, public_readers=PUBLIC_READERS)
         checks = verify(accepted)
-        fault = killed_import(base)
+        try:
+            fault = killed_import(base, server.pid)
+        except RuntimeError as error:  # said in the results rather than losing the runs
+            fault = f"not run: {str(error)[:300]}"
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    by_kind = defaultdict(list)
-    for kind, status, seconds in log:
-        by_kind[kind].append((status, seconds))
-    lines = [
-        "| request | served | 5xx | other errors | median | p95 |",
-        "|---|---|---|---|---|---|",
-    ]
-    for kind, items in sorted(by_kind.items()):
-        times = sorted(s for _, s in items)
-        server_errors = sum(1 for status, _ in items if status >= 500)
-        other = sum(1 for status, _ in items if status == 0 or 400 <= status < 500)
-        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-        lines.append(
-            f"| {kind} | {len(items)} | {server_errors} | {other} | "
-            f"{statistics.median(times) * 1000:.0f} ms | {p95 * 1000:.0f} ms |"
-        )
+    lines = table(log)
+    quiet_lines = table(quiet_log)
+    quiet_saves, busy_saves = saves(quiet_log), saves(log)
+    quiet_median, busy_median = statistics.median(quiet_saves), statistics.median(busy_saves)
+    quiet_p95, busy_p95 = percentile(quiet_saves, 0.95), percentile(busy_saves, 0.95)
+    ratio = busy_median / quiet_median
+    public = [(k, st) for k, st, _ in log if k.startswith(("public", "open data"))]
+    public_5xx = sum(1 for _, st in public if st >= 500 or st == 0)
     total = len(log)
     errors = sum(1 for _, status, _ in log if status >= 500 or status == 0)
+    verdict = "met" if ratio <= 2 and public_5xx == 0 and errors == 0 else "not met"
     text = f"""## 4. Load and faults (bench/load.py)
 
 gunicorn, {WORKERS} workers, PostgreSQL, loopback; {REPORTERS} reporters entering and
 submitting figures (two per department, so the same figures are edited concurrently) and
-{READERS} readers opening dashboards, the API and the Excel report, for {elapsed:.0f} s.
+{READERS} readers opening dashboards, the API and the Excel report: first alone (the quiet
+run, {quiet_elapsed:.0f} s), then with {PUBLIC_READERS} anonymous readers beside them for
+{elapsed:.0f} s, each from its own address through one proxy (X-Forwarded-For,
+PROXY_COUNT=1; the default rate limit of the public pages, counted per address), opening
+the public pages of the {PUBLISHED} published plans and downloading their open data, a
+request every 2-8 s, sending back the ETag they got (a 304 when nothing changed).
+
+Reporters' saves (every "save figures" request, confirmed or not): quiet median
+{quiet_median * 1000:.0f} ms (p95 {quiet_p95 * 1000:.0f} ms); with the anonymous readers
+median {busy_median * 1000:.0f} ms (p95 {busy_p95 * 1000:.0f} ms): **{ratio:.2f}x** the quiet
+figure (goal: at most 2x); public requests: {len(public)}, server errors among them
+(5xx or no answer): **{public_5xx}**: **{verdict}**.
+
+With the anonymous readers (the counts below are of this run):
 
 {chr(10).join(lines)}
+
+The quiet run:
+
+{chr(10).join(quiet_lines)}
 
 - requests: {total}, {total / elapsed:.1f} a second; server errors (5xx or no answer): **{errors}**
 - saves accepted: {len(accepted)} figures; pages refused as stale (the other reporter of

@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "tracker.middleware.ChosenLanguageOnly",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Under /public/: a rate limit per client address and cache validators, before the
+    # CSRF check, the user and the view (tracker/public/http.py).
+    "tracker.public.http.PublicResponses",
     # Before the CSRF check, which reads the body: refuses bodies over the view's limit.
     "tracker.uploads.CapRequestBodies",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -244,7 +247,19 @@ STORAGES = {
 # sessions and login lockouts are rows in it, and nothing is cached per process.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    # The public pages' rate limit counts requests per client address here: a table of the
+    # database (made by `migrate`, tracker.apps), so every app server counts together.
+    # Its increments are a read and a write, not atomic: a burst of one address's requests
+    # at the same instant may be counted a little short. The limit is a guard against
+    # floods, not a quota.
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tracker_ratelimit_cache",
+        "OPTIONS": {"MAX_ENTRIES": envint("PUBLIC_RATE_LIMIT_ENTRIES", 10000)},
+    },
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tracker:plan-list"
@@ -328,3 +343,22 @@ LOGGING = {
         },
     },
 }
+
+# The public pages and open data of published plans (/public/, tracker/public/).
+# Responses may be kept by browsers and proxies this many seconds before asking again
+# (then a 304 answers when nothing changed).
+PUBLIC_MAX_AGE = envint("PUBLIC_MAX_AGE", 60)
+# Requests per client address (tracker.network.client_address, as the sign-in lock-out
+# counts them) over a period: "120/m" is 120 a minute; s, m, h or d. Empty: no limit.
+PUBLIC_RATE_LIMIT = os.environ.get("PUBLIC_RATE_LIMIT", "120/m") or None
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_CACHE_PREFIX = "public:"
+# The licence the open data is published under (datapackage.json, data.json): by default
+# Creative Commons Attribution 4.0; a government's own open-data terms (政务公开) otherwise.
+OPEN_DATA_LICENSE_NAME = os.environ.get("OPEN_DATA_LICENSE_NAME", "CC-BY-4.0")
+OPEN_DATA_LICENSE_PATH = os.environ.get(
+    "OPEN_DATA_LICENSE_PATH", "https://creativecommons.org/licenses/by/4.0/"
+)
+OPEN_DATA_LICENSE_TITLE = os.environ.get(
+    "OPEN_DATA_LICENSE_TITLE", "Creative Commons Attribution 4.0"
+)

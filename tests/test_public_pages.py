@@ -193,6 +193,9 @@ def test_no_planted_string_appears_at_any_public_address(planted, language):
     fetched = _crawl(client, start)
     assert any(url.endswith("report.xlsx") for url in fetched)
     assert any("/evaluations/" in url and url.endswith("report.xlsx") for url in fetched)
+    # The open data, live and as each evaluation published it, is linked from the pages.
+    assert f"/public/plans/{planted.slug}/data/datapackage.json" in fetched
+    assert any("/data/evaluations/" in url and url.endswith("figures.csv") for url in fetched)
     for url, text in fetched.items():
         for what, planted_text in PLANTED.items():
             assert planted_text not in text, f"{what} at {url}"

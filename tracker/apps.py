@@ -15,3 +15,12 @@ class TrackerConfig(AppConfig):
         from tracker.standings.store import forget_all
 
         post_migrate.connect(forget_all, sender=self)
+        post_migrate.connect(make_cache_tables, sender=self)
+
+
+def make_cache_tables(using="default", **kwargs):
+    """The database cache's table (the public pages' rate limit counts in it), made with
+    the database's tables: `migrate` is the one step every installation runs."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)

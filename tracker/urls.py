@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from tracker.figures.numbers import CODE
 from tracker.views import (
@@ -114,4 +114,5 @@ urlpatterns = [
         regions.api_region_indicator,
         name="api-region-indicator",
     ),
+    path("public/plans/<slug:slug>/data/", include("tracker.public.data_urls")),
 ]
