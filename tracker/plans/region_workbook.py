@@ -31,7 +31,8 @@ def gather(region: Region, year: int) -> Book:
     columns, that indicator compared across them; approved figures only, as on the pages.
     Sentences (why no roll-up, why no rank) are in the active language."""
     table = regional.matrix(region, year)
-    return Book(table, [regional.comparison(region, c.indicator, year) for c in table.columns])
+    indicators = [column.indicator for column in table.columns]
+    return Book(table, regional.comparisons(region, indicators, year))
 
 
 def write(

@@ -11,7 +11,7 @@ Each child is judged by its own plan covering the year (`covering_plans`), throu
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from tracker.indicators import derived
 from tracker.models import Indicator, Plan, ProgressEntry, Region, Target
-from tracker.standings import store
+from tracker.standings import loading, store
 from tracker.standings.engine import ORDER, Status
 from tracker.standings.standing import Standing
 
@@ -400,17 +400,39 @@ def ranks(values: dict[int, Decimal], lower_first: bool) -> dict[int, int]:
     return result
 
 
-def comparison(region: Region, indicator: Indicator, year: int, *, stored=False) -> Comparison:
+def comparisons(region: Region, indicators: list[Indicator], year: int) -> list[Comparison]:
+    """`comparison` of each of `indicators`, the children's targets read as plain values
+    and assessed once for all of them (as the region's workbook needs), not once each."""
+    plans = sorted(covering_plans(children(region), year).values(), key=lambda p: p.pk)
+    assessed = defaultdict(list)
+    for plan in plans:
+        for standing in loading.plan_standings(plan, year, viewer=READER):
+            assessed[standing.target.indicator_id].append(standing)
+    return [comparison(region, i, year, assessed=assessed[i.pk]) for i in indicators]
+
+
+def comparison(
+    region: Region,
+    indicator: Indicator,
+    year: int,
+    *,
+    stored=False,
+    assessed: list[Standing] | None = None,
+) -> Comparison:
     """Every child's approved figure of `indicator` for `year`, its own target and status,
     its rank among the siblings; the parent's own figure, else a roll-up where the
     indicator adds up; the approved figures over the years, for the line chart.
 
     Each place's `standing` is a `Standing`; with `stored`, a `Cell` read from the
     standings store instead (status, goal and latest figure as the API prints them), for
-    what needs no more, as the API."""
+    what needs no more, as the API; `assessed`, the standings of the children's targets on
+    the indicator where they are at hand (`comparisons`)."""
     regions = children(region)
     plans = covering_plans(regions, year)
-    if stored:
+    if assessed is not None:
+        standings = assessed
+        region_of = {s.target.plan_id: s.target.plan.region_id for s in standings}
+    elif stored:
         standings = _cells(list(plans.values()), year, indicator)
         region_of = {plan.pk: plan.region_id for plan in plans.values()}
     else:
