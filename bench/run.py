@@ -883,9 +883,10 @@ asserts it on the same data built smaller, 2 x 6 against 7 x 13).
 - **region's workbook**: `export_region_report --region {PROVINCE} --year {REGION_YEAR}`,
   the whole command (the matrix and each of the 50 indicators compared, then the workbook
   of 51 sheets saved to a file), and its two parts: reading (`region_workbook.gather`:
-  the comparisons' standings are assessed by the engine, as the comparison page's, since
-  their goal columns need its numbers) and writing (`write_region_report`, styled, headed
-  and set up for print). **Floor**: openpyxl in write-only mode writing the values of the
+  the matrix from the standings store as the page; for the comparisons, the counties'
+  5,000 targets read as plain values, plan by plan, and assessed once by the engine, whose
+  numbers the goal columns print, then each indicator's figures and ranks) and writing
+  (`write_region_report`, styled, headed and set up for print). **Floor**: openpyxl in write-only mode writing the values of the
   very cells of the command's workbook, no styles. Medians of 3.
 
 The comparison is not within 2x of its floor, and no request through Django can be: the

@@ -33,6 +33,7 @@ from tracker.models import (
     Target,
 )
 from tracker.plans import evaluations
+from tracker.public.data import FILES as OPEN_DATA
 from tracker.reminders import deadlines
 from tracker.reminders import mail as notify
 
@@ -169,6 +170,7 @@ PK_OF = {
     "reopen-entry": lambda p: [e.pk for e in p["entries"]],
     "evidence": lambda p: [e.pk for e in p["entries"]],
     "figure-messages": lambda p: [e.pk for e in p["entries"]],
+    **{f"public-evaluation-data-{file}": lambda p: [p["evaluation"].pk] for file in OPEN_DATA},
 }
 
 
