@@ -16,7 +16,8 @@ bench/RESULTS.md.
    the reporters' save latency is compared between them;
 3. every write the server accepted must be in the database with its history, and every
    figure's history must show one version after another: one winner per concurrent edit;
-4. a gunicorn worker killed in the middle of a 16,000-figure import leaves the database as
+4. a gunicorn worker killed in the middle of a large import (figures on the planned path
+   of up to 4,000 targets, four years each) leaves the database as
    it was before that import.
 """
 
@@ -325,6 +326,9 @@ print(json.dumps({"missing": missing, "broken chains": gaps,
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+YEARS = (2022, 2023, 2024, 2025)
+
+
 def killed_import(base, server_pid: int) -> str:
     """Kill every gunicorn worker while a large import is being confirmed."""
     import io
@@ -340,21 +344,28 @@ print(ProgressEntry.objects.count(), ImportBatch.objects.count(), ProgressEntry.
     ws = wb.active
     ws.title = "年度数据"
     # The years after the scale data's one: nothing there is approved, so nothing is locked.
-    ws.append(["指标代码", 2022, 2023, 2024, 2025])
+    ws.append(["指标代码", *YEARS])
     result = manage(
         "shell",
         "--no-imports",
         "-c",
-        "from tracker.models import Target; print('\\n'.join(f'{c} {b}' for c, b in Target.objects"
-        ".filter(plan__slug='big-0001').exclude(kind='milestone').exclude(baseline_value=None)"
-        ".values_list('code', 'baseline_value')[:4000]))",
+        "from tracker.models import Target; print('\\n'.join(' '.join(map(str, row)) for row in"
+        " Target.objects.filter(plan__slug='big-0001', kind='level')"
+        ".exclude(baseline_value=None).exclude(target_value=None).exclude(target_year=None)"
+        ".values_list('code',"
+        " 'baseline_value', 'target_value', 'plan__baseline_year', 'target_year')[:4000]))",
     )
-    # Figures near each target's baseline, rising a little each year: plausible, so the
-    # import reaches its confirmation rather than stopping at questions.
+    # Figures on each target's planned path from its baseline to its goal: plausible, so
+    # the import reaches its confirmation rather than stopping at questions.
     for line in result.stdout.splitlines():
-        target_code, baseline = line.split()
-        base = float(baseline)
-        ws.append([target_code, *(round(base * (1 + 0.02 * n), 2) for n in range(1, 5))])
+        target_code, *numbers = line.split()
+        start, goal, first, last = (float(n) for n in numbers)
+        ws.append(
+            [
+                target_code,
+                *(round(start + (goal - start) * (y - first) / (last - first), 2) for y in YEARS),
+            ]
+        )
     data = io.BytesIO()
     wb.save(data)
     confirm_log = []
@@ -399,7 +410,8 @@ print(ProgressEntry.objects.count(), ImportBatch.objects.count(), ProgressEntry.
     status = confirm_log[-1][1] if confirm_log else None
     answer = "cut off (no answer)" if status == 0 else f"answered {status}"
     return (
-        f"the confirm request was {answer}; figures, imports, history records before "
+        f"{(ws.max_row - 1) * len(YEARS):,} figures: the confirm request was {answer}; "
+        "figures, imports, history records before "
         f"`{before}`, after `{after}`"
     )
 
@@ -567,7 +579,7 @@ The quiet run:
 - accepted writes missing from the history: **{checks["missing"]}**; figures whose version
   chain has a gap or a repeat (a silent overwrite): **{checks["broken chains"]}**;
   history records written: {checks["history records"]}
-- every gunicorn worker killed one second into confirming a 16,000-figure import: {fault}
+- every gunicorn worker killed one second into confirming a large import: {fault}
 """
     if outcomes.get("reasons"):
         text += "- reasons for the other refusals: " + "; ".join(sorted(outcomes["reasons"])) + "\n"
