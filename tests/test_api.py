@@ -170,8 +170,9 @@ def test_figures_not_yet_approved_are_shown_as_on_the_dashboard(
 ):
     """A reporter sees the unapproved figures of their own department's targets only."""
     client.login(username=username, password="lingyuan-demo-2025")
-    data = client.get(reverse("tracker:api-plan", args=[demo_plan.slug])).json()
+    data = client.get(reverse("tracker:api-plan", args=[demo_plan.slug]), {"year": 2025}).json()
     years = {t["code"]: {e["year"]: e["state"] for e in t["entries"]} for t in data["targets"]}
+    gaps = {t["code"]: {g["year"]: g["reason"] for g in t["gaps"]} for t in data["targets"]}
     assert ProgressEntry.objects.get(series__indicator__code="GDP", year=2025).state != "approved"
     assert (
         ProgressEntry.objects.get(series__indicator__code="BUDGET-REVENUE", year=2025).state
@@ -180,3 +181,6 @@ def test_figures_not_yet_approved_are_shown_as_on_the_dashboard(
     assert (2025 in years["GDP"]) is sees_gdp_2025
     assert (2025 in years["BUDGET-REVENUE"]) is sees_budget_2025
     assert years["GDP"][2024] == "approved"  # approved figures are everyone's
+    # Why a year has no approved figure is the figure's workflow, told only to who sees it.
+    assert (gaps["GDP"][2025] != "no_data") is sees_gdp_2025
+    assert (gaps["BUDGET-REVENUE"][2025] != "no_data") is sees_budget_2025

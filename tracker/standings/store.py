@@ -340,9 +340,12 @@ def _payload_builder(plan: Plan, year: int, language: str):
                 whole["entries"] = [
                     e for e in whole["entries"] if e["state"] == APPROVED or not e["computed"]
                 ]
+                # Approved figures only: a year without one is simply without data there,
+                # as its figure's workflow (draft, submitted, returned) is not told.
                 approved = {
                     **whole,
                     "entries": [e for e in whole["entries"] if e["state"] == APPROVED],
+                    "gaps": [{**gap, "reason": "no_data"} for gap in whole["gaps"]],
                 }
                 built.append(
                     StoredPayload(
