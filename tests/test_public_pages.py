@@ -44,6 +44,8 @@ PLANTED = {
     "freezer": "FREEZERNAMEXQ",
     "publisher": "PUBLISHERNAMEXQ",
     "publication reason": "PUBLICATIONREASONXQ",
+    # An approved figure of a year after the plan: the next plan's, not published.
+    "figure of a plan not published": "777.9",
 }
 PUBLIC_NOTE = "PUBLICNOTEOK"
 
@@ -79,6 +81,9 @@ def planted(db):
     )
     public = factory.make_entry(target, 2022, 120, note=PUBLIC_NOTE, note_public=True, **approved)
     factory.make_entry(target, 2023, PLANTED["draft"], state="draft", entered_by=reporter)
+    factory.make_entry(
+        target, plan.end_year + 1, PLANTED["figure of a plan not published"], **approved
+    )
     factory.make_entry(other, 2021, 130, **approved)
     factory.make_entry(other, 2022, PLANTED["submitted"], state="submitted", entered_by=reporter)
     factory.make_entry(

@@ -114,9 +114,21 @@ def target(request, slug, code):
         "figures": figures,
         "growth_column": any(f["entry"].growth is not None for f in figures),
         "source_column": any(f["entry"].source for f in figures),
-        "chart": target_chart(found, row, linked_series(found)),
+        "chart": target_chart(found, row, _published_linked(found)),
     }
     return render(request, "tracker/public/target.html", context)
+
+
+def _published_linked(target: Target) -> list:
+    """The statistic's approved figures the chart joins to this plan's, of the years of the
+    region's other published plans only: a plan not published shows nothing here."""
+    years = set()
+    others = (
+        Plan.objects.published().filter(region=target.plan.region_id).exclude(pk=target.plan.pk)
+    )
+    for first, last in others.values_list("baseline_year", "end_year"):
+        years.update(range(first, last + 1))
+    return [(year, value) for year, value in linked_series(target) if year in years]
 
 
 @login_not_required
