@@ -259,6 +259,29 @@ def test_a_county_s_departments_page_is_its_own(client, beipiao, who):
     assert url in client.get(beipiao["plan"].get_absolute_url()).content.decode()
 
 
+@pytest.mark.parametrize(
+    "who", ["lingyuan_reporter", "lingyuan_admin", "chaoyang", "chaoyang_viewer"]
+)
+def test_a_county_s_entry_and_import_pages_are_its_own(client, beipiao, who):
+    """Figures of 北票市 are entered in 北票市: its entry and import pages refuse people of
+    another region, saying so, and its pages do not link them there; its reporter is."""
+    plan = beipiao["plan"]
+    urls = [
+        reverse("tracker:data-entry", args=[plan.slug, 2022]),
+        reverse("tracker:import", args=[plan.slug]),
+    ]
+    client.force_login(beipiao["people"][who])
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "北票市" in response.content.decode()
+        assert url not in client.get(plan.get_absolute_url()).content.decode()
+    client.force_login(beipiao["owner"])
+    for url in urls:
+        assert client.get(url).status_code == 200
+    assert urls[1] in client.get(plan.get_absolute_url()).content.decode()
+
+
 def test_the_approvals_filters_offer_one_s_own_region(client, beipiao, regions):
     """A county's administrator filters among their own plans; an administrator of every
     region tells same-named departments apart by their regions."""

@@ -107,6 +107,28 @@ def works_on(user, plan) -> bool:
     ).exists()
 
 
+def reports_here(user, plan) -> bool:
+    """Whether the plan's entry and import pages are for `user`: they work on it
+    (`works_on`), or they belong to no department and to its region or none (the pages
+    then say how to join one). Not for people of another region, as a county's figures
+    are entered in the county: a prefecture's administrators, another county's staff."""
+    if works_on(user, plan):
+        return True
+    return region_of(user) in (None, plan.region_id) and not department_ids(user)
+
+
+def refuse_unless_reports_here(user, plan) -> None:
+    """The refusal of the plan's entry and import pages to those they are not for."""
+    if not reports_here(user, plan):
+        raise PermissionDenied(
+            _(
+                "%(region)s's figures are entered and approved in %(region)s by its own "
+                "departments; you read them once approved."
+            )
+            % {"region": plan.display_region}
+        )
+
+
 def is_reporter(user) -> bool:
     """Reporters enter figures for their departments."""
     return user.is_authenticated and user.is_active and REPORTERS in _groups(user)

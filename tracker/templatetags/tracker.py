@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 
 from tracker.figures.numbers import growth_as_reported, shown_as_reported
 from tracker.figures.plausibility import flag_display
-from tracker.figures.rights import administers, works_on
+from tracker.figures.rights import administers, reports_here, works_on
 from tracker.models import display_user, localized
 from tracker.standings import formats
 from tracker.standings import words as status_display
@@ -202,6 +202,12 @@ def administered_by(plan, user) -> bool:
     """Whether `user` administers `plan` (`rights.administers`): whether a page offers them
     the plan's administrative acts (reopen, freeze, target definitions, revert)."""
     return administers(user, plan.region_id)
+
+
+@register.filter
+def reported_by(plan, user) -> bool:
+    """Whether the plan's entry and import pages are for `user` (`rights.reports_here`)."""
+    return reports_here(user, plan)
 
 
 @register.filter

@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tracker.figures import conversation, workflow, writes
-from tracker.figures.rights import is_admin, is_reporter, may_explain
+from tracker.figures.rights import (
+    is_admin,
+    is_reporter,
+    may_explain,
+    refuse_unless_reports_here,
+)
 from tracker.forms import EntryForm
 from tracker.models import FigureMessage, Plan, ProgressEntry, Target
 from tracker.standings.engine import NEEDS_EXPLANATION
@@ -102,6 +107,7 @@ FIELD_KEY = re.compile(
 
 def data_entry(request, slug, year):
     plan = get_object_or_404(Plan, slug=slug)
+    refuse_unless_reports_here(request.user, plan)
     outside = plan.year_outside(year)
     if outside:
         return render(

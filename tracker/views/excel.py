@@ -22,7 +22,7 @@ from tracker.excel.template import write_template
 from tracker.excel.yearly_csv import write_yearly_csv
 from tracker.figures import writes
 from tracker.figures.import_rows import FigureRow, TargetRow, change_counts, load_rows
-from tracker.figures.rights import administers
+from tracker.figures.rights import administers, refuse_unless_reports_here
 from tracker.forms import ImportForm, TargetsImportForm
 from tracker.models import (
     ImportBatch,
@@ -133,6 +133,7 @@ def _already_applied(request, page: str, plan: Plan):
 @upload_limit("IMPORT_MAX_BYTES")
 def import_page(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
+    refuse_unless_reports_here(request.user, plan)
     form = ImportForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and form.is_valid():
