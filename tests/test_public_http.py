@@ -98,14 +98,30 @@ class TestValidators:
         assert response.status_code == 404
         assert not response.has_header("ETag")
 
-    def test_a_304_costs_the_count_and_one_query(self, client, plan):
+    def test_a_304_costs_the_count_and_two_queries(self, client, plan):
+        """The plan's latest changes, and the names it is shown with."""
         etag = client.get(data_url(plan))["ETag"]
         with CaptureQueriesContext(connection) as queries:
             assert client.get(data_url(plan), HTTP_IF_NONE_MATCH=etag).status_code == 304
         counting = ("tracker_ratelimit_cache", "SAVEPOINT")
         others = [q["sql"] for q in queries.captured_queries]
         others = [sql for sql in others if not any(word in sql for word in counting)]
-        assert len(others) == 1 and "tracker_plan" in others[0]
+        assert len(others) == 2 and all("tracker_plan" in sql for sql in others)
+
+    @pytest.mark.parametrize("renamed", ["department", "area", "region", "indicator"])
+    def test_a_name_changed_in_the_admin_changes_the_etag(self, client, plan, renamed):
+        target = plan.targets.select_related("area", "lead_department", "indicator").get()
+        thing = {
+            "department": target.lead_department,
+            "area": target.area,
+            "region": plan.region,
+            "indicator": target.indicator,
+        }[renamed]
+        url = reverse("public:dashboard", args=[plan.slug])
+        etag = client.get(url)["ETag"]
+        thing.name_en = "Renamed"
+        thing.save()
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
 class TestRateLimit:

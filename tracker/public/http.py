@@ -9,8 +9,9 @@ under /public/ is rate-limited per client address, and cacheable with validators
    weak ETag and Last-Modified. Both come from one query: the latest change to the plan's
    figures (their history, which every save, approval, return, import and deletion
    writes), its targets (their history), its publications, evaluations, evaluation
-   deletions and 原因及措施; the ETag also holds the plan's own columns, the language and
-   whether the visitor brings a session. A request whose If-None-Match or
+   deletions and 原因及措施; the ETag also holds the plan's own columns, the names it is
+   shown with (areas, departments, indicators, region), the language and whether the
+   visitor brings a session. A request whose If-None-Match or
    If-Modified-Since still holds gets a 304 before any page is built.
 """
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery, Value
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -33,12 +34,16 @@ from django.utils.http import http_date
 from django_ratelimit.core import get_usage
 
 from tracker.models import (
+    Area,
+    Department,
     Evaluation,
     EvaluationDeletion,
     Explanation,
+    Indicator,
     Plan,
     ProgressEntry,
     Publication,
+    Region,
     Target,
 )
 from tracker.network import client_address
@@ -166,6 +171,34 @@ def plan_versions(slug: str | None) -> list[tuple]:
     return list(annotated.order_by("pk").values_list(*PLAN_COLUMNS, *CHANGES))
 
 
+def names(slug: str | None) -> list[tuple]:
+    """The names the published plan `slug` (or every published plan) is shown with that
+    live outside it: its areas, its region's and its targets' departments, its targets'
+    indicators, its region; in one query. Renamed in the admin, they change the ETag."""
+    plans = Plan.objects.published()
+    if slug is not None:
+        plans = plans.filter(slug=slug)
+    plan_ids, region_ids = plans.values("pk"), plans.values("region_id")
+    targets = Target.objects.filter(plan__in=plan_ids)
+    co_departments = Target.co_departments.through.objects.filter(target__plan__in=plan_ids)
+    indicator_ids = targets.values("indicator_id")
+    parts = [
+        Area.objects.filter(plan__in=plan_ids),
+        Department.objects.filter(
+            Q(region__in=region_ids)
+            | Q(pk__in=targets.values("lead_department_id"))
+            | Q(pk__in=co_departments.values("department_id"))
+        ),
+        Indicator.objects.filter(pk__in=indicator_ids),
+        Region.objects.filter(pk__in=region_ids),
+    ]
+    rows = [
+        part.order_by().annotate(kind=Value(n)).values_list("kind", "pk", "name", "name_en")
+        for n, part in enumerate(parts)
+    ]
+    return sorted(rows[0].union(*rows[1:], all=True))
+
+
 def public_validators(request) -> tuple[str, int | None] | None:
     """The ETag and Last-Modified (seconds since the epoch) of the public response at the
     request's address, or None where no published plan answers it."""
@@ -179,6 +212,6 @@ def public_validators(request) -> tuple[str, int | None] | None:
         return None
     times = [t for row in rows for t in row[len(PLAN_COLUMNS) :] if t is not None]
     signed = settings.SESSION_COOKIE_NAME in request.COOKIES
-    key = repr((request.get_full_path(), translation.get_language(), signed, rows))
+    key = repr((request.get_full_path(), translation.get_language(), signed, rows, names(slug)))
     etag = f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
     return etag, int(max(times).timestamp()) if times else None
