@@ -134,3 +134,15 @@ def test_a_refusal_is_logged_in_one_line_and_a_server_error_with_its_traceback(s
     (record,) = captured.records
     text = formatted(record)
     assert "Traceback" in text and "ZeroDivisionError: a bug" in text
+
+
+def test_a_missing_public_page_leads_back_to_the_published_plans(db, client, settings):
+    """An old link to a plan withdrawn from publication: a 404 in the public pages' look,
+    leading to /public/, never to a sign-in."""
+    settings.ROOT_URLCONF = __name__
+    client.raise_request_exception = False
+    response = client.get("/public/plans/withdrawn-plan/")
+    assert response.status_code == 404
+    text = page(response)
+    assert "找不到页面" in text and "public.css" in text
+    assert 'href="/public/"' in text and "/accounts/login/" not in text

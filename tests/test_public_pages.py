@@ -124,7 +124,11 @@ def _public_patterns(resolver=None, prefix="") -> list[str]:
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
             found += _public_patterns(entry, route)
-        elif isinstance(entry, URLPattern) and route.startswith("public/"):
+        elif (
+            isinstance(entry, URLPattern)
+            and route.startswith("public/")
+            and route != "public/language/"  # a switch of language, not a page of plans
+        ):
             found.append(route)
     return found
 
@@ -163,6 +167,7 @@ def _text_of(response) -> str:
 
 
 LINK = re.compile(r'href="([^"#]*)"')
+LANGUAGE = "/public/language/"
 
 
 def _crawl(client, start: list[str]) -> dict[str, str]:
@@ -180,6 +185,8 @@ def _crawl(client, start: list[str]) -> dict[str, str]:
             for link in LINK.findall(response.content.decode()):
                 absolute = urljoin(url, link.replace("&amp;", "&"))
                 path = urlsplit(absolute).path
+                if path == LANGUAGE:
+                    continue
                 if path.startswith("/public/") and urlsplit(absolute).netloc in ("", "testserver"):
                     queue.append(
                         path + (f"?{urlsplit(absolute).query}" if urlsplit(absolute).query else "")
@@ -370,3 +377,30 @@ def test_freezing_keeps_whether_a_note_is_public(admin_user):
     _frozen, rows = evaluations.frozen_standings(evaluation, viewer=AnonymousUser())
     assert rows[0].entries[2021].note_public is True
     assert Evaluation.objects.get().targets.get().figures.get().note_public is True
+
+
+def test_the_language_switch_is_a_link_back_to_a_public_page(planted):
+    client = Client()
+    page = f"/public/plans/{planted.slug}/"
+    html = client.get(page).content.decode()
+    assert f'href="{LANGUAGE}?language=en&amp;next=/public/plans/{planted.slug}/"' in html
+    response = client.get(LANGUAGE, {"language": "en", "next": page})
+    assert response.status_code == 302 and response["Location"] == page
+    assert 'lang="en"' in client.get(page).content.decode()
+    for elsewhere in ("//evil.example/", "https://evil.example/public/", "/accounts/login/"):
+        assert client.get(LANGUAGE, {"language": "zh-hans", "next": elsewhere})["Location"] == (
+            "/public/"
+        )
+    assert 'lang="zh-hans"' in client.get(page).content.decode()
+
+
+def test_public_pages_set_no_csrf_cookie_and_take_no_form(planted):
+    """A shared cache may keep them: no cookie of one reader is handed to the next."""
+    client = Client(enforce_csrf_checks=True)
+    page = f"/public/plans/{planted.slug}/"
+    response = client.get(page)
+    assert response.status_code == 200 and not response.cookies
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    for method in (client.post, client.put, client.delete):
+        refused = method(page)
+        assert refused.status_code == 405 and refused["Allow"] == "GET, HEAD"

@@ -21,6 +21,7 @@ import hashlib
 
 from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery, Value
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -83,7 +84,8 @@ class PublicResponses:
         if refused is not None:
             return refused
         if request.method not in ("GET", "HEAD"):
-            return self.get_response(request)
+            # Nothing under /public/ takes a form: a 405, before any CSRF check.
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         validators = public_validators(request)
         if validators is None:  # no published plan there: the view answers (404)
             return self.get_response(request)

@@ -8,6 +8,7 @@ app_name = "public"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("language/", views.language, name="language"),
     path("plans/<slug:slug>/", views.dashboard, name="dashboard"),
     path("plans/<slug:slug>/targets/<code:code>/", views.target, name="target"),
     path("plans/<slug:slug>/evaluations/", views.evaluation_list, name="evaluations"),

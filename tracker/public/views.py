@@ -7,17 +7,20 @@ figures as `NOBODY`, an anonymous reader: the loaders then give approved figures
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from tracker.charts import target_chart
 from tracker.excel.report import write_report
 from tracker.models import Evaluation, Plan, Target
 from tracker.plans import evaluations
 from tracker.plans.next_plan import linked_series
+from tracker.public.http import PREFIX
 from tracker.standings import formats
 from tracker.standings.loading import plan_standings
 from tracker.standings.standing import standings, status_counts, summary
@@ -129,6 +132,30 @@ def _published_linked(target: Target) -> list:
     for first, last in others.values_list("baseline_year", "end_year"):
         years.update(range(first, last + 1))
     return [(year, value) for year, value in linked_series(target) if year in years]
+
+
+@login_not_required
+def language(request):
+    """Read the public pages in `?language=` from now on, and go back to `?next=` (a public
+    page). A link, not a form: the public pages set no CSRF cookie, so that a shared cache
+    may keep them."""
+    code = request.GET.get("language", "")
+    back = request.GET.get("next", "")
+    if not back.startswith(PREFIX) or not url_has_allowed_host_and_scheme(back, None):
+        back = PREFIX
+    response = redirect(back)
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 @login_not_required

@@ -23,7 +23,10 @@ def _reason(exception) -> str:
 
 
 def _page(request, status: int, title: str, reason: str):
-    return render(request, "error.html", {"title": title, "reason": reason}, status=status)
+    # The public's pages lead back to the published plans, not to a sign-in.
+    public = request.path_info.startswith("/public/")
+    template = "tracker/public/error.html" if public else "error.html"
+    return render(request, template, {"title": title, "reason": reason}, status=status)
 
 
 def bad_request(request, exception):
