@@ -251,9 +251,10 @@ def test_a_province_s_matrix_prints_across_pages_with_names_repeated(province, t
     matrix = wb.worksheets[0]
     assert len(wb.sheetnames) == 21
     assert len(table(matrix, "地区")) >= 101
-    # Too wide for one page at 9 pt: across pages, at 90%, names and header on each.
-    assert not matrix.sheet_properties.pageSetUpPr.fitToPage
-    assert matrix.page_setup.scale == 90
+    # Too wide for one page at 9 pt: across pages, names and header on each; as tall as
+    # its hundred regions need.
+    assert matrix.sheet_properties.pageSetUpPr.fitToPage
+    assert matrix.page_setup.fitToWidth > 1 and matrix.page_setup.fitToHeight == 0
     assert matrix.print_title_cols.replace("$", "") == "A:A"
     assert matrix.print_title_rows
     for ws in wb.worksheets[1:]:
@@ -317,3 +318,24 @@ def test_printed_every_page_is_headed_numbered_and_nothing_is_cut(
             assert re.search(rf"第\s*{number}\s*页，共\s*{len(texts)}\s*页", text), number
     whole = "\n".join(texts)
     assert "###" not in whole
+
+
+@pytest.mark.usefixtures("tools")
+def test_the_demo_s_matrix_prints_its_counts_on_the_pages_of_their_regions(db, tmp_path):
+    """朝阳市's seven units in English, the widest of the demo's words: the matrix goes
+    across pages, each with every region and the counts under them; the published rank's
+    sheet prints the computed rank beside it and where they differ."""
+    from django.core.management import call_command
+
+    from tracker.models import Region
+
+    call_command("load_demo", stdout=io.StringIO())
+    path = tmp_path / "chaoyang.xlsx"
+    region_workbook.write(Region.objects.get(code="211300"), 2025, "en", path)
+    texts = printed(path, tmp_path)
+    matrix_pages = [t for t in texts if "compared, as of" not in t]
+    assert len(matrix_pages) >= 2
+    for text in matrix_pages:
+        assert "Lingyuan" in text and "Beipiao" in text and "Targets" in text
+    rank = next(t for t in texts if "GDP rank in the prefecture: the regions" in t)
+    assert "Computed" in rank and "published 5, computed 4" in rank

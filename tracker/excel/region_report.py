@@ -47,7 +47,7 @@ from tracker.excel.report.shared import (
     _column,
     figure_format,
 )
-from tracker.models import display_user, localized
+from tracker.models import Indicator, display_user, localized
 from tracker.standings import formats, words
 from tracker.standings.engine import Status
 
@@ -63,7 +63,8 @@ NARROW_WORD = re.compile(r"[!-~\u00a0-\u024f]+")
 # The matrix prints at this scale where its columns do not fit one page's width: 10 pt text
 # at 9 pt, as the county report's smallest; its pages go across and down, the regions'
 # names and the header repeated on each.
-WIDE_SCALE = 90
+# A matrix of more regions than this prints over as many pages down as it needs.
+TALL = 25
 
 
 def sheet_names(titles: list[str]) -> list[str]:
@@ -124,9 +125,11 @@ class Page:
         older = assessment.latest_year if assessment.rests_on_older_year else None
         return self.texts[assessment.status, older]
 
-    def setup(self, ws, *, fit: bool = True) -> None:
+    def setup(self, ws, *, across: int = 1, tall: bool = False) -> None:
         """A4 landscape, headed with the region, the year and the date, and numbered; fitted
-        to the page's width, or (`fit` False) at WIDE_SCALE across pages."""
+        to the page's width, or to `across` pages side by side (the first column repeated
+        on each); a sheet not `tall` is kept to one page down, so that no row is parted
+        from the rows it is counted with."""
         region = self.region
         if self.sample:
             region = f"{region} · {_('sample data')}"
@@ -142,9 +145,9 @@ class Page:
             footer_right=_("Regions compared"),
             page_of=_("Page &P of &N"),
         )
-        if not fit:
-            ws.sheet_properties.pageSetUpPr.fitToPage = False
-            ws.page_setup.scale = WIDE_SCALE
+        if across > 1:
+            ws.page_setup.fitToWidth = across
+            ws.page_setup.fitToHeight = 0 if tall else 1
 
     def notes(self) -> list[str]:
         """The lines under a sheet's title: who made it, and the sample data's label."""
@@ -248,6 +251,17 @@ def _set_widths(ws, widths: list[float]) -> None:
         ws.column_dimensions[get_column_letter(index)].width = width
 
 
+def _pages_across(widths: list[float]) -> int:
+    """How many pages side by side the columns take at the budget's scale, the first
+    column printed again on each page after the first."""
+    pages, used = 1, 0.0
+    for width in widths:
+        if used + width > WIDTH_BUDGET and used > widths[0]:
+            pages, used = pages + 1, widths[0]
+        used += width
+    return pages
+
+
 def _first_page(widths: list[float]) -> int:
     """How many columns from the left print on the first page across (at least one)."""
     used, count = 0.0, 0
@@ -320,7 +334,7 @@ def _matrix_sheet(ws, matrix, page: Page) -> None:
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.print_title_cols = "A:A"
     ws.freeze_panes = f"{get_column_letter(counted + 1)}{header_row + 1}"
-    page.setup(ws, fit=fits)
+    page.setup(ws, across=_pages_across(widths), tall=len(grid) > TALL)
     _lead(ws, lead, widths[: len(widths) if fits else first], 0 if fits else 1)
     ws.row_dimensions[header_row].height = row_height(zip(headers, widths, strict=True))
     ws.append(_header(ws, headers))
@@ -431,11 +445,17 @@ def _comparison_sheet(ws, result, page: Page) -> None:
     """Each child's figure, its own target and status, its rank; the parent's figure or
     roll-up, or why none is given."""
     indicator, year = result.indicator, result.year
-    ranked = result.ranked
+    ranked, computed = result.ranked, result.ranks_computed
+    figure_header = (
+        _("Published rank %(year)s") % {"year": year}
+        if indicator.measure == Indicator.Measure.RANK
+        else _("Figure %(year)s") % {"year": year}
+    )
     headers = [
         _("Region"),
         *([_("Rank")] if ranked else []),
-        _("Figure %(year)s") % {"year": year},
+        figure_header,
+        *([_("Computed rank")] if computed else []),
         _("Target value"),
         _("Status"),
         _("Plan"),
@@ -443,6 +463,8 @@ def _comparison_sheet(ws, result, page: Page) -> None:
     places = result.places
     names = [p.region.display_name for p in places]
     figures = [_figure_text(indicator, p.value, p.achieved, p.quality) for p in places]
+    # A computed rank that differs from the published one is marked as on the page.
+    computed_ranks = [f"{p.computed_rank} ≠" if p.rank_differs else p.computed_rank for p in places]
     goals = [
         formats.goal_text(p.standing.target, p.standing.goal) if p.standing else _("no target")
         for p in places
@@ -454,8 +476,11 @@ def _comparison_sheet(ws, result, page: Page) -> None:
         _column([*names, result.region.display_name, headers[0]], 8, 18),
         *([_column([headers[1]], 6, 8)] if ranked else []),
         _column(
-            [*figures, headers[-5], _figure_text(indicator, result.parent_value, None, "")], 10, 16
+            [*figures, figure_header, _figure_text(indicator, result.parent_value, None, "")],
+            10,
+            16,
         ),
+        *([_column([*map(str, computed_ranks), headers[-4]], 6, 10)] if computed else []),
         _column([*goals, headers[-3]], 10, 18),
         _column([*statuses, headers[-2]], 10, 22),
         _column([*plans, headers[-1]], 16, 40),
@@ -485,6 +510,8 @@ def _comparison_sheet(ws, result, page: Page) -> None:
             BOLD,
         ),
         *([(result.rank_note, MUTED_FONT)] if result.rank_note else []),
+        *([(result.computed_rank_note, MUTED_FONT)] if result.computed_rank_note else []),
+        *([(_rank_differences(result), BOLD)] if computed else []),
         *[(line, MUTED_FONT) for line in page.notes()],
     ]
     # Before the first row: a write-only sheet writes its columns, views and setup first.
@@ -498,18 +525,39 @@ def _comparison_sheet(ws, result, page: Page) -> None:
     ws.row_dimensions[header_row].height = row_height(zip(headers, widths, strict=True))
     ws.append(_header(ws, headers))
 
-    for number, (place, name, figure, goal, status) in enumerate(
-        zip(places, names, figures, goals, said, strict=True), start=header_row + 1
+    for number, (place, name, figure, rank, goal, status) in enumerate(
+        zip(places, names, figures, computed_ranks, goals, said, strict=True),
+        start=header_row + 1,
     ):
         standing = place.standing
         plan = standing.target.plan.display_name if standing else ""
-        texts = [name, *([""] if ranked else []), figure, goal, status, plan]
+        texts = [
+            name,
+            *([""] if ranked else []),
+            figure,
+            *([str(rank)] if computed else []),
+            goal,
+            status,
+            plan,
+        ]
         ws.row_dimensions[number].height = row_height(zip(texts, widths, strict=True))
         ws.append(
             [
                 cell(ws, name, font=BOLD, alignment=MIDDLE),
                 *([cell(ws, place.rank or GAP, alignment=CENTER)] if ranked else []),
                 _figure_cell(ws, indicator, place.value, place.achieved, place.quality),
+                *(
+                    [
+                        cell(
+                            ws,
+                            rank or GAP,
+                            alignment=CENTER,
+                            font=BOLD if place.rank_differs else None,
+                        )
+                    ]
+                    if computed
+                    else []
+                ),
                 _goal(ws, standing),
                 _status_cell(ws, standing.assessment, status)
                 if standing
@@ -532,12 +580,22 @@ def _comparison_sheet(ws, result, page: Page) -> None:
             *([cell(ws)] if ranked else []),
             _parent_figure(ws, indicator, value),
             cell(ws, source, alignment=WRAP),
+            *([cell(ws)] if computed else []),
             cell(ws),
             cell(ws),
         ]
     )
     first = get_column_letter(figure_column + 2)
     ws.merged_cells.add(f"{first}{number}:{last}{number}")
+
+
+def _rank_differences(result) -> str:
+    """Where the published ranks differ from those computed, as the page says it."""
+    if result.differences_line:
+        return result.differences_line
+    return _("Every published rank is the one computed from %(of)s.") % {
+        "of": result.computed_from.display_name
+    }
 
 
 def _parent_figure(ws, indicator, value):

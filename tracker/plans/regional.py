@@ -566,7 +566,9 @@ def _computed_ranks(result: Comparison, regions: list[Region], plans: dict[int, 
     ) % {
         "of": of.display_name,
         "year": result.year,
-        "direction": _("lower is better") if lower_first else _("higher is better"),
+        "direction": _("the lower the figure, the better the rank")
+        if lower_first
+        else _("the higher the figure, the better the rank"),
     }
 
 
