@@ -544,3 +544,28 @@ def test_a_long_name_is_wrapped_in_the_charts_never_cut():
     endless = wrap_name("长" * 100)
     assert len(endless) == 3 and endless[-1].endswith("…")
     assert all(text_width(line) <= NAME_ROOM for line in english + chinese + endless)
+
+
+def test_a_region_with_no_regions_under_it_has_no_matrix_nor_comparison(reader, prefecture):
+    """A county has its plans, not a matrix: its region pages answer 404 and say why, in
+    the reader's language; so do an unknown region and an unknown indicator in the API."""
+    urls = [
+        reverse("tracker:region", args=["999101"]),
+        reverse("tracker:region-indicator", args=["999101", "GDP"]),
+        reverse("tracker:region-report", args=["999101"]),
+    ]
+    for url in urls:
+        response = reader.get(url, {"year": YEAR})
+        assert response.status_code == 404, url
+    for url in (
+        reverse("tracker:api-region", args=["999101"]),
+        reverse("tracker:api-region-indicator", args=["999101", "GDP"]),
+    ):
+        response = reader.get(url, {"year": YEAR})
+        assert response.status_code == 404
+        assert "没有下级" in response.json()["detail"]
+    unknown = reader.get(reverse("tracker:api-region", args=["000000"])).json()["detail"]
+    assert "000000" in unknown and "地区" in unknown
+    indicator = reader.get(reverse("tracker:api-region-indicator", args=["999100", "NOPE"]))
+    assert indicator.status_code == 404 and "NOPE" in indicator.json()["detail"]
+    assert "指标" in indicator.json()["detail"]

@@ -28,8 +28,17 @@ from tracker.views.excel import XLSX
 def readable(user, code: str) -> Region:
     """The region of `code` if `user` may read its children's approved figures, else 404.
 
-    The one place that rule lives: every region page and its API ask it."""
-    return get_object_or_404(Region.objects.overseen_by(user), code=code)
+    The one place that rule lives: every region page and its API ask it. A region with no
+    regions under it has no such pages: 404, saying so."""
+    region = Region.objects.overseen_by(user).filter(code=code).first()
+    if region is None:
+        raise Http404(_("No region you may read has the code %(code)s.") % {"code": code})
+    if not region.children.exists():
+        raise Http404(
+            _("%(region)s has no regions under it to compare: its own plans are in the plans list.")
+            % {"region": region.display_name}
+        )
+    return region
 
 
 def home_region(user) -> Region | None:
@@ -140,8 +149,6 @@ def region_report(request, code):
     """The region's workbook as of ?year=, as the matrix page reads it, in the reader's
     language: the matrix and one sheet per indicator compared."""
     region = readable(request.user, code)
-    if not regional.children(region):
-        raise Http404(_("This region has no regions under it."))
     year = _year(request, region)
     buffer = io.BytesIO()
     region_workbook.write(region, year, translation.get_language(), buffer, user=request.user)
@@ -161,8 +168,8 @@ def _api_region(request, code) -> tuple[Region | None, JsonResponse | None]:
         return None, JsonResponse({"detail": "Authentication required."}, status=401)
     try:
         return readable(request.user, code), None
-    except Http404:
-        return None, JsonResponse({"detail": f"no region has the code {code}"}, status=404)
+    except Http404 as missing:
+        return None, JsonResponse({"detail": str(missing)}, status=404)
 
 
 def _api_year(request, region) -> tuple[int | None, JsonResponse | None]:
@@ -193,7 +200,8 @@ def api_region_indicator(request, code, indicator):
         return refused
     found = Indicator.objects.filter(code=indicator).first()
     if found is None:
-        return JsonResponse({"detail": f"no indicator has the code {indicator}"}, status=404)
+        detail = _("No indicator has the code %(code)s.") % {"code": indicator}
+        return JsonResponse({"detail": detail}, status=404)
     year, refused = _api_year(request, region)
     if refused:
         return refused
