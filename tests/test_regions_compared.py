@@ -152,6 +152,9 @@ def test_the_matrix_filters_by_area_nature_and_status(reader, prefecture):
     assert cells and all(c["status"] == status for c in cells)
     html = page(reader, reverse("tracker:region", args=["999100"]), year=YEAR, area="开放创新")
     assert "地区生产总值" not in html.split("<table")[1]
+    # Filters that match nothing say so, rather than counting nothing.
+    html = page(reader, reverse("tracker:region", args=["999100"]), year=YEAR, area="无此类别")
+    assert "没有可计数的主要指标" in html and "0项" not in html
 
 
 def test_the_comparison_ranks_counties_and_sums_gdp(reader, prefecture):

@@ -59,6 +59,8 @@ def summary_line(counts: Iterable[tuple[str, int]], total: int | None = None) ->
     early 1, On track 5, Behind 2". `counts` are (status, count) pairs, best first."""
     counts = [(Status(status), n) for status, n in counts if n]
     total = sum(n for _status, n in counts) if total is None else total
+    if not total:
+        return gettext("No main indicator to count.")
     parts = [
         gettext("%(label)s %(count)s") % {"label": LABELS[status], "count": n}
         for status, n in counts
