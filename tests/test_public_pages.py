@@ -404,3 +404,16 @@ def test_public_pages_set_no_csrf_cookie_and_take_no_form(planted):
     for method in (client.post, client.put, client.delete):
         refused = method(page)
         assert refused.status_code == 405 and refused["Allow"] == "GET, HEAD"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_public_report_leaves_out_what_is_said_inside_the_government(planted, language):
+    """No column of 原因及措施 (never filled for the public), no reporting deadlines."""
+    client = Client()
+    client.cookies["django_language"] = language
+    response = client.get(f"/public/plans/{planted.slug}/report.xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    texts = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row}
+    for inside in ("原因及措施", "Reasons and measures", "报送期限", "Reporting deadlines"):
+        assert not any(inside in text for text in texts), inside
+    assert any("2021" in text for text in texts)

@@ -46,7 +46,11 @@ def _notes(
         (_("Period"), f"{plan.start_year}-{plan.end_year}, {_('baseline')} {plan.baseline_year}"),
         (_("Status as of"), str(year)),
         *([(_("Frozen evaluation"), ctx.evaluation)] if ctx.evaluation else []),
-        (_("Reporting deadlines"), deadlines.report_note(plan, up_to=year)),
+        *(
+            []
+            if ctx.public
+            else [(_("Reporting deadlines"), deadlines.report_note(plan, up_to=year))]
+        ),
         (_("Made"), made),
         *([] if ctx.public else [(_("Made by"), who)]),
         *_layout_lines(moved),

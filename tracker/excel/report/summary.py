@@ -445,6 +445,8 @@ def _columns(ctx: Context, moved: frozenset) -> list[Column]:
     dropped = set(moved)
     if ctx.final:
         dropped |= {"expected", "progress", "projection"}
+    if ctx.public:  # 原因及措施 are the departments' words to the government, not published
+        dropped.add("reason")
     return [c for c in columns if c.key not in dropped]
 
 
@@ -501,11 +503,16 @@ def _widths(columns: list[Column], body: list[dict[str, Shown]]) -> list[float]:
         whole = max((w for w in fitting if w <= column.most), default=0)
         floors.append(max(column.floor, _column(numbers) if numbers else 0, word, whole))
     keys = [c.key for c in columns]
-    name, reason = keys.index("name"), keys.index("reason")
+    name = keys.index("name")
+    reason = keys.index("reason") if "reason" in keys else None
     left = WIDTH_BUDGET - sum(w for i, w in enumerate(natural) if i not in (name, reason))
     names = [b["name"].text for b in body]
-    natural[name] = max(10, min(_column(names, 10, 18), left * 0.45), floors[name])
-    natural[reason] = max(10, min(28, left - natural[name]), floors[reason])
+    share = 0.45 if reason is not None else 1  # without 原因及措施, the names take the room
+    natural[name] = max(
+        10, min(_column(names, 10, 18 if reason is not None else 30), left * share), floors[name]
+    )
+    if reason is not None:
+        natural[reason] = max(10, min(28, left - natural[name]), floors[reason])
     return _within_budget(natural, floors)
 
 
