@@ -164,6 +164,25 @@ class TestFreezing:
         html = as_admin.get(demo_plan.get_absolute_url()).content.decode()
         assert evaluation.get_absolute_url() in html
 
+    def test_the_form_says_a_published_plan_s_evaluation_is_public_at_once(
+        self, as_admin, demo_plan
+    ):
+        from django.contrib.auth import get_user_model
+
+        from tracker.plans import publishing
+
+        url = reverse("tracker:evaluation-freeze", args=[demo_plan.slug])
+        public = reverse("public:evaluations", args=[demo_plan.slug])
+        demo_plan.refresh_from_db()
+        if demo_plan.published:
+            admin = get_user_model().objects.get(username="admin")
+            publishing.set_published(plan=demo_plan, published=False, by=admin, reason="撤回")
+        assert public not in as_admin.get(url).content.decode()
+        admin = get_user_model().objects.get(username="admin")
+        publishing.set_published(plan=demo_plan, published=True, by=admin, reason="公开")
+        html = as_admin.get(url).content.decode()
+        assert "published-notice" in html and public in html
+
     def test_the_form_and_the_command_say_which_figures_are_not_approved_yet(
         self, as_admin, demo_plan
     ):
