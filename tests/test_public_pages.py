@@ -417,3 +417,11 @@ def test_the_public_report_leaves_out_what_is_said_inside_the_government(planted
     for inside in ("原因及措施", "Reasons and measures", "报送期限", "Reporting deadlines"):
         assert not any(inside in text for text in texts), inside
     assert any("2021" in text for text in texts)
+
+
+@pytest.mark.parametrize("asked", ["abc", "-1", "2099", "9" * 30])
+def test_a_year_that_is_not_one_of_the_plan_is_said_on_the_public_pages(planted, asked):
+    client = Client()
+    for url in (f"/public/plans/{planted.slug}/", f"/public/plans/{planted.slug}/targets/GDP/"):
+        html = client.get(url, {"year": asked}).content.decode()
+        assert 'role="alert"' in html and asked[:20] in html and "不是本规划的年份" in html

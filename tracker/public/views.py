@@ -25,7 +25,7 @@ from tracker.standings import formats
 from tracker.standings.loading import plan_standings
 from tracker.standings.standing import standings, status_counts, summary
 from tracker.tables import growth_text
-from tracker.views.common import download_year, requested_year
+from tracker.views.common import chosen_year, download_year
 from tracker.views.excel import _xlsx_response
 
 # Who a public page reads as: nobody signed in, so approved figures only.
@@ -78,12 +78,13 @@ def index(request):
 @login_not_required
 def dashboard(request, slug):
     plan = _published(slug)
-    year = plan.status_year(requested_year(request))
+    year, year_problem = chosen_year(request, plan)
     rows = plan_standings(plan, year, viewer=NOBODY)
     years = [y for y in plan.years if y <= year]
     context = {
         "plan": plan,
         "year": year,
+        "year_problem": year_problem,
         "years": years,
         "table": _table(rows, years),
         "counts": status_counts(rows),
@@ -103,7 +104,7 @@ def target(request, slug, code):
         code=code,
     )
     found.plan = plan
-    year = plan.status_year(requested_year(request))
+    year, year_problem = chosen_year(request, plan)
     row = standings([found], year)[0]
     figures = [
         {"entry": entry, "text": figure_text(entry), "note": public_note(entry)}
@@ -113,6 +114,7 @@ def target(request, slug, code):
         "plan": plan,
         "target": found,
         "year": year,
+        "year_problem": year_problem,
         "row": row,
         "figures": figures,
         "growth_column": any(f["entry"].growth is not None for f in figures),

@@ -19,6 +19,18 @@ def requested_year(request) -> int | None:
         return None
 
 
+def chosen_year(request, plan) -> tuple[int, str | None]:
+    """The status year a page shows, and a sentence when the one asked for is not a year
+    of the plan (the page shows the plan's status year instead)."""
+    asked = request.GET.get("year", "")
+    year = plan.status_year(requested_year(request))
+    if asked and str(year) != asked.strip():
+        return year, _(
+            "%(asked)s is not a year of this plan (%(first)s–%(last)s); showing %(year)s."
+        ) % {"asked": asked[:20], "first": plan.start_year, "last": plan.end_year, "year": year}
+    return year, None
+
+
 def download_year(request, plan) -> int:
     """The year a download is true as of: the ?year= asked for, else the plan's status year
     (`Plan.status_year`). A page shows another year with a sentence saying so; a file

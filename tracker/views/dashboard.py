@@ -32,7 +32,7 @@ from tracker.standings.standing import standings
 from tracker.standings.words import summary_line
 from tracker.tables import standing_table
 from tracker.views import evaluations
-from tracker.views.common import requested_year
+from tracker.views.common import chosen_year
 from tracker.views.regions import home_region
 
 # The administrator's home lists this many years that cannot be closed yet, then a count.
@@ -87,17 +87,6 @@ def _with_close_locks(years) -> None:
         work.deadline = own.get((work.plan.pk, work.year))
 
 
-def _chosen_year(request, plan) -> tuple[int, str | None]:
-    """The status year, and a sentence when the one asked for is not a year of the plan."""
-    asked = request.GET.get("year", "")
-    year = plan.status_year(requested_year(request))
-    if asked and str(year) != asked.strip():
-        return year, _(
-            "%(asked)s is not a year of this plan (%(first)s–%(last)s); showing %(year)s."
-        ) % {"asked": asked[:20], "first": plan.start_year, "last": plan.end_year, "year": year}
-    return year, None
-
-
 def _latest_shown_year(plan, user) -> int | None:
     """The latest year with a figure `user` sees on the dashboard."""
     entries = ProgressEntry.objects.filter(series__targets__plan=plan).visible_to(user)
@@ -113,7 +102,7 @@ def _columns(plan, year: int, latest: int | None) -> list[int]:
 
 def plan_dashboard(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
-    year, year_problem = _chosen_year(request, plan)
+    year, year_problem = chosen_year(request, plan)
     store.ensure(plan, year)
     filterset = TargetFilter(
         request.GET,
@@ -218,7 +207,7 @@ def target_detail(request, slug, code):
         plan__slug=slug,
         code=code,
     )
-    year, year_problem = _chosen_year(request, target.plan)
+    year, year_problem = chosen_year(request, target.plan)
     row = standings([target], year)[0]
     figures = sorted(row.entries.values(), key=lambda entry: entry.year)
     for entry in figures:
