@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from tracker.figures.numbers import growth_as_reported, shown_as_reported
 from tracker.figures.plausibility import flag_display
@@ -188,7 +189,10 @@ def progress_bar(assessment):
     return format_html(
         '<span class="bar" title="{}"><span class="bar-done status-{}" style="width:{}%;'
         'background:#{}"></span>{}</span> <span class="bar-text">{}</span>',
-        format_share(expected),
+        _("Done so far %(done)s; due by now %(due)s")
+        % {"done": format_share(assessment.progress), "due": format_share(expected) or "—"}
+        if expected is not None
+        else _("Done so far %(done)s") % {"done": format_share(assessment.progress)},
         assessment.status.value,
         f"{done:.1f}",
         COLOURS[assessment.status],
