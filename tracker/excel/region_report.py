@@ -487,7 +487,13 @@ def _comparison_sheet(ws, result, page: Page) -> None:
     ]
     last = get_column_letter(len(widths))
     unit = localized(indicator, "unit")
-    better = _("Lower is better.") if result.lower_is_better else _("Higher is better.")
+    better = (
+        ""
+        if indicator.is_milestone
+        else _("Lower is better.")
+        if result.lower_is_better
+        else _("Higher is better.")
+    )
     lead = [
         (
             _("%(indicator)s: the regions of %(region)s compared, as of %(year)s")
