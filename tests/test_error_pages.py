@@ -21,6 +21,12 @@ def bad(request):
     raise SuspiciousOperation("tampered")
 
 
+def not_a_year(request):
+    from django.core.exceptions import BadRequest
+
+    raise BadRequest("“x” 不是年份。")
+
+
 def forbidden(request):
     raise PermissionDenied("只有管理员可以处理这个年份。")
 
@@ -29,6 +35,7 @@ urlpatterns = [
     path("boom/", boom),
     path("bad/", bad),
     path("forbidden/", forbidden),
+    path("not-a-year/", not_a_year),
     *site_urls.urlpatterns,
 ]
 handler400 = site_urls.handler400
@@ -129,6 +136,11 @@ def test_a_refusal_is_logged_in_one_line_and_a_server_error_with_its_traceback(s
         response = signed_in.get(reverse("tracker:targets-export", args=["x"]))
         assert response.status_code == 403
     assert all("\n" not in formatted(r) for r in captured.records)
+    # A bad request too: what was wrong, in one line.
+    with logs.assertLogs("django.request", level="WARNING") as captured:
+        assert signed_in.get("/not-a-year/").status_code == 400
+    (record,) = captured.records
+    assert "\n" not in formatted(record) and "“x” 不是年份。" in formatted(record)
     with logs.assertLogs("django.request", level="ERROR") as captured:
         assert signed_in.get("/boom/").status_code == 500
     (record,) = captured.records

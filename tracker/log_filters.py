@@ -9,15 +9,16 @@ import logging
 
 
 class ForbiddenInOneLine(logging.Filter):
-    """A refused request (403) logged as one line: its path and why, no traceback.
+    """A refused request (403) or a bad one (400) logged as one line: its path and why, no
+    traceback.
 
-    Django logs every PermissionDenied with the exception's traceback; a refusal is the
-    rules working, not a bug, and a traceback per refusal buries the server errors (500s),
-    whose tracebacks are kept.
+    Django logs every PermissionDenied and BadRequest with the exception's traceback; a
+    refusal is the rules working, not a bug, and a traceback per refusal buries the server
+    errors (500s), whose tracebacks are kept.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if getattr(record, "status_code", None) == 403 and record.exc_info:
+        if getattr(record, "status_code", None) in (400, 403) and record.exc_info:
             exception = record.exc_info[1]
             why = " ".join(str(exception).split()) if exception is not None else ""
             if why:
