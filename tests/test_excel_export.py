@@ -805,7 +805,7 @@ class TestNumbersAsStatisticiansPublishThem:
             "Approved figures only; * marks an estimate, † a preliminary figure."
         )
         income = english_rows(ws.parent)["Per-capita disposable income"]
-        assert income["2025 target"].value == "Growth above gross domestic product"
+        assert income["2025 target"].value == "Growing faster than gross domestic product"
 
     def test_the_notes_say_percentages_come_from_unrounded_figures(self, demo_report):
         notes = notes_of(demo_report)

@@ -68,7 +68,7 @@ def goal_text(target, goal: Decimal | None) -> str:
         return milestone_word(True)
     if target.kind == "relative":
         reference = target.reference_target
-        return _("Growth above %(reference)s") % {
+        return _("Growing faster than %(reference)s") % {
             "reference": reference.display_name if reference else "—"
         }
     if target.kind == "annual_growth" and target.target_value is not None:

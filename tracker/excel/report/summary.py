@@ -148,7 +148,7 @@ def _goal(row: Standing) -> Shown:
     if target.is_milestone:
         return _text(formats.milestone_word(True))
     if target.kind == target.Kind.RELATIVE:
-        return _text(_("Growth above %(reference)s") % {"reference": _in_sentence(target)})
+        return _text(_("Growing faster than %(reference)s") % {"reference": _in_sentence(target)})
     if row.goal is None:
         return EMPTY
     return Shown(
@@ -159,7 +159,7 @@ def _goal(row: Standing) -> Shown:
 
 
 def _in_sentence(target) -> str:
-    """The reference target's name inside a sentence: "Growth above gross domestic
+    """The reference target's name inside a sentence: "Growing faster than gross domestic
     product" in English (an acronym such as GDP kept); Chinese has no capitals."""
     name = _reference_name(target)
     if name[:1].isupper() and name[1:2].islower():
