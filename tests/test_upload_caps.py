@@ -11,8 +11,8 @@ from tests.test_excel_import import XLSX
 
 
 @pytest.fixture
-def plan(db):
-    return factory.make_plan(slug="caps")
+def plan(department):
+    return factory.make_plan(slug="caps", region=department.region)
 
 
 def test_an_announced_large_body_is_refused_unread(client, plan, reporter):

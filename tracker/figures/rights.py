@@ -95,26 +95,39 @@ def works_on(user, plan) -> bool:
     others see the plan's approved figures only."""
     if administers(user, plan.region_id):
         return True
-    if not is_reporter(user) or not department_ids(user):
+    return is_reporter(user) and _of_the_plan(department_ids(user), plan)
+
+
+def _of_the_plan(departments: set[int], plan) -> bool:
+    """Whether one of `departments` is of the plan's region or responsible for a target."""
+    if not departments:
         return False
-    departments = apps.get_model("tracker", "Department").objects.filter(
-        pk__in=department_ids(user)
+    return (
+        apps.get_model("tracker", "Department")
+        .objects.filter(pk__in=departments)
+        .filter(
+            models.Q(region_id=plan.region_id)
+            | models.Q(led_targets__plan=plan)
+            | models.Q(co_targets__plan=plan)
+        )
+        .exists()
     )
-    return departments.filter(
-        models.Q(region_id=plan.region_id)
-        | models.Q(led_targets__plan=plan)
-        | models.Q(co_targets__plan=plan)
-    ).exists()
 
 
 def reports_here(user, plan) -> bool:
     """Whether the plan's entry and import pages are for `user`: they work on it
-    (`works_on`), or they belong to no department and to its region or none (the pages
-    then say how to join one). Not for people of another region, as a county's figures
+    (`works_on`); or they belong to its region or none, and to no department (the pages
+    then say how to join one) or to one of its departments without the reporters' role
+    (the pages say so). Not for people of another region, as a county's figures
     are entered in the county: a prefecture's administrators, another county's staff."""
     if works_on(user, plan):
         return True
-    return region_of(user) in (None, plan.region_id) and not department_ids(user)
+    if region_of(user) not in (None, plan.region_id):
+        return False
+    # No department: the pages say how to join one; a member of one of the plan's
+    # departments without the reporters' role: they say what is missing.
+    mine = department_ids(user)
+    return not mine or _of_the_plan(mine, plan)
 
 
 def refuse_unless_reports_here(user, plan) -> None:
