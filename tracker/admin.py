@@ -239,12 +239,9 @@ fill_baselines.allowed_permissions = ["change"]
 MOST_AHEAD = Decimal(5)
 
 
-class PublicationInline(admin.TabularInline):
-    """The plan's record of publications: written by the publishing page only."""
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown under their parent as a record: nothing added, changed or deleted here."""
 
-    model = Publication
-    fields = ["at", "published", "shown_by", "reason"]
-    readonly_fields = fields
     extra = 0
     can_delete = False
 
@@ -253,6 +250,14 @@ class PublicationInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class PublicationInline(ReadOnlyInline):
+    """The plan's record of publications: written by the publishing page only."""
+
+    model = Publication
+    fields = ["at", "published", "shown_by", "reason"]
+    readonly_fields = fields
 
     @admin.display(description=_("by"))
     def shown_by(self, obj):
@@ -1179,18 +1184,10 @@ class SentMailAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in SentMail._meta.fields]
 
 
-class FrozenTargetInline(admin.TabularInline):
+class FrozenTargetInline(ReadOnlyInline):
     model = FrozenTarget
     fields = ["position", "code", "frozen_status", "explanation"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("status"))
     def frozen_status(self, obj):
