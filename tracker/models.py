@@ -1391,7 +1391,10 @@ class ProgressEntryQuerySet(AnnouncingQuerySet):
     def of_plan(self, plan) -> ProgressEntryQuerySet:
         """The figures a plan reads (its region's, of the indicators it targets), each
         with the plan's target (`ProgressEntry.target`)."""
-        clone = self.filter(series__targets__plan=plan).with_targets()
+        # A subquery of the plan's series, not a join through its targets: with an id list
+        # (`in_bulk`) SQLite would otherwise try every target against every id.
+        series = Target.objects.filter(plan=plan).values("series_id")
+        clone = self.filter(series__in=series).with_targets()
         clone._through_plan = plan
         return clone
 

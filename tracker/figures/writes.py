@@ -500,14 +500,20 @@ def _fill(entry: ProgressEntry, row: FigureRow, user, state: str, now) -> None:
         entry.plausibility_note = plausibility.require_explanation(row.flag, row.note)
 
 
-def _written_by(batches: list[ImportBatch], plan: Plan) -> dict[str, list]:
+def _written_by(batches: list[ImportBatch], plan: Plan, *, light=False) -> dict[str, list]:
     """The history records each import wrote, in order, by the import's reason: what a
-    revert undoes. One query for any number of imports (the reason is not indexed)."""
+    revert undoes. One query for any number of imports (the reason is not indexed).
+    `light`: only what `_revert_obstacle` reads of them, as plain rows (an import page
+    lists imports of tens of thousands of figures)."""
     plan_series = Target.objects.filter(plan=plan).values("series")
     records = ProgressEntry.history.model.objects.filter(
         history_change_reason__in=[batch.change_reason for batch in batches],
         series__in=plan_series,
     ).order_by("id", "history_id")
+    if light:
+        records = records.values_list(
+            "id", "history_id", "series_id", "year", "history_change_reason", named=True
+        )
     written = {batch.change_reason: [] for batch in batches}
     for record in records:
         written[record.history_change_reason].append(record)
@@ -575,7 +581,7 @@ def revert_obstacles(batches: list[ImportBatch], *, plan: Plan, by) -> dict[int,
     applied = [batch for batch in batches if batch.pk not in obstacles]
     if not applied:
         return obstacles
-    written = _written_by(applied, plan)
+    written = _written_by(applied, plan, light=True)
     ids = sorted({record.id for records in written.values() for record in records})
     entries = ProgressEntry.objects.of_plan(plan).in_bulk(ids)
     latest, targets = _latest_records(ids), _plan_targets(plan)
