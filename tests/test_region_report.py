@@ -5,10 +5,7 @@ region, printed A4 landscape, headed and numbered."""
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
-import subprocess
 from decimal import Decimal
 
 import pytest
@@ -19,6 +16,7 @@ from openpyxl import load_workbook
 
 from tests import factory
 from tests.test_regions_compared import YEAR, prefecture  # noqa: F401 (a fixture)
+from tests.test_report_print import pages, to_pdf, tools  # noqa: F401 (a fixture)
 from tracker.excel.region_report import sheet_names
 from tracker.models import Region
 from tracker.plans import region_workbook
@@ -264,39 +262,8 @@ def test_a_province_s_matrix_prints_across_pages_with_names_repeated(province, t
 # -- as its readers see it: LibreOffice to PDF -----------------------------------------
 
 
-TOOLS = ("soffice", "pdftotext", "pdfinfo")
-
-
-@pytest.fixture
-def tools():
-    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
-    if missing:
-        if os.environ.get("REQUIRE_BROWSER"):
-            raise RuntimeError(f"REQUIRE_BROWSER is set but {', '.join(missing)} is missing")
-        pytest.skip(f"LibreOffice or poppler is not installed ({', '.join(missing)} missing)")
-
-
 def printed(path, tmp_path) -> list[str]:
-    profile = (tmp_path / "lo-profile").as_uri()
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
-        + ["--outdir", str(tmp_path), str(path)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    pdf = path.with_suffix(".pdf")
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
-    count = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))
-    return [
-        subprocess.run(
-            ["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for n in range(1, count + 1)
-    ]
+    return pages(to_pdf(path, tmp_path))
 
 
 @pytest.mark.usefixtures("tools")

@@ -41,6 +41,11 @@ def printed(plan, year, tmp_path: Path, **options) -> Path:
             standings(plan_targets(plan, viewer=ANY_ADMINISTRATOR), year),
             **options,
         )
+    return to_pdf(xlsx, tmp_path)
+
+
+def to_pdf(xlsx: Path, tmp_path: Path) -> Path:
+    """`xlsx` converted by LibreOffice headless, beside it; returns the PDF."""
     profile = (tmp_path / "lo-profile").as_uri()  # its own, so parallel runs do not collide
     subprocess.run(
         [
