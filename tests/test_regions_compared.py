@@ -289,6 +289,16 @@ def test_the_plan_pages_link_to_the_prefectures_matrix(reader, prefecture):
     assert alone
 
 
+def counted(reader, urls: list[str]) -> list[int]:
+    """The queries of each URL, read as of YEAR."""
+    counts = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            assert reader.get(url, {"year": YEAR}).status_code == 200
+        counts.append(len(queries))
+    return counts
+
+
 def test_queries_do_not_grow_with_the_counties(reader, prefecture):
     urls = [
         reverse("tracker:region", args=["999100"]),
@@ -297,22 +307,14 @@ def test_queries_do_not_grow_with_the_counties(reader, prefecture):
         reverse("tracker:api-region-indicator", args=["999100", "RD-SHARE"]),
     ]
 
-    def counted() -> list[int]:
-        counts = []
-        for url in urls:
-            with CaptureQueriesContext(connection) as queries:
-                assert reader.get(url, {"year": YEAR}).status_code == 200
-            counts.append(len(queries))
-        return counts
-
-    before = counted()
+    before = counted(reader, urls)
     for n in (5, 6, 7):
         plan, economy, _other = county_plan(prefecture, n, f"新{n}县")
         for code in ("GDP", "RD", "RD-SHARE", "ENERGY"):
             target = factory.make_target(plan, code=code, area=economy)
             if code != "RD-SHARE":  # computed from the other two
                 factory.make_entry(target, YEAR, "50")
-    assert counted() == before
+    assert counted(reader, urls) == before
 
 
 def test_a_figure_per_person_is_not_summed(reader, prefecture):
@@ -515,24 +517,16 @@ def test_computed_ranks_and_roll_ups_ask_as_many_queries_for_more_counties(reade
         reverse("tracker:region-indicator", args=["999100", "RD-SHARE"]),
     ]
 
-    def counted() -> list[int]:
-        counts = []
-        for url in urls:
-            with CaptureQueriesContext(connection) as queries:
-                assert reader.get(url, {"year": YEAR}).status_code == 200
-            counts.append(len(queries))
-        return counts
-
-    counted()  # the API fills the standings store on its first read
-    before = counted()
+    counted(reader, urls)  # the API fills the standings store on its first read
+    before = counted(reader, urls)
     for n in (5, 6):
         plan, economy, _other = county_plan(prefecture, n, f"新{n}县")
         for code in ("GDP", "RD", "RD-SHARE", "CITY-RANK"):
             target = factory.make_target(plan, code=code, area=economy)
             if code != "RD-SHARE":
                 factory.make_entry(target, YEAR, str(n))
-    counted()
-    assert counted() == before
+    counted(reader, urls)
+    assert counted(reader, urls) == before
     assert compared(reader, "CITY-RANK")["computed_ranks"]["from"] == "GDP"
 
 
